@@ -1,0 +1,10 @@
+export * from './dtypes.js';
+export * from './duration.js';
+export * from './entity.js';
+export * from './errors.js';
+export * from './feature-service.js';
+export * from './feature-view.js';
+export * from './field.js';
+export * from './freshness-sla.js';
+export * from './sources.js';
+export { NAME_PATTERN } from './schemas.js';

@@ -1,0 +1,113 @@
+import { DuckDBInstance, timestampValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import { quoteIdentifier as q, quoteString } from '../sql/quote.js';
+
+/** Column types the stager knows how to append from JS values. */
+export type StageType = 'VARCHAR' | 'BIGINT' | 'INTEGER' | 'DOUBLE' | 'FLOAT' | 'BOOLEAN' | 'TIMESTAMP' | 'BLOB' | 'JSON';
+
+export interface StageColumn {
+  name: string;
+  type: StageType;
+}
+
+/** JS rows out of DuckDB: BIGINT → number when safe (else decimal string), timestamps → Date. */
+export type Row = Record<string, unknown>;
+
+export function toJsValue(v: unknown): unknown {
+  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
+  if (Array.isArray(v)) return v.map(toJsValue);
+  return v;
+}
+
+function appendTyped(a: DuckDBAppender, type: StageType, v: unknown): void {
+  if (v === null || v === undefined) return a.appendNull();
+  switch (type) {
+    case 'VARCHAR':
+      return a.appendVarchar(String(v));
+    case 'JSON':
+      return a.appendVarchar(JSON.stringify(v));
+    case 'BIGINT':
+      return a.appendBigInt(BigInt(v as number));
+    case 'INTEGER':
+      return a.appendInteger(Number(v));
+    case 'DOUBLE':
+      return a.appendDouble(Number(v));
+    case 'FLOAT':
+      return a.appendFloat(Number(v));
+    case 'BOOLEAN':
+      return a.appendBoolean(Boolean(v));
+    case 'BLOB':
+      return a.appendBlob(v instanceof Uint8Array ? v : Buffer.from(String(v), 'base64'));
+    case 'TIMESTAMP':
+      return a.appendTimestamp(timestampValue(BigInt((v as Date).getTime()) * 1000n));
+  }
+}
+
+/**
+ * One embedded DuckDB database with UTC as its time zone. All SQL handed to it comes from the
+ * PIT compiler or from fixed statements whose identifiers and literals pass through `quote.ts`.
+ */
+export class DuckDBSession {
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    readonly connection: DuckDBConnection,
+  ) {}
+
+  static async create(options: { threads?: number; memoryLimit?: string } = {}): Promise<DuckDBSession> {
+    const config: Record<string, string> = {};
+    if (options.threads) config.threads = String(options.threads);
+    if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+    const instance = await DuckDBInstance.create(':memory:', config);
+    const connection = await instance.connect();
+    // TIMESTAMPTZ input must read as UTC; without the ICU extension DuckDB already uses UTC.
+    await connection.run("SET TimeZone = 'UTC'").catch(() => undefined);
+    return new DuckDBSession(instance, connection);
+  }
+
+  async run(sql: string): Promise<void> {
+    await this.connection.run(sql);
+  }
+
+  async all(sql: string): Promise<Row[]> {
+    const reader = await this.connection.runAndReadAll(sql);
+    return reader.getRowObjectsJS().map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, toJsValue(v)])));
+  }
+
+  /** Streams a query's rows in chunks (DuckDB's vector size, ~2048 rows) without materializing it. */
+  async *stream(sql: string): AsyncGenerator<Row[]> {
+    const result = await this.connection.stream(sql);
+    for await (const rows of result.yieldRowObjectJs()) {
+      yield rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, toJsValue(v)])));
+    }
+  }
+
+  /** Creates `table` and appends rows as data: values never become SQL text. */
+  async stage(table: string, columns: readonly StageColumn[], rows: Iterable<Row>, rowIdColumn?: string): Promise<number> {
+    const defs = [...(rowIdColumn ? [`${q(rowIdColumn)} BIGINT`] : []), ...columns.map((c) => `${q(c.name)} ${c.type === 'JSON' ? 'VARCHAR' : c.type}`)];
+    await this.run(`CREATE OR REPLACE TEMP TABLE ${q(table)} (${defs.join(', ')})`);
+    const appender = await this.connection.createAppender(table, 'main', 'temp');
+    let n = 0;
+    try {
+      for (const row of rows) {
+        if (rowIdColumn) appender.appendBigInt(BigInt(n));
+        for (const c of columns) appendTyped(appender, c.type, row[c.name]);
+        appender.endRow();
+        n++;
+      }
+      appender.flushSync();
+    } finally {
+      appender.closeSync();
+    }
+    return n;
+  }
+
+  /** Copies a query's result to a file: Parquet (µs timestamps), CSV or JSON lines. */
+  async copyTo(sql: string, path: string, format: 'parquet' | 'csv' | 'json'): Promise<void> {
+    const opts = format === 'parquet' ? 'FORMAT parquet' : format === 'csv' ? 'FORMAT csv, HEADER true' : 'FORMAT json';
+    await this.run(`COPY (${sql}) TO ${quoteString(path)} (${opts})`);
+  }
+
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}

@@ -1,0 +1,236 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, rename, unlink } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { ValidationError } from '../../errors.js';
+import type { FeatureViewSpec } from '../../registry/types.js';
+import { parseInstant } from '../../util/time.js';
+import { DuckDBSession, type StageColumn } from '../duckdb/session.js';
+import { assertEntityColumns, ENTITY_TS, prepareEntityRows, ROW_ID } from '../entity-rows.js';
+import type { HistoricalRequest, HistoricalResult, LatestRow, OfflineStore, PendingWrite, Progress, Row } from '../offline-store.js';
+import { batchSourceSpec, sourceNodeFor } from '../source-node.js';
+import { duckdbDialect } from '../sql/duckdb-dialect.js';
+import { node } from '../sql/nodes.js';
+import { PitCompiler } from '../sql/pit-compiler.js';
+import { quoteIdentifier as q, quoteString } from '../sql/quote.js';
+import { stageTypeOf } from '../stage-types.js';
+import { listSourceFiles, pushDirectory } from './file-listing.js';
+
+const ENTITY_TABLE = '__entity_stage';
+const MATERIALIZE_CHUNK = 5000;
+
+export interface LocalOfflineStoreOptions {
+  /** FileSource paths are relative to this directory. */
+  repoDir: string;
+  /** `window` runs the portable (Athena) form of the PIT join on DuckDB. */
+  pitStrategy?: 'asof' | 'window';
+  threads?: number;
+}
+
+/** Offline store over local Parquet, queried by an embedded DuckDB. */
+export class LocalOfflineStore implements OfflineStore {
+  private session?: Promise<DuckDBSession>;
+  private readonly compiler: PitCompiler;
+  /** One DuckDB connection runs one statement at a time; calls queue here. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: LocalOfflineStoreOptions) {
+    this.compiler = new PitCompiler(duckdbDialect(options.pitStrategy ?? 'asof'));
+  }
+
+  private db(): Promise<DuckDBSession> {
+    this.session ??= DuckDBSession.create({ threads: this.options.threads });
+    return this.session;
+  }
+
+  /** Waits for the connection; the returned function hands it to the next caller. */
+  private async acquire(): Promise<() => void> {
+    let release!: () => void;
+    const previous = this.queue;
+    this.queue = new Promise<void>((r) => (release = r));
+    await previous;
+    return release;
+  }
+
+  private async exclusive<T>(fn: (db: DuckDBSession) => Promise<T>): Promise<T> {
+    const release = await this.acquire();
+    try {
+      return await fn(await this.db());
+    } finally {
+      release();
+    }
+  }
+
+  private async files(view: FeatureViewSpec): Promise<string[]> {
+    return listSourceFiles(this.options.repoDir, batchSourceSpec(view).path);
+  }
+
+  getHistoricalFeatures(request: HistoricalRequest, progress?: Progress): Promise<HistoricalResult> {
+    return this.exclusive(async (db) => {
+      const columns = await this.stageEntity(db, request);
+      const [bounds] = await db.all(
+        `SELECT min(${q(ENTITY_TS)}) AS lo, max(${q(ENTITY_TS)}) AS hi, count(*) AS n, count(*) - count(${q(ENTITY_TS)}) AS nulls FROM ${q(ENTITY_TABLE)}`,
+      );
+      if (Number(bounds.nulls) > 0) {
+        const [bad] = await db.all(`SELECT min(${q(ROW_ID)}) AS r FROM ${q(ENTITY_TABLE)} WHERE ${q(ENTITY_TS)} IS NULL`);
+        throw new ValidationError(`entity row ${bad.r} has no ${ENTITY_TS}`, [{ row: Number(bad.r), field: ENTITY_TS, message: 'expected a timestamp' }]);
+      }
+      const outName = new Map(request.outputs.map((o) => [`${o.view}:${o.feature}`, o.name]));
+      const views = await Promise.all(
+        request.views.map(async (v, i) =>
+          node.pitView({
+            alias: `fv${i}`,
+            source: sourceNodeFor(v.view, { kind: 'files', files: await this.files(v.view) }),
+            joinKeys: v.view.joinKeys.map((k) => ({ name: k.name, dtype: k.valueType })),
+            ttlSeconds: v.view.ttlSeconds,
+            features: v.features.map((f) => ({ name: f.name, as: outName.get(`${v.key}:${f.name}`)! })),
+          }),
+        ),
+      );
+      const query = node.pitQuery({
+        entity: node.entity({ table: ENTITY_TABLE, rowIdColumn: ROW_ID, timestampColumn: ENTITY_TS, columns }),
+        views,
+        featureOrder: request.outputs.map((o) => o.name),
+      });
+      const range = bounds.lo instanceof Date ? { min: bounds.lo, max: bounds.hi as Date } : undefined;
+      const { sql } = this.compiler.compilePit(query, range);
+      const resultColumns = [...columns, ...request.outputs.map((o) => o.name)];
+      const stop = this.watchProgress(db, progress);
+      try {
+        if (request.output) {
+          await db.copyTo(sql, resolve(request.output.path), request.output.format);
+          return { rowCount: Number(bounds.n), columns: resultColumns, path: resolve(request.output.path), sql };
+        }
+        const rows = await db.all(sql);
+        return { rowCount: rows.length, columns: resultColumns, rows, sql };
+      } finally {
+        stop();
+        await db.run(`DROP TABLE IF EXISTS ${q(ENTITY_TABLE)}`);
+      }
+    });
+  }
+
+  private watchProgress(db: DuckDBSession, progress?: Progress): () => void {
+    if (!progress) return () => undefined;
+    const timer = setInterval(() => {
+      const p = db.connection.progress.percentage;
+      if (p >= 0) progress(Math.min(p / 100, 0.99));
+    }, 200);
+    return () => {
+      clearInterval(timer);
+      progress(1);
+    };
+  }
+
+  /** Stages entity rows into a temp table with a row id; returns the input columns in order. */
+  private async stageEntity(db: DuckDBSession, request: HistoricalRequest): Promise<string[]> {
+    const input = request.entity;
+    if ('rows' in input) {
+      const { columns, rows } = prepareEntityRows(input.rows, request.views);
+      await db.stage(ENTITY_TABLE, columns, rows, ROW_ID);
+      return columns.map((c) => c.name);
+    }
+    const path = resolve(input.path);
+    const format = input.format ?? (/\.csv$/i.test(path) ? 'csv' : 'parquet');
+    const reader = format === 'csv' ? `read_csv(${quoteString(path)}, header = true)` : `read_parquet(${quoteString(path)})`;
+    // CTAS keeps insertion order, so rowid is the input row number.
+    await db.run(`CREATE OR REPLACE TEMP TABLE ${q('__entity_raw')} AS SELECT * FROM ${reader}`);
+    const described = await db.all(`DESCRIBE ${q('__entity_raw')}`);
+    const columns = described.map((r) => String(r.column_name));
+    assertEntityColumns(columns, request.views);
+    await db.run(`CREATE OR REPLACE TEMP TABLE ${q(ENTITY_TABLE)} AS SELECT rowid AS ${q(ROW_ID)}, * FROM ${q('__entity_raw')}`);
+    await db.run(`DROP TABLE ${q('__entity_raw')}`);
+    return columns;
+  }
+
+  async *readLatest(view: FeatureViewSpec, start: Date, end: Date): AsyncIterable<LatestRow[]> {
+    const files = await this.files(view);
+    if (!files.length) return;
+    const query = node.latest({
+      source: sourceNodeFor(view, { kind: 'files', files }),
+      joinKeys: view.joinKeys.map((k) => ({ name: k.name, dtype: k.valueType })),
+      features: view.features.map((f) => f.name),
+      start,
+      end,
+    });
+    const { sql } = this.compiler.compileLatest(query);
+    // The stream holds the connection until the consumer has read it all (or stopped).
+    const release = await this.acquire();
+    try {
+    const db = await this.db();
+    let batch: LatestRow[] = [];
+    for await (const chunk of db.stream(sql)) {
+      for (const r of chunk) {
+        batch.push({
+          keys: Object.fromEntries(view.joinKeys.map((k) => [k.name, r[k.name]])),
+          values: Object.fromEntries(view.features.map((f) => [f.name, r[f.name] ?? null])),
+          eventTs: r.__event_ts as Date,
+          ...(r.__created_ts instanceof Date ? { createdTs: r.__created_ts } : {}),
+        });
+      }
+      if (batch.length >= MATERIALIZE_CHUNK) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length) yield batch;
+    } finally {
+      release();
+    }
+  }
+
+  /** Counts rows a materialization window would read (for progress). */
+  countLatest(view: FeatureViewSpec, start: Date, end: Date): Promise<number> {
+    return this.exclusive(async (db) => {
+      const files = await this.files(view);
+      if (!files.length) return 0;
+      const { sql } = this.compiler.compileLatest(
+        node.latest({
+          source: sourceNodeFor(view, { kind: 'files', files }),
+          joinKeys: view.joinKeys.map((k) => ({ name: k.name, dtype: k.valueType })),
+          features: [],
+          start,
+          end,
+        }),
+      );
+      const [r] = await db.all(`SELECT count(*) AS n FROM (${sql}) t`);
+      return Number(r.n);
+    });
+  }
+
+  stagePush(view: FeatureViewSpec, rows: readonly Row[]): Promise<PendingWrite> {
+    return this.exclusive(async (db) => {
+      const src = batchSourceSpec(view);
+      const columnOf = (name: string) => Object.entries(src.fieldMapping).find(([, to]) => to === name)?.[0] ?? name;
+      const columns: (StageColumn & { from: string; cast?: string })[] = [
+        ...view.joinKeys.map((k) => ({ name: columnOf(k.name), from: k.name, type: stageTypeOf(k.valueType) })),
+        ...view.features.map((f) => ({ name: columnOf(f.name), from: f.name, type: stageTypeOf(f.dtype), cast: f.dtype.startsWith('Array(') ? this.compiler.dialect.sqlType(f.dtype) : undefined })),
+        { name: src.timestampField, from: src.timestampField, type: 'TIMESTAMP' as const },
+        ...(src.createdTimestampColumn ? [{ name: src.createdTimestampColumn, from: src.createdTimestampColumn, type: 'TIMESTAMP' as const }] : []),
+      ];
+      const tsCols = new Set([src.timestampField, src.createdTimestampColumn]);
+      const staged = rows.map((r) =>
+        Object.fromEntries(columns.map((c) => [c.name, tsCols.has(c.name) ? parseInstant(r[c.from]) ?? null : r[c.from]])),
+      );
+      await db.stage('__push_stage', columns, staged);
+      const dir = pushDirectory(resolve(this.options.repoDir, src.path));
+      await mkdir(dir, { recursive: true });
+      const name = `part-${Date.now()}-${randomUUID()}.parquet`;
+      const tmp = join(dir, `.tmp-${name}`);
+      const select = columns.map((c) => (c.cast ? `CAST(CAST(${q(c.name)} AS JSON) AS ${c.cast}) AS ${q(c.name)}` : q(c.name))).join(', ');
+      await db.copyTo(`SELECT ${select} FROM ${q('__push_stage')}`, tmp, 'parquet');
+      await db.run(`DROP TABLE ${q('__push_stage')}`);
+      const path = join(dir, name);
+      return {
+        path,
+        commit: () => rename(tmp, path),
+        abort: () => unlink(tmp).catch(() => undefined),
+      };
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    if (this.session) (await this.session).close();
+    this.session = undefined;
+  }
+}

@@ -1,0 +1,57 @@
+import type { FeatureViewSpec } from '../registry/types.js';
+import type { ViewRequest } from '../registry/registry.js';
+
+export type Row = Record<string, unknown>;
+export type TableFormat = 'parquet' | 'csv' | 'json';
+
+/** Entity rows for historical retrieval: in memory, or a Parquet / CSV file. */
+export type EntityInput = { rows: readonly Row[] } | { path: string; format?: 'parquet' | 'csv' };
+
+export interface HistoricalRequest {
+  entity: EntityInput;
+  views: ViewRequest[];
+  /** Output column per requested feature, in request order. */
+  outputs: { view: string; feature: string; name: string }[];
+  /** Write the training set here instead of returning rows. */
+  output?: { path: string; format: TableFormat };
+}
+
+export interface HistoricalResult {
+  rowCount: number;
+  columns: string[];
+  rows?: Row[];
+  path?: string;
+  sql: string;
+}
+
+export interface Progress {
+  (fraction: number, detail?: string): void;
+}
+
+/** One source row prepared for the online store. */
+export interface LatestRow {
+  keys: Row;
+  values: Row;
+  eventTs: Date;
+  createdTs?: Date;
+}
+
+/** Rows staged for an offline push; nothing is visible until `commit`. */
+export interface PendingWrite {
+  readonly path: string;
+  commit(): Promise<void>;
+  abort(): Promise<void>;
+}
+
+/**
+ * The offline side: PIT retrieval for training, the latest rows per key for materialization,
+ * and append-only writes for offline pushes.
+ */
+export interface OfflineStore {
+  getHistoricalFeatures(request: HistoricalRequest, progress?: Progress): Promise<HistoricalResult>;
+  /** Latest row per entity key with start ≤ event_ts < end, streamed in chunks. */
+  readLatest(view: FeatureViewSpec, start: Date, end: Date): AsyncIterable<LatestRow[]>;
+  /** Stages rows (already validated) as a new Parquet part under the view's batch source. */
+  stagePush(view: FeatureViewSpec, rows: readonly Row[]): Promise<PendingWrite>;
+  close(): Promise<void>;
+}

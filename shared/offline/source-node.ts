@@ -1,0 +1,23 @@
+import { node, type RelationLocation, type SourceNode } from './sql/nodes.js';
+import type { FeatureViewSpec, FileSourceSpec } from '../registry/types.js';
+
+export function batchSourceSpec(view: FeatureViewSpec): FileSourceSpec {
+  return view.source.kind === 'PushSource' ? view.source.batchSource : view.source;
+}
+
+/** The typed source relation of a view: join keys and features under their feature names (field mapping undone). */
+export function sourceNodeFor(view: FeatureViewSpec, location: RelationLocation, datePartitionColumn?: string): SourceNode {
+  const src = batchSourceSpec(view);
+  const sourceColumnOf = new Map(Object.entries(src.fieldMapping).map(([from, to]) => [to, from]));
+  const col = (name: string) => sourceColumnOf.get(name) ?? name;
+  return node.source({
+    location,
+    columns: [
+      ...view.joinKeys.map((k) => ({ source: col(k.name), as: k.name, dtype: k.valueType })),
+      ...view.features.map((f) => ({ source: col(f.name), as: f.name, dtype: f.dtype })),
+    ],
+    timestampColumn: src.timestampField,
+    ...(src.createdTimestampColumn ? { createdColumn: src.createdTimestampColumn } : {}),
+    ...(datePartitionColumn ? { datePartitionColumn } : {}),
+  });
+}

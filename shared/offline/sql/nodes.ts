@@ -1,0 +1,75 @@
+import type { DType } from '../../definitions/dtypes.js';
+
+/** Where a view's rows come from: Parquet files (DuckDB) or a catalog table (Athena). */
+export type RelationLocation = { kind: 'files'; files: readonly string[] } | { kind: 'table'; database: string; table: string };
+
+export interface SourceColumn {
+  /** Column name in the source data. */
+  readonly source: string;
+  /** Name it gets in the query (after field mapping). */
+  readonly as: string;
+  readonly dtype: DType;
+}
+
+/** A view's offline rows, typed: join keys, features, event and created timestamps. */
+export interface SourceNode {
+  readonly kind: 'Source';
+  readonly location: RelationLocation;
+  readonly columns: readonly SourceColumn[];
+  readonly timestampColumn: string;
+  readonly createdColumn?: string;
+  /** Partition column holding the event date as YYYY-MM-DD (Athena layout), used for pruning. */
+  readonly datePartitionColumn?: string;
+}
+
+export interface PitViewNode {
+  readonly kind: 'PitView';
+  /** Unique alias (already validated) used for CTE names. */
+  readonly alias: string;
+  readonly source: SourceNode;
+  readonly joinKeys: readonly { name: string; dtype: DType }[];
+  readonly ttlSeconds: number;
+  readonly features: readonly { name: string; as: string }[];
+}
+
+/** The staged entity rows: a table with a row id, join keys, event_timestamp and pass-through columns. */
+export interface EntityNode {
+  readonly kind: 'EntityTable';
+  readonly table: string;
+  readonly rowIdColumn: string;
+  readonly timestampColumn: string;
+  /** Every input column, in input order (join keys and timestamp included). */
+  readonly columns: readonly string[];
+}
+
+export interface PitQueryNode {
+  readonly kind: 'PitQuery';
+  readonly entity: EntityNode;
+  readonly views: readonly PitViewNode[];
+  /** Output feature names in the order they should appear (default: view by view). */
+  readonly featureOrder?: readonly string[];
+}
+
+/** Latest row per entity key among rows with start ≤ event_ts < end (materialization). */
+export interface LatestQueryNode {
+  readonly kind: 'LatestQuery';
+  readonly source: SourceNode;
+  readonly joinKeys: readonly { name: string; dtype: DType }[];
+  readonly features: readonly string[];
+  readonly start: Date;
+  readonly end: Date;
+}
+
+export interface CompiledQuery {
+  readonly sql: string;
+  readonly parameters: readonly unknown[];
+}
+
+/** Frozen node factories, so a compiled tree cannot be mutated behind the compiler's back. */
+export const node = {
+  source: (n: Omit<SourceNode, 'kind'>): SourceNode => Object.freeze({ kind: 'Source', ...n }),
+  pitView: (n: Omit<PitViewNode, 'kind'>): PitViewNode => Object.freeze({ kind: 'PitView', ...n }),
+  entity: (n: Omit<EntityNode, 'kind'>): EntityNode => Object.freeze({ kind: 'EntityTable', ...n }),
+  pitQuery: (n: Omit<PitQueryNode, 'kind'>): PitQueryNode => Object.freeze({ kind: 'PitQuery', ...n }),
+  latest: (n: Omit<LatestQueryNode, 'kind'>): LatestQueryNode => Object.freeze({ kind: 'LatestQuery', ...n }),
+};

@@ -1,0 +1,137 @@
+import { ConflictError } from '../errors.js';
+import { classifyViewChanges, type ClassifiedChange } from './compatibility.js';
+import { diffJson } from './diff.js';
+import { viewKey, type FeatureServiceSpec, type RegistryData, type RepoSpecs } from './types.js';
+
+export type ObjectType = 'entity' | 'data source' | 'feature view' | 'feature service';
+
+export interface PlannedChange {
+  op: 'Created' | 'Updated' | 'Deleted';
+  type: ObjectType;
+  name: string;
+  properties: ClassifiedChange[];
+  breaking: boolean;
+  /** Feature services that read this object (for views). */
+  consumers: string[];
+  note?: string;
+}
+
+export interface Plan {
+  changes: PlannedChange[];
+  /** The registry as it will be after apply. */
+  next: RegistryData;
+}
+
+export interface PlanOptions {
+  /** When true (programmatic apply of some objects), nothing absent from `specs` is deleted. */
+  partial?: boolean;
+}
+
+function consumersOf(services: Record<string, FeatureServiceSpec>, view: string, version?: number): string[] {
+  return Object.values(services)
+    .filter((s) => s.projections.some((p) => p.view === view && (version === undefined || p.version === version)))
+    .map((s) => s.name)
+    .sort();
+}
+
+function plainChanges<T>(type: ObjectType, current: Record<string, T>, wanted: Map<string, T>, partial: boolean): PlannedChange[] {
+  const out: PlannedChange[] = [];
+  for (const [name, spec] of wanted) {
+    const old = current[name];
+    if (old === undefined) out.push({ op: 'Created', type, name, properties: [], breaking: false, consumers: [] });
+    else {
+      const props = diffJson(old, spec).map((c) => ({ ...c, breaking: false, reason: 'changed' }));
+      if (props.length) out.push({ op: 'Updated', type, name, properties: props, breaking: false, consumers: [] });
+    }
+  }
+  if (!partial) {
+    for (const name of Object.keys(current)) {
+      if (!wanted.has(name)) out.push({ op: 'Deleted', type, name, properties: [], breaking: false, consumers: [] });
+    }
+  }
+  return out;
+}
+
+/**
+ * Computes what `apply` would change, Feast-style, without changing anything. Older versions of a
+ * view that the repo still declares under a newer version are kept: versions coexist until deleted.
+ */
+export function planApply(current: RegistryData, specs: RepoSpecs, options: PlanOptions = {}): Plan {
+  const partial = options.partial ?? false;
+  const next: RegistryData = structuredClone(current);
+  const changes: PlannedChange[] = [];
+
+  const entities = new Map(specs.entities.map((e) => [e.name, e]));
+  changes.push(...plainChanges('entity', current.entities, entities, partial));
+  const sources = new Map(specs.dataSources.map((s) => [s.name, s]));
+  changes.push(...plainChanges('data source', current.dataSources, sources, partial));
+
+  const repoNames = new Set(specs.featureViews.map((v) => v.name));
+  for (const view of specs.featureViews) {
+    const key = viewKey(view.name, view.version);
+    const old = current.featureViews[key];
+    const consumers = consumersOf(current.featureServices, view.name, view.version);
+    if (!old) {
+      const older = Object.values(current.featureViews).filter((v) => v.name === view.name).map((v) => `v${v.version}`);
+      changes.push({
+        op: 'Created', type: 'feature view', name: key, properties: [], breaking: false, consumers,
+        ...(older.length ? { note: `new version; ${older.join(', ')} stay readable until deprecated and deleted` } : {}),
+      });
+      next.featureViews[key] = view;
+      continue;
+    }
+    const props = classifyViewChanges(old, view);
+    if (props.length) {
+      changes.push({ op: 'Updated', type: 'feature view', name: key, properties: props, breaking: props.some((p) => p.breaking), consumers });
+    }
+    next.featureViews[key] = { ...view, status: old.status };
+  }
+  if (!partial) {
+    for (const [key, v] of Object.entries(current.featureViews)) {
+      if (!repoNames.has(v.name)) {
+        changes.push({ op: 'Deleted', type: 'feature view', name: key, properties: [], breaking: true, consumers: consumersOf(current.featureServices, v.name, v.version) });
+        delete next.featureViews[key];
+        delete next.materializations[key];
+      }
+    }
+  }
+
+  const services = new Map(specs.featureServices.map((s) => [s.name, s]));
+  changes.push(...plainChanges('feature service', current.featureServices, services, partial));
+
+  for (const c of changes) {
+    if (c.type === 'entity') c.op === 'Deleted' ? delete next.entities[c.name] : (next.entities[c.name] = entities.get(c.name)!);
+    if (c.type === 'data source') c.op === 'Deleted' ? delete next.dataSources[c.name] : (next.dataSources[c.name] = sources.get(c.name)!);
+    if (c.type === 'feature service') c.op === 'Deleted' ? delete next.featureServices[c.name] : (next.featureServices[c.name] = services.get(c.name)!);
+  }
+  return { changes, next };
+}
+
+/** Refuses a plan with breaking changes to a live version, showing how to register a new one. */
+export function assertNoBreakingChanges(plan: Plan): void {
+  const breaking = plan.changes.filter((c) => c.op === 'Updated' && c.breaking);
+  if (!breaking.length) return;
+  const lines = breaking.map((c) => {
+    const [name, v] = c.name.split('@v');
+    const reasons = c.properties.filter((p) => p.breaking).map((p) => p.reason).join('; ');
+    return `feature view ${c.name}: ${reasons}. Register it as a new version instead: set \`version: ${Number(v) + 1}\` in FeatureView '${name}' (v${v} stays served until you deprecate it)${c.consumers.length ? `; consumers: ${c.consumers.join(', ')}` : ''}`;
+  });
+  throw new ConflictError(`breaking change refused:\n${lines.join('\n')}`, { changes: breaking });
+}
+
+/** Feast-style text: `Created feature view x`, `  property: old -> new`, or `No changes`. */
+export function formatPlan(plan: Plan): string {
+  if (!plan.changes.length) return 'No changes to registry';
+  const fmt = (v: unknown) => (v === undefined ? '(none)' : JSON.stringify(v));
+  return plan.changes
+    .map((c) => {
+      const lines = [`${c.op} ${c.type} ${c.name}${c.note ? ` (${c.note})` : ''}`];
+      for (const p of c.properties) {
+        const tag = c.type === 'feature view' ? `  [${p.breaking ? 'BREAKING' : 'compatible'}: ${p.reason}]` : '';
+        lines.push(`  ${p.path}: ${fmt(p.old)} -> ${fmt(p.new)}${tag}`);
+      }
+      if (c.type === 'feature view' && c.consumers.length) lines.push(`  consumers affected: ${c.consumers.join(', ')}`);
+      return lines.join('\n');
+    })
+    .join('\n');
+}

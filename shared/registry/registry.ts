@@ -1,0 +1,104 @@
+import { NAME_PATTERN } from '../definitions/schemas.js';
+import { NotFoundError, ValidationError } from '../errors.js';
+import { viewKey, type FeatureServiceSpec, type FeatureViewSpec, type FieldSpec, type PushSourceSpec, type RegistryData } from './types.js';
+
+/** One view version and the features requested from it, in request order. */
+export interface ViewRequest {
+  key: string;
+  view: FeatureViewSpec;
+  features: FieldSpec[];
+}
+
+export interface ResolvedFeatures {
+  views: ViewRequest[];
+  /** Output names in request order, with the view they come from. */
+  outputs: { view: string; feature: string; name: string }[];
+}
+
+const REF = /^([A-Za-z_][A-Za-z0-9_]*)(?:@v(\d+))?:([A-Za-z_][A-Za-z0-9_]*)$/;
+
+/** Read-only queries over a registry document: the single place names from callers are checked. */
+export class Registry {
+  constructor(readonly data: RegistryData) {}
+
+  views(): FeatureViewSpec[] {
+    return Object.values(this.data.featureViews);
+  }
+
+  /** `name` → latest active version; `name@vN` → that version. */
+  view(ref: string): FeatureViewSpec {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:@v(\d+))?$/.exec(ref);
+    if (!m) throw new ValidationError(`invalid feature view reference '${ref}': expected 'view' or 'view@vN'`, [{ field: 'feature_view', message: `got '${ref}'` }]);
+    const [, name, version] = m;
+    if (version !== undefined) {
+      const v = this.data.featureViews[viewKey(name, Number(version))];
+      if (!v) throw new NotFoundError('feature view', `${name}@v${version}`, this.versionsHint(name));
+      return v;
+    }
+    const candidates = this.views().filter((v) => v.name === name);
+    const active = candidates.filter((v) => v.status === 'active');
+    const pick = (active.length ? active : candidates).sort((a, b) => b.version - a.version)[0];
+    if (!pick) throw new NotFoundError('feature view', name);
+    return pick;
+  }
+
+  private versionsHint(name: string): string | undefined {
+    const versions = this.views().filter((v) => v.name === name).map((v) => `v${v.version}`);
+    return versions.length ? `registered versions: ${versions.join(', ')}` : undefined;
+  }
+
+  featureService(name: string): FeatureServiceSpec {
+    const s = this.data.featureServices[name];
+    if (!s) throw new NotFoundError('feature service', name);
+    return s;
+  }
+
+  pushSource(name: string): PushSourceSpec {
+    const s = this.data.dataSources[name];
+    if (!s || s.kind !== 'PushSource') throw new NotFoundError('push source', name);
+    return s;
+  }
+
+  /** Views fed by a push source (all registered versions that are active or deprecated). */
+  viewsOfPushSource(name: string): FeatureViewSpec[] {
+    this.pushSource(name);
+    return this.views().filter((v) => v.source.kind === 'PushSource' && v.source.name === name);
+  }
+
+  /** Resolves `view:feature` / `view@vN:feature` references, keeping request order. */
+  resolveRefs(refs: readonly string[], fullFeatureNames = false): ResolvedFeatures {
+    if (!refs.length) throw new ValidationError('no features requested', [{ field: 'features', message: 'expected at least one feature reference' }]);
+    const byKey = new Map<string, ViewRequest>();
+    const outputs: ResolvedFeatures['outputs'] = [];
+    refs.forEach((ref, i) => {
+      const m = typeof ref === 'string' ? REF.exec(ref) : null;
+      if (!m) {
+        throw new ValidationError(`invalid feature reference '${String(ref)}': expected 'view:feature' or 'view@vN:feature'`, [
+          { row: i, field: 'features', message: `got '${String(ref)}'` },
+        ]);
+      }
+      const [, name, version, feature] = m;
+      const view = this.view(version ? `${name}@v${version}` : name);
+      const key = viewKey(view.name, view.version);
+      const field = view.features.find((f) => f.name === feature);
+      if (!field) throw new NotFoundError('feature', `${key}:${feature}`, `'${key}' has ${view.features.map((f) => f.name).join(', ')}`);
+      const req = byKey.get(key) ?? { key, view, features: [] };
+      byKey.set(key, req);
+      if (req.features.includes(field)) return;
+      req.features.push(field);
+      outputs.push({ view: key, feature, name: fullFeatureNames ? `${view.name}__${feature}` : feature });
+    });
+    return { views: [...byKey.values()], outputs };
+  }
+
+  /** The pinned references of a feature service. */
+  serviceRefs(name: string): string[] {
+    return this.featureService(name).projections.flatMap((p) => p.features.map((f) => `${p.view}@v${p.version}:${f}`));
+  }
+}
+
+/** Checks that a name is a plain identifier before it reaches SQL or a storage key. */
+export function assertName(value: string, field: string): string {
+  if (!NAME_PATTERN.test(value)) throw new ValidationError(`invalid ${field} '${value}'`, [{ field, message: 'expected letters, digits and _' }]);
+  return value;
+}

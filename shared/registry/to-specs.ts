@@ -1,0 +1,87 @@
+import type { Entity } from '../definitions/entity.js';
+import type { FeatureService } from '../definitions/feature-service.js';
+import type { FeatureView } from '../definitions/feature-view.js';
+import type { DataSource, FileSource } from '../definitions/sources.js';
+import type { DataSourceSpec, EntitySpec, FeatureServiceSpec, FeatureViewSpec, FileSourceSpec, RepoSpecs } from './types.js';
+
+/** Anything a feature repo module may export. */
+export type Definition = Entity | FeatureView | FeatureService | DataSource;
+
+export function entitySpec(e: Entity): EntitySpec {
+  return { name: e.name, joinKeys: [...e.joinKeys], valueType: e.valueType, description: e.description, tags: { ...e.tags }, owner: e.owner };
+}
+
+function fileSourceSpec(s: FileSource): FileSourceSpec {
+  return {
+    kind: 'FileSource',
+    name: s.name,
+    path: s.path,
+    timestampField: s.timestampField,
+    ...(s.createdTimestampColumn ? { createdTimestampColumn: s.createdTimestampColumn } : {}),
+    fieldMapping: { ...s.fieldMapping },
+    description: s.description,
+    tags: { ...s.tags },
+    owner: s.owner,
+  };
+}
+
+export function sourceSpec(s: DataSource): DataSourceSpec {
+  if (s.kind === 'FileSource') return fileSourceSpec(s);
+  return { kind: 'PushSource', name: s.name, batchSource: fileSourceSpec(s.batchSource), description: s.description, tags: { ...s.tags }, owner: s.owner };
+}
+
+export function featureViewSpec(v: FeatureView): FeatureViewSpec {
+  return {
+    name: v.name,
+    version: v.version,
+    entities: v.entities.map((e) => e.name),
+    joinKeys: v.entities.flatMap((e) => e.joinKeys.map((k) => ({ name: k, valueType: e.valueType }))),
+    ttlSeconds: v.ttlSeconds,
+    features: v.schema.map((f) => ({ name: f.name, dtype: f.dtype, description: f.description, tags: { ...f.tags } })),
+    source: sourceSpec(v.source),
+    online: v.online,
+    description: v.description,
+    tags: { ...v.tags },
+    owner: v.owner,
+    status: 'active',
+  };
+}
+
+export function featureServiceSpec(s: FeatureService): FeatureServiceSpec {
+  return {
+    name: s.name,
+    projections: s.projections.map((p) => ({ view: p.view.name, version: p.view.version, features: [...p.features] })),
+    description: s.description,
+    tags: { ...s.tags },
+    owner: s.owner,
+  };
+}
+
+/**
+ * Serializes a repo's definitions. Sources and entities reachable from views are included even
+ * when not exported, so a repo only has to export its views and services.
+ */
+export function toRepoSpecs(definitions: Iterable<Definition>): RepoSpecs {
+  const entities = new Map<string, EntitySpec>();
+  const sources = new Map<string, DataSourceSpec>();
+  const views = new Map<string, FeatureViewSpec>();
+  const services = new Map<string, FeatureServiceSpec>();
+  const addSource = (s: DataSource) => {
+    sources.set(s.name, sourceSpec(s));
+    if (s.kind === 'PushSource') sources.set(s.batchSource.name, sourceSpec(s.batchSource));
+  };
+  const addView = (v: FeatureView) => {
+    views.set(`${v.name}@v${v.version}`, featureViewSpec(v));
+    v.entities.forEach((e) => entities.set(e.name, entitySpec(e)));
+    addSource(v.source);
+  };
+  for (const d of definitions) {
+    if (d.kind === 'Entity') entities.set(d.name, entitySpec(d));
+    else if (d.kind === 'FeatureView') addView(d);
+    else if (d.kind === 'FeatureService') {
+      services.set(d.name, featureServiceSpec(d));
+      d.projections.forEach((p) => addView(p.view));
+    } else addSource(d);
+  }
+  return { entities: [...entities.values()], dataSources: [...sources.values()], featureViews: [...views.values()], featureServices: [...services.values()] };
+}

@@ -1,0 +1,119 @@
+import type { DType, ScalarDType } from '../definitions/dtypes.js';
+
+/** Serialized definitions: what the registry stores and what Lambdas read (never TypeScript). */
+export interface EntitySpec {
+  name: string;
+  joinKeys: string[];
+  valueType: ScalarDType;
+  description: string;
+  tags: Record<string, string>;
+  owner: string;
+}
+
+export interface FileSourceSpec {
+  kind: 'FileSource';
+  name: string;
+  path: string;
+  timestampField: string;
+  createdTimestampColumn?: string;
+  fieldMapping: Record<string, string>;
+  description: string;
+  tags: Record<string, string>;
+  owner: string;
+}
+
+export interface PushSourceSpec {
+  kind: 'PushSource';
+  name: string;
+  batchSource: FileSourceSpec;
+  description: string;
+  tags: Record<string, string>;
+  owner: string;
+}
+
+export type DataSourceSpec = FileSourceSpec | PushSourceSpec;
+
+export interface FieldSpec {
+  name: string;
+  dtype: DType;
+  description: string;
+  tags: Record<string, string>;
+}
+
+export type ViewStatus = 'active' | 'deprecated';
+
+export interface FeatureViewSpec {
+  name: string;
+  version: number;
+  entities: string[];
+  joinKeys: { name: string; valueType: ScalarDType }[];
+  ttlSeconds: number;
+  features: FieldSpec[];
+  source: DataSourceSpec;
+  online: boolean;
+  description: string;
+  tags: Record<string, string>;
+  owner: string;
+  status: ViewStatus;
+}
+
+export interface FeatureServiceSpec {
+  name: string;
+  /** Each projection pins a view version. */
+  projections: { view: string; version: number; features: string[] }[];
+  description: string;
+  tags: Record<string, string>;
+  owner: string;
+}
+
+export interface MaterializationInterval {
+  start: string;
+  end: string;
+  rows: number;
+  completedAt: string;
+}
+
+export interface MaterializationState {
+  intervals: MaterializationInterval[];
+  /** Newest event timestamp materialized so far. */
+  watermark?: string;
+}
+
+/** The whole registry document. Keys of featureViews / materializations are `view@vN`. */
+export interface RegistryData {
+  formatVersion: 1;
+  project: string;
+  serial: number;
+  lastUpdated: string;
+  entities: Record<string, EntitySpec>;
+  dataSources: Record<string, DataSourceSpec>;
+  featureViews: Record<string, FeatureViewSpec>;
+  featureServices: Record<string, FeatureServiceSpec>;
+  materializations: Record<string, MaterializationState>;
+}
+
+/** The set of objects a feature repo declares, serialized. */
+export interface RepoSpecs {
+  entities: EntitySpec[];
+  dataSources: DataSourceSpec[];
+  featureViews: FeatureViewSpec[];
+  featureServices: FeatureServiceSpec[];
+}
+
+export function viewKey(name: string, version: number): string {
+  return `${name}@v${version}`;
+}
+
+export function emptyRegistry(project: string): RegistryData {
+  return {
+    formatVersion: 1,
+    project,
+    serial: 0,
+    lastUpdated: new Date(0).toISOString(),
+    entities: {},
+    dataSources: {},
+    featureViews: {},
+    featureServices: {},
+    materializations: {},
+  };
+}
