@@ -51,7 +51,10 @@ export interface OfflineStore {
   getHistoricalFeatures(request: HistoricalRequest, progress?: Progress): Promise<HistoricalResult>;
   /** Latest row per entity key with start ≤ event_ts < end, streamed in chunks. */
   readLatest(view: FeatureViewSpec, start: Date, end: Date): AsyncIterable<LatestRow[]>;
-  /** Stages rows (already validated) as a new Parquet part under the view's batch source. */
-  stagePush(view: FeatureViewSpec, rows: readonly Row[]): Promise<PendingWrite>;
+  /**
+   * Stages validated rows as one new Parquet part under the batch source the views share (a push
+   * source's), with the union of their columns. Invisible to readers until committed.
+   */
+  stagePush(views: readonly FeatureViewSpec[], rows: readonly Row[]): Promise<PendingWrite>;
   close(): Promise<void>;
 }

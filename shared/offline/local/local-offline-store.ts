@@ -197,13 +197,17 @@ export class LocalOfflineStore implements OfflineStore {
     });
   }
 
-  stagePush(view: FeatureViewSpec, rows: readonly Row[]): Promise<PendingWrite> {
+  stagePush(views: readonly FeatureViewSpec[], rows: readonly Row[]): Promise<PendingWrite> {
     return this.exclusive(async (db) => {
-      const src = batchSourceSpec(view);
+      const src = batchSourceSpec(views[0]);
       const columnOf = (name: string) => Object.entries(src.fieldMapping).find(([, to]) => to === name)?.[0] ?? name;
+      const typed = new Map<string, FeatureViewSpec['features'][number]['dtype']>();
+      for (const v of views) {
+        for (const k of v.joinKeys) typed.set(k.name, k.valueType);
+        for (const f of v.features) typed.set(f.name, f.dtype);
+      }
       const columns: (StageColumn & { from: string; cast?: string })[] = [
-        ...view.joinKeys.map((k) => ({ name: columnOf(k.name), from: k.name, type: stageTypeOf(k.valueType) })),
-        ...view.features.map((f) => ({ name: columnOf(f.name), from: f.name, type: stageTypeOf(f.dtype), cast: f.dtype.startsWith('Array(') ? this.compiler.dialect.sqlType(f.dtype) : undefined })),
+        ...[...typed].map(([name, dtype]) => ({ name: columnOf(name), from: name, type: stageTypeOf(dtype), cast: dtype.startsWith('Array(') ? this.compiler.dialect.sqlType(dtype) : undefined })),
         { name: src.timestampField, from: src.timestampField, type: 'TIMESTAMP' as const },
         ...(src.createdTimestampColumn ? [{ name: src.createdTimestampColumn, from: src.createdTimestampColumn, type: 'TIMESTAMP' as const }] : []),
       ];

@@ -1,0 +1,70 @@
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { NAME_PATTERN } from '../definitions/schemas.js';
+import { ValidationError } from '../errors.js';
+
+export const CONFIG_FILE = 'skewless.json';
+
+const AwsConfig = z.object({
+  region: z.string().default('us-east-1'),
+  bucket: z.string().min(3),
+  prefix: z.string().default('offline'),
+  registryKey: z.string().default('registry/registry.json'),
+  table: z.string().min(3),
+  glueDatabase: z.string().default('skewless'),
+  athenaWorkgroup: z.string().default('primary'),
+  athenaOutput: z.string().optional(),
+});
+
+export const RepoConfigSchema = z.object({
+  project: z.string().regex(NAME_PATTERN, 'expected letters, digits and _'),
+  provider: z.enum(['local', 'aws']).default('local'),
+  /** The TypeScript module(s) that export the repo's definitions, relative to the repo. */
+  definitions: z.union([z.string(), z.array(z.string()).min(1)]).default('definitions.ts'),
+  /** Local provider: registry.json and online.sqlite live here, relative to the repo. */
+  dataDir: z.string().default('.skewless'),
+  /** How often a long-running process re-reads the registry. */
+  registryCacheSeconds: z.number().min(0).default(1),
+  server: z.object({ maxBodyBytes: z.number().int().positive().default(6 * 1024 * 1024) }).prefault({}),
+  aws: AwsConfig.optional(),
+});
+export type RepoConfig = z.output<typeof RepoConfigSchema> & { repoDir: string };
+
+/** Environment overrides (used by Lambda and CI), applied after the file. */
+function envOverrides(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  if (env.SKEWLESS_PROVIDER) o.provider = env.SKEWLESS_PROVIDER;
+  if (env.SKEWLESS_DATA_DIR) o.dataDir = env.SKEWLESS_DATA_DIR;
+  if (env.SKEWLESS_PROJECT) o.project = env.SKEWLESS_PROJECT;
+  return o;
+}
+
+export function parseConfig(raw: unknown, repoDir: string, env: NodeJS.ProcessEnv = process.env): RepoConfig {
+  const merged = { ...(raw as object), ...envOverrides(env) };
+  const result = RepoConfigSchema.safeParse(merged);
+  if (!result.success) {
+    const i = result.error.issues[0];
+    const field = i.path.join('.') || '(root)';
+    throw new ValidationError(`${CONFIG_FILE}: ${field}: ${i.message}`, result.error.issues.map((x) => ({ field: x.path.join('.'), message: x.message })));
+  }
+  return { ...result.data, repoDir: resolve(repoDir) };
+}
+
+/** Reads `<repo>/skewless.json`. */
+export async function loadConfig(repoDir: string, env: NodeJS.ProcessEnv = process.env): Promise<RepoConfig> {
+  const path = join(repoDir, CONFIG_FILE);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new ValidationError(`no ${CONFIG_FILE} in ${resolve(repoDir)}: run \`skewless init\` or pass --repo DIR`, [{ field: 'repo', message: 'not a feature repo' }]);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new ValidationError(`${path}: invalid JSON: ${(err as Error).message}`, [{ field: CONFIG_FILE, message: 'invalid JSON' }]);
+  }
+  return parseConfig(raw, repoDir, env);
+}

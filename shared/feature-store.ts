@@ -1,0 +1,105 @@
+import { loadConfig, type RepoConfig } from './config/config.js';
+import { loadDefinitions } from './config/load-definitions.js';
+import type { HistoricalResult, Progress } from './offline/offline-store.js';
+import { createStores, type StoreParts } from './providers/index.js';
+import type { Plan } from './registry/plan.js';
+import { toRepoSpecs, type Definition } from './registry/to-specs.js';
+import type { RegistryData } from './registry/types.js';
+import { apply, plan } from './services/apply.js';
+import { CachedRegistry } from './services/cached-registry.js';
+import type { StoreContext } from './services/context.js';
+import { freshness, type ViewFreshness } from './services/freshness.js';
+import { getHistoricalFeatures, type HistoricalFeaturesRequest } from './services/historical.js';
+import { materialize, materializeIncremental, type MaterializeProgress, type ViewMaterialization } from './services/materialize.js';
+import { getOnlineFeatures, type OnlineFeaturesRequest, type OnlineFeaturesResponse } from './services/online-read.js';
+import { push, type PushRequest, type PushResult } from './services/push.js';
+
+export interface FeatureStoreOptions {
+  /** The clock for every "now" (TTL checks, freshness, created timestamps). Default: the wall clock. */
+  now?: () => Date;
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * The one entry into skewless for code: the CLI, the local server and the Lambdas all call this.
+ * @example
+ * const store = await FeatureStore.open('examples/feature_repo');
+ * const res = await store.getOnlineFeatures({ features: ['user_activity:sessions_7d'], entities: { user_id: ['u_0001'] } });
+ */
+export class FeatureStore {
+  readonly context: StoreContext;
+  private readonly registryCache: CachedRegistry;
+
+  constructor(
+    readonly config: RepoConfig,
+    private readonly parts: StoreParts,
+    options: FeatureStoreOptions = {},
+  ) {
+    this.registryCache = new CachedRegistry(parts.registryStore, config.registryCacheSeconds * 1000);
+    this.context = {
+      registry: () => this.registryCache.get(),
+      registryStore: parts.registryStore,
+      online: parts.online,
+      offline: parts.offline,
+      now: options.now ?? (() => new Date()),
+    };
+  }
+
+  static async open(repoDir: string, options: FeatureStoreOptions = {}): Promise<FeatureStore> {
+    const config = await loadConfig(repoDir, options.env);
+    return new FeatureStore(config, await createStores(config), options);
+  }
+
+  /** The repo's TypeScript definitions (needs a TS-capable loader, e.g. tsx, when they are .ts files). */
+  loadDefinitions(): Promise<Definition[]> {
+    return loadDefinitions(this.config);
+  }
+
+  async plan(definitions: Iterable<Definition>, options: { partial?: boolean } = {}): Promise<Plan> {
+    return plan(this.parts.registryStore, this.config.project, toRepoSpecs(definitions), options);
+  }
+
+  async apply(definitions: Iterable<Definition>, options: { partial?: boolean } = {}): Promise<Plan> {
+    const p = await apply(this.parts.registryStore, this.config.project, toRepoSpecs(definitions), this.context.now(), options);
+    this.registryCache.invalidate();
+    for (const c of p.changes) if (c.type === 'feature view' && c.op === 'Deleted') await this.parts.online.deleteView(c.name);
+    return p;
+  }
+
+  async registryDump(): Promise<RegistryData | undefined> {
+    return this.parts.registryStore.read();
+  }
+
+  getOnlineFeatures(req: OnlineFeaturesRequest): Promise<OnlineFeaturesResponse> {
+    return getOnlineFeatures(this.context, req);
+  }
+
+  push(req: PushRequest): Promise<PushResult> {
+    return push(this.context, req);
+  }
+
+  async materialize(opts: { start: Date; end: Date; views?: string[] }, progress?: MaterializeProgress): Promise<ViewMaterialization[]> {
+    const r = await materialize(this.context, opts, progress);
+    this.registryCache.invalidate();
+    return r;
+  }
+
+  async materializeIncremental(opts: { end: Date; views?: string[] }, progress?: MaterializeProgress): Promise<ViewMaterialization[]> {
+    const r = await materializeIncremental(this.context, opts, progress);
+    this.registryCache.invalidate();
+    return r;
+  }
+
+  getHistoricalFeatures(req: HistoricalFeaturesRequest, progress?: Progress): Promise<HistoricalResult> {
+    return getHistoricalFeatures(this.context, req, progress);
+  }
+
+  freshness(now?: Date): Promise<ViewFreshness[]> {
+    return freshness(this.context, now);
+  }
+
+  async close(): Promise<void> {
+    await this.parts.offline.close();
+    await this.parts.online.close();
+  }
+}

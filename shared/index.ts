@@ -1,0 +1,7 @@
+export * from './definitions/index.js';
+export * from './errors.js';
+export { FeatureStore, type FeatureStoreOptions } from './feature-store.js';
+export type { OnlineFeaturesRequest, OnlineFeaturesResponse, FeatureStatus } from './services/online-read.js';
+export type { PushRequest, PushResult, PushMode } from './services/push.js';
+export type { HistoricalFeaturesRequest } from './services/historical.js';
+export type { ViewFreshness } from './services/freshness.js';

@@ -1,0 +1,45 @@
+import { ValidationError } from '../errors.js';
+import type { FeatureViewSpec } from '../registry/types.js';
+
+/**
+ * The canonical key of an entity row: join keys sorted by name with values normalized to the
+ * entity's type, as JSON. It is the DynamoDB partition key and the SQLite key alike.
+ * @example entityKey(view, { user_id: 'u1' }) // '[["user_id","u1"]]'
+ */
+export function entityKey(joinKeys: FeatureViewSpec['joinKeys'], row: Record<string, unknown>, rowIndex?: number): string {
+  const parts = [...joinKeys]
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .map((k) => {
+      const v = row[k.name];
+      if (v === undefined || v === null) {
+        throw new ValidationError(`missing join key '${k.name}'${rowIndex === undefined ? '' : ` in row ${rowIndex}`}`, [
+          { ...(rowIndex === undefined ? {} : { row: rowIndex }), field: k.name, message: 'join key is required' },
+        ]);
+      }
+      return [k.name, normalizeKey(k.valueType, v, k.name, rowIndex)];
+    });
+  return JSON.stringify(parts);
+}
+
+function normalizeKey(type: string, v: unknown, field: string, row?: number): string | number | boolean {
+  const bad = (expected: string) =>
+    new ValidationError(`join key '${field}'${row === undefined ? '' : ` in row ${row}`}: expected ${expected}, got ${JSON.stringify(v)}`, [
+      { ...(row === undefined ? {} : { row }), field, message: `expected ${expected}` },
+    ]);
+  if (type === 'String') {
+    if (typeof v === 'string') return v;
+    if (typeof v === 'number' || typeof v === 'bigint') return String(v);
+    throw bad('a string');
+  }
+  if (type === 'Int32' || type === 'Int64') {
+    const n = typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : typeof v === 'bigint' ? Number(v) : v;
+    if (typeof n === 'number' && Number.isSafeInteger(n)) return n;
+    throw bad('an integer');
+  }
+  if (type === 'Bool') {
+    if (typeof v === 'boolean') return v;
+    throw bad('a boolean');
+  }
+  if (typeof v === 'number' || typeof v === 'string') return v;
+  throw bad(type);
+}

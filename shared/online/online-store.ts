@@ -1,0 +1,56 @@
+import type { ItemKey, OnlineRecord, OnlineWrite, Watermark, WriteResult } from './types.js';
+
+/**
+ * The online side: conditional (newer-wins) batch writes and batched point reads of
+ * (entity key, view version) items. SQLite and DynamoDB implement the primitives of BaseOnlineStore.
+ */
+export interface OnlineStore {
+  write(view: string, rows: readonly OnlineWrite[], writtenAt: Date): Promise<WriteResult>;
+  /** Records in the order of `keys`; undefined where nothing is stored. */
+  read(keys: readonly ItemKey[]): Promise<(OnlineRecord | undefined)[]>;
+  watermarks(): Promise<Watermark[]>;
+  deleteView(view: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+const itemId = (k: ItemKey) => `${k.view}\u0000${k.entityKey}`;
+
+function newer(a: OnlineWrite, b: OnlineWrite): boolean {
+  return a.eventTs > b.eventTs || (a.eventTs === b.eventTs && a.createdTs >= b.createdTs);
+}
+
+/** Chunking, de-duplication and in-batch ordering shared by every adapter. */
+export abstract class BaseOnlineStore implements OnlineStore {
+  /** Most items one `_getItems` call may ask for (DynamoDB BatchGetItem: 100). */
+  protected abstract readonly maxReadBatch: number;
+  /** Items found, keyed by `itemId`. */
+  protected abstract _getItems(keys: readonly ItemKey[]): Promise<Map<string, OnlineRecord>>;
+  /** Applies each row only if newer than the stored one, and advances the view's watermark, atomically where the engine allows. */
+  protected abstract _putItems(view: string, rows: readonly OnlineWrite[], writtenAt: number): Promise<WriteResult>;
+  abstract watermarks(): Promise<Watermark[]>;
+  abstract deleteView(view: string): Promise<void>;
+  abstract close(): Promise<void>;
+
+  async write(view: string, rows: readonly OnlineWrite[], writtenAt: Date): Promise<WriteResult> {
+    // Within one batch only the newest row per key can win; the others are counted as skipped.
+    const latest = new Map<string, OnlineWrite>();
+    for (const r of rows) {
+      const cur = latest.get(r.entityKey);
+      if (!cur || newer(r, cur)) latest.set(r.entityKey, r);
+    }
+    if (!latest.size) return { written: 0, skipped: 0 };
+    const result = await this._putItems(view, [...latest.values()], writtenAt.getTime());
+    return { written: result.written, skipped: result.skipped + rows.length - latest.size };
+  }
+
+  async read(keys: readonly ItemKey[]): Promise<(OnlineRecord | undefined)[]> {
+    const unique = [...new Map(keys.map((k) => [itemId(k), k])).values()];
+    const chunks: ItemKey[][] = [];
+    for (let i = 0; i < unique.length; i += this.maxReadBatch) chunks.push(unique.slice(i, i + this.maxReadBatch));
+    const found = new Map<string, OnlineRecord>();
+    for (const m of await Promise.all(chunks.map((c) => this._getItems(c)))) for (const [k, v] of m) found.set(k, v);
+    return keys.map((k) => found.get(itemId(k)));
+  }
+
+  protected static itemId = itemId;
+}

@@ -1,0 +1,100 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { BaseOnlineStore } from './online-store.js';
+import type { ItemKey, OnlineRecord, OnlineWrite, Watermark, WriteResult } from './types.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS online_features (
+  entity_key TEXT NOT NULL, view TEXT NOT NULL, features TEXT NOT NULL,
+  event_ts INTEGER NOT NULL, created_ts INTEGER NOT NULL,
+  PRIMARY KEY (view, entity_key)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS watermarks (view TEXT PRIMARY KEY, event_ts INTEGER NOT NULL, written_at INTEGER NOT NULL);
+`;
+
+// Newer-wins (DESIGN §4): the update only happens when (event_ts, created_ts) is >= the stored pair.
+const UPSERT = `
+INSERT INTO online_features (entity_key, view, features, event_ts, created_ts) VALUES (?, ?, ?, ?, ?)
+ON CONFLICT (view, entity_key) DO UPDATE SET features = excluded.features, event_ts = excluded.event_ts, created_ts = excluded.created_ts
+WHERE excluded.event_ts > online_features.event_ts
+   OR (excluded.event_ts = online_features.event_ts AND excluded.created_ts >= online_features.created_ts)`;
+
+const WATERMARK = `
+INSERT INTO watermarks (view, event_ts, written_at) VALUES (?, ?, ?)
+ON CONFLICT (view) DO UPDATE SET event_ts = max(watermarks.event_ts, excluded.event_ts), written_at = excluded.written_at`;
+
+/** JSON for storage: Dates as RFC 3339, bytes as base64, bigint as decimal text. */
+function encode(values: Record<string, unknown>): string {
+  return JSON.stringify(values, (_k, v) => (typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v));
+}
+
+/** The embedded online store: one SQLite file in WAL mode, conditional upserts in one transaction per batch. */
+export class SqliteOnlineStore extends BaseOnlineStore {
+  protected readonly maxReadBatch = 400;
+  private readonly db: Database.Database;
+  private readonly upsert: Database.Statement;
+  private readonly mark: Database.Statement;
+  private readonly putTx: Database.Transaction<(view: string, rows: readonly OnlineWrite[], writtenAt: number) => WriteResult>;
+  private readonly readStatements = new Map<number, Database.Statement>();
+
+  constructor(path: string) {
+    super();
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+    this.upsert = this.db.prepare(UPSERT);
+    this.mark = this.db.prepare(WATERMARK);
+    this.putTx = this.db.transaction((view: string, rows: readonly OnlineWrite[], writtenAt: number) => {
+      let written = 0;
+      let maxTs = -Infinity;
+      for (const r of rows) {
+        if (this.upsert.run(r.entityKey, view, encode(r.values), r.eventTs, r.createdTs).changes > 0) {
+          written++;
+          if (r.eventTs > maxTs) maxTs = r.eventTs;
+        }
+      }
+      if (written > 0) this.mark.run(view, maxTs, writtenAt);
+      return { written, skipped: rows.length - written };
+    });
+  }
+
+  protected async _putItems(view: string, rows: readonly OnlineWrite[], writtenAt: number): Promise<WriteResult> {
+    return this.putTx.immediate(view, rows, writtenAt);
+  }
+
+  protected async _getItems(keys: readonly ItemKey[]): Promise<Map<string, OnlineRecord>> {
+    let stmt = this.readStatements.get(keys.length);
+    if (!stmt) {
+      const tuples = Array.from({ length: keys.length }, () => '(?, ?)').join(', ');
+      stmt = this.db.prepare(`SELECT view, entity_key, features, event_ts, created_ts FROM online_features WHERE (view, entity_key) IN (VALUES ${tuples})`);
+      this.readStatements.set(keys.length, stmt);
+    }
+    const rows = stmt.all(keys.flatMap((k) => [k.view, k.entityKey])) as { view: string; entity_key: string; features: string; event_ts: number; created_ts: number }[];
+    return new Map(
+      rows.map((r) => [
+        BaseOnlineStore.itemId({ view: r.view, entityKey: r.entity_key }),
+        { values: JSON.parse(r.features) as Record<string, unknown>, eventTs: r.event_ts, createdTs: r.created_ts },
+      ]),
+    );
+  }
+
+  async watermarks(): Promise<Watermark[]> {
+    const rows = this.db.prepare('SELECT view, event_ts, written_at FROM watermarks ORDER BY view').all() as { view: string; event_ts: number; written_at: number }[];
+    return rows.map((r) => ({ view: r.view, eventTs: r.event_ts, writtenAt: r.written_at }));
+  }
+
+  async deleteView(view: string): Promise<void> {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM online_features WHERE view = ?').run(view);
+      this.db.prepare('DELETE FROM watermarks WHERE view = ?').run(view);
+    })();
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,35 @@
+/** One value to store for (entity key, view version). Timestamps are epoch milliseconds. */
+export interface OnlineWrite {
+  entityKey: string;
+  values: Record<string, unknown>;
+  eventTs: number;
+  createdTs: number;
+}
+
+export interface OnlineRecord {
+  values: Record<string, unknown>;
+  eventTs: number;
+  createdTs: number;
+}
+
+export interface ItemKey {
+  entityKey: string;
+  /** `view@vN` */
+  view: string;
+}
+
+export interface WriteResult {
+  /** Rows applied (newer than or equal to what was stored). */
+  written: number;
+  /** Rows dropped because the store already held a newer event (DESIGN §4 write ordering). */
+  skipped: number;
+}
+
+/** Freshness state of one view version, written in the same operation as its data. */
+export interface Watermark {
+  view: string;
+  /** Newest event timestamp written (epoch ms). */
+  eventTs: number;
+  /** When the last successful write happened (epoch ms). */
+  writtenAt: number;
+}

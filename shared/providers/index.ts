@@ -1,0 +1,15 @@
+import type { RepoConfig } from '../config/config.js';
+import { ValidationError } from '../errors.js';
+import { localProvider } from './local.js';
+import type { StoreParts } from './types.js';
+
+export type { StoreParts } from './types.js';
+
+export async function createStores(config: RepoConfig): Promise<StoreParts> {
+  switch (config.provider) {
+    case 'local':
+      return localProvider(config);
+    default:
+      throw new ValidationError(`provider '${config.provider}' is not available in this build`, [{ field: 'provider', message: 'expected local' }]);
+  }
+}

@@ -1,0 +1,16 @@
+import { join, resolve } from 'node:path';
+import type { RepoConfig } from '../config/config.js';
+import { LocalOfflineStore } from '../offline/local/local-offline-store.js';
+import { SqliteOnlineStore } from '../online/sqlite-online-store.js';
+import { LocalRegistryStore } from '../registry/local-registry-store.js';
+import type { StoreParts } from './types.js';
+
+/** The embedded default: registry.json + online.sqlite under dataDir, Parquet read by DuckDB. */
+export function localProvider(config: RepoConfig): StoreParts {
+  const dataDir = resolve(config.repoDir, config.dataDir);
+  return {
+    registryStore: new LocalRegistryStore(join(dataDir, 'registry.json')),
+    online: new SqliteOnlineStore(join(dataDir, 'online.sqlite')),
+    offline: new LocalOfflineStore({ repoDir: config.repoDir }),
+  };
+}

@@ -1,0 +1,37 @@
+import { ValidationError } from '../errors.js';
+import { assertNoBreakingChanges, planApply, type Plan } from '../registry/plan.js';
+import type { RegistryStore } from '../registry/registry-store.js';
+import { emptyRegistry, viewKey, type RegistryData, type RepoSpecs } from '../registry/types.js';
+
+/** Feature services must reference registered view versions and features. */
+function assertServicesResolve(next: RegistryData): void {
+  for (const s of Object.values(next.featureServices)) {
+    for (const p of s.projections) {
+      const v = next.featureViews[viewKey(p.view, p.version)];
+      if (!v) throw new ValidationError(`feature service '${s.name}' references ${viewKey(p.view, p.version)}, which is not registered`, [{ field: `featureServices.${s.name}`, message: 'unknown view version' }]);
+      const missing = p.features.filter((f) => !v.features.some((x) => x.name === f));
+      if (missing.length) throw new ValidationError(`feature service '${s.name}' references unknown feature(s) ${missing.join(', ')} of ${v.name}@v${v.version}`, [{ field: `featureServices.${s.name}`, message: 'unknown feature' }]);
+    }
+  }
+}
+
+export async function plan(store: RegistryStore, project: string, specs: RepoSpecs, options: { partial?: boolean } = {}): Promise<Plan> {
+  const current = (await store.read()) ?? emptyRegistry(project);
+  const p = planApply(current, specs, options);
+  assertServicesResolve(p.next);
+  return p;
+}
+
+/**
+ * Applies definitions atomically (read-modify-write inside the store's update, so concurrent
+ * applies never lose each other's objects). Breaking changes to a live version are refused.
+ */
+export async function apply(store: RegistryStore, project: string, specs: RepoSpecs, now: Date, options: { partial?: boolean } = {}): Promise<Plan> {
+  return store.update((current) => {
+    const p = planApply(current ?? emptyRegistry(project), specs, options);
+    assertNoBreakingChanges(p);
+    assertServicesResolve(p.next);
+    p.next.lastUpdated = now.toISOString();
+    return { next: p.next, result: p };
+  });
+}

@@ -1,0 +1,13 @@
+import type { OfflineStore } from '../offline/offline-store.js';
+import type { OnlineStore } from '../online/online-store.js';
+import type { Registry } from '../registry/registry.js';
+import type { RegistryStore } from '../registry/registry-store.js';
+
+/** What every service needs. `now` is the only clock: nothing reads the wall clock implicitly. */
+export interface StoreContext {
+  registry(): Promise<Registry>;
+  registryStore: RegistryStore;
+  online: OnlineStore;
+  offline: OfflineStore;
+  now(): Date;
+}

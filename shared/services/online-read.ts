@@ -1,0 +1,102 @@
+import { ValidationError } from '../errors.js';
+import { entityKey } from '../online/entity-key.js';
+import type { ItemKey } from '../online/types.js';
+import type { Registry } from '../registry/registry.js';
+import type { StoreContext } from './context.js';
+
+export type FeatureStatus = 'PRESENT' | 'NOT_FOUND' | 'OUTSIDE_MAX_AGE' | 'NULL_VALUE';
+
+export interface OnlineFeaturesRequest {
+  features?: string[];
+  featureService?: string;
+  /** Column-oriented entity rows: `{ user_id: ['u1', 'u2'] }`. */
+  entities: Record<string, unknown[]>;
+  fullFeatureNames?: boolean;
+}
+
+/** Feast's column-oriented response: results[i] is column i, values[j] is entity row j; join keys first. */
+export interface OnlineFeaturesResponse {
+  metadata: { feature_names: string[]; warnings?: string[] };
+  results: { values: unknown[]; statuses: FeatureStatus[]; event_timestamps: string[] }[];
+}
+
+const EPOCH = '1970-01-01T00:00:00.000Z';
+
+/** Resolves either a feature list or a feature service; exactly one must be given. */
+export function resolveRequested(registry: Registry, features: string[] | undefined, service: string | undefined, fullNames: boolean) {
+  if ((features?.length ?? 0) > 0 === (service !== undefined)) {
+    throw new ValidationError('give either features or feature_service', [{ field: 'features', message: 'exactly one of features / feature_service is required' }]);
+  }
+  return registry.resolveRefs(service !== undefined ? registry.serviceRefs(service) : features!, fullNames);
+}
+
+function entityRowCount(entities: Record<string, unknown[]>): number {
+  const cols = Object.entries(entities ?? {});
+  if (!cols.length) throw new ValidationError('no entities given', [{ field: 'entities', message: 'expected at least one join key column' }]);
+  let n: number | undefined;
+  for (const [name, values] of cols) {
+    if (!Array.isArray(values)) throw new ValidationError(`entities.${name}: expected an array`, [{ field: `entities.${name}`, message: 'expected an array of values' }]);
+    if (n !== undefined && values.length !== n) {
+      throw new ValidationError(`entities.${name} has ${values.length} values, other join keys have ${n}`, [{ field: `entities.${name}`, message: `expected ${n} values` }]);
+    }
+    n = values.length;
+  }
+  return n!;
+}
+
+/** Online lookup (DESIGN §4 Online read): one batched read for all (entity, view) items. */
+export async function getOnlineFeatures(ctx: StoreContext, req: OnlineFeaturesRequest): Promise<OnlineFeaturesResponse> {
+  const registry = await ctx.registry();
+  const resolved = resolveRequested(registry, req.features, req.featureService, req.fullFeatureNames ?? false);
+  const n = entityRowCount(req.entities);
+  const joinKeys = [...new Set(resolved.views.flatMap((v) => v.view.joinKeys.map((k) => k.name)))];
+  for (const k of joinKeys) {
+    if (!(k in req.entities)) throw new ValidationError(`missing join key '${k}' in entities`, [{ field: `entities.${k}`, message: 'join key is required' }]);
+  }
+  for (const k of Object.keys(req.entities)) {
+    if (!joinKeys.includes(k)) {
+      throw new ValidationError(`unknown entity key '${k}': expected ${joinKeys.join(', ')}`, [{ field: `entities.${k}`, message: 'not a join key of the requested views' }]);
+    }
+  }
+  const rows = Array.from({ length: n }, (_, j) => Object.fromEntries(joinKeys.map((k) => [k, req.entities[k][j]])));
+  const keys: ItemKey[] = [];
+  const slot = new Map<string, number[]>();
+  resolved.views.forEach((v) => {
+    const at = rows.map((r, j) => {
+      keys.push({ entityKey: entityKey(v.view.joinKeys, r, j), view: v.key });
+      return keys.length - 1;
+    });
+    slot.set(v.key, at);
+  });
+  const records = await ctx.online.read(keys);
+  const now = ctx.now().getTime();
+  const views = new Map(resolved.views.map((v) => [v.key, v.view]));
+
+  const results: OnlineFeaturesResponse['results'] = joinKeys.map((k) => ({
+    values: rows.map((r) => r[k]),
+    statuses: rows.map(() => 'PRESENT' as const),
+    event_timestamps: rows.map(() => EPOCH),
+  }));
+  for (const out of resolved.outputs) {
+    const view = views.get(out.view)!;
+    const col: OnlineFeaturesResponse['results'][number] = { values: [], statuses: [], event_timestamps: [] };
+    slot.get(out.view)!.forEach((i) => {
+      const rec = records[i];
+      if (!rec) return void (col.values.push(null), col.statuses.push('NOT_FOUND'), col.event_timestamps.push(EPOCH));
+      const ts = new Date(rec.eventTs).toISOString();
+      const v = rec.values[out.feature];
+      if (view.ttlSeconds > 0 && now - rec.eventTs > view.ttlSeconds * 1000) {
+        col.values.push(null), col.statuses.push('OUTSIDE_MAX_AGE');
+      } else if (v === null || v === undefined) {
+        col.values.push(null), col.statuses.push('NULL_VALUE');
+      } else col.values.push(v), col.statuses.push('PRESENT');
+      col.event_timestamps.push(ts);
+    });
+    results.push(col);
+  }
+  const deprecated = resolved.views.filter((v) => v.view.status === 'deprecated').map((v) => `${v.key} is deprecated: move consumers to a newer version`);
+  return {
+    metadata: { feature_names: [...joinKeys, ...resolved.outputs.map((o) => o.name)], ...(deprecated.length ? { warnings: deprecated } : {}) },
+    results,
+  };
+}
