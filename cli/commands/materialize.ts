@@ -1,0 +1,57 @@
+import type { Command } from 'commander';
+import type { ViewMaterialization } from '../../shared/services/materialize.js';
+import { instantArg, listArg } from '../args.js';
+import { withStore } from '../context.js';
+import { printTable, type GlobalOptions } from '../output.js';
+import { progressBar } from '../progress.js';
+
+const COLUMNS = ['view', 'start', 'end', 'rows', 'written', 'skipped'];
+
+async function report(result: ViewMaterialization[], opts: GlobalOptions, seconds: number): Promise<void> {
+  printTable(result as unknown as Record<string, unknown>[], COLUMNS, opts, { materialized: result, seconds });
+  if (!opts.json) {
+    const rows = result.reduce((n, r) => n + r.rows, 0);
+    console.log(`${rows} rows in ${seconds.toFixed(2)} s (${Math.round(rows / Math.max(seconds, 1e-9))} rows/s)`);
+  }
+}
+
+export function registerMaterializeCommands(program: Command, globals: () => GlobalOptions): void {
+  program
+    .command('materialize')
+    .description('copy the latest value per entity with START <= event_ts < END to the online store')
+    .argument('<start>', 'RFC 3339 start (inclusive)')
+    .argument('<end>', 'RFC 3339 end (exclusive)')
+    .option('-v, --views <names>', 'comma-separated views (default: all online views)', listArg)
+    .action((start: string, end: string, o: { views?: string[] }) =>
+      withStore(globals(), async (store) => {
+        const bar = progressBar('materialize', !globals().json);
+        const t0 = performance.now();
+        try {
+          const res = await store.materialize({ start: instantArg(start, 'start'), end: instantArg(end, 'end'), ...(o.views ? { views: o.views } : {}) }, (e) => bar.update(e.rows, Math.max(e.rows, 1)));
+          bar.stop();
+          await report(res, globals(), (performance.now() - t0) / 1000);
+        } finally {
+          bar.stop();
+        }
+      }),
+    );
+
+  program
+    .command('materialize-incremental')
+    .description('materialize from each view’s last recorded end (or END − ttl) up to END')
+    .argument('<end>', 'RFC 3339 end (exclusive)')
+    .option('-v, --views <names>', 'comma-separated views', listArg)
+    .action((end: string, o: { views?: string[] }) =>
+      withStore(globals(), async (store) => {
+        const bar = progressBar('materialize', !globals().json);
+        const t0 = performance.now();
+        try {
+          const res = await store.materializeIncremental({ end: instantArg(end, 'end'), ...(o.views ? { views: o.views } : {}) }, (e) => bar.update(e.rows, Math.max(e.rows, 1)));
+          bar.stop();
+          await report(res, globals(), (performance.now() - t0) / 1000);
+        } finally {
+          bar.stop();
+        }
+      }),
+    );
+}

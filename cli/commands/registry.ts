@@ -1,0 +1,64 @@
+import type { Command } from 'commander';
+import type { FeatureStore } from '../../shared/feature-store.js';
+import { formatPlan } from '../../shared/registry/plan.js';
+import { withStore } from '../context.js';
+import { printTable, toJson, type GlobalOptions } from '../output.js';
+
+export function registerRegistryCommands(program: Command, globals: () => GlobalOptions): void {
+  program
+    .command('plan')
+    .description('show what apply would change (Created / Updated / Deleted), with compatibility of each change')
+    .action(() =>
+      withStore(globals(), async (store) => {
+        const plan = await store.plan(await store.loadDefinitions());
+        console.log(globals().json ? toJson(plan.changes) : formatPlan(plan));
+      }),
+    );
+
+  program
+    .command('apply')
+    .description('register the repo definitions (atomic; refuses breaking changes to a live version)')
+    .action(() =>
+      withStore(globals(), async (store) => {
+        const plan = await store.apply(await store.loadDefinitions());
+        console.log(globals().json ? toJson(plan.changes) : formatPlan(plan));
+      }),
+    );
+
+  program
+    .command('registry-dump')
+    .description('print the registry document as JSON')
+    .action(() => withStore(globals(), async (store) => console.log(toJson((await store.registryDump()) ?? null))));
+
+  const list = (noun: string, fn: (store: FeatureStore) => Promise<{ rows: Record<string, unknown>[]; columns: string[] }>) => {
+    program
+      .command(noun)
+      .description(`${noun}: list`)
+      .command('list')
+      .action(() =>
+        withStore(globals(), async (store) => {
+          const { rows, columns } = await fn(store);
+          printTable(rows, columns, globals());
+        }),
+      );
+  };
+  const registry = async (store: FeatureStore) => (await store.registryDump())?.featureViews ?? {};
+  list('feature-views', async (store) => ({
+    columns: ['name', 'version', 'status', 'entities', 'ttl_seconds', 'features', 'sla'],
+    rows: Object.values(await registry(store)).map((v) => ({
+      name: v.name, version: v.version, status: v.status, entities: v.entities.join(','), ttl_seconds: v.ttlSeconds,
+      features: v.features.length, sla: v.tags.freshness_sla ?? '',
+    })),
+  }));
+  list('entities', async (store) => ({
+    columns: ['name', 'join_keys', 'value_type', 'description'],
+    rows: Object.values((await store.registryDump())?.entities ?? {}).map((e) => ({ name: e.name, join_keys: e.joinKeys.join(','), value_type: e.valueType, description: e.description })),
+  }));
+  list('feature-services', async (store) => ({
+    columns: ['name', 'features'],
+    rows: Object.values((await store.registryDump())?.featureServices ?? {}).map((s) => ({
+      name: s.name,
+      features: s.projections.map((p) => `${p.view}@v${p.version}[${p.features.length}]`).join(', '),
+    })),
+  }));
+}

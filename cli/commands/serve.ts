@@ -1,0 +1,22 @@
+import type { Command } from 'commander';
+import { FeatureStore } from '../../shared/feature-store.js';
+import { startServer } from '../../functions/lib/local-server.js';
+import type { GlobalOptions } from '../output.js';
+
+export function registerServeCommand(program: Command, globals: () => GlobalOptions): void {
+  program
+    .command('serve')
+    .description("serve Feast's HTTP routes locally (same handlers as the Lambdas)")
+    .option('-p, --port <port>', 'port', '6566')
+    .option('-H, --host <host>', 'interface to bind', '127.0.0.1')
+    .action(async (o: { port: string; host: string }) => {
+      const store = await FeatureStore.open(globals().repo);
+      const { port, close } = await startServer({ getStore: async () => store, port: Number(o.port), host: o.host, maxBodyBytes: store.config.server.maxBodyBytes });
+      console.error(`skewless serving ${store.config.project} on http://${o.host}:${port} (POST /get-online-features, /push, /materialize, /materialize-incremental; GET /health, /freshness)`);
+      await new Promise<void>((resolve) => {
+        const stop = () => void close().then(() => store.close()).then(resolve);
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+    });
+}

@@ -1,0 +1,35 @@
+import { Command, CommanderError } from 'commander';
+import { registerFreshnessCommand } from './commands/freshness.js';
+import { registerHistoricalCommands } from './commands/historical.js';
+import { registerInitCommand } from './commands/init.js';
+import { registerMaterializeCommands } from './commands/materialize.js';
+import { registerOnlineCommands } from './commands/online.js';
+import { registerRegistryCommands } from './commands/registry.js';
+import { registerServeCommand } from './commands/serve.js';
+import { reportError, type GlobalOptions } from './output.js';
+
+export function buildProgram(): Command {
+  const program = new Command('skewless')
+    .description('a feature store that ends training–serving skew by construction')
+    .option('-r, --repo <dir>', 'feature repo directory', process.cwd())
+    .option('--json', 'machine-readable output')
+    .exitOverride()
+    .showHelpAfterError();
+  const globals = () => program.opts<GlobalOptions>();
+  for (const register of [registerInitCommand, registerRegistryCommands, registerMaterializeCommands, registerOnlineCommands, registerHistoricalCommands, registerFreshnessCommand, registerServeCommand]) {
+    register(program, globals);
+  }
+  return program;
+}
+
+/** Runs the CLI; returns the exit code (0 ok, 1 bad input or stale, 2 internal error). */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 1;
+    return reportError(err, Boolean(program.opts<GlobalOptions>().json));
+  }
+}

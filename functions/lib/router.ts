@@ -1,0 +1,39 @@
+import { NotFoundError, SkewlessError, errorBody } from '../../shared/errors.js';
+import { createFreshnessHandler, createHealthHandler } from '../freshness-http.js';
+import { createMaterializeHandler } from '../materialize-http.js';
+import { createOnlineLookupHandler } from '../online-lookup.js';
+import { createPushHandler } from '../push.js';
+import { json } from './http-middleware.js';
+import type { StoreProvider } from './store-provider.js';
+import type { ApiEvent, ApiResult } from './types.js';
+
+type Handler = (event: ApiEvent, context: object) => Promise<ApiResult>;
+
+class MethodNotAllowedError extends SkewlessError {
+  constructor(method: string, path: string, allowed: string) {
+    super(`${method} not allowed on ${path}; use ${allowed}`, { code: 'METHOD_NOT_ALLOWED', status: 405 });
+  }
+}
+
+/** The routes of `serve`, mapped to the same handlers the Lambdas export (DESIGN §6). */
+export function createRouter(getStore: StoreProvider, options: { maxBytes?: number } = {}) {
+  const routes: Record<string, { method: string; handler: Handler }> = {
+    '/get-online-features': { method: 'POST', handler: createOnlineLookupHandler(getStore, options) as Handler },
+    '/push': { method: 'POST', handler: createPushHandler(getStore, options) as Handler },
+    '/materialize': { method: 'POST', handler: createMaterializeHandler(getStore, false) as Handler },
+    '/materialize-incremental': { method: 'POST', handler: createMaterializeHandler(getStore, true) as Handler },
+    '/freshness': { method: 'GET', handler: createFreshnessHandler(getStore) as Handler },
+    '/health': { method: 'GET', handler: createHealthHandler() as Handler },
+  };
+  return async (event: ApiEvent): Promise<ApiResult> => {
+    const route = routes[event.path.replace(/\/+$/, '') || '/'];
+    try {
+      if (!route) throw new NotFoundError('route', event.path, `routes: ${Object.keys(routes).join(', ')}`);
+      if (route.method !== event.httpMethod) throw new MethodNotAllowedError(event.httpMethod, event.path, route.method);
+      return await route.handler(event, {});
+    } catch (err) {
+      const { status, body } = errorBody(err);
+      return json(status, body);
+    }
+  };
+}
