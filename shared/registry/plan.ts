@@ -75,7 +75,7 @@ export function planApply(current: RegistryData, specs: RepoSpecs, options: Plan
       const older = Object.values(current.featureViews).filter((v) => v.name === view.name).map((v) => `v${v.version}`);
       changes.push({
         op: 'Created', type: 'feature view', name: key, properties: [], breaking: false, consumers,
-        ...(older.length ? { note: `new version; ${older.join(', ')} stay readable until deprecated and deleted` } : {}),
+        ...(older.length ? { note: `new version; ${older.join(', ')} ${older.length > 1 ? 'stay' : 'stays'} readable until deprecated and deleted` } : {}),
       });
       next.featureViews[key] = view;
       continue;

@@ -1,4 +1,5 @@
 import type { Entity } from '../definitions/entity.js';
+import { DefinitionError } from '../definitions/errors.js';
 import type { FeatureService } from '../definitions/feature-service.js';
 import type { FeatureView } from '../definitions/feature-view.js';
 import type { DataSource, FileSource } from '../definitions/sources.js';
@@ -71,7 +72,13 @@ export function toRepoSpecs(definitions: Iterable<Definition>): RepoSpecs {
     if (s.kind === 'PushSource') sources.set(s.batchSource.name, sourceSpec(s.batchSource));
   };
   const addView = (v: FeatureView) => {
-    views.set(`${v.name}@v${v.version}`, featureViewSpec(v));
+    const key = `${v.name}@v${v.version}`;
+    const spec = featureViewSpec(v);
+    const seen = views.get(key);
+    if (seen && JSON.stringify(seen) !== JSON.stringify(spec)) {
+      throw new DefinitionError('FeatureView', v.name, 'version', `two different definitions of ${key}; give the changed one a new version`);
+    }
+    views.set(key, spec);
     v.entities.forEach((e) => entities.set(e.name, entitySpec(e)));
     addSource(v.source);
   };
