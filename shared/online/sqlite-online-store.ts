@@ -9,7 +9,7 @@ CREATE TABLE IF NOT EXISTS online_features (
   entity_key TEXT NOT NULL, view TEXT NOT NULL, features TEXT NOT NULL,
   event_ts INTEGER NOT NULL, created_ts INTEGER NOT NULL,
   PRIMARY KEY (view, entity_key)
-) WITHOUT ROWID;
+);
 CREATE TABLE IF NOT EXISTS watermarks (view TEXT PRIMARY KEY, event_ts INTEGER NOT NULL, written_at INTEGER NOT NULL);
 `;
 
@@ -67,19 +67,22 @@ export class SqliteOnlineStore extends BaseOnlineStore {
   }
 
   protected async _getItems(keys: readonly ItemKey[]): Promise<Map<string, OnlineRecord>> {
-    let stmt = this.readStatements.get(keys.length);
-    if (!stmt) {
-      const tuples = Array.from({ length: keys.length }, () => '(?, ?)').join(', ');
-      stmt = this.db.prepare(`SELECT view, entity_key, features, event_ts, created_ts FROM online_features WHERE (view, entity_key) IN (VALUES ${tuples})`);
-      this.readStatements.set(keys.length, stmt);
+    // Grouped by view so each query is a primary-key range lookup (view = ? AND entity_key IN (...)).
+    const byView = new Map<string, string[]>();
+    for (const k of keys) byView.set(k.view, [...(byView.get(k.view) ?? []), k.entityKey]);
+    const out = new Map<string, OnlineRecord>();
+    for (const [view, entityKeys] of byView) {
+      let stmt = this.readStatements.get(entityKeys.length);
+      if (!stmt) {
+        const marks = Array.from({ length: entityKeys.length }, () => '?').join(', ');
+        stmt = this.db.prepare(`SELECT entity_key, features, event_ts, created_ts FROM online_features WHERE view = ? AND entity_key IN (${marks})`);
+        this.readStatements.set(entityKeys.length, stmt);
+      }
+      for (const r of stmt.all(view, ...entityKeys) as { entity_key: string; features: string; event_ts: number; created_ts: number }[]) {
+        out.set(BaseOnlineStore.itemId({ view, entityKey: r.entity_key }), { values: JSON.parse(r.features) as Record<string, unknown>, eventTs: r.event_ts, createdTs: r.created_ts });
+      }
     }
-    const rows = stmt.all(keys.flatMap((k) => [k.view, k.entityKey])) as { view: string; entity_key: string; features: string; event_ts: number; created_ts: number }[];
-    return new Map(
-      rows.map((r) => [
-        BaseOnlineStore.itemId({ view: r.view, entityKey: r.entity_key }),
-        { values: JSON.parse(r.features) as Record<string, unknown>, eventTs: r.event_ts, createdTs: r.created_ts },
-      ]),
-    );
+    return out;
   }
 
   async watermarks(): Promise<Watermark[]> {

@@ -65,8 +65,21 @@ export class Registry {
     return this.views().filter((v) => v.source.kind === 'PushSource' && v.source.name === name);
   }
 
-  /** Resolves `view:feature` / `view@vN:feature` references, keeping request order. */
+  private readonly resolved = new Map<string, ResolvedFeatures>();
+
+  /** Resolves `view:feature` / `view@vN:feature` references, keeping request order (memoized: the registry is immutable). */
   resolveRefs(refs: readonly string[], fullFeatureNames = false): ResolvedFeatures {
+    const memoKey = `${fullFeatureNames ? 1 : 0}\u0000${refs.join('\u0000')}`;
+    let hit = this.resolved.get(memoKey);
+    if (!hit) {
+      hit = this.resolveUncached(refs, fullFeatureNames);
+      if (this.resolved.size > 1000) this.resolved.clear();
+      this.resolved.set(memoKey, hit);
+    }
+    return hit;
+  }
+
+  private resolveUncached(refs: readonly string[], fullFeatureNames: boolean): ResolvedFeatures {
     if (!refs.length) throw new ValidationError('no features requested', [{ field: 'features', message: 'expected at least one feature reference' }]);
     const byKey = new Map<string, ViewRequest>();
     const outputs: ResolvedFeatures['outputs'] = [];

@@ -69,6 +69,8 @@ export async function getOnlineFeatures(ctx: StoreContext, req: OnlineFeaturesRe
     slot.set(v.key, at);
   });
   const records = await ctx.online.read(keys);
+  // One timestamp string per record, not per (record, feature).
+  const isoTs = records.map((r) => (r ? new Date(r.eventTs).toISOString() : EPOCH));
   const now = ctx.now().getTime();
   const views = new Map(resolved.views.map((v) => [v.key, v.view]));
 
@@ -83,7 +85,7 @@ export async function getOnlineFeatures(ctx: StoreContext, req: OnlineFeaturesRe
     slot.get(out.view)!.forEach((i) => {
       const rec = records[i];
       if (!rec) return void (col.values.push(null), col.statuses.push('NOT_FOUND'), col.event_timestamps.push(EPOCH));
-      const ts = new Date(rec.eventTs).toISOString();
+      const ts = isoTs[i];
       const v = rec.values[out.feature];
       if (view.ttlSeconds > 0 && now - rec.eventTs > view.ttlSeconds * 1000) {
         col.values.push(null), col.statuses.push('OUTSIDE_MAX_AGE');

@@ -1,0 +1,6 @@
+// npm run bench [-- online|pit|materialize]
+const which = process.argv.slice(2);
+const all = !which.length;
+if (all || which.includes('online')) await (await import('./online-serve.js')).benchOnline();
+if (all || which.includes('pit')) await (await import('./pit-join.js')).benchPit();
+if (all || which.includes('materialize')) await (await import('./materialize.js')).benchMaterialize();
