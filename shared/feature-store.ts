@@ -6,6 +6,7 @@ import type { Plan } from './registry/plan.js';
 import { toRepoSpecs, type Definition } from './registry/to-specs.js';
 import type { RegistryData } from './registry/types.js';
 import { apply, plan } from './services/apply.js';
+import { deleteViewVersion, deprecateView } from './services/lifecycle.js';
 import { CachedRegistry } from './services/cached-registry.js';
 import type { StoreContext } from './services/context.js';
 import { freshness, type ViewFreshness } from './services/freshness.js';
@@ -64,6 +65,21 @@ export class FeatureStore {
     this.registryCache.invalidate();
     for (const c of p.changes) if (c.type === 'feature view' && c.op === 'Deleted') await this.parts.online.deleteView(c.name);
     return p;
+  }
+
+  /** Deprecates `view@vN` (refused while a feature service references it). */
+  async deprecate(ref: string): Promise<{ view: string; status: 'deprecated' }> {
+    const r = await deprecateView(this.parts.registryStore, ref, this.context.now());
+    this.registryCache.invalidate();
+    return r;
+  }
+
+  /** Deletes a deprecated `view@vN` and its online rows. */
+  async deleteVersion(ref: string): Promise<{ view: string }> {
+    const r = await deleteViewVersion(this.parts.registryStore, ref, this.context.now());
+    await this.parts.online.deleteView(r.view);
+    this.registryCache.invalidate();
+    return r;
   }
 
   async registryDump(): Promise<RegistryData | undefined> {

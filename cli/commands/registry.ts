@@ -26,6 +26,28 @@ export function registerRegistryCommands(program: Command, globals: () => Global
     );
 
   program
+    .command('deprecate')
+    .description('deprecate VIEW@vN: still served (with a warning) until deleted; refused while a feature service uses it')
+    .argument('<view>', 'e.g. user_activity@v1')
+    .action((ref: string) =>
+      withStore(globals(), async (store) => {
+        const r = await store.deprecate(ref);
+        console.log(globals().json ? toJson(r) : `Deprecated feature view ${r.view}`);
+      }),
+    );
+
+  program
+    .command('delete')
+    .description('delete a deprecated VIEW@vN from the registry and the online store')
+    .argument('<view>', 'e.g. user_activity@v1')
+    .action((ref: string) =>
+      withStore(globals(), async (store) => {
+        const r = await store.deleteVersion(ref);
+        console.log(globals().json ? toJson(r) : `Deleted feature view ${r.view}`);
+      }),
+    );
+
+  program
     .command('registry-dump')
     .description('print the registry document as JSON')
     .action(() => withStore(globals(), async (store) => console.log(toJson((await store.registryDump()) ?? null))));
