@@ -40,7 +40,7 @@ describe('Schema versioning: a full migration v1 → v2', () => {
   });
 
   it('refuses the breaking change on v1 itself, naming the consumer and the fix', async () => {
-    const retyped = new FeatureView({ ...v1, ttl: { days: 7 }, schema: v2.schema as Field[], source: v1.source });
+    const retyped = new FeatureView({ name: 'activity', entities: [user], ttl: { days: 7 }, version: 1, schema: [...v2.schema], source: v1.source });
     const plan = await store.plan([retyped, serviceOn(retyped)]);
     expect(formatPlan(plan)).toContain(`features.sessions.dtype: "Int64" -> "Float64"  [BREAKING: retypes field 'sessions']`);
     expect(formatPlan(plan)).toContain('consumers affected: churn');

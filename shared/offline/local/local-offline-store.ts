@@ -104,7 +104,8 @@ export class LocalOfflineStore implements OfflineStore {
         return { rowCount: rows.length, columns: resultColumns, rows, sql };
       } finally {
         stop();
-        await db.run(`DROP TABLE IF EXISTS ${q(ENTITY_TABLE)}`);
+        await db.run(`DROP VIEW IF EXISTS ${q(ENTITY_TABLE)}`).catch(() => undefined);
+        await db.run(`DROP TABLE IF EXISTS ${q(ENTITY_TABLE)}`).catch(() => undefined);
       }
     });
   }
@@ -131,9 +132,18 @@ export class LocalOfflineStore implements OfflineStore {
     }
     const path = resolve(input.path);
     const format = input.format ?? (/\.csv$/i.test(path) ? 'csv' : 'parquet');
-    const reader = format === 'csv' ? `read_csv(${quoteString(path)}, header = true)` : `read_parquet(${quoteString(path)})`;
+    if (format === 'parquet') {
+      // Parquet knows each row's position: no copy needed, the row id is the file row number.
+      const described = await db.all(`DESCRIBE SELECT * FROM read_parquet(${quoteString(path)})`);
+      const columns = described.map((r) => String(r.column_name));
+      assertEntityColumns(columns, request.views);
+      await db.run(
+        `CREATE OR REPLACE TEMP VIEW ${q(ENTITY_TABLE)} AS SELECT file_row_number AS ${q(ROW_ID)}, ${columns.map(q).join(', ')} FROM read_parquet(${quoteString(path)}, file_row_number = true)`,
+      );
+      return columns;
+    }
     // CTAS keeps insertion order, so rowid is the input row number.
-    await db.run(`CREATE OR REPLACE TEMP TABLE ${q('__entity_raw')} AS SELECT * FROM ${reader}`);
+    await db.run(`CREATE OR REPLACE TEMP TABLE ${q('__entity_raw')} AS SELECT * FROM read_csv(${quoteString(path)}, header = true)`);
     const described = await db.all(`DESCRIBE ${q('__entity_raw')}`);
     const columns = described.map((r) => String(r.column_name));
     assertEntityColumns(columns, request.views);
