@@ -1,5 +1,6 @@
 import { loadConfig, type RepoConfig } from './config/config.js';
 import { loadDefinitions } from './config/load-definitions.js';
+import type { OnDemandFeatureView } from './definitions/on-demand-feature-view.js';
 import type { HistoricalResult, Progress } from './offline/offline-store.js';
 import { createStores, type StoreParts } from './providers/index.js';
 import type { Plan } from './registry/plan.js';
@@ -30,6 +31,7 @@ export interface FeatureStoreOptions {
 export class FeatureStore {
   readonly context: StoreContext;
   private readonly registryCache: CachedRegistry;
+  private readonly transforms = new Map<string, OnDemandFeatureView>();
 
   constructor(
     readonly config: RepoConfig,
@@ -43,7 +45,20 @@ export class FeatureStore {
       online: parts.online,
       offline: parts.offline,
       now: options.now ?? (() => new Date()),
+      transforms: this.transforms,
     };
+  }
+
+  /**
+   * Makes the code of the given definitions available to this process (on-demand transformations).
+   * `apply` and `loadDefinitions` call it; a Lambda calls it with its bundled definitions.
+   */
+  useDefinitions(definitions: Iterable<Definition>): this {
+    for (const d of definitions) {
+      if (d.kind === 'OnDemandFeatureView') this.transforms.set(d.name, d);
+      if (d.kind === 'FeatureService') for (const p of d.projections) if (p.view.kind === 'OnDemandFeatureView') this.transforms.set(p.view.name, p.view);
+    }
+    return this;
   }
 
   static async open(repoDir: string, options: FeatureStoreOptions = {}): Promise<FeatureStore> {
@@ -52,8 +67,10 @@ export class FeatureStore {
   }
 
   /** The repo's TypeScript definitions (needs a TS-capable loader, e.g. tsx, when they are .ts files). */
-  loadDefinitions(): Promise<Definition[]> {
-    return loadDefinitions(this.config);
+  async loadDefinitions(): Promise<Definition[]> {
+    const defs = await loadDefinitions(this.config);
+    this.useDefinitions(defs);
+    return defs;
   }
 
   async plan(definitions: Iterable<Definition>, options: { partial?: boolean } = {}): Promise<Plan> {
@@ -61,6 +78,8 @@ export class FeatureStore {
   }
 
   async apply(definitions: Iterable<Definition>, options: { partial?: boolean } = {}): Promise<Plan> {
+    definitions = [...definitions];
+    this.useDefinitions(definitions);
     const p = await apply(this.parts.registryStore, this.config.project, toRepoSpecs(definitions), this.context.now(), options);
     this.registryCache.invalidate();
     for (const c of p.changes) if (c.type === 'feature view' && c.op === 'Deleted') await this.parts.online.deleteView(c.name);

@@ -4,7 +4,7 @@ import { ValidationError } from '../errors.js';
 import type { Definition } from '../registry/to-specs.js';
 import type { RepoConfig } from './config.js';
 
-const KINDS = new Set(['Entity', 'FeatureView', 'FeatureService', 'FileSource', 'PushSource']);
+const KINDS = new Set(['Entity', 'FeatureView', 'FeatureService', 'FileSource', 'PushSource', 'OnDemandFeatureView', 'RequestSource']);
 
 /** Every definition a repo's modules export (duck-typed on `kind`, so copies of the library still match). */
 export async function loadDefinitions(config: RepoConfig): Promise<Definition[]> {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { FeatureView, FeatureViewProjection } from './feature-view.js';
+import type { OnDemandFeatureView } from './on-demand-feature-view.js';
 import * as s from './schemas.js';
 import { parseDefinition } from './validate.js';
 
@@ -7,9 +8,9 @@ const FeatureServiceOptions = z.object({
   name: s.name,
   features: z
     .array(
-      z.custom<FeatureView | FeatureViewProjection>(
-        (v) => ['FeatureView', 'FeatureViewProjection'].includes((v as FeatureView)?.kind),
-        'expected a FeatureView or view.select(...)',
+      z.custom<FeatureView | FeatureViewProjection | OnDemandFeatureView>(
+        (v) => ['FeatureView', 'FeatureViewProjection', 'OnDemandFeatureView'].includes((v as FeatureView)?.kind),
+        'expected a FeatureView, view.select(...) or an OnDemandFeatureView',
       ),
     )
     .min(1),
@@ -24,7 +25,7 @@ export type FeatureServiceOptions = z.input<typeof FeatureServiceOptions>;
 export class FeatureService {
   readonly kind = 'FeatureService' as const;
   readonly name: string;
-  readonly projections: readonly { view: FeatureView; features: readonly string[] }[];
+  readonly projections: readonly { view: FeatureView | OnDemandFeatureView; features: readonly string[] }[];
   readonly description: string;
   readonly tags: Record<string, string>;
   readonly owner: string;
@@ -32,7 +33,7 @@ export class FeatureService {
     const o = parseDefinition(FeatureServiceOptions, 'FeatureService', options);
     this.name = o.name;
     this.projections = o.features.map((f) =>
-      f.kind === 'FeatureView' ? { view: f, features: f.schema.map((x) => x.name) } : { view: f.view, features: f.features },
+      f.kind === 'FeatureViewProjection' ? { view: f.view, features: f.features } : { view: f, features: f.schema.map((x) => x.name) },
     );
     this.description = o.description;
     this.tags = o.tags;

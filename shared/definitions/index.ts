@@ -8,3 +8,5 @@ export * from './field.js';
 export * from './freshness-sla.js';
 export * from './sources.js';
 export { NAME_PATTERN } from './schemas.js';
+export * from './on-demand-feature-view.js';
+export * from './request-source.js';

@@ -1,3 +1,4 @@
+import type { DType } from '../definitions/dtypes.js';
 import type { FeatureViewSpec } from '../registry/types.js';
 import type { ViewRequest } from '../registry/registry.js';
 
@@ -56,5 +57,7 @@ export interface OfflineStore {
    * source's), with the union of their columns. Invisible to readers until committed.
    */
   stagePush(views: readonly FeatureViewSpec[], rows: readonly Row[]): Promise<PendingWrite>;
+  /** Writes rows computed in JS (e.g. after on-demand transformations) as a Parquet, CSV or JSON file. */
+  writeTable(columns: readonly { name: string; dtype?: DType }[], rows: readonly Row[], output: { path: string; format: TableFormat }): Promise<void>;
   close(): Promise<void>;
 }

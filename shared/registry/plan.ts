@@ -3,7 +3,7 @@ import { classifyViewChanges, type ClassifiedChange } from './compatibility.js';
 import { diffJson } from './diff.js';
 import { viewKey, type FeatureServiceSpec, type RegistryData, type RepoSpecs } from './types.js';
 
-export type ObjectType = 'entity' | 'data source' | 'feature view' | 'feature service';
+export type ObjectType = 'entity' | 'data source' | 'feature view' | 'on demand feature view' | 'feature service';
 
 export interface PlannedChange {
   op: 'Created' | 'Updated' | 'Deleted';
@@ -96,12 +96,16 @@ export function planApply(current: RegistryData, specs: RepoSpecs, options: Plan
     }
   }
 
+  const onDemand = new Map(specs.onDemandFeatureViews.map((o) => [o.name, o]));
+  changes.push(...plainChanges('on demand feature view', current.onDemandFeatureViews ?? {}, onDemand, partial));
+  next.onDemandFeatureViews ??= {};
   const services = new Map(specs.featureServices.map((s) => [s.name, s]));
   changes.push(...plainChanges('feature service', current.featureServices, services, partial));
 
   for (const c of changes) {
     if (c.type === 'entity') c.op === 'Deleted' ? delete next.entities[c.name] : (next.entities[c.name] = entities.get(c.name)!);
     if (c.type === 'data source') c.op === 'Deleted' ? delete next.dataSources[c.name] : (next.dataSources[c.name] = sources.get(c.name)!);
+    if (c.type === 'on demand feature view') c.op === 'Deleted' ? delete next.onDemandFeatureViews[c.name] : (next.onDemandFeatureViews[c.name] = onDemand.get(c.name)!);
     if (c.type === 'feature service') c.op === 'Deleted' ? delete next.featureServices[c.name] : (next.featureServices[c.name] = services.get(c.name)!);
   }
   return { changes, next };

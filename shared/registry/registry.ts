@@ -1,6 +1,6 @@
 import { NAME_PATTERN } from '../definitions/schemas.js';
 import { NotFoundError, ValidationError } from '../errors.js';
-import { viewKey, type FeatureServiceSpec, type FeatureViewSpec, type FieldSpec, type PushSourceSpec, type RegistryData } from './types.js';
+import { viewKey, type FeatureServiceSpec, type FeatureViewSpec, type FieldSpec, type OnDemandSpec, type PushSourceSpec, type RegistryData } from './types.js';
 
 /** One view version and the features requested from it, in request order. */
 export interface ViewRequest {
@@ -9,10 +9,20 @@ export interface ViewRequest {
   features: FieldSpec[];
 }
 
+export interface OnDemandRequest {
+  spec: OnDemandSpec;
+  /** Requested outputs of the transformation. */
+  features: FieldSpec[];
+}
+
 export interface ResolvedFeatures {
+  /** Views to read; includes features only needed as inputs of on-demand views. */
   views: ViewRequest[];
-  /** Output names in request order, with the view they come from. */
-  outputs: { view: string; feature: string; name: string }[];
+  onDemand: OnDemandRequest[];
+  /** Output names in request order, with the view they come from (`onDemand` for computed ones). */
+  outputs: { view: string; feature: string; name: string; onDemand?: boolean }[];
+  /** Request-time inputs of the on-demand views, supplied with the entity rows. */
+  requestFields: { name: string; dtype: FieldSpec['dtype'] }[];
 }
 
 const REF = /^([A-Za-z_][A-Za-z0-9_]*)(?:@v(\d+))?:([A-Za-z_][A-Za-z0-9_]*)$/;
@@ -79,10 +89,23 @@ export class Registry {
     return hit;
   }
 
+  onDemandView(name: string): OnDemandSpec | undefined {
+    return this.data.onDemandFeatureViews?.[name];
+  }
+
   private resolveUncached(refs: readonly string[], fullFeatureNames: boolean): ResolvedFeatures {
     if (!refs.length) throw new ValidationError('no features requested', [{ field: 'features', message: 'expected at least one feature reference' }]);
     const byKey = new Map<string, ViewRequest>();
+    const onDemand = new Map<string, OnDemandRequest>();
     const outputs: ResolvedFeatures['outputs'] = [];
+    const want = (view: FeatureViewSpec, field: FieldSpec): boolean => {
+      const key = viewKey(view.name, view.version);
+      const req = byKey.get(key) ?? { key, view, features: [] };
+      byKey.set(key, req);
+      if (req.features.includes(field)) return false;
+      req.features.push(field);
+      return true;
+    };
     refs.forEach((ref, i) => {
       const m = typeof ref === 'string' ? REF.exec(ref) : null;
       if (!m) {
@@ -91,22 +114,41 @@ export class Registry {
         ]);
       }
       const [, name, version, feature] = m;
+      const odfv = version ? undefined : this.onDemandView(name);
+      if (odfv) {
+        const field = odfv.features.find((f) => f.name === feature);
+        if (!field) throw new NotFoundError('feature', `${name}:${feature}`, `'${name}' has ${odfv.features.map((f) => f.name).join(', ')}`);
+        const req = onDemand.get(name) ?? { spec: odfv, features: [] };
+        onDemand.set(name, req);
+        if (req.features.includes(field)) return;
+        req.features.push(field);
+        outputs.push({ view: name, feature, name: fullFeatureNames ? `${name}__${feature}` : feature, onDemand: true });
+        return;
+      }
       const view = this.view(version ? `${name}@v${version}` : name);
       const key = viewKey(view.name, view.version);
       const field = view.features.find((f) => f.name === feature);
       if (!field) throw new NotFoundError('feature', `${key}:${feature}`, `'${key}' has ${view.features.map((f) => f.name).join(', ')}`);
-      const req = byKey.get(key) ?? { key, view, features: [] };
-      byKey.set(key, req);
-      if (req.features.includes(field)) return;
-      req.features.push(field);
-      outputs.push({ view: key, feature, name: fullFeatureNames ? `${view.name}__${feature}` : feature });
+      if (want(view, field)) outputs.push({ view: key, feature, name: fullFeatureNames ? `${view.name}__${feature}` : feature });
     });
-    return { views: [...byKey.values()], outputs };
+    // Inputs of on-demand views are read too, without becoming outputs.
+    const requestFields = new Map<string, { name: string; dtype: FieldSpec['dtype'] }>();
+    for (const { spec } of onDemand.values()) {
+      for (const input of spec.inputs) {
+        if (input.kind === 'request') {
+          input.features.forEach((f) => requestFields.set(f.name, f));
+          continue;
+        }
+        const view = this.view(`${input.name}@v${input.version}`);
+        for (const f of input.features) want(view, view.features.find((x) => x.name === f.name)!);
+      }
+    }
+    return { views: [...byKey.values()], onDemand: [...onDemand.values()], outputs, requestFields: [...requestFields.values()] };
   }
 
   /** The pinned references of a feature service. */
   serviceRefs(name: string): string[] {
-    return this.featureService(name).projections.flatMap((p) => p.features.map((f) => `${p.view}@v${p.version}:${f}`));
+    return this.featureService(name).projections.flatMap((p) => p.features.map((f) => (p.onDemand ? `${p.view}:${f}` : `${p.view}@v${p.version}:${f}`)));
   }
 }
 

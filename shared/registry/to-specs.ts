@@ -2,11 +2,13 @@ import type { Entity } from '../definitions/entity.js';
 import { DefinitionError } from '../definitions/errors.js';
 import type { FeatureService } from '../definitions/feature-service.js';
 import type { FeatureView } from '../definitions/feature-view.js';
+import type { OnDemandFeatureView } from '../definitions/on-demand-feature-view.js';
+import type { RequestSource } from '../definitions/request-source.js';
 import type { DataSource, FileSource } from '../definitions/sources.js';
-import type { DataSourceSpec, EntitySpec, FeatureServiceSpec, FeatureViewSpec, FileSourceSpec, RepoSpecs } from './types.js';
+import type { DataSourceSpec, EntitySpec, FeatureServiceSpec, FeatureViewSpec, FileSourceSpec, OnDemandSpec, RepoSpecs } from './types.js';
 
 /** Anything a feature repo module may export. */
-export type Definition = Entity | FeatureView | FeatureService | DataSource;
+export type Definition = Entity | FeatureView | FeatureService | DataSource | OnDemandFeatureView | RequestSource;
 
 export function entitySpec(e: Entity): EntitySpec {
   return { name: e.name, joinKeys: [...e.joinKeys], valueType: e.valueType, description: e.description, tags: { ...e.tags }, owner: e.owner };
@@ -48,10 +50,26 @@ export function featureViewSpec(v: FeatureView): FeatureViewSpec {
   };
 }
 
+export function onDemandSpec(o: OnDemandFeatureView): OnDemandSpec {
+  return {
+    name: o.name,
+    inputs: o.inputs.map((i) => ({ ...i, features: i.features.map((f) => ({ ...f })) })),
+    features: o.schema.map((f) => ({ name: f.name, dtype: f.dtype, description: f.description, tags: { ...f.tags } })),
+    codeHash: o.codeHash,
+    description: o.description,
+    tags: { ...o.tags },
+    owner: o.owner,
+  };
+}
+
 export function featureServiceSpec(s: FeatureService): FeatureServiceSpec {
   return {
     name: s.name,
-    projections: s.projections.map((p) => ({ view: p.view.name, version: p.view.version, features: [...p.features] })),
+    projections: s.projections.map((p) =>
+      p.view.kind === 'OnDemandFeatureView'
+        ? { view: p.view.name, version: 0, features: [...p.features], onDemand: true }
+        : { view: p.view.name, version: p.view.version, features: [...p.features] },
+    ),
     description: s.description,
     tags: { ...s.tags },
     owner: s.owner,
@@ -67,6 +85,11 @@ export function toRepoSpecs(definitions: Iterable<Definition>): RepoSpecs {
   const sources = new Map<string, DataSourceSpec>();
   const views = new Map<string, FeatureViewSpec>();
   const services = new Map<string, FeatureServiceSpec>();
+  const onDemand = new Map<string, OnDemandSpec>();
+  const addOnDemand = (o: OnDemandFeatureView) => {
+    onDemand.set(o.name, onDemandSpec(o));
+    o.views.forEach(addView);
+  };
   const addSource = (s: DataSource) => {
     sources.set(s.name, sourceSpec(s));
     if (s.kind === 'PushSource') sources.set(s.batchSource.name, sourceSpec(s.batchSource));
@@ -87,8 +110,16 @@ export function toRepoSpecs(definitions: Iterable<Definition>): RepoSpecs {
     else if (d.kind === 'FeatureView') addView(d);
     else if (d.kind === 'FeatureService') {
       services.set(d.name, featureServiceSpec(d));
-      d.projections.forEach((p) => addView(p.view));
-    } else addSource(d);
+      d.projections.forEach((p) => (p.view.kind === 'OnDemandFeatureView' ? addOnDemand(p.view) : addView(p.view)));
+    } else if (d.kind === 'OnDemandFeatureView') addOnDemand(d);
+    else if (d.kind === 'RequestSource') continue;
+    else addSource(d);
   }
-  return { entities: [...entities.values()], dataSources: [...sources.values()], featureViews: [...views.values()], featureServices: [...services.values()] };
+  return {
+    entities: [...entities.values()],
+    dataSources: [...sources.values()],
+    featureViews: [...views.values()],
+    featureServices: [...services.values()],
+    onDemandFeatureViews: [...onDemand.values()],
+  };
 }

@@ -57,10 +57,21 @@ export interface FeatureViewSpec {
   status: ViewStatus;
 }
 
+export interface OnDemandSpec {
+  name: string;
+  inputs: { kind: 'view' | 'request'; name: string; version?: number; features: { name: string; dtype: DType }[] }[];
+  features: FieldSpec[];
+  /** Hash of the transformation's code at apply time; serving refuses code that hashes differently. */
+  codeHash: string;
+  description: string;
+  tags: Record<string, string>;
+  owner: string;
+}
+
 export interface FeatureServiceSpec {
   name: string;
-  /** Each projection pins a view version. */
-  projections: { view: string; version: number; features: string[] }[];
+  /** Each projection pins a view version; on-demand views (onDemand: true) have version 0. */
+  projections: { view: string; version: number; features: string[]; onDemand?: boolean }[];
   description: string;
   tags: Record<string, string>;
   owner: string;
@@ -89,6 +100,7 @@ export interface RegistryData {
   dataSources: Record<string, DataSourceSpec>;
   featureViews: Record<string, FeatureViewSpec>;
   featureServices: Record<string, FeatureServiceSpec>;
+  onDemandFeatureViews: Record<string, OnDemandSpec>;
   materializations: Record<string, MaterializationState>;
 }
 
@@ -98,6 +110,7 @@ export interface RepoSpecs {
   dataSources: DataSourceSpec[];
   featureViews: FeatureViewSpec[];
   featureServices: FeatureServiceSpec[];
+  onDemandFeatureViews: OnDemandSpec[];
 }
 
 export function viewKey(name: string, version: number): string {
@@ -114,6 +127,7 @@ export function emptyRegistry(project: string): RegistryData {
     dataSources: {},
     featureViews: {},
     featureServices: {},
+    onDemandFeatureViews: {},
     materializations: {},
   };
 }

@@ -7,6 +7,11 @@ import { emptyRegistry, viewKey, type RegistryData, type RepoSpecs } from '../re
 function assertServicesResolve(next: RegistryData): void {
   for (const s of Object.values(next.featureServices)) {
     for (const p of s.projections) {
+      if (p.onDemand) {
+        const o = next.onDemandFeatureViews[p.view];
+        if (!o) throw new ValidationError(`feature service '${s.name}' references on demand feature view ${p.view}, which is not registered`, [{ field: `featureServices.${s.name}`, message: 'unknown on demand feature view' }]);
+        continue;
+      }
       const v = next.featureViews[viewKey(p.view, p.version)];
       if (!v) throw new ValidationError(`feature service '${s.name}' references ${viewKey(p.view, p.version)}, which is not registered`, [{ field: `featureServices.${s.name}`, message: 'unknown view version' }]);
       const missing = p.features.filter((f) => !v.features.some((x) => x.name === f));

@@ -1,3 +1,4 @@
+import type { OnDemandFeatureView } from '../definitions/on-demand-feature-view.js';
 import type { OfflineStore } from '../offline/offline-store.js';
 import type { OnlineStore } from '../online/online-store.js';
 import type { Registry } from '../registry/registry.js';
@@ -10,4 +11,6 @@ export interface StoreContext {
   online: OnlineStore;
   offline: OfflineStore;
   now(): Date;
+  /** On-demand transformations loaded in this process, by view name (checked against the applied hash). */
+  transforms: ReadonlyMap<string, OnDemandFeatureView>;
 }

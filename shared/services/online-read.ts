@@ -3,6 +3,7 @@ import { entityKey } from '../online/entity-key.js';
 import type { ItemKey } from '../online/types.js';
 import type { Registry } from '../registry/registry.js';
 import type { StoreContext } from './context.js';
+import { implementationFor, requestColumns, runOnDemand } from './on-demand.js';
 
 export type FeatureStatus = 'PRESENT' | 'NOT_FOUND' | 'OUTSIDE_MAX_AGE' | 'NULL_VALUE';
 
@@ -50,12 +51,13 @@ export async function getOnlineFeatures(ctx: StoreContext, req: OnlineFeaturesRe
   const resolved = resolveRequested(registry, req.features, req.featureService, req.fullFeatureNames ?? false);
   const n = entityRowCount(req.entities);
   const joinKeys = [...new Set(resolved.views.flatMap((v) => v.view.joinKeys.map((k) => k.name)))];
+  const requestNames = resolved.requestFields.map((f) => f.name);
   for (const k of joinKeys) {
     if (!(k in req.entities)) throw new ValidationError(`missing join key '${k}' in entities`, [{ field: `entities.${k}`, message: 'join key is required' }]);
   }
   for (const k of Object.keys(req.entities)) {
-    if (!joinKeys.includes(k)) {
-      throw new ValidationError(`unknown entity key '${k}': expected ${joinKeys.join(', ')}`, [{ field: `entities.${k}`, message: 'not a join key of the requested views' }]);
+    if (!joinKeys.includes(k) && !requestNames.includes(k)) {
+      throw new ValidationError(`unknown entity key '${k}': expected ${[...joinKeys, ...requestNames].join(', ')}`, [{ field: `entities.${k}`, message: 'not a join key or request field of the requested features' }]);
     }
   }
   const rows = Array.from({ length: n }, (_, j) => Object.fromEntries(joinKeys.map((k) => [k, req.entities[k][j]])));
@@ -79,7 +81,38 @@ export async function getOnlineFeatures(ctx: StoreContext, req: OnlineFeaturesRe
     statuses: rows.map(() => 'PRESENT' as const),
     event_timestamps: rows.map(() => EPOCH),
   }));
+  // Values as served (null when missing or past max age): the inputs of on-demand views.
+  const served = (viewKeyName: string, feature: string, j: number): unknown => {
+    const rec = records[slot.get(viewKeyName)![j]];
+    if (!rec) return null;
+    const view = views.get(viewKeyName)!;
+    if (view.ttlSeconds > 0 && now - rec.eventTs > view.ttlSeconds * 1000) return null;
+    return rec.values[feature] ?? null;
+  };
+  const computed = new Map<string, { values: Record<string, unknown[]>; ts: string[] }>();
+  for (const { spec } of resolved.onDemand) {
+    const impl = implementationFor(spec, ctx.transforms);
+    const inputs = requestColumns(spec.inputs.filter((i) => i.kind === 'request').flatMap((i) => i.features), (name) => req.entities[name], n);
+    const inputKeys: string[] = [];
+    for (const input of spec.inputs.filter((i) => i.kind === 'view')) {
+      const key = `${input.name}@v${input.version}`;
+      inputKeys.push(key);
+      for (const f of input.features) inputs[f.name] = rows.map((_, j) => served(key, f.name, j));
+    }
+    const ts = rows.map((_, j) => {
+      const newest = Math.max(-Infinity, ...inputKeys.map((k) => records[slot.get(k)![j]]?.eventTs ?? -Infinity));
+      return Number.isFinite(newest) ? new Date(newest).toISOString() : EPOCH;
+    });
+    computed.set(spec.name, { values: runOnDemand(spec, impl, inputs, n), ts });
+  }
+
   for (const out of resolved.outputs) {
+    if (out.onDemand) {
+      const c = computed.get(out.view)!;
+      const values = c.values[out.feature];
+      results.push({ values, statuses: values.map((v) => (v === null ? 'NULL_VALUE' : 'PRESENT')), event_timestamps: c.ts });
+      continue;
+    }
     const view = views.get(out.view)!;
     const col: OnlineFeaturesResponse['results'][number] = { values: [], statuses: [], event_timestamps: [] };
     slot.get(out.view)!.forEach((i) => {

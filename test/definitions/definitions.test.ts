@@ -48,7 +48,7 @@ describe('Definitions DSL', () => {
   it('builds feature services from views and projections, refusing unknown features', () => {
     const v = new FeatureView({ name: 'v', entities: [user], schema: [new Field({ name: 'a', dtype: Int64 }), new Field({ name: 'b', dtype: Int64 })], source: src, version: 3 });
     const s = new FeatureService({ name: 's', features: [v.select('b')] });
-    expect(s.projections.map((p) => [p.view.name, p.view.version, p.features])).toEqual([['v', 3, ['b']]]);
+    expect(s.projections.map((p) => [p.view.name, (p.view as FeatureView).version, p.features])).toEqual([['v', 3, ['b']]]);
     expect(() => v.select('zzz')).toThrow(/unknown feature 'zzz'/);
   });
 });

@@ -6,13 +6,14 @@ import type { FeatureViewSpec } from '../../registry/types.js';
 import { parseInstant } from '../../util/time.js';
 import { DuckDBSession, type StageColumn } from '../duckdb/session.js';
 import { assertEntityColumns, ENTITY_TS, prepareEntityRows, ROW_ID } from '../entity-rows.js';
-import type { HistoricalRequest, HistoricalResult, LatestRow, OfflineStore, PendingWrite, Progress, Row } from '../offline-store.js';
+import type { HistoricalRequest, HistoricalResult, LatestRow, OfflineStore, PendingWrite, Progress, Row, TableFormat } from '../offline-store.js';
+import type { DType } from '../../definitions/dtypes.js';
 import { batchSourceSpec, sourceNodeFor } from '../source-node.js';
 import { duckdbDialect } from '../sql/duckdb-dialect.js';
 import { node } from '../sql/nodes.js';
 import { PitCompiler } from '../sql/pit-compiler.js';
 import { quoteIdentifier as q, quoteString } from '../sql/quote.js';
-import { stageTypeOf } from '../stage-types.js';
+import { inferStageType, stageTypeOf } from '../stage-types.js';
 import { listSourceFiles, pushDirectory } from './file-listing.js';
 
 const ENTITY_TABLE = '__entity_stage';
@@ -239,6 +240,19 @@ export class LocalOfflineStore implements OfflineStore {
         commit: () => rename(tmp, path),
         abort: () => unlink(tmp).catch(() => undefined),
       };
+    });
+  }
+
+  writeTable(columns: readonly { name: string; dtype?: DType }[], rows: readonly Row[], output: { path: string; format: TableFormat }): Promise<void> {
+    return this.exclusive(async (db) => {
+      const staged = columns.map((c) => ({ name: c.name, type: c.dtype ? stageTypeOf(c.dtype) : inferStageType(rows.map((r) => r[c.name])), dtype: c.dtype }));
+      await db.stage('__out_stage', staged, rows);
+      const select = staged.map((c) => (c.type === 'JSON' && c.dtype ? `CAST(CAST(${q(c.name)} AS JSON) AS ${this.compiler.dialect.sqlType(c.dtype)}) AS ${q(c.name)}` : q(c.name))).join(', ');
+      try {
+        await db.copyTo(`SELECT ${select} FROM ${q('__out_stage')}`, resolve(output.path), output.format);
+      } finally {
+        await db.run(`DROP TABLE ${q('__out_stage')}`);
+      }
     });
   }
 
