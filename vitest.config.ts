@@ -1,6 +1,9 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // Feature repos import the library as 'skewless', exactly as the CLI's loader resolves it.
+  resolve: { alias: { skewless: fileURLToPath(new URL('./shared/index.ts', import.meta.url)) } },
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,

@@ -10,7 +10,6 @@ import { FeatureStore } from '../shared/feature-store.js';
 import { formatPlan } from '../shared/registry/plan.js';
 import { formatCell } from '../cli/output.js';
 import { userIdOf, writeEvents } from './feature_repo/generate-events.js';
-import { computeUserActivityFeatures } from './feature_repo/transformations.js';
 
 const REPO = resolve(import.meta.dirname, 'feature_repo');
 const NOW = new Date(process.env.DEMO_NOW ?? '2026-11-01T12:00:00Z');
@@ -41,20 +40,19 @@ async function main(): Promise<void> {
   );
   console.log(`${gen.events} events in ${gen.files.length} Parquet part(s)`);
 
-  // One run of the batch job per day for the last 14 days, as of each midnight (what a daily schedule would have produced).
-  const today = Math.floor(NOW.getTime() / DAY) * DAY;
-  let users = 0;
-  await step('compute user_activity 7-day aggregates for 14 daily as-of times', async () => {
-    for (let d = 13; d >= 0; d--) {
-      const asOf = new Date(today - d * DAY);
-      users = await computeUserActivityFeatures({ rawEventsDir: join(REPO, 'data/raw_events'), asOf, outputPath: join(REPO, `data/user_activity/asof=${asOf.toISOString().slice(0, 10)}.parquet`) });
-    }
-  });
-  console.log(`latest run: ${users} users`);
-
   const store = await FeatureStore.open(REPO, { now: () => NOW });
   try {
-    const plan = await step('apply', async () => store.apply(await store.loadDefinitions()));
+    const definitions = await store.loadDefinitions();
+    // The batch job declared on user_activity, once per day for the last 14 days, as of each
+    // midnight: what a daily schedule would have produced.
+    const today = Math.floor(NOW.getTime() / DAY) * DAY;
+    let users = 0;
+    await step('compute user_activity 7-day aggregates for 14 daily as-of times', async () => {
+      for (let d = 13; d >= 0; d--) users = (await store.compute('user_activity', new Date(today - d * DAY))).rows;
+    });
+    console.log(`latest run: ${users} users`);
+
+    const plan = await step('apply', async () => store.apply(definitions));
     console.log(formatPlan(plan));
 
     const mat = await step('materialize-incremental', () => store.materializeIncremental({ end: NOW }));
@@ -92,7 +90,7 @@ async function main(): Promise<void> {
     const training = await step(`point-in-time training set for ${entityRows.length} entity rows`, () =>
       store.getHistoricalFeatures({ entity: { rows: entityRows }, featureService: 'churn_model' }),
     );
-    const head = ['user_id', 'event_timestamp', 'label', 'sessions_7d', 'preferred_model', 'total_tokens_7d', 'current_session_messages'];
+    const head = ['user_id', 'event_timestamp', 'label', 'sessions_7d', 'preferred_model', 'total_tokens_7d', 'current_session_messages', 'tokens_per_message_7d'];
     console.log(table(head, training.rows!.map((r) => head.map((h) => r[h]))));
 
     const fresh = await step('freshness', () => store.freshness());

@@ -1,6 +1,9 @@
 import { loadConfig, type RepoConfig } from './config/config.js';
 import { loadDefinitions } from './config/load-definitions.js';
+import type { FeatureView } from './definitions/feature-view.js';
 import type { OnDemandFeatureView } from './definitions/on-demand-feature-view.js';
+import { ValidationError } from './errors.js';
+import { computeView, type ComputeResult } from './services/compute.js';
 import type { HistoricalResult, Progress } from './offline/offline-store.js';
 import { createStores, type StoreParts } from './providers/index.js';
 import type { Plan } from './registry/plan.js';
@@ -32,6 +35,7 @@ export class FeatureStore {
   readonly context: StoreContext;
   private readonly registryCache: CachedRegistry;
   private readonly transforms = new Map<string, OnDemandFeatureView>();
+  private readonly batchViews = new Map<string, FeatureView>();
 
   constructor(
     readonly config: RepoConfig,
@@ -55,6 +59,7 @@ export class FeatureStore {
    */
   useDefinitions(definitions: Iterable<Definition>): this {
     for (const d of definitions) {
+      if (d.kind === 'FeatureView' && d.batch) this.batchViews.set(d.name, d);
       if (d.kind === 'OnDemandFeatureView') this.transforms.set(d.name, d);
       if (d.kind === 'FeatureService') for (const p of d.projections) if (p.view.kind === 'OnDemandFeatureView') this.transforms.set(p.view.name, p.view);
     }
@@ -99,6 +104,18 @@ export class FeatureStore {
     await this.parts.online.deleteView(r.view);
     this.registryCache.invalidate();
     return r;
+  }
+
+  /** Runs a view's declared batch transformation as of `asOf` (default: now). */
+  compute(view: string, asOf: Date = this.context.now()): Promise<ComputeResult> {
+    const def = this.batchViews.get(view);
+    if (!def) throw new ValidationError(`no batch transformation loaded for feature view '${view}'`, [{ field: 'view', message: 'declare batch: { input, compute } on the view and load the repo definitions' }]);
+    return computeView(def, this.config.repoDir, asOf, this.context.now());
+  }
+
+  /** Views whose batch transformation is loaded in this process. */
+  computableViews(): string[] {
+    return [...this.batchViews.keys()];
   }
 
   async registryDump(): Promise<RegistryData | undefined> {

@@ -42,6 +42,6 @@ export function registerHistoricalCommands(program: Command, globals: () => Glob
         }
         const limit = Number(o.limit);
         printTable(res.rows!.slice(0, limit), res.columns, globals(), res.rows);
-      }),
+      }, undefined, true),
     );
 }

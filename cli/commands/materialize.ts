@@ -17,6 +17,18 @@ async function report(result: ViewMaterialization[], opts: GlobalOptions, second
 
 export function registerMaterializeCommands(program: Command, globals: () => GlobalOptions): void {
   program
+    .command('compute')
+    .description("run a view's declared batch transformation as of a time, writing a new part of its source")
+    .argument('<view>', 'feature view name')
+    .requiredOption('--as-of <ts>', 'RFC 3339 instant: nothing after it is read')
+    .action((view: string, o: { asOf: string }) =>
+      withStore(globals(), async (store) => {
+        const r = await store.compute(view, instantArg(o.asOf, 'as-of'));
+        console.log(globals().json ? JSON.stringify(r, null, 2) : `computed ${r.rows} rows of ${r.view} as of ${r.asOf} → ${r.path}`);
+      }, undefined, true),
+    );
+
+  program
     .command('materialize')
     .description('copy the latest value per entity with START <= event_ts < END to the online store')
     .argument('<start>', 'RFC 3339 start (inclusive)')

@@ -12,7 +12,7 @@ export function registerOnlineCommands(program: Command, globals: () => GlobalOp
     .description('look up online feature vectors (Feast JSON with --json)')
     .option('-f, --features <refs>', 'comma-separated view:feature references', listArg)
     .option('-s, --feature-service <name>', 'a feature service instead of --features')
-    .option('-e, --entity <KEY=V1,V2>', 'join key values (repeatable)', (v: string, p: string[] = []) => [...p, v])
+    .option('-e, --entity <KEY=V1,V2>', 'join key (or request data) values (repeatable)', (v: string, p: string[] = []) => [...p, v])
     .option('--full-feature-names', 'name columns view__feature')
     .option('--now <ts>', 'evaluate TTLs at this time (default: now)')
     .action((o: { features?: string[]; featureService?: string; entity?: string[]; fullFeatureNames?: boolean; now?: string }) => {
@@ -31,7 +31,7 @@ export function registerOnlineCommands(program: Command, globals: () => GlobalOp
         names.forEach((n, i) => t.push([n, ...res.results[i].values.map((v, j) => (res.results[i].statuses[j] === 'PRESENT' ? formatCell(v) : res.results[i].statuses[j]))]));
         console.log(t.toString());
         for (const w of res.metadata.warnings ?? []) console.error(`warning: ${w}`);
-      }, now);
+      }, now, true);
     });
 
   program

@@ -2,7 +2,8 @@
  * The seed's feature repo: a user entity, 7-day batch aggregates and realtime session signals.
  * Everything here is plain data; `skewless apply` registers it and every entry point serves it.
  */
-import { Entity, FeatureService, FeatureView, Field, FileSource, Float32, Int64, PushSource, String } from 'skewless';
+import { Bool, Entity, FeatureService, FeatureView, Field, FileSource, Float32, Float64, Int64, OnDemandFeatureView, PushSource, String } from 'skewless';
+import { computeUserActivityFeatures, engagementFeatures } from './transformations.js';
 
 export const user = new Entity({
   name: 'user_id',
@@ -44,6 +45,8 @@ export const userActivity = new FeatureView({
     new Field({ name: 'total_tokens_7d', dtype: Int64 }),
   ],
   source: userActivitySource,
+  // The seed's batch job, declared beside its view: `skewless compute user_activity --as-of T`.
+  batch: { input: 'data/raw_events', compute: computeUserActivityFeatures },
   online: true,
   owner: 'platform@example.com',
   tags: { team: 'platform', freshness_sla: 'daily', version: '2' },
@@ -64,9 +67,24 @@ export const userRealtime = new FeatureView({
   tags: { team: 'platform', freshness_sla: 'realtime', version: '1' },
 });
 
+/** Computed at request time from both views, by the same function online and offline. */
+export const userEngagement = new OnDemandFeatureView({
+  name: 'user_engagement',
+  sources: [
+    userActivity.select('sessions_7d', 'messages_sent_7d', 'total_tokens_7d'),
+    userRealtime.select('current_session_tokens'),
+  ],
+  schema: [
+    new Field({ name: 'tokens_per_message_7d', dtype: Float64 }),
+    new Field({ name: 'realtime_token_share', dtype: Float64 }),
+    new Field({ name: 'is_power_user', dtype: Bool }),
+  ],
+  transform: engagementFeatures,
+});
+
 /** What the churn model reads, pinned to the versions above. */
 export const churnModel = new FeatureService({
   name: 'churn_model',
-  features: [userActivity, userRealtime],
+  features: [userActivity, userRealtime, userEngagement],
   description: 'Features of the churn model',
 });

@@ -1,30 +1,19 @@
-import { mkdir } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { DuckDBSession } from '../../shared/offline/duckdb/session.js';
-import { quoteString } from '../../shared/offline/sql/quote.js';
+import { join } from 'node:path';
+import { sqlString, type BatchContext, type Columns } from 'skewless';
 
-export interface ComputeOptions {
-  /** Directory of raw event Parquet parts. */
-  rawEventsDir: string;
-  /** The aggregates cover events with asOf − 7 days ≤ event_date ≤ asOf. No wall clock. */
-  asOf: Date;
-  /** When the job ran (the created timestamp); defaults to asOf. */
-  createdAt?: Date;
-  outputPath: string;
-}
-
-const ts = (d: Date) => `TIMESTAMP ${quoteString(d.toISOString().replace('T', ' ').replace('Z', ''))}`;
+const ts = (d: Date) => `TIMESTAMP ${sqlString(d.toISOString().replace('T', ' ').replace('Z', ''))}`;
 
 /**
  * The seed's `compute_user_activity_features`, as of a given time: sessions (distinct), mean
  * duration, sums of messages / tools / tokens, and the preferred model = the mode (ties → the
- * alphabetically first model, as pandas' `mode().iloc[0]`). One row per user active in the window.
+ * alphabetically first model, as pandas' `mode().iloc[0]`). One row per user active in
+ * [asOf − 7 days, asOf]. No wall clock: the caller says when "now" is.
  */
 export function userActivitySql(rawEventsDir: string, asOf: Date, createdAt: Date): string {
   const from = new Date(asOf.getTime() - 7 * 86_400_000);
   return `
 WITH recent AS (
-  SELECT * FROM read_parquet(${quoteString(join(resolve(rawEventsDir), '*.parquet'))})
+  SELECT * FROM read_parquet(${sqlString(join(rawEventsDir, '*.parquet'))})
   WHERE event_date >= ${ts(from)} AND event_date <= ${ts(asOf)}
 ),
 model_counts AS (SELECT user_id, model, count(*) AS n FROM recent GROUP BY user_id, model),
@@ -46,16 +35,28 @@ GROUP BY r.user_id, p.model
 ORDER BY r.user_id`;
 }
 
-/** Runs the transformation and writes one Parquet part. Returns the number of users written. */
-export async function computeUserActivityFeatures(o: ComputeOptions, db?: DuckDBSession): Promise<number> {
-  const session = db ?? (await DuckDBSession.create());
-  try {
-    await mkdir(dirname(resolve(o.outputPath)), { recursive: true });
-    const sql = userActivitySql(o.rawEventsDir, o.asOf, o.createdAt ?? o.asOf);
-    await session.copyTo(sql, resolve(o.outputPath), 'parquet');
-    const [r] = await session.all(`SELECT count(*) AS n FROM read_parquet(${quoteString(resolve(o.outputPath))})`);
-    return Number(r.n);
-  } finally {
-    if (!db) session.close();
+/** The batch transformation declared on `user_activity`: writes one Parquet part, returns its row count. */
+export async function computeUserActivityFeatures(ctx: BatchContext): Promise<number> {
+  await ctx.db.copyTo(userActivitySql(ctx.input, ctx.asOf, ctx.createdAt), ctx.outputPath, 'parquet');
+  const [r] = await ctx.db.all(`SELECT count(*) AS n FROM read_parquet(${sqlString(ctx.outputPath)})`);
+  return Number(r.n);
+}
+
+/**
+ * On-demand engagement features, computed from stored features at request time — the same
+ * function after the PIT join (training) and in online lookup (serving).
+ */
+export function engagementFeatures(c: Columns): Columns {
+  const n = c.total_tokens_7d.length;
+  const num = (v: unknown) => (typeof v === 'number' ? v : null);
+  const out: Columns = { tokens_per_message_7d: [], realtime_token_share: [], is_power_user: [] };
+  for (let i = 0; i < n; i++) {
+    const tokens = num(c.total_tokens_7d[i]);
+    const messages = num(c.messages_sent_7d[i]);
+    const live = num(c.current_session_tokens[i]);
+    out.tokens_per_message_7d.push(tokens !== null && messages ? tokens / messages : null);
+    out.realtime_token_share.push(live !== null && tokens !== null && tokens + live > 0 ? live / (tokens + live) : null);
+    out.is_power_user.push(num(c.sessions_7d[i]) !== null ? (c.sessions_7d[i] as number) >= 5 : null);
   }
+  return out;
 }

@@ -18,6 +18,12 @@ const FeatureViewOptions = z
     ),
     online: z.boolean().default(true),
     version: z.number().int().min(1).default(1),
+    batch: z
+      .object({
+        input: z.string().min(1),
+        compute: z.custom<BatchCompute>((v) => typeof v === 'function', 'expected a function (ctx) => Promise<number>'),
+      })
+      .optional(),
     ...s.common,
   })
   .superRefine((o, ctx) => {
@@ -34,6 +40,23 @@ const FeatureViewOptions = z
     }
   });
 export type FeatureViewOptions = z.input<typeof FeatureViewOptions>;
+
+/** What a batch transformation gets: where its raw input is, the as-of time, and where to write. */
+export interface BatchContext {
+  /** Absolute path of the raw input (file or directory). */
+  input: string;
+  /** Aggregate as of this instant: nothing after it may be read. */
+  asOf: Date;
+  /** The created timestamp to stamp on output rows. */
+  createdAt: Date;
+  /** Absolute path of the Parquet file to write. */
+  outputPath: string;
+  /** An embedded DuckDB session (UTC) to run the transformation's SQL. */
+  db: { run(sql: string): Promise<void>; all(sql: string): Promise<Record<string, unknown>[]>; copyTo(sql: string, path: string, format: 'parquet'): Promise<void> };
+}
+
+/** Computes a view's rows as of `ctx.asOf` into `ctx.outputPath`; returns the number of rows written. */
+export type BatchCompute = (ctx: BatchContext) => Promise<number>;
 
 /** A subset of a view's features, as used by a FeatureService. */
 export interface FeatureViewProjection {
@@ -60,6 +83,8 @@ export class FeatureView {
   readonly description: string;
   readonly tags: Record<string, string>;
   readonly owner: string;
+  /** The batch transformation that produces this view's source rows, declared beside it. */
+  readonly batch?: { input: string; compute: BatchCompute };
   constructor(options: FeatureViewOptions) {
     const o = parseDefinition(FeatureViewOptions, 'FeatureView', options);
     this.name = o.name;
@@ -72,6 +97,7 @@ export class FeatureView {
     this.description = o.description;
     this.tags = o.tags;
     this.owner = o.owner;
+    if (o.batch) this.batch = o.batch;
   }
 
   get joinKeys(): string[] {

@@ -57,7 +57,7 @@ describe('example feature repo', () => {
     try {
       for (const asOf of [new Date('2024-01-08T00:00:00Z'), new Date('2024-01-12T13:30:00Z')]) {
         const out = join(tmp.dir, `f-${asOf.getTime()}.parquet`);
-        const n = await computeUserActivityFeatures({ rawEventsDir: raw, asOf, outputPath: out }, db);
+        const n = await computeUserActivityFeatures({ input: raw, asOf, createdAt: asOf, outputPath: out, db });
         const got = await db.all(`SELECT * EXCLUDE (event_date, created_at) FROM read_parquet('${out}') ORDER BY user_id`);
         const want = expected(events, asOf);
         expect(n).toBe(want.length);

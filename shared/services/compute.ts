@@ -1,0 +1,38 @@
+import { join, resolve } from 'node:path';
+import type { FeatureView } from '../definitions/feature-view.js';
+import { ValidationError } from '../errors.js';
+import { DuckDBSession } from '../offline/duckdb/session.js';
+
+export interface ComputeResult {
+  view: string;
+  asOf: string;
+  rows: number;
+  path: string;
+}
+
+/** File name of one as-of run: sortable, one file per as-of time (a re-run replaces it). */
+export function asOfFileName(asOf: Date): string {
+  return `asof=${asOf.toISOString().replace(/[:.]/g, '-')}.parquet`;
+}
+
+/**
+ * Runs the batch transformation declared on a view as of `asOf`, writing one Parquet part into the
+ * view's (directory) source, where the next materialization and historical retrieval read it.
+ */
+export async function computeView(view: FeatureView, repoDir: string, asOf: Date, createdAt: Date = asOf): Promise<ComputeResult> {
+  if (!view.batch) throw new ValidationError(`feature view '${view.name}' declares no batch transformation`, [{ field: 'batch', message: 'add batch: { input, compute } to the FeatureView' }]);
+  const source = view.source.kind === 'PushSource' ? view.source.batchSource : view.source;
+  if (/\.parquet$/i.test(source.path)) {
+    throw new ValidationError(`feature view '${view.name}': a batch transformation needs a directory source, not ${source.path}`, [{ field: 'source.path', message: 'expected a directory' }]);
+  }
+  const outputPath = join(resolve(repoDir, source.path), asOfFileName(asOf));
+  const db = await DuckDBSession.create();
+  try {
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(resolve(repoDir, source.path), { recursive: true });
+    const rows = await view.batch.compute({ input: resolve(repoDir, view.batch.input), asOf, createdAt, outputPath, db });
+    return { view: `${view.name}@v${view.version}`, asOf: asOf.toISOString(), rows, path: outputPath };
+  } finally {
+    db.close();
+  }
+}
