@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerAuditCommand } from './commands/audit.js';
 import { registerFreshnessCommand } from './commands/freshness.js';
 import { registerHistoricalCommands } from './commands/historical.js';
 import { registerInitCommand } from './commands/init.js';
@@ -16,7 +17,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .showHelpAfterError();
   const globals = () => program.opts<GlobalOptions>();
-  for (const register of [registerInitCommand, registerRegistryCommands, registerMaterializeCommands, registerOnlineCommands, registerHistoricalCommands, registerFreshnessCommand, registerServeCommand]) {
+  for (const register of [registerInitCommand, registerRegistryCommands, registerMaterializeCommands, registerOnlineCommands, registerHistoricalCommands, registerFreshnessCommand, registerAuditCommand, registerServeCommand]) {
     register(program, globals);
   }
   return program;

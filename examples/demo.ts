@@ -3,7 +3,7 @@
  * Generate raw events → compute the 7-day aggregates per day → apply → materialize → push realtime
  * events → online vectors → a PIT training set → freshness. Runs on a fixed clock, so it is repeatable.
  */
-import { rm } from 'node:fs/promises';
+import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import Table from 'cli-table3';
 import { FeatureStore } from '../shared/feature-store.js';
@@ -11,7 +11,9 @@ import { formatPlan } from '../shared/registry/plan.js';
 import { formatCell } from '../cli/output.js';
 import { userIdOf, writeEvents } from './feature_repo/generate-events.js';
 
-const REPO = resolve(import.meta.dirname, 'feature_repo');
+const EXAMPLE = resolve(import.meta.dirname, 'feature_repo');
+/** DEMO_REPO runs the demo on a copy of the example repo elsewhere (tests do). */
+const REPO = process.env.DEMO_REPO ? resolve(process.env.DEMO_REPO) : EXAMPLE;
 const NOW = new Date(process.env.DEMO_NOW ?? '2026-11-01T12:00:00Z');
 const EVENTS = Number(process.env.DEMO_EVENTS ?? 200_000);
 const DAY = 86_400_000;
@@ -31,6 +33,12 @@ async function step<T>(title: string, fn: () => Promise<T>): Promise<T> {
 
 async function main(): Promise<void> {
   const started = performance.now();
+  if (REPO !== EXAMPLE) {
+    await mkdir(REPO, { recursive: true });
+    for (const f of ['skewless.json', 'definitions.ts', 'transformations.ts']) await copyFile(join(EXAMPLE, f), join(REPO, f));
+    // Definitions are ES modules wherever the repo lives.
+    await writeFile(join(REPO, 'package.json'), '{ "private": true, "type": "module" }\n');
+  }
   await rm(join(REPO, 'data'), { recursive: true, force: true });
   await rm(join(REPO, '.skewless'), { recursive: true, force: true });
 

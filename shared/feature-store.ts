@@ -10,6 +10,7 @@ import type { Plan } from './registry/plan.js';
 import { toRepoSpecs, type Definition } from './registry/to-specs.js';
 import type { RegistryData } from './registry/types.js';
 import { apply, plan } from './services/apply.js';
+import { auditSkew, type AuditOptions, type AuditReport } from './services/audit.js';
 import { deleteViewVersion, deprecateView } from './services/lifecycle.js';
 import { CachedRegistry } from './services/cached-registry.js';
 import type { StoreContext } from './services/context.js';
@@ -144,6 +145,11 @@ export class FeatureStore {
 
   getHistoricalFeatures(req: HistoricalFeaturesRequest, progress?: Progress): Promise<HistoricalResult> {
     return getHistoricalFeatures(this.context, req, progress);
+  }
+
+  /** Compares sampled online rows with the offline PIT values at their event time (training–serving skew). */
+  auditSkew(opts: AuditOptions): Promise<AuditReport> {
+    return auditSkew(this.context, opts);
   }
 
   freshness(now?: Date): Promise<ViewFreshness[]> {

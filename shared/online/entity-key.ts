@@ -43,3 +43,8 @@ function normalizeKey(type: string, v: unknown, field: string, row?: number): st
   if (typeof v === 'number' || typeof v === 'string') return v;
   throw bad(type);
 }
+
+/** The join-key values of a canonical entity key (the inverse of `entityKey`). */
+export function decodeEntityKey(key: string): Record<string, unknown> {
+  return Object.fromEntries(JSON.parse(key) as [string, unknown][]);
+}

@@ -1,3 +1,4 @@
+import { seededRandom } from '../util/random.js';
 import type { ItemKey, OnlineRecord, OnlineWrite, Watermark, WriteResult } from './types.js';
 
 /**
@@ -10,6 +11,8 @@ export interface OnlineStore {
   read(keys: readonly ItemKey[]): Promise<(OnlineRecord | undefined)[]>;
   watermarks(): Promise<Watermark[]>;
   deleteView(view: string): Promise<void>;
+  /** A reproducible uniform sample (reservoir, seeded) of up to `n` items of one view. */
+  sample(view: string, n: number, seed: number): Promise<({ entityKey: string } & OnlineRecord)[]>;
   close(): Promise<void>;
 }
 
@@ -27,6 +30,8 @@ export abstract class BaseOnlineStore implements OnlineStore {
   protected abstract _getItems(keys: readonly ItemKey[]): Promise<Map<string, OnlineRecord>>;
   /** Applies each row only if newer than the stored one, and advances the view's watermark, atomically where the engine allows. */
   protected abstract _putItems(view: string, rows: readonly OnlineWrite[], writtenAt: number): Promise<WriteResult>;
+  /** Every item of one view, in pages. */
+  protected abstract _scan(view: string): AsyncIterable<({ entityKey: string } & OnlineRecord)[]>;
   abstract watermarks(): Promise<Watermark[]>;
   abstract deleteView(view: string): Promise<void>;
   abstract close(): Promise<void>;
@@ -50,6 +55,23 @@ export abstract class BaseOnlineStore implements OnlineStore {
     const found = new Map<string, OnlineRecord>();
     for (const m of await Promise.all(chunks.map((c) => this._getItems(c)))) for (const [k, v] of m) found.set(k, v);
     return keys.map((k) => found.get(itemId(k)));
+  }
+
+  async sample(view: string, n: number, seed: number): Promise<({ entityKey: string } & OnlineRecord)[]> {
+    const rand = seededRandom(seed);
+    const out: ({ entityKey: string } & OnlineRecord)[] = [];
+    let seen = 0;
+    for await (const page of this._scan(view)) {
+      for (const item of page) {
+        seen++;
+        if (out.length < n) out.push(item);
+        else {
+          const j = Math.floor(rand() * seen);
+          if (j < n) out[j] = item;
+        }
+      }
+    }
+    return out;
   }
 
   protected static itemId = itemId;

@@ -85,6 +85,17 @@ export class SqliteOnlineStore extends BaseOnlineStore {
     return out;
   }
 
+  protected async *_scan(view: string): AsyncIterable<({ entityKey: string } & OnlineRecord)[]> {
+    // Key order makes the reservoir sample reproducible for a given seed.
+    const stmt = this.db.prepare('SELECT entity_key, features, event_ts, created_ts FROM online_features WHERE view = ? ORDER BY entity_key');
+    let page: ({ entityKey: string } & OnlineRecord)[] = [];
+    for (const r of stmt.iterate(view) as Iterable<{ entity_key: string; features: string; event_ts: number; created_ts: number }>) {
+      page.push({ entityKey: r.entity_key, values: JSON.parse(r.features) as Record<string, unknown>, eventTs: r.event_ts, createdTs: r.created_ts });
+      if (page.length === 1000) (yield page, (page = []));
+    }
+    if (page.length) yield page;
+  }
+
   async watermarks(): Promise<Watermark[]> {
     const rows = this.db.prepare('SELECT view, event_ts, written_at FROM watermarks ORDER BY view').all() as { view: string; event_ts: number; written_at: number }[];
     return rows.map((r) => ({ view: r.view, eventTs: r.event_ts, writtenAt: r.written_at }));

@@ -1,0 +1,43 @@
+import type { Command } from 'commander';
+import { ValidationError } from '../../shared/errors.js';
+import { listArg } from '../args.js';
+import { withStore } from '../context.js';
+import { printTable, toJson, type GlobalOptions } from '../output.js';
+
+const pct = (r: number) => `${(r * 100).toFixed(2)}%`;
+
+export function registerAuditCommand(program: Command, globals: () => GlobalOptions): void {
+  program
+    .command('audit-skew')
+    .description('compare sampled online vectors with offline PIT vectors at the same time; exit 1 above --threshold')
+    .option('-v, --view <names>', 'feature views (name or name@vN), comma-separated', listArg)
+    .option('-s, --feature-service <name>', 'audit every view and on demand view of a feature service')
+    .option('-n, --sample <n>', 'entity keys sampled per view', '1000')
+    .option('--seed <n>', 'sampling seed (same seed, same sample)', '1')
+    .option('--threshold <rate>', 'highest tolerated mismatch / missing rate', '0')
+    .option('--tolerance <rel>', 'relative tolerance for floats', '1e-6')
+    .action((o: { view?: string[]; featureService?: string; sample: string; seed: string; threshold: string; tolerance: string }) =>
+      withStore(globals(), async (store) => {
+        const threshold = Number(o.threshold);
+        if (!Number.isFinite(threshold) || threshold < 0) throw new ValidationError(`--threshold: expected a rate >= 0, got '${o.threshold}'`, [{ field: 'threshold', message: 'expected a number' }]);
+        const report = await store.auditSkew({
+          ...(o.view ? { views: o.view } : {}),
+          ...(o.featureService ? { featureService: o.featureService } : {}),
+          sample: Number(o.sample),
+          seed: Number(o.seed),
+          floatTolerance: Number(o.tolerance),
+        });
+        if (globals().json) console.log(toJson({ ...report, threshold, passed: report.worstRate <= threshold }));
+        else {
+          printTable(
+            report.features.map((f) => ({ ...f, mismatch: pct(f.mismatchRate), missing_online: pct(f.missingOnlineRate), missing_offline: pct(f.missingOfflineRate) })),
+            ['view', 'feature', 'compared', 'mismatch', 'missing_online', 'missing_offline'],
+            globals(),
+          );
+          for (const d of report.drift) console.log(`DRIFT ${d.view}: applied code ${d.applied}, loaded ${d.loaded ?? 'nothing'}`);
+          console.log(`worst rate ${pct(report.worstRate)} (threshold ${pct(threshold)}): ${report.worstRate <= threshold ? 'OK' : 'SKEW'}`);
+        }
+        if (report.worstRate > threshold) process.exitCode = 1;
+      }, undefined, true),
+    );
+}
