@@ -53,17 +53,25 @@ export function registerMaterializeCommands(program: Command, globals: () => Glo
     .description('materialize from each view’s last recorded end (or END − ttl) up to END')
     .argument('<end>', 'RFC 3339 end (exclusive)')
     .option('-v, --views <names>', 'comma-separated views', listArg)
-    .action((end: string, o: { views?: string[] }) =>
+    .option('--compute', 'first run each view’s declared batch transformation over all data before END')
+    .action((end: string, o: { views?: string[]; compute?: boolean }) =>
       withStore(globals(), async (store) => {
         const bar = progressBar('materialize', !globals().json);
         const t0 = performance.now();
         try {
+          if (o.compute) {
+            for (const view of store.computableViews().filter((v) => !o.views || o.views.includes(v))) {
+              // As of the last instant before END, so the rows fall inside [start, END) and are served now.
+              const r = await store.compute(view, new Date(instantArg(end, 'end').getTime() - 1));
+              if (!globals().json) console.error(`computed ${r.rows} rows of ${r.view} as of ${r.asOf}`);
+            }
+          }
           const res = await store.materializeIncremental({ end: instantArg(end, 'end'), ...(o.views ? { views: o.views } : {}) }, (e) => bar.update(e.rows, Math.max(e.rows, 1)));
           bar.stop();
           await report(res, globals(), (performance.now() - t0) / 1000);
         } finally {
           bar.stop();
         }
-      }),
+      }, undefined, Boolean(o.compute)),
     );
 }
