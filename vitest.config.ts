@@ -6,6 +6,7 @@ export default defineConfig({
   resolve: { alias: { skewless: fileURLToPath(new URL('./shared/index.ts', import.meta.url)) } },
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['test/setup/moto.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
