@@ -1,12 +1,13 @@
 import { seededRandom } from '../util/random.js';
-import type { ItemKey, OnlineRecord, OnlineWrite, Watermark, WriteResult } from './types.js';
+import type { ItemKey, OnlineRecord, OnlineWrite, Watermark, WriteOptions, WriteResult } from './types.js';
 
 /**
  * The online side: conditional (newer-wins) batch writes and batched point reads of
  * (entity key, view version) items. SQLite and DynamoDB implement the primitives of BaseOnlineStore.
  */
 export interface OnlineStore {
-  write(view: string, rows: readonly OnlineWrite[], writtenAt: Date): Promise<WriteResult>;
+  /** `ttlSeconds` (0 = none) lets stores that expire items (DynamoDB TTL) set event ts + ttl. */
+  write(view: string, rows: readonly OnlineWrite[], writtenAt: Date, options?: WriteOptions): Promise<WriteResult>;
   /** Records in the order of `keys`; undefined where nothing is stored. */
   read(keys: readonly ItemKey[]): Promise<(OnlineRecord | undefined)[]>;
   watermarks(): Promise<Watermark[]>;
@@ -29,14 +30,14 @@ export abstract class BaseOnlineStore implements OnlineStore {
   /** Items found, keyed by `itemId`. */
   protected abstract _getItems(keys: readonly ItemKey[]): Promise<Map<string, OnlineRecord>>;
   /** Applies each row only if newer than the stored one, and advances the view's watermark, atomically where the engine allows. */
-  protected abstract _putItems(view: string, rows: readonly OnlineWrite[], writtenAt: number): Promise<WriteResult>;
+  protected abstract _putItems(view: string, rows: readonly OnlineWrite[], writtenAt: number, options: WriteOptions): Promise<WriteResult>;
   /** Every item of one view, in pages. */
   protected abstract _scan(view: string): AsyncIterable<({ entityKey: string } & OnlineRecord)[]>;
   abstract watermarks(): Promise<Watermark[]>;
   abstract deleteView(view: string): Promise<void>;
   abstract close(): Promise<void>;
 
-  async write(view: string, rows: readonly OnlineWrite[], writtenAt: Date): Promise<WriteResult> {
+  async write(view: string, rows: readonly OnlineWrite[], writtenAt: Date, options: WriteOptions = {}): Promise<WriteResult> {
     // Within one batch only the newest row per key can win; the others are counted as skipped.
     const latest = new Map<string, OnlineWrite>();
     for (const r of rows) {
@@ -44,7 +45,7 @@ export abstract class BaseOnlineStore implements OnlineStore {
       if (!cur || newer(r, cur)) latest.set(r.entityKey, r);
     }
     if (!latest.size) return { written: 0, skipped: 0 };
-    const result = await this._putItems(view, [...latest.values()], writtenAt.getTime());
+    const result = await this._putItems(view, [...latest.values()], writtenAt.getTime(), options);
     return { written: result.written, skipped: result.skipped + rows.length - latest.size };
   }
 

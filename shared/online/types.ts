@@ -6,6 +6,11 @@ export interface OnlineWrite {
   createdTs: number;
 }
 
+export interface WriteOptions {
+  /** The view's TTL in seconds (0 = none). */
+  ttlSeconds?: number;
+}
+
 export interface OnlineRecord {
   values: Record<string, unknown>;
   eventTs: number;

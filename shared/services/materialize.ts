@@ -45,7 +45,7 @@ async function materializeView(ctx: StoreContext, view: FeatureViewSpec, start: 
         createdTs: r.createdTs?.getTime() ?? 0,
       };
     });
-    const res = await ctx.online.write(key, writes, now);
+    const res = await ctx.online.write(key, writes, now, { ttlSeconds: view.ttlSeconds });
     rows += batch.length;
     written += res.written;
     skipped += res.skipped;

@@ -112,7 +112,7 @@ export async function push(ctx: StoreContext, req: PushRequest): Promise<PushRes
   const online: PushResult['online'] = [];
   try {
     if (to !== 'offline') {
-      for (const w of writes) online.push({ view: `${w.view.name}@v${w.view.version}`, ...(await ctx.online.write(`${w.view.name}@v${w.view.version}`, w.writes, now)) });
+      for (const w of writes) online.push({ view: `${w.view.name}@v${w.view.version}`, ...(await ctx.online.write(`${w.view.name}@v${w.view.version}`, w.writes, now, { ttlSeconds: w.view.ttlSeconds })) });
     }
     await pending?.commit();
   } catch (err) {

@@ -1,0 +1,208 @@
+import {
+  BatchGetItemCommand,
+  BatchWriteItemCommand,
+  ConditionalCheckFailedException,
+  CreateTableCommand,
+  PutItemCommand,
+  ResourceInUseException,
+  ScanCommand,
+  UpdateItemCommand,
+  UpdateTimeToLiveCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { SkewlessError } from '../errors.js';
+import { BaseOnlineStore } from './online-store.js';
+import type { ItemKey, OnlineRecord, OnlineWrite, Watermark, WriteOptions, WriteResult } from './types.js';
+
+/** Items DynamoDB would not process even after the retry budget. */
+export class OnlineStoreUnavailableError extends SkewlessError {
+  constructor(what: string) {
+    super(`online store: ${what}`, { code: 'ONLINE_STORE_UNAVAILABLE', status: 503 });
+  }
+}
+
+const WATERMARK_PK = '__watermark__';
+const MAX_RETRIES = 8;
+
+const sleep = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * Math.min(2000, 25 * 2 ** attempt)));
+
+export interface DynamoDBOnlineStoreOptions {
+  client: DynamoDBClient;
+  table: string;
+  /** Conditional puts in flight at once (default 16). */
+  writeConcurrency?: number;
+}
+
+/** Runs `fn` over items with at most `limit` in flight. */
+async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/**
+ * Online store in one DynamoDB table (DESIGN §5): pk = canonical entity key, sk = `view@vN`,
+ * features as native attribute types, event / created timestamps in epoch ms, `expires_at`
+ * (epoch seconds) for DynamoDB TTL. Writes are conditional puts (newer wins); reads are
+ * BatchGetItem calls of up to 100 keys, in parallel, with UnprocessedKeys retried.
+ */
+export class DynamoDBOnlineStore extends BaseOnlineStore {
+  protected readonly maxReadBatch = 100;
+  private readonly client: DynamoDBClient;
+  private readonly table: string;
+  private readonly concurrency: number;
+
+  constructor(o: DynamoDBOnlineStoreOptions) {
+    super();
+    this.client = o.client;
+    this.table = o.table;
+    this.concurrency = o.writeConcurrency ?? 16;
+  }
+
+  /** Creates the table (on-demand, TTL on `expires_at`) if it does not exist; for tests and local emulators — the CDK app owns it in AWS. */
+  static async ensureTable(client: DynamoDBClient, table: string): Promise<void> {
+    try {
+      await client.send(
+        new CreateTableCommand({
+          TableName: table,
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+        }),
+      );
+      await client.send(new UpdateTimeToLiveCommand({ TableName: table, TimeToLiveSpecification: { AttributeName: 'expires_at', Enabled: true } }));
+    } catch (err) {
+      if (!(err instanceof ResourceInUseException)) throw err;
+    }
+  }
+
+  protected async _putItems(view: string, rows: readonly OnlineWrite[], writtenAt: number, options: WriteOptions): Promise<WriteResult> {
+    let written = 0;
+    let maxTs = -Infinity;
+    const ttl = options.ttlSeconds ?? 0;
+    await pool(rows, this.concurrency, async (r) => {
+      const item: Record<string, AttributeValue> = {
+        pk: { S: r.entityKey },
+        sk: { S: view },
+        features: { M: marshall(plain(r.values), { removeUndefinedValues: true }) },
+        event_ts: { N: String(r.eventTs) },
+        created_ts: { N: String(r.createdTs) },
+        ...(ttl > 0 ? { expires_at: { N: String(Math.ceil(r.eventTs / 1000) + ttl) } } : {}),
+      };
+      try {
+        await this.client.send(
+          new PutItemCommand({
+            TableName: this.table,
+            Item: item,
+            // Newer-wins (DESIGN §4): equal event time → the later or equal created time wins.
+            ConditionExpression: 'attribute_not_exists(pk) OR event_ts < :e OR (event_ts = :e AND created_ts <= :c)',
+            ExpressionAttributeValues: { ':e': { N: String(r.eventTs) }, ':c': { N: String(r.createdTs) } },
+          }),
+        );
+        written++;
+        if (r.eventTs > maxTs) maxTs = r.eventTs;
+      } catch (err) {
+        if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      }
+    });
+    if (written > 0) await this.advanceWatermark(view, maxTs, writtenAt);
+    return { written, skipped: rows.length - written };
+  }
+
+  /** The watermark item only moves forward (max-condition); the last-write time always updates. */
+  private async advanceWatermark(view: string, eventTs: number, writtenAt: number): Promise<void> {
+    const key = { pk: { S: WATERMARK_PK }, sk: { S: view } };
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: key,
+          UpdateExpression: 'SET event_ts = :e, written_at = :w',
+          ConditionExpression: 'attribute_not_exists(event_ts) OR event_ts < :e',
+          ExpressionAttributeValues: { ':e': { N: String(eventTs) }, ':w': { N: String(writtenAt) } },
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      await this.client.send(new UpdateItemCommand({ TableName: this.table, Key: key, UpdateExpression: 'SET written_at = :w', ExpressionAttributeValues: { ':w': { N: String(writtenAt) } } }));
+    }
+  }
+
+  protected async _getItems(keys: readonly ItemKey[]): Promise<Map<string, OnlineRecord>> {
+    const out = new Map<string, OnlineRecord>();
+    let pending: Record<string, AttributeValue>[] = keys.map((k) => ({ pk: { S: k.entityKey }, sk: { S: k.view } }));
+    for (let attempt = 0; pending.length; attempt++) {
+      if (attempt > MAX_RETRIES) throw new OnlineStoreUnavailableError(`${pending.length} keys still unprocessed after ${MAX_RETRIES} retries`);
+      if (attempt > 0) await sleep(attempt);
+      const r = await this.client.send(new BatchGetItemCommand({ RequestItems: { [this.table]: { Keys: pending, ConsistentRead: false } } }));
+      for (const item of r.Responses?.[this.table] ?? []) {
+        out.set(BaseOnlineStore.itemId({ entityKey: item.pk.S!, view: item.sk.S! }), toRecord(item));
+      }
+      pending = (r.UnprocessedKeys?.[this.table]?.Keys as Record<string, AttributeValue>[] | undefined) ?? [];
+    }
+    return out;
+  }
+
+  protected async *_scan(view: string): AsyncIterable<({ entityKey: string } & OnlineRecord)[]> {
+    let start: Record<string, AttributeValue> | undefined;
+    const pages: ({ entityKey: string } & OnlineRecord)[][] = [];
+    do {
+      const r = await this.client.send(
+        new ScanCommand({ TableName: this.table, FilterExpression: 'sk = :v AND pk <> :w', ExpressionAttributeValues: { ':v': { S: view }, ':w': { S: WATERMARK_PK } }, ExclusiveStartKey: start }),
+      );
+      pages.push((r.Items ?? []).map((item) => ({ entityKey: item.pk.S!, ...toRecord(item) })));
+      start = r.LastEvaluatedKey;
+    } while (start);
+    // Scan order is the table's hash order; sorting keeps seeded samples reproducible.
+    yield pages.flat().sort((a, b) => (a.entityKey < b.entityKey ? -1 : a.entityKey > b.entityKey ? 1 : 0));
+  }
+
+  async watermarks(): Promise<Watermark[]> {
+    const out: Watermark[] = [];
+    let start: Record<string, AttributeValue> | undefined;
+    do {
+      const r = await this.client.send(new ScanCommand({ TableName: this.table, FilterExpression: 'pk = :w', ExpressionAttributeValues: { ':w': { S: WATERMARK_PK } }, ExclusiveStartKey: start }));
+      for (const i of r.Items ?? []) out.push({ view: i.sk.S!, eventTs: Number(i.event_ts.N), writtenAt: Number(i.written_at.N) });
+      start = r.LastEvaluatedKey;
+    } while (start);
+    return out.sort((a, b) => (a.view < b.view ? -1 : 1));
+  }
+
+  async deleteView(view: string): Promise<void> {
+    const keys: Record<string, AttributeValue>[] = [];
+    let start: Record<string, AttributeValue> | undefined;
+    do {
+      const r = await this.client.send(new ScanCommand({ TableName: this.table, FilterExpression: 'sk = :v', ExpressionAttributeValues: { ':v': { S: view } }, ProjectionExpression: 'pk, sk', ExclusiveStartKey: start }));
+      keys.push(...(r.Items ?? []));
+      start = r.LastEvaluatedKey;
+    } while (start);
+    for (let i = 0; i < keys.length; i += 25) {
+      let batch = keys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } }));
+      for (let attempt = 0; batch.length; attempt++) {
+        if (attempt > MAX_RETRIES) throw new OnlineStoreUnavailableError(`${batch.length} deletes still unprocessed`);
+        if (attempt > 0) await sleep(attempt);
+        const r = await this.client.send(new BatchWriteItemCommand({ RequestItems: { [this.table]: batch } }));
+        batch = (r.UnprocessedItems?.[this.table] as typeof batch | undefined) ?? [];
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    // The SDK client is shared and owned by the caller.
+  }
+}
+
+/** Dates become RFC 3339 text (as in SQLite), so every store returns the same JSON-able values. */
+function plain(values: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(values)) out[k] = v instanceof Date ? v.toISOString() : v;
+  return out;
+}
+
+function toRecord(item: Record<string, AttributeValue>): OnlineRecord {
+  return { values: unmarshall(item.features?.M ?? {}, { wrapNumbers: false }) as Record<string, unknown>, eventTs: Number(item.event_ts.N), createdTs: Number(item.created_ts.N) };
+}
