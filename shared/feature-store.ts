@@ -89,6 +89,7 @@ export class FeatureStore {
     const p = await apply(this.parts.registryStore, this.config.project, toRepoSpecs(definitions), this.context.now(), options);
     this.registryCache.invalidate();
     for (const c of p.changes) if (c.type === 'feature view' && c.op === 'Deleted') await this.parts.online.deleteView(c.name);
+    await this.parts.onApply?.(Object.values(p.next.featureViews));
     return p;
   }
 
@@ -108,10 +109,22 @@ export class FeatureStore {
   }
 
   /** Runs a view's declared batch transformation as of `asOf` (default: now). */
-  compute(view: string, asOf: Date = this.context.now()): Promise<ComputeResult> {
+  async compute(view: string, asOf: Date = this.context.now()): Promise<ComputeResult> {
     const def = this.batchViews.get(view);
     if (!def) throw new ValidationError(`no batch transformation loaded for feature view '${view}'`, [{ field: 'view', message: 'declare batch: { input, compute } on the view and load the repo definitions' }]);
-    return computeView(def, this.config.repoDir, asOf, this.context.now());
+    const importPart = this.parts.importPart;
+    if (!importPart) return computeView(def, this.config.repoDir, asOf, this.context.now());
+    // Providers with a remote layout: compute into a scratch directory, then hand the part over.
+    const { mkdtemp, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const scratch = await mkdtemp(`${tmpdir()}/skewless-compute-`);
+    try {
+      const r = await computeView(def, this.config.repoDir, asOf, this.context.now(), scratch);
+      const spec = (await this.context.registry()).view(`${def.name}@v${def.version}`);
+      return { ...r, path: await importPart(spec, r.path, asOf) };
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
   }
 
   /** Views whose batch transformation is loaded in this process. */

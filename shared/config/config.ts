@@ -37,11 +37,22 @@ function envOverrides(env: NodeJS.ProcessEnv): Record<string, unknown> {
   if (env.SKEWLESS_PROVIDER) o.provider = env.SKEWLESS_PROVIDER;
   if (env.SKEWLESS_DATA_DIR) o.dataDir = env.SKEWLESS_DATA_DIR;
   if (env.SKEWLESS_PROJECT) o.project = env.SKEWLESS_PROJECT;
+  // Lambda: the CDK app passes resource names as environment variables.
+  if (env.SKEWLESS_BUCKET || env.SKEWLESS_TABLE) {
+    o.aws = {
+      ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}),
+      ...(env.SKEWLESS_BUCKET ? { bucket: env.SKEWLESS_BUCKET } : {}),
+      ...(env.SKEWLESS_TABLE ? { table: env.SKEWLESS_TABLE } : {}),
+      ...(env.SKEWLESS_GLUE_DATABASE ? { glueDatabase: env.SKEWLESS_GLUE_DATABASE } : {}),
+      ...(env.SKEWLESS_ATHENA_WORKGROUP ? { athenaWorkgroup: env.SKEWLESS_ATHENA_WORKGROUP } : {}),
+    };
+  }
   return o;
 }
 
 export function parseConfig(raw: unknown, repoDir: string, env: NodeJS.ProcessEnv = process.env): RepoConfig {
-  const merged = { ...(raw as object), ...envOverrides(env) };
+  const over = envOverrides(env);
+  const merged = { ...(raw as object), ...over, ...(over.aws ? { aws: { ...((raw as { aws?: object }).aws ?? {}), ...(over.aws as object) } } : {}) };
   const result = RepoConfigSchema.safeParse(merged);
   if (!result.success) {
     const i = result.error.issues[0];

@@ -1,10 +1,15 @@
 import type { OfflineStore } from '../offline/offline-store.js';
 import type { OnlineStore } from '../online/online-store.js';
 import type { RegistryStore } from '../registry/registry-store.js';
+import type { FeatureViewSpec } from '../registry/types.js';
 
 /** The three stores a provider supplies. */
 export interface StoreParts {
   registryStore: RegistryStore;
   online: OnlineStore;
   offline: OfflineStore;
+  /** Provider work after a successful apply (e.g. Glue tables per view version). */
+  onApply?: (views: FeatureViewSpec[]) => Promise<void>;
+  /** Moves a locally computed batch part into the provider's offline layout (absent: it is already in place). */
+  importPart?: (view: FeatureViewSpec, file: string, asOf: Date) => Promise<string>;
 }

@@ -19,17 +19,18 @@ export function asOfFileName(asOf: Date): string {
  * Runs the batch transformation declared on a view as of `asOf`, writing one Parquet part into the
  * view's (directory) source, where the next materialization and historical retrieval read it.
  */
-export async function computeView(view: FeatureView, repoDir: string, asOf: Date, createdAt: Date = asOf): Promise<ComputeResult> {
+export async function computeView(view: FeatureView, repoDir: string, asOf: Date, createdAt: Date = asOf, outputDir?: string): Promise<ComputeResult> {
   if (!view.batch) throw new ValidationError(`feature view '${view.name}' declares no batch transformation`, [{ field: 'batch', message: 'add batch: { input, compute } to the FeatureView' }]);
   const source = view.source.kind === 'PushSource' ? view.source.batchSource : view.source;
-  if (/\.parquet$/i.test(source.path)) {
+  if (!outputDir && /\.parquet$/i.test(source.path)) {
     throw new ValidationError(`feature view '${view.name}': a batch transformation needs a directory source, not ${source.path}`, [{ field: 'source.path', message: 'expected a directory' }]);
   }
-  const outputPath = join(resolve(repoDir, source.path), asOfFileName(asOf));
+  const dir = outputDir ?? resolve(repoDir, source.path);
+  const outputPath = join(dir, asOfFileName(asOf));
   const db = await DuckDBSession.create();
   try {
     const { mkdir } = await import('node:fs/promises');
-    await mkdir(resolve(repoDir, source.path), { recursive: true });
+    await mkdir(dir, { recursive: true });
     const rows = await view.batch.compute({ input: resolve(repoDir, view.batch.input), asOf, createdAt, outputPath, db });
     return { view: `${view.name}@v${view.version}`, asOf: asOf.toISOString(), rows, path: outputPath };
   } finally {

@@ -36,6 +36,8 @@ export interface PitViewNode {
 export interface EntityNode {
   readonly kind: 'EntityTable';
   readonly table: string;
+  /** Catalog database of `table` (Athena); absent for a session-local table (DuckDB). */
+  readonly database?: string;
   readonly rowIdColumn: string;
   readonly timestampColumn: string;
   /** Every input column, in input order (join keys and timestamp included). */

@@ -47,7 +47,8 @@ export class PitCompiler {
       const t = joinKeyTypes.get(c);
       return t ? `CAST(${q(c)} AS ${t}) AS ${q(c)}` : q(c);
     });
-    const ctes = [`${q('__entity')} AS (SELECT ${q(entity.rowIdColumn)}, ${entityCols.join(', ')} FROM ${q(entity.table)})`];
+    const from = entity.database ? `${q(entity.database)}.${q(entity.table)}` : q(entity.table);
+    const ctes = [`${q('__entity')} AS (SELECT ${q(entity.rowIdColumn)}, ${entityCols.join(', ')} FROM ${from})`];
     const selects: string[] = [];
     const joins: string[] = [];
     query.views.forEach((v, i) => {

@@ -1,0 +1,216 @@
+import { randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { DeleteObjectsCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { AthenaClient } from '@aws-sdk/client-athena';
+import type { GlueClient } from '@aws-sdk/client-glue';
+import type { DType } from '../../definitions/dtypes.js';
+import { ValidationError } from '../../errors.js';
+import type { FeatureViewSpec } from '../../registry/types.js';
+import { ENTITY_TS, prepareEntityRows, ROW_ID } from '../entity-rows.js';
+import type { HistoricalRequest, HistoricalResult, LatestRow, OfflineStore, PendingWrite, Progress, Row, TableFormat } from '../offline-store.js';
+import { toParquet, type ParquetColumn } from '../parquet/write-parquet.js';
+import { batchSourceSpec, sourceNodeFor } from '../source-node.js';
+import { node } from '../sql/nodes.js';
+import { PitCompiler } from '../sql/pit-compiler.js';
+import { quoteString } from '../sql/quote.js';
+import { trinoDialect } from '../sql/trino-dialect.js';
+import { AthenaRunner } from './athena-runner.js';
+import { createTempTable, dropTable, ensureViewTable, hiveType, viewColumns, viewTableName } from './glue-tables.js';
+import { listParquet, parseS3Uri, readRowGroups } from './s3-parquet.js';
+
+export interface AthenaOfflineStoreOptions {
+  s3: S3Client;
+  glue: GlueClient;
+  athena: AthenaClient;
+  bucket: string;
+  /** Offline data lives under s3://bucket/prefix/<view>/v<N>/dt=YYYY-MM-DD/ (DESIGN §5). */
+  prefix: string;
+  database: string;
+  workgroup: string;
+  outputLocation?: string;
+  timeoutMs?: number;
+}
+
+const STAGE_TYPES: Record<string, DType | 'Timestamp'> = { VARCHAR: 'String', BIGINT: 'Int64', INTEGER: 'Int32', DOUBLE: 'Float64', FLOAT: 'Float32', BOOLEAN: 'Bool', TIMESTAMP: 'Timestamp', BLOB: 'Bytes', JSON: 'String' };
+const utcDay = (d: Date) => d.toISOString().slice(0, 10);
+
+/** The production offline store: Parquet in S3, one Glue table per view version, PIT joins on Athena. */
+export class AthenaOfflineStore implements OfflineStore {
+  private readonly compiler = new PitCompiler(trinoDialect());
+  private readonly runner: AthenaRunner;
+
+  constructor(private readonly o: AthenaOfflineStoreOptions) {
+    this.runner = new AthenaRunner({ client: o.athena, workgroup: o.workgroup, database: o.database, ...(o.outputLocation ? { outputLocation: o.outputLocation } : {}), ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}) });
+  }
+
+  viewPrefix(view: FeatureViewSpec): string {
+    return `${this.o.prefix.replace(/\/+$/, '')}/${view.name}/v${view.version}/`;
+  }
+
+  /** Creates / updates the Glue table of every view version (run by `apply` for provider aws). */
+  async ensureTables(views: readonly FeatureViewSpec[]): Promise<void> {
+    for (const v of views) await ensureViewTable(this.o.glue, this.o.database, `s3://${this.o.bucket}/${this.viewPrefix(v)}`, v);
+  }
+
+  async getHistoricalFeatures(request: HistoricalRequest, progress?: Progress): Promise<HistoricalResult> {
+    if (!('rows' in request.entity)) {
+      throw new ValidationError('provider aws takes entity rows (the CLI reads local files into rows)', [{ field: 'entity', message: 'expected rows' }]);
+    }
+    const { columns, rows } = prepareEntityRows(request.entity.rows, request.views);
+    const id = randomUUID().replace(/-/g, '');
+    const table = `skewless_entity_${id}`;
+    const stagePrefix = `${this.o.prefix.replace(/\/+$/, '')}/_staging/${id}/`;
+    // Entity values travel as Parquet data behind a temporary table, never as SQL text.
+    const parquetColumns: ParquetColumn[] = [{ name: ROW_ID, dtype: 'Int64' }, ...columns.map((c) => ({ name: c.name, dtype: STAGE_TYPES[c.type] }))];
+    const staged: Row[] = [...rows].map((r, i) => ({ ...r, [ROW_ID]: i, ...Object.fromEntries(columns.filter((c) => c.type === 'JSON').map((c) => [c.name, JSON.stringify(r[c.name])])) }));
+    await this.o.s3.send(new PutObjectCommand({ Bucket: this.o.bucket, Key: `${stagePrefix}entity.parquet`, Body: toParquet(parquetColumns, staged) }));
+    await createTempTable(this.o.glue, this.o.database, table, `s3://${this.o.bucket}/${stagePrefix}`, parquetColumns.map((c) => ({ name: c.name, type: hiveType(c.dtype) })));
+    try {
+      const times = staged.map((r) => (r[ENTITY_TS] as Date).getTime());
+      const range = { min: new Date(Math.min(...times)), max: new Date(Math.max(...times)) };
+      const outName = new Map(request.outputs.map((o) => [`${o.view}:${o.feature}`, o.name]));
+      const query = node.pitQuery({
+        entity: node.entity({ table, database: this.o.database, rowIdColumn: ROW_ID, timestampColumn: ENTITY_TS, columns: columns.map((c) => c.name) }),
+        views: request.views.map((v, i) =>
+          node.pitView({
+            alias: `fv${i}`,
+            source: sourceNodeFor(v.view, { kind: 'table', database: this.o.database, table: viewTableName(v.view) }, 'dt'),
+            joinKeys: v.view.joinKeys.map((k) => ({ name: k.name, dtype: k.valueType })),
+            ttlSeconds: v.view.ttlSeconds,
+            features: v.features.map((f) => ({ name: f.name, as: outName.get(`${v.key}:${f.name}`)! })),
+          }),
+        ),
+        featureOrder: request.outputs.map((o) => o.name),
+      });
+      const { sql } = this.compiler.compilePit(query, range);
+      const resultColumns = [...columns.map((c) => c.name), ...request.outputs.map((o) => o.name)];
+      progress?.(0.1);
+      if (request.output?.path.startsWith('s3://')) {
+        // Training datasets: UNLOAD writes Parquet straight to S3, no result pagination.
+        const target = request.output.path.replace(/\/?$/, '/');
+        await this.runner.run(`UNLOAD (${sql}) TO ${quoteString(target)} WITH (format = 'PARQUET')`);
+        progress?.(1);
+        return { rowCount: staged.length, columns: resultColumns, path: target, sql };
+      }
+      const { queryId } = await this.runner.run(sql);
+      const { rows: out } = await this.runner.rows(queryId);
+      progress?.(1);
+      if (request.output) {
+        await this.writeTable(resultColumns.map((name) => ({ name })), out, request.output);
+        return { rowCount: out.length, columns: resultColumns, path: request.output.path, sql };
+      }
+      return { rowCount: out.length, columns: resultColumns, rows: out, sql };
+    } finally {
+      await dropTable(this.o.glue, this.o.database, table);
+      await this.deletePrefix(stagePrefix);
+    }
+  }
+
+  private async deletePrefix(prefix: string): Promise<void> {
+    const r = await this.o.s3.send(new ListObjectsV2Command({ Bucket: this.o.bucket, Prefix: prefix }));
+    const keys = (r.Contents ?? []).map((c) => ({ Key: c.Key! }));
+    if (keys.length) await this.o.s3.send(new DeleteObjectsCommand({ Bucket: this.o.bucket, Delete: { Objects: keys } }));
+  }
+
+  /** Latest row per key in [start, end): reads only dt partitions in range, row group by row group. */
+  async *readLatest(view: FeatureViewSpec, start: Date, end: Date): AsyncIterable<LatestRow[]> {
+    const src = batchSourceSpec(view);
+    const col = (name: string) => Object.entries(src.fieldMapping).find(([, to]) => to === name)?.[0] ?? name;
+    const [from, to] = [utcDay(start), utcDay(end)];
+    const keys = (await listParquet(this.o.s3, this.o.bucket, this.viewPrefix(view))).filter((k) => {
+      const dt = /\/dt=(\d{4}-\d{2}-\d{2})\//.exec(k)?.[1];
+      return !dt || (dt >= from && dt <= to);
+    });
+    const latest = new Map<string, LatestRow>();
+    const s = start.getTime();
+    const e = end.getTime();
+    for (const key of keys) {
+      for await (const rows of readRowGroups(this.o.s3, this.o.bucket, key)) {
+        for (const r of rows) {
+          const ts = toDate(r[src.timestampField]);
+          if (!ts || ts.getTime() < s || ts.getTime() >= e) continue;
+          const keysOf = Object.fromEntries(view.joinKeys.map((k) => [k.name, plain(r[col(k.name)])]));
+          if (Object.values(keysOf).some((v) => v === null || v === undefined)) continue;
+          const created = src.createdTimestampColumn ? toDate(r[src.createdTimestampColumn]) : undefined;
+          const id = JSON.stringify(Object.values(keysOf));
+          const cur = latest.get(id);
+          const newer = !cur || ts > cur.eventTs || (ts.getTime() === cur.eventTs.getTime() && (created?.getTime() ?? -1) >= (cur.createdTs?.getTime() ?? -1));
+          if (newer) {
+            latest.set(id, { keys: keysOf, values: Object.fromEntries(view.features.map((f) => [f.name, plain(r[col(f.name)])])), eventTs: ts, ...(created ? { createdTs: created } : {}) });
+          }
+        }
+      }
+    }
+    const all = [...latest.values()];
+    for (let i = 0; i < all.length; i += 5000) yield all.slice(i, i + 5000);
+  }
+
+  /** One part per view version and event day, uploaded only on commit. */
+  async stagePush(views: readonly FeatureViewSpec[], rows: readonly Row[]): Promise<PendingWrite> {
+    const parts: { key: string; body: Uint8Array }[] = [];
+    for (const view of views) {
+      const src = batchSourceSpec(view);
+      const columns = viewColumns(view);
+      const mapping = new Map(Object.entries(src.fieldMapping).map(([from, to]) => [from, to]));
+      const byDay = new Map<string, Row[]>();
+      for (const r of rows) {
+        const day = utcDay(r[src.timestampField] as Date);
+        const out = Object.fromEntries(columns.map((c) => [c.name, r[mapping.get(c.name) ?? c.name] ?? null]));
+        byDay.set(day, [...(byDay.get(day) ?? []), out]);
+      }
+      for (const [day, dayRows] of byDay) {
+        parts.push({ key: `${this.viewPrefix(view)}dt=${day}/part-${Date.now()}-${randomUUID()}.parquet`, body: toParquet(columns, dayRows) });
+      }
+    }
+    return {
+      path: parts.map((p) => `s3://${this.o.bucket}/${p.key}`).join(','),
+      commit: async () => {
+        for (const p of parts) await this.o.s3.send(new PutObjectCommand({ Bucket: this.o.bucket, Key: p.key, Body: p.body }));
+      },
+      abort: async () => undefined,
+    };
+  }
+
+  /** Uploads a locally computed batch part into the view's layout, partitioned by its as-of day. */
+  async importPart(view: FeatureViewSpec, file: string, asOf: Date): Promise<string> {
+    const { readFile } = await import('node:fs/promises');
+    const key = `${this.viewPrefix(view)}dt=${utcDay(asOf)}/${file.split('/').pop()}`;
+    await this.o.s3.send(new PutObjectCommand({ Bucket: this.o.bucket, Key: key, Body: await readFile(file) }));
+    return `s3://${this.o.bucket}/${key}`;
+  }
+
+  async writeTable(columns: readonly { name: string; dtype?: DType }[], rows: readonly Row[], output: { path: string; format: TableFormat }): Promise<void> {
+    let body: Uint8Array;
+    if (output.format === 'parquet') {
+      const typed = columns.map((c) => ({ name: c.name, dtype: c.dtype ?? inferDType(rows.map((r) => r[c.name])) }));
+      body = toParquet(typed, rows);
+    } else if (output.format === 'json') body = Buffer.from(rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    else throw new ValidationError('provider aws writes parquet or json results', [{ field: 'format', message: `got ${output.format}` }]);
+    if (output.path.startsWith('s3://')) {
+      const { bucket, key } = parseS3Uri(output.path);
+      await this.o.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+    } else await writeFile(output.path, body);
+  }
+
+  async close(): Promise<void> {}
+}
+
+function toDate(v: unknown): Date | undefined {
+  if (v instanceof Date) return v;
+  if (typeof v === 'bigint') return new Date(Number(v / 1000n));
+  return undefined;
+}
+
+function plain(v: unknown): unknown {
+  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
+  return v ?? null;
+}
+
+function inferDType(values: unknown[]): DType | 'Timestamp' {
+  const v = values.find((x) => x !== null && x !== undefined);
+  if (v instanceof Date) return 'Timestamp';
+  if (typeof v === 'boolean') return 'Bool';
+  if (typeof v === 'number') return values.every((x) => x === null || x === undefined || Number.isInteger(x)) ? 'Int64' : 'Float64';
+  return 'String';
+}
+

@@ -1,0 +1,82 @@
+import { CreateTableCommand, DeleteTableCommand, GetTableCommand, UpdateTableCommand, type Column, type GlueClient } from '@aws-sdk/client-glue';
+import { parseDType, type DType } from '../../definitions/dtypes.js';
+import type { FeatureViewSpec } from '../../registry/types.js';
+import { batchSourceSpec } from '../source-node.js';
+
+const HIVE: Record<string, string> = {
+  Int32: 'int', Int64: 'bigint', Float32: 'float', Float64: 'double', String: 'string', Bool: 'boolean', Bytes: 'binary', UnixTimestamp: 'timestamp',
+};
+
+export function hiveType(dtype: DType | 'Timestamp'): string {
+  if (dtype === 'Timestamp') return 'timestamp';
+  const { scalar, array } = parseDType(dtype);
+  return array ? `array<${HIVE[scalar]}>` : HIVE[scalar];
+}
+
+/** Glue table name of a view version: one table per version (DESIGN §5). */
+export function viewTableName(view: FeatureViewSpec): string {
+  return `${view.name}_v${view.version}`.toLowerCase();
+}
+
+/** Source columns of a view's offline table, with the names its Parquet parts use. */
+export function viewColumns(view: FeatureViewSpec): { name: string; dtype: DType | 'Timestamp' }[] {
+  const src = batchSourceSpec(view);
+  const col = (name: string) => Object.entries(src.fieldMapping).find(([, to]) => to === name)?.[0] ?? name;
+  return [
+    ...view.joinKeys.map((k) => ({ name: col(k.name), dtype: k.valueType as DType })),
+    ...view.features.map((f) => ({ name: col(f.name), dtype: f.dtype })),
+    { name: src.timestampField, dtype: 'Timestamp' as const },
+    ...(src.createdTimestampColumn ? [{ name: src.createdTimestampColumn, dtype: 'Timestamp' as const }] : []),
+  ];
+}
+
+const PARQUET_STORAGE = {
+  InputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
+  OutputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
+  SerdeInfo: { SerializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe' },
+};
+
+/**
+ * Creates or updates the Glue table of a view version, partitioned by `dt` with partition
+ * projection, so Athena prunes days without MSCK REPAIR or partition registration.
+ */
+export async function ensureViewTable(glue: GlueClient, database: string, location: string, view: FeatureViewSpec): Promise<void> {
+  const columns: Column[] = viewColumns(view).map((c) => ({ Name: c.name.toLowerCase(), Type: hiveType(c.dtype) }));
+  const input = {
+    Name: viewTableName(view),
+    TableType: 'EXTERNAL_TABLE',
+    Parameters: {
+      classification: 'parquet',
+      'projection.enabled': 'true',
+      'projection.dt.type': 'date',
+      'projection.dt.format': 'yyyy-MM-dd',
+      'projection.dt.range': '2000-01-01,NOW',
+      'projection.dt.interval': '1',
+      'projection.dt.interval.unit': 'DAYS',
+      'storage.location.template': `${location}dt=\${dt}/`,
+    },
+    PartitionKeys: [{ Name: 'dt', Type: 'string' }],
+    StorageDescriptor: { Columns: columns, Location: location, ...PARQUET_STORAGE },
+  };
+  try {
+    await glue.send(new GetTableCommand({ DatabaseName: database, Name: input.Name }));
+    await glue.send(new UpdateTableCommand({ DatabaseName: database, TableInput: input }));
+  } catch (err) {
+    if ((err as { name?: string }).name !== 'EntityNotFoundException') throw err;
+    await glue.send(new CreateTableCommand({ DatabaseName: database, TableInput: input }));
+  }
+}
+
+/** A temporary, unpartitioned Parquet table (staged entity rows). */
+export async function createTempTable(glue: GlueClient, database: string, name: string, location: string, columns: { name: string; type: string }[]): Promise<void> {
+  await glue.send(
+    new CreateTableCommand({
+      DatabaseName: database,
+      TableInput: { Name: name, TableType: 'EXTERNAL_TABLE', Parameters: { classification: 'parquet' }, StorageDescriptor: { Columns: columns.map((c) => ({ Name: c.name, Type: c.type })), Location: location, ...PARQUET_STORAGE } },
+    }),
+  );
+}
+
+export async function dropTable(glue: GlueClient, database: string, name: string): Promise<void> {
+  await glue.send(new DeleteTableCommand({ DatabaseName: database, Name: name })).catch(() => undefined);
+}

@@ -1,0 +1,32 @@
+import { createAwsClients } from '../aws/clients.js';
+import type { RepoConfig } from '../config/config.js';
+import { ValidationError } from '../errors.js';
+import { AthenaOfflineStore } from '../offline/athena/athena-offline-store.js';
+import { DynamoDBOnlineStore } from '../online/dynamodb-online-store.js';
+import { S3RegistryStore } from '../registry/s3-registry-store.js';
+import type { StoreParts } from './types.js';
+
+/** provider aws: registry in S3, DynamoDB online, S3 Parquet + Glue + Athena offline (DESIGN §5). */
+export function awsProvider(config: RepoConfig): StoreParts {
+  const aws = config.aws;
+  if (!aws) throw new ValidationError('provider aws needs an "aws" section (bucket, table, …) in skewless.json', [{ field: 'aws', message: 'required for provider aws' }]);
+  const clients = createAwsClients(aws.region);
+  const offline = new AthenaOfflineStore({
+    s3: clients.s3,
+    glue: clients.glue,
+    athena: clients.athena,
+    bucket: aws.bucket,
+    prefix: aws.prefix,
+    database: aws.glueDatabase,
+    workgroup: aws.athenaWorkgroup,
+    outputLocation: aws.athenaOutput ?? `s3://${aws.bucket}/athena-results/`,
+  });
+  return {
+    registryStore: new S3RegistryStore(clients.s3, aws.bucket, aws.registryKey),
+    online: new DynamoDBOnlineStore({ client: clients.dynamodb, table: aws.table }),
+    offline,
+    // Glue tables follow the registry: `apply` creates / updates one per view version.
+    onApply: (views) => offline.ensureTables(views),
+    importPart: (view, file, asOf) => offline.importPart(view, file, asOf),
+  };
+}
