@@ -5,8 +5,8 @@ export function batchSourceSpec(view: FeatureViewSpec): FileSourceSpec {
   return view.source.kind === 'PushSource' ? view.source.batchSource : view.source;
 }
 
-/** The typed source relation of a view: join keys and features under their feature names (field mapping undone). */
-export function sourceNodeFor(view: FeatureViewSpec, location: RelationLocation, datePartitionColumn?: string): SourceNode {
+/** The typed source relation of a view: join keys and (requested) features under their feature names (field mapping undone). */
+export function sourceNodeFor(view: FeatureViewSpec, location: RelationLocation, datePartitionColumn?: string, onlyFeatures?: readonly string[]): SourceNode {
   const src = batchSourceSpec(view);
   const sourceColumnOf = new Map(Object.entries(src.fieldMapping).map(([from, to]) => [to, from]));
   const col = (name: string) => sourceColumnOf.get(name) ?? name;
@@ -14,7 +14,8 @@ export function sourceNodeFor(view: FeatureViewSpec, location: RelationLocation,
     location,
     columns: [
       ...view.joinKeys.map((k) => ({ source: col(k.name), as: k.name, dtype: k.valueType })),
-      ...view.features.map((f) => ({ source: col(f.name), as: f.name, dtype: f.dtype })),
+      // Only the requested features are read: Athena bills the bytes a query scans.
+      ...view.features.filter((f) => !onlyFeatures || onlyFeatures.includes(f.name)).map((f) => ({ source: col(f.name), as: f.name, dtype: f.dtype })),
     ],
     timestampColumn: src.timestampField,
     ...(src.createdTimestampColumn ? { createdColumn: src.createdTimestampColumn } : {}),

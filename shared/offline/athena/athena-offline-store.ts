@@ -74,7 +74,7 @@ export class AthenaOfflineStore implements OfflineStore {
         views: request.views.map((v, i) =>
           node.pitView({
             alias: `fv${i}`,
-            source: sourceNodeFor(v.view, { kind: 'table', database: this.o.database, table: viewTableName(v.view) }, 'dt'),
+            source: sourceNodeFor(v.view, { kind: 'table', database: this.o.database, table: viewTableName(v.view) }, 'dt', v.features.map((f) => f.name)),
             joinKeys: v.view.joinKeys.map((k) => ({ name: k.name, dtype: k.valueType })),
             ttlSeconds: v.view.ttlSeconds,
             features: v.features.map((f) => ({ name: f.name, as: outName.get(`${v.key}:${f.name}`)! })),

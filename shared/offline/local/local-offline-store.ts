@@ -80,7 +80,7 @@ export class LocalOfflineStore implements OfflineStore {
         request.views.map(async (v, i) =>
           node.pitView({
             alias: `fv${i}`,
-            source: sourceNodeFor(v.view, { kind: 'files', files: await this.files(v.view) }),
+            source: sourceNodeFor(v.view, { kind: 'files', files: await this.files(v.view) }, undefined, v.features.map((f) => f.name)),
             joinKeys: v.view.joinKeys.map((k) => ({ name: k.name, dtype: k.valueType })),
             ttlSeconds: v.view.ttlSeconds,
             features: v.features.map((f) => ({ name: f.name, as: outName.get(`${v.key}:${f.name}`)! })),
