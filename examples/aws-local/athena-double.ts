@@ -43,7 +43,8 @@ export class AthenaDouble {
   /** Every query text received, for tests that inspect what was sent. */
   readonly queries: string[] = [];
 
-  constructor(private readonly s3: S3Client, private readonly glue: GlueClient) {}
+  /** `delayMs` holds each query in RUNNING first, to exercise polling, timeouts and StopQueryExecution. */
+  constructor(private readonly s3: S3Client, private readonly glue: GlueClient, private readonly options: { delayMs?: number } = {}) {}
 
   async start(port = 0): Promise<string> {
     this.server = createServer((req, res) => {
@@ -162,6 +163,8 @@ export class AthenaDouble {
   }
 
   private async execute(exec: Execution, database: string): Promise<void> {
+    if (this.options.delayMs) await new Promise((r) => setTimeout(r, this.options.delayMs));
+    if (exec.state !== 'RUNNING') return;
     const db = await DuckDBSession.create();
     try {
       const unload = /^\s*UNLOAD\s*\(([\s\S]*)\)\s*TO\s*'((?:[^']|'')+)'\s*WITH\s*\(\s*format\s*=\s*'PARQUET'\s*\)\s*$/i.exec(exec.sql);
@@ -175,7 +178,7 @@ export class AthenaDouble {
         exec.output = target;
       } else {
         const described = await db.all(`DESCRIBE SELECT * FROM (${sql}) t`);
-        exec.columns = described.map((d) => ({ name: String(d.column_name), type: ATHENA_TYPES[String(d.column_type)] ?? 'varchar' }));
+        exec.columns = described.map((d) => ({ name: String(d.column_name), type: ATHENA_TYPES[String(d.column_type)] ?? (String(d.column_type).startsWith('DECIMAL') ? 'decimal' : 'varchar') }));
         const rows = await db.all(sql);
         exec.rows = rows.map((r) => exec.columns.map((c) => text(r[c.name])));
       }

@@ -52,6 +52,7 @@ async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Prom
  */
 export class DynamoDBOnlineStore extends BaseOnlineStore {
   protected readonly maxReadBatch = 100;
+  protected override readonly maxEntityKeyBytes = 2048;
   private readonly client: DynamoDBClient;
   private readonly table: string;
   private readonly concurrency: number;

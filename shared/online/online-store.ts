@@ -1,3 +1,4 @@
+import { ValidationError } from '../errors.js';
 import { seededRandom } from '../util/random.js';
 import type { ItemKey, OnlineRecord, OnlineWrite, Watermark, WriteOptions, WriteResult } from './types.js';
 
@@ -12,6 +13,8 @@ export interface OnlineStore {
   read(keys: readonly ItemKey[]): Promise<(OnlineRecord | undefined)[]>;
   watermarks(): Promise<Watermark[]>;
   deleteView(view: string): Promise<void>;
+  /** Throws (naming the row) if a key cannot be stored; lets callers check before writing anything anywhere. */
+  checkKeys?(rows: readonly OnlineWrite[]): void;
   /** A reproducible uniform sample (reservoir, seeded) of up to `n` items of one view. */
   sample(view: string, n: number, seed: number): Promise<({ entityKey: string } & OnlineRecord)[]>;
   close(): Promise<void>;
@@ -37,8 +40,26 @@ export abstract class BaseOnlineStore implements OnlineStore {
   abstract deleteView(view: string): Promise<void>;
   abstract close(): Promise<void>;
 
+  /** Longest canonical entity key the store accepts, in UTF-8 bytes (DynamoDB: 2048 for a partition key). */
+  protected readonly maxEntityKeyBytes: number = Number.POSITIVE_INFINITY;
+
   async write(view: string, rows: readonly OnlineWrite[], writtenAt: Date, options: WriteOptions = {}): Promise<WriteResult> {
+    this.checkKeys(rows);
     // Within one batch only the newest row per key can win; the others are counted as skipped.
+    return this.writeChecked(view, rows, writtenAt, options);
+  }
+
+  checkKeys(rows: readonly OnlineWrite[]): void {
+    rows.forEach((r, row) => {
+      if (Buffer.byteLength(r.entityKey) > this.maxEntityKeyBytes) {
+        throw new ValidationError(`row ${row}: entity key is ${Buffer.byteLength(r.entityKey)} bytes; the online store accepts at most ${this.maxEntityKeyBytes}`, [
+          { row, field: 'entity key', message: `at most ${this.maxEntityKeyBytes} bytes` },
+        ]);
+      }
+    });
+  }
+
+  private async writeChecked(view: string, rows: readonly OnlineWrite[], writtenAt: Date, options: WriteOptions): Promise<WriteResult> {
     const latest = new Map<string, OnlineWrite>();
     for (const r of rows) {
       const cur = latest.get(r.entityKey);

@@ -108,6 +108,7 @@ export async function push(ctx: StoreContext, req: PushRequest): Promise<PushRes
   const now = ctx.now();
   const writes = views.filter((v) => v.online).map((v) => ({ view: v, writes: toOnlineWrites(v, rows, now) }));
 
+  if (to !== 'offline') for (const w of writes) ctx.online.checkKeys?.(w.writes);
   const pending = to === 'online' ? undefined : await ctx.offline.stagePush(views, rows);
   const online: PushResult['online'] = [];
   try {
