@@ -3,20 +3,27 @@
  * Generate raw events → compute the 7-day aggregates per day → apply → materialize → push realtime
  * events → online vectors → a PIT training set → freshness. Runs on a fixed clock, so it is repeatable.
  */
-import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import Table from 'cli-table3';
 import { FeatureStore } from '../shared/feature-store.js';
+import type { OnlineFeaturesResponse } from '../shared/services/online-read.js';
 import { formatPlan } from '../shared/registry/plan.js';
 import { formatCell } from '../cli/output.js';
 import { userIdOf, writeEvents } from './feature_repo/generate-events.js';
 
 const EXAMPLE = resolve(import.meta.dirname, 'feature_repo');
-/** DEMO_REPO runs the demo on a copy of the example repo elsewhere (tests do). */
-const REPO = process.env.DEMO_REPO ? resolve(process.env.DEMO_REPO) : EXAMPLE;
-const NOW = new Date(process.env.DEMO_NOW ?? '2026-11-01T12:00:00Z');
-const EVENTS = Number(process.env.DEMO_EVENTS ?? 200_000);
 const DAY = 86_400_000;
+
+export interface DemoOptions {
+  /** The repo to run in; anything but the example repo gets a copy of its definitions. */
+  repo: string;
+  now: Date;
+  events: number;
+  /** Extra skewless.json settings (e.g. provider aws). */
+  config?: Record<string, unknown>;
+  log?: (line: string) => void;
+}
 
 function table(head: string[], rows: unknown[][]): string {
   const t = new Table({ head, style: { head: [], border: [] } });
@@ -24,18 +31,23 @@ function table(head: string[], rows: unknown[][]): string {
   return t.toString();
 }
 
-async function step<T>(title: string, fn: () => Promise<T>): Promise<T> {
-  const t0 = performance.now();
-  const r = await fn();
-  console.log(`\n== ${title} (${((performance.now() - t0) / 1000).toFixed(2)} s)`);
-  return r;
-}
-
-async function main(): Promise<void> {
+/** The demo flow; returns what it printed the tables from, so providers can be compared. */
+export async function runDemo(o: DemoOptions): Promise<{ online: OnlineFeaturesResponse; training: Record<string, unknown>[] }> {
+  const log = o.log ?? ((line: string) => console.log(line));
+  const step = async <T>(title: string, fn: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    const r = await fn();
+    log(`\n== ${title} (${((performance.now() - t0) / 1000).toFixed(2)} s)`);
+    return r;
+  };
+  const REPO = resolve(o.repo);
+  const NOW = o.now;
   const started = performance.now();
   if (REPO !== EXAMPLE) {
     await mkdir(REPO, { recursive: true });
-    for (const f of ['skewless.json', 'definitions.ts', 'transformations.ts']) await copyFile(join(EXAMPLE, f), join(REPO, f));
+    for (const f of ['definitions.ts', 'transformations.ts']) await copyFile(join(EXAMPLE, f), join(REPO, f));
+    const base = JSON.parse(await readFile(join(EXAMPLE, 'skewless.json'), 'utf8')) as Record<string, unknown>;
+    await writeFile(join(REPO, 'skewless.json'), JSON.stringify({ ...base, ...o.config }, null, 2));
     // Definitions are ES modules wherever the repo lives.
     await writeFile(join(REPO, 'package.json'), '{ "private": true, "type": "module" }\n');
   }
@@ -43,14 +55,17 @@ async function main(): Promise<void> {
   await rm(join(REPO, '.skewless'), { recursive: true, force: true });
 
   const start = new Date(Math.floor(NOW.getTime() / DAY) * DAY - 21 * DAY);
-  const gen = await step(`generate ${EVENTS} raw events (seed 42)`, () =>
-    writeEvents(join(REPO, 'data/raw_events'), { seed: 42, events: EVENTS, start, days: 21 + (NOW.getTime() % DAY) / DAY }),
+  const gen = await step(`generate ${o.events} raw events (seed 42)`, () =>
+    writeEvents(join(REPO, 'data/raw_events'), { seed: 42, events: o.events, start, days: 21 + (NOW.getTime() % DAY) / DAY }),
   );
-  console.log(`${gen.events} events in ${gen.files.length} Parquet part(s)`);
+  log(`${gen.events} events in ${gen.files.length} Parquet part(s)`);
 
   const store = await FeatureStore.open(REPO, { now: () => NOW });
   try {
     const definitions = await store.loadDefinitions();
+    const plan = await step('apply', async () => store.apply(definitions));
+    log(formatPlan(plan));
+
     // The batch job declared on user_activity, once per day for the last 14 days, as of each
     // midnight: what a daily schedule would have produced.
     const today = Math.floor(NOW.getTime() / DAY) * DAY;
@@ -58,13 +73,10 @@ async function main(): Promise<void> {
     await step('compute user_activity 7-day aggregates for 14 daily as-of times', async () => {
       for (let d = 13; d >= 0; d--) users = (await store.compute('user_activity', new Date(today - d * DAY))).rows;
     });
-    console.log(`latest run: ${users} users`);
-
-    const plan = await step('apply', async () => store.apply(definitions));
-    console.log(formatPlan(plan));
+    log(`latest run: ${users} users`);
 
     const mat = await step('materialize-incremental', () => store.materializeIncremental({ end: NOW }));
-    console.log(table(['view', 'start', 'end', 'rows', 'written'], mat.map((m) => [m.view, m.start, m.end, m.rows, m.written])));
+    log(table(['view', 'start', 'end', 'rows', 'written'], mat.map((m) => [m.view, m.start, m.end, m.rows, m.written])));
 
     const ids = [userIdOf(1), userIdOf(2), userIdOf(3)];
     const pushed = await step('push 3 realtime events (online and offline)', () =>
@@ -81,12 +93,12 @@ async function main(): Promise<void> {
         },
       }),
     );
-    console.log(pushed.online.map((o) => `${o.view}: ${o.written} written`).join(', '));
+    log(pushed.online.map((p) => `${p.view}: ${p.written} written`).join(', '));
 
     const online = await step('online vectors (feature service churn_model)', () =>
       store.getOnlineFeatures({ featureService: 'churn_model', entities: { user_id: [...ids, 'u_unknown'] } }),
     );
-    console.log(table(['feature', ...online.results[0].values.map(String)], online.metadata.feature_names.slice(1).map((n, i) => {
+    log(table(['feature', ...online.results[0].values.map(String)], online.metadata.feature_names.slice(1).map((n, i) => {
       const col = online.results[i + 1];
       return [n, ...col.values.map((v, j) => (col.statuses[j] === 'PRESENT' ? v : col.statuses[j]))];
     })));
@@ -99,14 +111,22 @@ async function main(): Promise<void> {
       store.getHistoricalFeatures({ entity: { rows: entityRows }, featureService: 'churn_model' }),
     );
     const head = ['user_id', 'event_timestamp', 'label', 'sessions_7d', 'preferred_model', 'total_tokens_7d', 'current_session_messages', 'tokens_per_message_7d'];
-    console.log(table(head, training.rows!.map((r) => head.map((h) => r[h]))));
+    log(table(head, training.rows!.map((r) => head.map((h) => r[h]))));
 
     const fresh = await step('freshness', () => store.freshness());
-    console.log(table(['view', 'version', 'watermark', 'age s', 'sla s', 'status'], fresh.map((f) => [f.view, f.version, f.watermark, f.ageSeconds, f.slaSeconds, f.status.toUpperCase()])));
+    log(table(['view', 'version', 'watermark', 'age s', 'sla s', 'status'], fresh.map((f) => [f.view, f.version, f.watermark, f.ageSeconds, f.slaSeconds, f.status.toUpperCase()])));
+    log(`\ndemo finished in ${((performance.now() - started) / 1000).toFixed(1)} s (clock fixed at ${NOW.toISOString()})`);
+    return { online, training: training.rows! };
   } finally {
     await store.close();
   }
-  console.log(`\ndemo finished in ${((performance.now() - started) / 1000).toFixed(1)} s (clock fixed at ${NOW.toISOString()})`);
 }
 
-await main();
+if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
+  // DEMO_REPO runs the demo on a copy of the example repo elsewhere (tests do).
+  await runDemo({
+    repo: process.env.DEMO_REPO ?? EXAMPLE,
+    now: new Date(process.env.DEMO_NOW ?? '2026-11-01T12:00:00Z'),
+    events: Number(process.env.DEMO_EVENTS ?? 200_000),
+  });
+}
