@@ -1,6 +1,7 @@
-// npm run bench [-- online|pit|materialize]
+// npm run bench [-- online|pit|materialize|aws]
 const which = process.argv.slice(2);
 const all = !which.length;
 if (all || which.includes('online')) await (await import('./online-serve.js')).benchOnline();
 if (all || which.includes('pit')) await (await import('./pit-join.js')).benchPit();
+if (all || which.includes('aws')) await (await import('./aws-stores.js')).benchAws();
 if (all || which.includes('materialize')) await (await import('./materialize.js')).benchMaterialize();

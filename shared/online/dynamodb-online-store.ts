@@ -6,6 +6,8 @@ import {
   PutItemCommand,
   ResourceInUseException,
   ScanCommand,
+  TransactionCanceledException,
+  TransactWriteItemsCommand,
   UpdateItemCommand,
   UpdateTimeToLiveCommand,
   type AttributeValue,
@@ -33,6 +35,15 @@ export interface DynamoDBOnlineStoreOptions {
   table: string;
   /** Conditional puts in flight at once (default 16). */
   writeConcurrency?: number;
+  /**
+   * `put` (default): one conditional PutItem per row, `writeConcurrency` in flight. `transact`:
+   * batches of conditional puts per TransactWriteItems call — fewer round trips for twice the
+   * write units; measure it on real DynamoDB first (moto copies the table per transaction, so it
+   * is slow there and cannot tell).
+   */
+  writeMode?: 'transact' | 'put';
+  /** Puts per TransactWriteItems call: AWS allows 100; 25 (the default) also suits emulators. */
+  transactSize?: number;
 }
 
 /** Runs `fn` over items with at most `limit` in flight. */
@@ -56,12 +67,16 @@ export class DynamoDBOnlineStore extends BaseOnlineStore {
   private readonly client: DynamoDBClient;
   private readonly table: string;
   private readonly concurrency: number;
+  private readonly mode: 'transact' | 'put';
+  private readonly transactSize: number;
 
   constructor(o: DynamoDBOnlineStoreOptions) {
     super();
     this.client = o.client;
     this.table = o.table;
     this.concurrency = o.writeConcurrency ?? 16;
+    this.mode = o.writeMode ?? 'put';
+    this.transactSize = Math.min(100, Math.max(1, o.transactSize ?? 25));
   }
 
   /** Creates the table (on-demand, TTL on `expires_at`) if it does not exist; for tests and local emulators — the CDK app owns it in AWS. */
@@ -81,37 +96,67 @@ export class DynamoDBOnlineStore extends BaseOnlineStore {
     }
   }
 
-  protected async _putItems(view: string, rows: readonly OnlineWrite[], writtenAt: number, options: WriteOptions): Promise<WriteResult> {
-    let written = 0;
-    let maxTs = -Infinity;
-    const ttl = options.ttlSeconds ?? 0;
-    await pool(rows, this.concurrency, async (r) => {
-      const item: Record<string, AttributeValue> = {
+  private conditionalPut(view: string, r: OnlineWrite, ttl: number) {
+    return {
+      TableName: this.table,
+      Item: {
         pk: { S: r.entityKey },
         sk: { S: view },
         features: { M: marshall(plain(r.values), { removeUndefinedValues: true }) },
         event_ts: { N: String(r.eventTs) },
         created_ts: { N: String(r.createdTs) },
         ...(ttl > 0 ? { expires_at: { N: String(Math.ceil(r.eventTs / 1000) + ttl) } } : {}),
-      };
+      },
+      // Newer-wins (DESIGN §4): equal event time → the later or equal created time wins.
+      ConditionExpression: 'attribute_not_exists(pk) OR event_ts < :e OR (event_ts = :e AND created_ts <= :c)',
+      ExpressionAttributeValues: { ':e': { N: String(r.eventTs) }, ':c': { N: String(r.createdTs) } },
+    };
+  }
+
+  protected async _putItems(view: string, rows: readonly OnlineWrite[], writtenAt: number, options: WriteOptions): Promise<WriteResult> {
+    const ttl = options.ttlSeconds ?? 0;
+    const applied: OnlineWrite[] = [];
+    if (this.mode === 'put' || rows.length < 4) {
+      await pool(rows, this.concurrency, async (r) => {
+        try {
+          await this.client.send(new PutItemCommand(this.conditionalPut(view, r, ttl)));
+          applied.push(r);
+        } catch (err) {
+          if (!(err instanceof ConditionalCheckFailedException)) throw err;
+        }
+      });
+    } else {
+      const chunks: OnlineWrite[][] = [];
+      for (let i = 0; i < rows.length; i += this.transactSize) chunks.push(rows.slice(i, i + this.transactSize));
+      await pool(chunks, this.concurrency, async (chunk) => {
+        applied.push(...(await this.transactChunk(view, chunk, ttl)));
+      });
+    }
+    if (applied.length > 0) await this.advanceWatermark(view, Math.max(...applied.map((r) => r.eventTs)), writtenAt);
+    return { written: applied.length, skipped: rows.length - applied.length };
+  }
+
+  /**
+   * Up to `transactSize` conditional puts in one TransactWriteItems call. If some conditions fail the whole
+   * call is cancelled; the cancellation reasons say which rows are older than what is stored, and
+   * the rest are written again without them.
+   */
+  private async transactChunk(view: string, chunk: OnlineWrite[], ttl: number): Promise<OnlineWrite[]> {
+    let pending = chunk;
+    for (let attempt = 0; pending.length; attempt++) {
+      if (attempt > MAX_RETRIES) throw new OnlineStoreUnavailableError(`${pending.length} conditional writes still conflicting after ${MAX_RETRIES} retries`);
       try {
-        await this.client.send(
-          new PutItemCommand({
-            TableName: this.table,
-            Item: item,
-            // Newer-wins (DESIGN §4): equal event time → the later or equal created time wins.
-            ConditionExpression: 'attribute_not_exists(pk) OR event_ts < :e OR (event_ts = :e AND created_ts <= :c)',
-            ExpressionAttributeValues: { ':e': { N: String(r.eventTs) }, ':c': { N: String(r.createdTs) } },
-          }),
-        );
-        written++;
-        if (r.eventTs > maxTs) maxTs = r.eventTs;
+        await this.client.send(new TransactWriteItemsCommand({ TransactItems: pending.map((r) => ({ Put: this.conditionalPut(view, r, ttl) })) }));
+        return pending;
       } catch (err) {
-        if (!(err instanceof ConditionalCheckFailedException)) throw err;
+        if (!(err instanceof TransactionCanceledException)) throw err;
+        const reasons = err.CancellationReasons ?? [];
+        const older = new Set(reasons.flatMap((r, i) => (r.Code === 'ConditionalCheckFailed' ? [i] : [])));
+        if (!older.size) await sleep(attempt + 1); // conflict or throttling: back off, retry all
+        pending = pending.filter((_, i) => !older.has(i));
       }
-    });
-    if (written > 0) await this.advanceWatermark(view, maxTs, writtenAt);
-    return { written, skipped: rows.length - written };
+    }
+    return pending;
   }
 
   /** The watermark item only moves forward (max-condition); the last-write time always updates. */

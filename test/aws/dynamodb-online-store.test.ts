@@ -66,11 +66,11 @@ describe('Class: DynamoDBOnlineStore (against moto)', () => {
         output.UnprocessedKeys = { [table]: { Keys: back.map((i) => ({ pk: i.pk, sk: i.sk })) } };
       }
     });
-    // The first three PutItem calls are throttled: the SDK's retry strategy backs off and retries.
+    // The first three write calls are throttled: the SDK's retry strategy backs off and retries.
     let throttled = 0;
     client.middlewareStack.add(
       (next, context) => async (args) => {
-        if (context.commandName === 'PutItemCommand' && throttled < 3) {
+        if ((context.commandName === 'PutItemCommand' || context.commandName === 'TransactWriteItemsCommand') && throttled < 3) {
           throttled++;
           throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 }, $fault: 'client' });
         }
@@ -83,6 +83,20 @@ describe('Class: DynamoDBOnlineStore (against moto)', () => {
     expect(throttled).toBe(3);
     const got = await store.read(rows.map((r) => ({ entityKey: r.entityKey, view: 't@v1' })));
     expect(got.map((r) => r?.values.i)).toEqual(rows.map((_, i) => i));
+  });
+
+  it('in transact mode, writes the newer rows of a batch and skips only the older ones', async () => {
+    // Its own small table: moto copies the whole table on every transaction.
+    const small = uniqueName('tx');
+    await DynamoDBOnlineStore.ensureTable(aws.dynamodb, small);
+    const store = new DynamoDBOnlineStore({ client: aws.dynamodb, table: small, writeMode: 'transact' });
+    const first = Array.from({ length: 60 }, (_, i) => ({ entityKey: k(`x${i}`), values: { v: 'first' }, eventTs: 100, createdTs: 0 }));
+    expect(await store.write('x@v1', first, at)).toEqual({ written: 60, skipped: 0 });
+    // Every third row is older than what is stored: those fail their condition, the rest must still land.
+    const second = first.map((r, i) => ({ ...r, values: { v: 'second' }, eventTs: i % 3 === 0 ? 50 : 200 }));
+    expect(await store.write('x@v1', second, at)).toEqual({ written: 40, skipped: 20 });
+    const got = await store.read(first.map((r) => ({ entityKey: r.entityKey, view: 'x@v1' })));
+    expect(got.map((r) => r!.values.v)).toEqual(first.map((_, i) => (i % 3 === 0 ? 'first' : 'second')));
   });
 
   it('samples a view reproducibly and deletes a view', async () => {
