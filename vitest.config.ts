@@ -3,7 +3,12 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   // Feature repos import the library as 'skewless', exactly as the CLI's loader resolves it.
-  resolve: { alias: { skewless: fileURLToPath(new URL('./shared/index.ts', import.meta.url)) } },
+  resolve: {
+    alias: {
+      'skewless-repo-definitions': fileURLToPath(new URL('./examples/feature_repo/definitions.ts', import.meta.url)),
+      skewless: fileURLToPath(new URL('./shared/index.ts', import.meta.url)),
+    },
+  },
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/setup/moto.ts'],

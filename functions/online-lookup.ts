@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import { z } from 'zod';
 import { httpErrors, json, jsonBody, type ParsedEvent } from './lib/http-middleware.js';
-import { storeFromEnv, type StoreProvider } from './lib/store-provider.js';
+import type { StoreProvider } from './lib/store-provider.js';
 import type { ApiEvent, ApiResult } from './lib/types.js';
 
 export const OnlineLookupBody = z.object({
@@ -29,4 +29,3 @@ export function createOnlineLookupHandler(getStore: StoreProvider, options: { ma
     });
 }
 
-export const handler = createOnlineLookupHandler(storeFromEnv);

@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import { z } from 'zod';
 import { httpErrors, json, jsonBody, type ParsedEvent } from './lib/http-middleware.js';
-import { storeFromEnv, type StoreProvider } from './lib/store-provider.js';
+import type { StoreProvider } from './lib/store-provider.js';
 import type { ApiEvent, ApiResult } from './lib/types.js';
 
 export const PushBody = z.object({
@@ -23,4 +23,3 @@ export function createPushHandler(getStore: StoreProvider, options: { maxBytes?:
     });
 }
 
-export const handler = createPushHandler(storeFromEnv);

@@ -18,7 +18,9 @@ import { freshness, type ViewFreshness } from './services/freshness.js';
 import { getHistoricalFeatures, type HistoricalFeaturesRequest } from './services/historical.js';
 import { materialize, materializeIncremental, type MaterializeProgress, type ViewMaterialization } from './services/materialize.js';
 import { getOnlineFeatures, type OnlineFeaturesRequest, type OnlineFeaturesResponse } from './services/online-read.js';
-import { push, type PushRequest, type PushResult } from './services/push.js';
+import { push, validatePushRows, type PushRequest, type PushResult } from './services/push.js';
+import { columnsToRows } from './services/rows.js';
+import { finishTrainingDataset, prepareTrainingDataset, type PreparedTrainingDataset, type TrainingDatasetRequest } from './services/training-dataset.js';
 
 export interface FeatureStoreOptions {
   /** The clock for every "now" (TTL checks, freshness, created timestamps). Default: the wall clock. */
@@ -163,6 +165,23 @@ export class FeatureStore {
   /** Compares sampled online rows with the offline PIT values at their event time (training–serving skew). */
   auditSkew(opts: AuditOptions): Promise<AuditReport> {
     return auditSkew(this.context, opts);
+  }
+
+  /** Training workflow, step 1 (provider aws): stage entity rows, return the UNLOAD statement. */
+  prepareTrainingDataset(req: TrainingDatasetRequest): Promise<PreparedTrainingDataset> {
+    return prepareTrainingDataset(this.context, req);
+  }
+
+  /** Training workflow, last step: clean up staging, describe the written dataset. */
+  finishTrainingDataset(prepared: Pick<PreparedTrainingDataset, 'table' | 'stagePrefix' | 'outputUri'>, succeeded: boolean) {
+    return finishTrainingDataset(this.context, prepared, succeeded);
+  }
+
+  /** Validates a push without writing (stream consumers check each record before a combined write). */
+  async validatePush(req: PushRequest): Promise<number> {
+    const registry = await this.context.registry();
+    const views = registry.viewsOfPushSource(req.pushSourceName);
+    return validatePushRows(views, req.rows ?? (req.df ? columnsToRows(req.df) : []), req.pushSourceName).length;
   }
 
   freshness(now?: Date): Promise<ViewFreshness[]> {

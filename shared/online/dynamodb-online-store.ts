@@ -4,6 +4,7 @@ import {
   ConditionalCheckFailedException,
   CreateTableCommand,
   PutItemCommand,
+  QueryCommand,
   ResourceInUseException,
   ScanCommand,
   TransactionCanceledException,
@@ -211,7 +212,7 @@ export class DynamoDBOnlineStore extends BaseOnlineStore {
     const out: Watermark[] = [];
     let start: Record<string, AttributeValue> | undefined;
     do {
-      const r = await this.client.send(new ScanCommand({ TableName: this.table, FilterExpression: 'pk = :w', ExpressionAttributeValues: { ':w': { S: WATERMARK_PK } }, ExclusiveStartKey: start }));
+      const r = await this.client.send(new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :w', ExpressionAttributeValues: { ':w': { S: WATERMARK_PK } }, ExclusiveStartKey: start }));
       for (const i of r.Items ?? []) out.push({ view: i.sk.S!, eventTs: Number(i.event_ts.N), writtenAt: Number(i.written_at.N) });
       start = r.LastEvaluatedKey;
     } while (start);

@@ -10,4 +10,9 @@ export interface RegistryStore {
   update<T>(mutate: (current: RegistryData | undefined) => { next: RegistryData; result: T } | Promise<{ next: RegistryData; result: T }>): Promise<T>;
   /** A description for messages, e.g. a file path or an s3:// URI. */
   readonly location: string;
+  /**
+   * Cheap revalidation for long-lived readers: the document and its version tag, or `unchanged`
+   * when `since` is still current (S3: a conditional GET answered 304, no body transferred).
+   */
+  readIfChanged?(since?: string): Promise<{ data: RegistryData; tag: string } | 'unchanged' | undefined>;
 }

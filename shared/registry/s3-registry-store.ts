@@ -42,6 +42,18 @@ export class S3RegistryStore implements RegistryStore {
     }
   }
 
+  async readIfChanged(since?: string): Promise<{ data: RegistryData; tag: string } | 'unchanged' | undefined> {
+    try {
+      const r = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key, ...(since ? { IfNoneMatch: since } : {}) }));
+      return { data: JSON.parse(await r.Body!.transformToString()) as RegistryData, tag: r.ETag! };
+    } catch (err) {
+      const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+      if (e.$metadata?.httpStatusCode === 304 || e.name === 'NotModified' || e.name === '304') return 'unchanged';
+      if (e.name === 'NoSuchKey') return undefined;
+      throw err;
+    }
+  }
+
   async read(): Promise<RegistryData | undefined> {
     return (await this.readWithEtag())?.data;
   }

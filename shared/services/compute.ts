@@ -1,7 +1,6 @@
 import { join, resolve } from 'node:path';
 import type { FeatureView } from '../definitions/feature-view.js';
 import { ValidationError } from '../errors.js';
-import { DuckDBSession } from '../offline/duckdb/session.js';
 
 export interface ComputeResult {
   view: string;
@@ -27,6 +26,8 @@ export async function computeView(view: FeatureView, repoDir: string, asOf: Date
   }
   const dir = outputDir ?? resolve(repoDir, source.path);
   const outputPath = join(dir, asOfFileName(asOf));
+  // Batch transformations run where DuckDB is (CLI, jobs), never in a Lambda bundle.
+  const { DuckDBSession } = await import('../offline/duckdb/session.js');
   const db = await DuckDBSession.create();
   try {
     const { mkdir } = await import('node:fs/promises');

@@ -16,7 +16,8 @@ import { quoteString } from '../sql/quote.js';
 import { trinoDialect } from '../sql/trino-dialect.js';
 import { AthenaRunner } from './athena-runner.js';
 import { createTempTable, dropTable, ensureViewTable, hiveType, viewColumns, viewTableName } from './glue-tables.js';
-import { listParquet, parseS3Uri, readRowGroups } from './s3-parquet.js';
+import { parquetMetadataAsync } from 'hyparquet';
+import { listParquet, parseS3Uri, readRowGroups, s3AsyncBuffer } from './s3-parquet.js';
 
 export interface AthenaOfflineStoreOptions {
   s3: S3Client;
@@ -29,6 +30,16 @@ export interface AthenaOfflineStoreOptions {
   workgroup: string;
   outputLocation?: string;
   timeoutMs?: number;
+}
+
+/** A PIT query over staged entity rows, ready to run (DuckDB never needed: this runs in Lambda). */
+export interface PreparedDataset {
+  sql: string;
+  /** Temporary Glue table and S3 prefix holding the entity rows. */
+  table: string;
+  stagePrefix: string;
+  rowCount: number;
+  columns: string[];
 }
 
 const STAGE_TYPES: Record<string, DType | 'Timestamp'> = { VARCHAR: 'String', BIGINT: 'Int64', INTEGER: 'Int32', DOUBLE: 'Float64', FLOAT: 'Float32', BOOLEAN: 'Bool', TIMESTAMP: 'Timestamp', BLOB: 'Bytes', JSON: 'String' };
@@ -52,7 +63,12 @@ export class AthenaOfflineStore implements OfflineStore {
     for (const v of views) await ensureViewTable(this.o.glue, this.o.database, `s3://${this.o.bucket}/${this.viewPrefix(v)}`, v);
   }
 
-  async getHistoricalFeatures(request: HistoricalRequest, progress?: Progress): Promise<HistoricalResult> {
+  /**
+   * Stages entity rows (as Parquet behind a temporary Glue table) and compiles the PIT query.
+   * The Step Functions training workflow runs `unloadTo(…)` of it with Athena's `.sync` task, then
+   * `finishDataset`; `getHistoricalFeatures` does all three in process.
+   */
+  async prepareDataset(request: HistoricalRequest): Promise<PreparedDataset> {
     if (!('rows' in request.entity)) {
       throw new ValidationError('provider aws takes entity rows (the CLI reads local files into rows)', [{ field: 'entity', message: 'expected rows' }]);
     }
@@ -65,44 +81,73 @@ export class AthenaOfflineStore implements OfflineStore {
     const staged: Row[] = [...rows].map((r, i) => ({ ...r, [ROW_ID]: i, ...Object.fromEntries(columns.filter((c) => c.type === 'JSON').map((c) => [c.name, JSON.stringify(r[c.name])])) }));
     await this.o.s3.send(new PutObjectCommand({ Bucket: this.o.bucket, Key: `${stagePrefix}entity.parquet`, Body: toParquet(parquetColumns, staged) }));
     await createTempTable(this.o.glue, this.o.database, table, `s3://${this.o.bucket}/${stagePrefix}`, parquetColumns.map((c) => ({ name: c.name, type: hiveType(c.dtype) })));
+    const times = staged.map((r) => (r[ENTITY_TS] as Date).getTime());
+    const range = { min: new Date(Math.min(...times)), max: new Date(Math.max(...times)) };
+    const outName = new Map(request.outputs.map((o) => [`${o.view}:${o.feature}`, o.name]));
+    const query = node.pitQuery({
+      entity: node.entity({ table, database: this.o.database, rowIdColumn: ROW_ID, timestampColumn: ENTITY_TS, columns: columns.map((c) => c.name) }),
+      views: request.views.map((v, i) =>
+        node.pitView({
+          alias: `fv${i}`,
+          source: sourceNodeFor(v.view, { kind: 'table', database: this.o.database, table: viewTableName(v.view) }, 'dt', v.features.map((f) => f.name)),
+          joinKeys: v.view.joinKeys.map((k) => ({ name: k.name, dtype: k.valueType })),
+          ttlSeconds: v.view.ttlSeconds,
+          features: v.features.map((f) => ({ name: f.name, as: outName.get(`${v.key}:${f.name}`)! })),
+        }),
+      ),
+      featureOrder: request.outputs.map((o) => o.name),
+    });
+    const { sql } = this.compiler.compilePit(query, range);
+    return { sql, table, stagePrefix, rowCount: staged.length, columns: [...columns.map((c) => c.name), ...request.outputs.map((o) => o.name)] };
+  }
+
+  /** The statement that writes a prepared dataset as Parquet under an s3:// prefix. */
+  unloadTo(prepared: PreparedDataset, s3Prefix: string): string {
+    if (!s3Prefix.startsWith('s3://')) throw new ValidationError(`dataset output must be an s3:// prefix, got '${s3Prefix}'`, [{ field: 'output', message: 'expected s3://bucket/prefix/' }]);
+    return `UNLOAD (${prepared.sql}) TO ${quoteString(s3Prefix.replace(/\/?$/, '/'))} WITH (format = 'PARQUET')`;
+  }
+
+  /** Drops the staging table and objects of a prepared dataset (after success or failure). */
+  async cleanupDataset(prepared: Pick<PreparedDataset, 'table' | 'stagePrefix'>): Promise<void> {
+    await dropTable(this.o.glue, this.o.database, prepared.table);
+    await this.deletePrefix(prepared.stagePrefix);
+  }
+
+  /** Row count and schema of a written dataset, from its Parquet footers (ranged reads only). */
+  async describeDataset(s3Prefix: string): Promise<{ s3Uri: string; files: number; rowCount: number; schema: { name: string; type: string }[] }> {
+    const { bucket, key } = parseS3Uri(s3Prefix.replace(/\/?$/, '/'));
+    const keys = await listParquet(this.o.s3, bucket, key);
+    let rowCount = 0;
+    let schema: { name: string; type: string }[] = [];
+    for (const k of keys) {
+      const meta = await parquetMetadataAsync(await s3AsyncBuffer(this.o.s3, bucket, k));
+      rowCount += Number(meta.num_rows);
+      schema = meta.schema.slice(1).map((e) => ({ name: e.name, type: String(e.logical_type?.type ?? e.converted_type ?? e.type) }));
+    }
+    return { s3Uri: `s3://${bucket}/${key}`, files: keys.length, rowCount, schema };
+  }
+
+  async getHistoricalFeatures(request: HistoricalRequest, progress?: Progress): Promise<HistoricalResult> {
+    const prepared = await this.prepareDataset(request);
     try {
-      const times = staged.map((r) => (r[ENTITY_TS] as Date).getTime());
-      const range = { min: new Date(Math.min(...times)), max: new Date(Math.max(...times)) };
-      const outName = new Map(request.outputs.map((o) => [`${o.view}:${o.feature}`, o.name]));
-      const query = node.pitQuery({
-        entity: node.entity({ table, database: this.o.database, rowIdColumn: ROW_ID, timestampColumn: ENTITY_TS, columns: columns.map((c) => c.name) }),
-        views: request.views.map((v, i) =>
-          node.pitView({
-            alias: `fv${i}`,
-            source: sourceNodeFor(v.view, { kind: 'table', database: this.o.database, table: viewTableName(v.view) }, 'dt', v.features.map((f) => f.name)),
-            joinKeys: v.view.joinKeys.map((k) => ({ name: k.name, dtype: k.valueType })),
-            ttlSeconds: v.view.ttlSeconds,
-            features: v.features.map((f) => ({ name: f.name, as: outName.get(`${v.key}:${f.name}`)! })),
-          }),
-        ),
-        featureOrder: request.outputs.map((o) => o.name),
-      });
-      const { sql } = this.compiler.compilePit(query, range);
-      const resultColumns = [...columns.map((c) => c.name), ...request.outputs.map((o) => o.name)];
       progress?.(0.1);
       if (request.output?.path.startsWith('s3://')) {
         // Training datasets: UNLOAD writes Parquet straight to S3, no result pagination.
         const target = request.output.path.replace(/\/?$/, '/');
-        await this.runner.run(`UNLOAD (${sql}) TO ${quoteString(target)} WITH (format = 'PARQUET')`);
+        await this.runner.run(this.unloadTo(prepared, target));
         progress?.(1);
-        return { rowCount: staged.length, columns: resultColumns, path: target, sql };
+        return { rowCount: prepared.rowCount, columns: prepared.columns, path: target, sql: prepared.sql };
       }
-      const { queryId } = await this.runner.run(sql);
+      const { queryId } = await this.runner.run(prepared.sql);
       const { rows: out } = await this.runner.rows(queryId);
       progress?.(1);
       if (request.output) {
-        await this.writeTable(resultColumns.map((name) => ({ name })), out, request.output);
-        return { rowCount: out.length, columns: resultColumns, path: request.output.path, sql };
+        await this.writeTable(prepared.columns.map((name) => ({ name })), out, request.output);
+        return { rowCount: out.length, columns: prepared.columns, path: request.output.path, sql: prepared.sql };
       }
-      return { rowCount: out.length, columns: resultColumns, rows: out, sql };
+      return { rowCount: out.length, columns: prepared.columns, rows: out, sql: prepared.sql };
     } finally {
-      await dropTable(this.o.glue, this.o.database, table);
-      await this.deletePrefix(stagePrefix);
+      await this.cleanupDataset(prepared);
     }
   }
 

@@ -1,0 +1,32 @@
+import * as repoDefinitions from 'skewless-repo-definitions';
+import { parseConfig } from '../../shared/config/config.js';
+import { FeatureStore } from '../../shared/feature-store.js';
+import { createStores } from '../../shared/providers/index.js';
+import type { Definition } from '../../shared/registry/to-specs.js';
+import type { StoreProvider } from '../lib/store-provider.js';
+
+let store: Promise<FeatureStore> | undefined;
+
+/**
+ * The store of a warm Lambda container: provider aws from the environment the CDK app sets
+ * (SKEWLESS_BUCKET, SKEWLESS_TABLE, …), the registry read from S3 and revalidated by ETag at most
+ * every SKEWLESS_REGISTRY_CACHE_SECONDS, and the feature repo's code bundled in (on-demand
+ * transformations) — checked against the hashes `apply` recorded.
+ */
+export const lambdaStore: StoreProvider = () => {
+  store ??= (async () => {
+    const env = process.env;
+    const config = parseConfig({ project: env.SKEWLESS_PROJECT ?? 'skewless', provider: 'aws', registryCacheSeconds: Number(env.SKEWLESS_REGISTRY_CACHE_SECONDS ?? 30) }, '/tmp', env);
+    const definitions = (Object.values(repoDefinitions) as unknown[]).filter((d): d is Definition => typeof (d as { kind?: unknown })?.kind === 'string');
+    return new FeatureStore(config, await createStores(config)).useDefinitions(definitions);
+  })().catch((err) => {
+    store = undefined;
+    throw err;
+  });
+  return store;
+};
+
+/** Tests reset the container state between cases. */
+export function resetLambdaStore(): void {
+  store = undefined;
+}

@@ -1,0 +1,135 @@
+import { join } from 'node:path';
+import type { Context } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AthenaDouble } from '../../examples/aws-local/athena-double.js';
+import { ensureAwsResources } from '../../examples/aws-local/resources.js';
+import * as repo from '../../examples/feature_repo/definitions.js';
+import { resetLambdaStore } from '../../functions/lambda/store.js';
+import { createAwsClients } from '../../shared/aws/clients.js';
+import { parseConfig } from '../../shared/config/config.js';
+import { FeatureStore } from '../../shared/feature-store.js';
+import { AthenaRunner } from '../../shared/offline/athena/athena-runner.js';
+import { createStores } from '../../shared/providers/index.js';
+import { uniqueName } from '../helpers/aws.js';
+import { tempDir } from '../helpers/tmp.js';
+import { writeParquet } from '../helpers/write-parquet.js';
+
+const context = { functionName: 'test', awsRequestId: 'req-1', invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:test', memoryLimitInMB: '512', getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
+const apiEvent = (path: string, body: unknown) => ({ httpMethod: 'POST', path, resource: path, headers: { 'content-type': 'application/json' }, queryStringParameters: null, body: JSON.stringify(body), isBase64Encoded: false, requestContext: { requestId: 'r1' } });
+const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64');
+// Lambdas use the wall clock: the data is placed relative to it.
+const NOW = new Date(Math.floor(Date.now() / 1000) * 1000);
+const ago = (s: number) => new Date(NOW.getTime() - s * 1000);
+const pushBody = (id: string, messages: unknown, ts = ago(120).toISOString()) => ({ push_source_name: 'user_realtime_events', to: 'online', df: { user_id: [id], event_timestamp: [ts], current_session_messages: [messages] } });
+
+/** Captures what Powertools writes to stdout (EMF metrics, JSON logs) during `fn`. */
+async function captureStdout<T>(fn: () => Promise<T>): Promise<{ result: T; lines: string[] }> {
+  const lines: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string | Uint8Array) => (lines.push(String(chunk)), true)) as typeof process.stdout.write;
+  try {
+    return { result: await fn(), lines };
+  } finally {
+    process.stdout.write = write;
+  }
+}
+
+describe('Lambda handlers with real event shapes (against moto)', () => {
+  const tmp = tempDir();
+  let athena: AthenaDouble;
+  const names = { bucket: uniqueName('fn'), table: uniqueName('online'), glueDatabase: uniqueName('fn').replace(/-/g, '_') };
+  let h: Record<string, (e: unknown, c: Context) => Promise<any>>;
+
+  beforeAll(async () => {
+    const clients = createAwsClients('us-east-1');
+    athena = new AthenaDouble(clients.s3, clients.glue);
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_ATHENA: await athena.start(),
+      SKEWLESS_PROJECT: 'fn_test', SKEWLESS_BUCKET: names.bucket, SKEWLESS_TABLE: names.table, SKEWLESS_GLUE_DATABASE: names.glueDatabase,
+      SKEWLESS_REGISTRY_CACHE_SECONDS: '0', POWERTOOLS_METRICS_NAMESPACE: 'SkewlessTest',
+    });
+    await ensureAwsResources(clients, names);
+    // What `skewless apply` does from a developer machine with provider aws.
+    const config = parseConfig({ project: 'fn_test', provider: 'aws', aws: names }, tmp.dir, {});
+    const admin = new FeatureStore(config, await createStores(config));
+    await admin.apply(Object.values(repo));
+    const file = join(tmp.dir, 'part.parquet');
+    await writeParquet(file, [
+      { name: 'user_id', type: 'VARCHAR' }, { name: 'sessions_7d', type: 'BIGINT' }, { name: 'avg_session_duration_sec', type: 'FLOAT' }, { name: 'messages_sent_7d', type: 'BIGINT' },
+      { name: 'tools_used_7d', type: 'BIGINT' }, { name: 'preferred_model', type: 'VARCHAR' }, { name: 'total_tokens_7d', type: 'BIGINT' }, { name: 'event_date', type: 'TIMESTAMP' }, { name: 'created_at', type: 'TIMESTAMP' },
+    ], [
+      { user_id: 'u1', sessions_7d: 6, avg_session_duration_sec: 100.5, messages_sent_7d: 40, tools_used_7d: 3, preferred_model: 'gpt-4o', total_tokens_7d: 8000, event_date: ago(43200), created_at: ago(43200) },
+      { user_id: 'u2', sessions_7d: 1, avg_session_duration_sec: 10, messages_sent_7d: 2, tools_used_7d: 0, preferred_model: 'llama-3', total_tokens_7d: 100, event_date: ago(43200), created_at: ago(43200) },
+    ]);
+    await (await createStores(config)).importPart!((await admin.context.registry()).view('user_activity'), file, ago(43200));
+    resetLambdaStore();
+    h = {
+      lookup: (await import('../../functions/lambda/online-lookup.js')).handler as never,
+      push: (await import('../../functions/lambda/push.js')).handler as never,
+      materialize: (await import('../../functions/lambda/materialize.js')).handler as never,
+      prepare: (await import('../../functions/lambda/historical-prepare.js')).handler as never,
+      finalize: (await import('../../functions/lambda/historical-finalize.js')).handler as never,
+      freshness: (await import('../../functions/lambda/freshness-check.js')).handler as never,
+    };
+  }, 120_000);
+  afterAll(async () => {
+    await athena.stop();
+    for (const k of ['AWS_ENDPOINT_URL_ATHENA', 'SKEWLESS_PROJECT', 'SKEWLESS_BUCKET', 'SKEWLESS_TABLE', 'SKEWLESS_GLUE_DATABASE', 'SKEWLESS_REGISTRY_CACHE_SECONDS']) delete process.env[k];
+    tmp.cleanup();
+  });
+
+  it('materialize: an EventBridge scheduled event materializes the view of its rule input', async () => {
+    const { result } = await captureStdout(() => h.materialize({ version: '0', id: 'e1', 'detail-type': 'Scheduled Event', source: 'aws.events', time: NOW.toISOString(), region: 'us-east-1', resources: [], detail: {}, views: ['user_activity'] }, context));
+    expect(result.materialized).toMatchObject([{ view: 'user_activity@v1', rows: 2, written: 2 }]);
+  });
+
+  it('push + online-lookup: API Gateway proxy events, Feast JSON, 4xx for bad input', async () => {
+    const pushed = await h.push(apiEvent('/push', pushBody('u1', 7)), context);
+    expect(pushed.statusCode).toBe(200);
+    const res = await h.lookup(apiEvent('/get-online-features', { features: ['user_activity:sessions_7d', 'user_realtime:current_session_messages'], entities: { user_id: ['u1', 'nope'] } }), context);
+    expect(res.statusCode).toBe(200);
+    const body = JSON.parse(res.body);
+    expect(body.results[1].values).toEqual([6, null]);
+    expect(body.results[2].values).toEqual([7, null]);
+    const bad = await h.push(apiEvent('/push', pushBody('u1', 'many')), context);
+    expect(bad.statusCode).toBe(400);
+    expect(JSON.parse(bad.body).error.message).toMatch(/row 0, field 'current_session_messages'/);
+  });
+
+  it('push: a Kinesis batch with one bad record reports only that record and writes the others', async () => {
+    const event = { Records: [pushBody('k1', 1), pushBody('k2', 'bad'), pushBody('k3', 3)].map((b, i) => ({ eventSource: 'aws:kinesis', eventID: `shardId-000:${i}`, kinesis: { sequenceNumber: `seq-${i}`, partitionKey: 'p', data: b64(b), kinesisSchemaVersion: '1.0', approximateArrivalTimestamp: 1 } })) };
+    const out = await h.push(event, context);
+    expect(out).toEqual({ batchItemFailures: [{ itemIdentifier: 'seq-1' }] });
+    const res = JSON.parse((await h.lookup(apiEvent('/get-online-features', { features: ['user_realtime:current_session_messages'], entities: { user_id: ['k1', 'k2', 'k3'] } }), context)).body);
+    expect(res.results[1].values).toEqual([1, null, 3]);
+  });
+
+  it('push: an MSK batch goes through the same validation', async () => {
+    const records = [pushBody('m1', 11), { not: 'a push' }].map((b, i) => ({ topic: 'events', partition: 0, offset: i, timestamp: 1, timestampType: 'CREATE_TIME', key: '', value: b64(b), headers: [] }));
+    const out = await h.push({ eventSource: 'aws:kafka', eventSourceArn: 'arn:aws:kafka:us-east-1:1:cluster/c/1', bootstrapServers: 'b:9092', records: { 'events-0': records } }, context);
+    expect(out).toEqual({ batchItemFailures: [{ itemIdentifier: 'events-0@1' }] });
+  });
+
+  it('historical-retrieval: prepare → Athena UNLOAD (the .sync step) → finalize returns URI, rows and schema', async () => {
+    const output = `s3://${names.bucket}/datasets/job-1/`;
+    const prepared = await h.prepare({ features: ['user_activity:sessions_7d', 'user_activity:preferred_model'], entity_rows: [{ user_id: 'u1', event_timestamp: ago(3600).toISOString(), label: 1 }, { user_id: 'u2', event_timestamp: ago(30 * 86400).toISOString(), label: 0 }], output_uri: output }, context);
+    expect(prepared.queryString).toMatch(/^UNLOAD \(WITH/);
+    // What Step Functions' athena:startQueryExecution.sync does with the prepared statement.
+    await new AthenaRunner({ client: createAwsClients('us-east-1').athena, workgroup: 'primary', database: names.glueDatabase }).run(prepared.queryString);
+    const done = await h.finalize({ prepared }, context);
+    expect(done).toMatchObject({ status: 'SUCCEEDED', s3Uri: output, rowCount: 2 });
+    expect(done.schema.map((c: { name: string }) => c.name)).toEqual(['user_id', 'event_timestamp', 'label', 'sessions_7d', 'preferred_model']);
+    const failed = await h.prepare({ features: ['user_activity:nope'], entity_rows: [{ user_id: 'u1', event_timestamp: ago(3600).toISOString() }], output_uri: output }, context).catch((e) => e);
+    expect(failed.message).toMatch(/user_activity@v1:nope/);
+    expect(await h.finalize({ prepared, error: { Error: 'States.TaskFailed' } }, context)).toEqual({ status: 'FAILED', outputUri: output });
+  });
+
+  it('freshness-check: emits FeatureAgeSeconds per view and StaleFeatureViews as EMF', async () => {
+    const { result, lines } = await captureStdout(() => h.freshness({ 'detail-type': 'Scheduled Event', source: 'aws.events', time: NOW.toISOString(), detail: {} }, context));
+    expect(result.stale).toBe(0);
+    const emf = lines.flatMap((l) => l.split('\n')).filter((l) => l.includes('"_aws"')).map((l) => JSON.parse(l));
+    const age = emf.filter((m) => m.FeatureAgeSeconds !== undefined);
+    expect(age.map((m) => [m.View, m.FeatureAgeSeconds])).toEqual([['user_activity@v1', 43200], ['user_realtime@v1', 120]]);
+    expect(emf.find((m) => m.StaleFeatureViews !== undefined)).toMatchObject({ StaleFeatureViews: 0, _aws: { CloudWatchMetrics: [{ Namespace: 'SkewlessTest' }] } });
+  });
+});
