@@ -1,0 +1,53 @@
+import { join, resolve } from 'node:path';
+import { Duration } from 'aws-cdk-lib';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+const ROOT = resolve(import.meta.dirname, '..');
+
+export type FunctionName = 'push' | 'online-lookup' | 'materialize' | 'historical-prepare' | 'historical-finalize' | 'freshness-check';
+
+export interface SkewlessFunctionProps {
+  name: FunctionName;
+  /** The feature repo's definitions module, bundled in (on-demand transformations). */
+  definitionsPath: string;
+  environment: Record<string, string>;
+  memorySize?: number;
+  timeout?: Duration;
+}
+
+/**
+ * One Lambda per job: Node.js 22 on ARM64, bundled locally by esbuild (no Docker), minified, the
+ * AWS SDK from the runtime, the native engines of the local provider left out.
+ */
+export class SkewlessFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: SkewlessFunctionProps) {
+    const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH });
+    super(scope, id, {
+      entry: join(ROOT, 'functions/lambda', `${props.name}.ts`),
+      handler: 'handler',
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(30),
+      tracing: Tracing.ACTIVE,
+      logGroup,
+      projectRoot: ROOT,
+      depsLockFilePath: join(ROOT, 'package-lock.json'),
+      environment: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: `skewless-${props.name}`, POWERTOOLS_METRICS_NAMESPACE: 'Skewless', ...props.environment },
+      bundling: {
+        minify: true,
+        sourceMap: false,
+        format: OutputFormat.CJS,
+        target: 'node22',
+        externalModules: ['@aws-sdk/*', '@duckdb/node-api', 'better-sqlite3', 'tsx'],
+        esbuildArgs: {
+          '--alias:skewless-repo-definitions': resolve(props.definitionsPath),
+          '--alias:skewless': join(ROOT, 'shared/index.ts'),
+        },
+      },
+    });
+  }
+}

@@ -1,0 +1,147 @@
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as repo from '../../examples/feature_repo/definitions.js';
+import { materializationPeriodMinutes } from '../../infra/schedules.js';
+import { FeatureStore } from '../../infra/feature-store.js';
+import { SkewlessStack } from '../../infra/stack.js';
+import { toRepoSpecs } from '../../shared/registry/to-specs.js';
+import type { Definition } from '../../shared/registry/to-specs.js';
+
+const views = toRepoSpecs(Object.values(repo) as Definition[]).featureViews;
+
+/** Synthesizes the stack without bundling (tests check the template; `cdk synth` bundles for real). */
+function synth(env?: { account: string; region: string }) {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new SkewlessStack(app, 'Skewless', { project: 'skewless_demo', views, definitionsPath: 'examples/feature_repo/definitions.ts', ...(env ? { env } : {}) });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  const assembly = app.synth();
+  return { stack, template: Template.fromJSON(assembly.getStackByName('Skewless').template) };
+}
+
+/** The statements of the policy attached to one function's role. */
+function statementsOf(t: Template, fn: string): { Action: string | string[]; Resource: unknown; Condition?: unknown }[] {
+  const roles = t.findResources('AWS::IAM::Role');
+  const role = Object.keys(roles).find((id) => id.startsWith(`FeatureStore${fn.replace(/-/g, '')}ServiceRole`))!;
+  const policies = t.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: role }] } });
+  return Object.values(policies).flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: never[] } } }).Properties.PolicyDocument.Statement);
+}
+const actions = (s: { Action: string | string[] }[]) => s.flatMap((x) => (Array.isArray(x.Action) ? x.Action : [x.Action])).sort();
+
+describe('Construct: FeatureStore (CDK)', () => {
+  let t: Template;
+  beforeAll(() => ({ template: t } = synth({ account: '123456789012', region: 'eu-west-1' })));
+
+  it('passes cdk-nag AwsSolutions with 0 unacknowledged findings, with and without an explicit environment', () => {
+    // synth() throws on any unacknowledged finding; both variants must get through.
+    expect(() => synth()).not.toThrow();
+    expect(t).toBeDefined();
+  });
+
+  it('fails synth on findings that nobody acknowledged (the check is live)', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new Stack(app, 'Bare');
+    new FeatureStore(stack, 'FeatureStore', { project: 'p', views, definitionsPath: 'x.ts' });
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    expect(() => app.synth()).toThrow(/Validation failed/);
+  });
+
+  it('creates an encrypted, versioned, TLS-only, private data bucket', () => {
+    t.hasResourceProperties('AWS::S3::Bucket', {
+      VersioningConfiguration: { Status: 'Enabled' },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'data/' }),
+    });
+    t.hasResourceProperties('AWS::S3::BucketPolicy', { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) } });
+  });
+
+  it('creates the online table: on demand, PITR, TTL on expires_at, pk/sk', () => {
+    t.hasResourceProperties('AWS::DynamoDB::Table', {
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      TimeToLiveSpecification: { AttributeName: 'expires_at', Enabled: true },
+    });
+  });
+
+  it('creates the Glue database, one projected table per view version, and an Athena workgroup with a scan cut-off', () => {
+    t.hasResourceProperties('AWS::Glue::Database', { DatabaseInput: { Name: 'skewless_demo' } });
+    t.resourceCountIs('AWS::Glue::Table', views.length);
+    t.hasResourceProperties('AWS::Glue::Table', { TableInput: Match.objectLike({ Name: 'user_activity_v1', PartitionKeys: [{ Name: 'dt', Type: 'string' }], Parameters: Match.objectLike({ 'projection.enabled': 'true', 'projection.dt.type': 'date' }) }) });
+    t.hasResourceProperties('AWS::Athena::WorkGroup', { WorkGroupConfiguration: Match.objectLike({ BytesScannedCutoffPerQuery: 100 * 2 ** 30, EnforceWorkGroupConfiguration: true, ResultConfiguration: Match.objectLike({ EncryptionConfiguration: { EncryptionOption: 'SSE_S3' } }) }) });
+  });
+
+  it('creates six Node.js 22 ARM64 functions with the store environment', () => {
+    const fns = t.findResources('AWS::Lambda::Function', { Properties: { Runtime: 'nodejs22.x', Architectures: ['arm64'] } });
+    expect(Object.keys(fns).map((id) => id.replace(/^FeatureStore/, '').replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['freshnesscheck', 'historicalfinalize', 'historicalprepare', 'materialize', 'onlinelookup', 'push']);
+    t.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ SKEWLESS_PROJECT: 'skewless_demo', SKEWLESS_GLUE_DATABASE: 'skewless_demo', SKEWLESS_REGISTRY_CACHE_SECONDS: '30' }) }, TracingConfig: { Mode: 'Active' } });
+  });
+
+  it('serves POST /get-online-features and POST /push through API Gateway with IAM auth and body validation', () => {
+    t.resourceCountIs('AWS::ApiGateway::Method', 2);
+    t.hasResourceProperties('AWS::ApiGateway::Method', { HttpMethod: 'POST', AuthorizationType: 'AWS_IAM', RequestValidatorId: Match.anyValue() });
+    t.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: 'get-online-features' });
+    t.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: 'push' });
+    t.hasResourceProperties('AWS::ApiGateway::Stage', { TracingEnabled: true, AccessLogSetting: Match.anyValue(), MethodSettings: [Match.objectLike({ LoggingLevel: 'INFO' })] });
+  });
+
+  it('feeds push from Kinesis with bisect, retries, partial batch responses and a dead-letter queue', () => {
+    t.hasResourceProperties('AWS::Kinesis::Stream', { StreamEncryption: { EncryptionType: 'KMS' } });
+    t.hasResourceProperties('AWS::Lambda::EventSourceMapping', { BisectBatchOnFunctionError: true, MaximumRetryAttempts: 3, FunctionResponseTypes: ['ReportBatchItemFailures'], DestinationConfig: { OnFailure: { Destination: Match.anyValue() } } });
+  });
+
+  it('schedules materialization per batch view from its SLA, and the freshness check every 5 minutes', () => {
+    expect(materializationPeriodMinutes(views.find((v) => v.name === 'user_activity')!)).toBe(780);
+    expect(materializationPeriodMinutes(views.find((v) => v.name === 'user_realtime')!)).toBeUndefined();
+    t.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(13 hours)', Targets: [Match.objectLike({ Input: Match.stringLikeRegexp('"views":\\["user_activity@v1"\\]') })] });
+    t.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(5 minutes)' });
+    t.resourceCountIs('AWS::Events::Rule', 2);
+  });
+
+  it('runs training as prepare → Athena StartQueryExecution.sync → finalize, with retries and a Catch path', () => {
+    const [sm] = Object.values(t.findResources('AWS::StepFunctions::StateMachine')) as { Properties: { DefinitionString: unknown } }[];
+    const definition = JSON.stringify(sm.Properties.DefinitionString);
+    expect(definition).toContain(':states:::athena:startQueryExecution.sync');
+    for (const state of ['Prepare', 'RunUnload', 'Finalize', 'CleanupAfterFailure', 'TrainingDatasetFailed', 'DatasetReady']) expect(definition).toContain(`\\"${state}\\"`);
+    expect(definition).toMatch(/Retry/);
+    expect(definition).toMatch(/Catch/);
+    t.hasResourceProperties('AWS::StepFunctions::StateMachine', { TracingConfiguration: { Enabled: true }, LoggingConfiguration: Match.objectLike({ Level: 'ALL' }) });
+  });
+
+  it('raises one freshness alarm per online view to an encrypted SNS topic, and builds a dashboard', () => {
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'FeatureAgeSeconds', Namespace: 'Skewless', Threshold: 93600, TreatMissingData: 'breaching', Dimensions: Match.arrayWith([{ Name: 'View', Value: 'user_activity@v1' }]) });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 300, Dimensions: Match.arrayWith([{ Name: 'View', Value: 'user_realtime@v1' }]) });
+    t.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    t.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+
+  it('gives each function only what its job needs', () => {
+    const nonLog = (fn: string) => actions(statementsOf(t, fn)).filter((a) => !a.startsWith('xray:'));
+    expect(nonLog('online-lookup')).toEqual(['dynamodb:BatchGetItem', 's3:GetObject']);
+    // push also reads its Kinesis stream and sends failed batches to its dead-letter queue (event source grants).
+    expect(nonLog('push').filter((a) => !a.startsWith('kinesis:') && !a.startsWith('sqs:'))).toEqual(['dynamodb:PutItem', 'dynamodb:UpdateItem', 's3:GetObject', 's3:PutObject']);
+    expect(nonLog('push').filter((a) => a.startsWith('sqs:'))).toEqual(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
+    expect(nonLog('freshness-check')).toEqual(['dynamodb:Query', 's3:GetObject']);
+    expect(nonLog('historical-prepare')).toEqual(['glue:CreateTable', 'glue:GetDatabase', 's3:GetObject', 's3:PutObject']);
+    expect(nonLog('historical-finalize')).toEqual(['glue:DeleteTable', 's3:DeleteObject', 's3:GetObject', 's3:GetObject', 's3:ListBucket']);
+    // push may write only under offline/ (and read only the registry object).
+    const pushS3 = statementsOf(t, 'push').filter((s) => String(s.Action).startsWith('s3:'));
+    expect(JSON.stringify(pushS3.find((s) => s.Action === 's3:PutObject')!.Resource)).toContain('/offline/*');
+    expect(JSON.stringify(pushS3.find((s) => s.Action === 's3:GetObject')!.Resource)).toContain('/registry/registry.json');
+    // online-lookup may only read the table.
+    const lookupDdb = statementsOf(t, 'online-lookup').find((s) => String(s.Action).startsWith('dynamodb'))!;
+    expect(lookupDdb.Action).toBe('dynamodb:BatchGetItem');
+    expect(JSON.stringify(lookupDdb.Resource)).toMatch(/^\{"Fn::GetAtt":\["FeatureStoreOnline[0-9A-F]+","Arn"\]\}$/);
+  });
+
+  it('refuses bad props with one combined error', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new SkewlessStack(app, 'Ok', { project: 'p', views, definitionsPath: 'x.ts' });
+    expect(() => new FeatureStore(stack, 'Bad', { project: 'bad-name', views: [], definitionsPath: 'x.ts', bytesScannedCutoffPerQuery: 1 })).toThrow(
+      /FeatureStore: project 'bad-name' must be letters, digits and _; views: the feature repo defines no feature view; bytesScannedCutoffPerQuery must be at least 10 MB/,
+    );
+  });
+});
