@@ -30,22 +30,30 @@ export function viewColumns(view: FeatureViewSpec): { name: string; dtype: DType
   ];
 }
 
+export const PARQUET_FORMAT = {
+  inputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
+  outputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
+  serializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
+};
+
 const PARQUET_STORAGE = {
-  InputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
-  OutputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
-  SerdeInfo: { SerializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe' },
+  InputFormat: PARQUET_FORMAT.inputFormat,
+  OutputFormat: PARQUET_FORMAT.outputFormat,
+  SerdeInfo: { SerializationLibrary: PARQUET_FORMAT.serializationLibrary },
 };
 
 /**
- * Creates or updates the Glue table of a view version, partitioned by `dt` with partition
- * projection, so Athena prunes days without MSCK REPAIR or partition registration.
+ * The Glue table of a view version, partitioned by `dt` with partition projection, so Athena
+ * prunes days without MSCK REPAIR or partition registration. One description for both writers:
+ * `apply` (Glue API) and the CDK app (CloudFormation).
  */
-export async function ensureViewTable(glue: GlueClient, database: string, location: string, view: FeatureViewSpec): Promise<void> {
-  const columns: Column[] = viewColumns(view).map((c) => ({ Name: c.name.toLowerCase(), Type: hiveType(c.dtype) }));
-  const input = {
-    Name: viewTableName(view),
-    TableType: 'EXTERNAL_TABLE',
-    Parameters: {
+export function viewTableSpec(view: FeatureViewSpec, location: string) {
+  return {
+    name: viewTableName(view),
+    location,
+    columns: viewColumns(view).map((c) => ({ name: c.name.toLowerCase(), type: hiveType(c.dtype) })),
+    partitionKeys: [{ name: 'dt', type: 'string' }],
+    parameters: {
       classification: 'parquet',
       'projection.enabled': 'true',
       'projection.dt.type': 'date',
@@ -54,9 +62,19 @@ export async function ensureViewTable(glue: GlueClient, database: string, locati
       'projection.dt.interval': '1',
       'projection.dt.interval.unit': 'DAYS',
       'storage.location.template': `${location}dt=\${dt}/`,
-    },
-    PartitionKeys: [{ Name: 'dt', Type: 'string' }],
-    StorageDescriptor: { Columns: columns, Location: location, ...PARQUET_STORAGE },
+    } as Record<string, string>,
+  };
+}
+
+/** Creates or updates the Glue table of a view version (run by `apply` for provider aws). */
+export async function ensureViewTable(glue: GlueClient, database: string, location: string, view: FeatureViewSpec): Promise<void> {
+  const spec = viewTableSpec(view, location);
+  const input = {
+    Name: spec.name,
+    TableType: 'EXTERNAL_TABLE',
+    Parameters: spec.parameters,
+    PartitionKeys: spec.partitionKeys.map((k) => ({ Name: k.name, Type: k.type })),
+    StorageDescriptor: { Columns: spec.columns.map((c): Column => ({ Name: c.name, Type: c.type })), Location: location, ...PARQUET_STORAGE },
   };
   try {
     await glue.send(new GetTableCommand({ DatabaseName: database, Name: input.Name }));
