@@ -10,9 +10,11 @@ import { SkewlessStack } from './stack.js';
 const app = new App();
 const repo = resolve(String(app.node.tryGetContext('repo') ?? 'examples/feature_repo'));
 const config = await loadConfig(repo);
-const specs = toRepoSpecs(await loadDefinitions(config));
+const loaded = await loadDefinitions(config);
+const specs = toRepoSpecs(loaded);
+const codeHashes = Object.fromEntries(specs.onDemandFeatureViews.map((o) => [o.name, o.codeHash]));
 const definitions = Array.isArray(config.definitions) ? config.definitions[0] : config.definitions;
-new SkewlessStack(app, `Skewless-${config.project.replace(/_/g, "-")}`, { project: config.project, views: specs.featureViews.map((v) => ({ ...v })), definitionsPath: resolve(repo, definitions), alarmEmail: app.node.tryGetContext('alarmEmail') });
+new SkewlessStack(app, `Skewless-${config.project.replace(/_/g, "-")}`, { project: config.project, views: specs.featureViews.map((v) => ({ ...v })), definitionsPath: resolve(repo, definitions), codeHashes, alarmEmail: app.node.tryGetContext('alarmEmail') });
 // cdk-nag's AwsSolutions pack: any finding not acknowledged (with its reason) fails the synth.
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 app.synth();

@@ -29,6 +29,8 @@ export interface FeatureStoreProps {
   readonly views: FeatureViewSpec[];
   /** The repo's definitions module, bundled into the functions that run on-demand transformations. */
   readonly definitionsPath: string;
+  /** Code hashes of the repo's on-demand transformations (from the source, as `apply` computes them). @default none */
+  readonly codeHashes?: Record<string, string>;
   /** A Kinesis stream feeding the push function. @default true */
   readonly kinesis?: boolean;
   /** An MSK cluster and topic feeding the push function. @default none */
@@ -96,7 +98,7 @@ export class FeatureStore extends Construct {
     });
 
     // Functions
-    const environment = { SKEWLESS_PROJECT: props.project, SKEWLESS_BUCKET: this.bucket.bucketName, SKEWLESS_TABLE: this.table.tableName, SKEWLESS_GLUE_DATABASE: this.databaseName, SKEWLESS_ATHENA_WORKGROUP: this.workgroupName, SKEWLESS_REGISTRY_CACHE_SECONDS: '30' };
+    const environment = { SKEWLESS_PROJECT: props.project, SKEWLESS_BUCKET: this.bucket.bucketName, SKEWLESS_TABLE: this.table.tableName, SKEWLESS_GLUE_DATABASE: this.databaseName, SKEWLESS_ATHENA_WORKGROUP: this.workgroupName, SKEWLESS_REGISTRY_CACHE_SECONDS: '30', ...(props.codeHashes && Object.keys(props.codeHashes).length ? { SKEWLESS_CODE_HASHES: JSON.stringify(props.codeHashes) } : {}) };
     const fn = (name: FunctionName, extra: { memorySize?: number; timeout?: Duration } = {}) => new SkewlessFunction(this, name, { name, definitionsPath: props.definitionsPath, environment, ...extra });
     this.functions = {
       push: fn('push'),

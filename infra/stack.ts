@@ -8,6 +8,7 @@ export interface SkewlessStackProps extends StackProps {
   project: string;
   views: FeatureViewSpec[];
   definitionsPath: string;
+  codeHashes?: Record<string, string>;
   alarmEmail?: string;
 }
 
@@ -16,7 +17,7 @@ export class SkewlessStack extends Stack {
   readonly featureStore: FeatureStore;
   constructor(scope: Construct, id: string, props: SkewlessStackProps) {
     super(scope, id, props);
-    this.featureStore = new FeatureStore(this, 'FeatureStore', { project: props.project, views: props.views, definitionsPath: props.definitionsPath, ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}) });
+    this.featureStore = new FeatureStore(this, 'FeatureStore', { project: props.project, views: props.views, definitionsPath: props.definitionsPath, ...(props.codeHashes ? { codeHashes: props.codeHashes } : {}), ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}) });
     suppressJustifiedFindings(this, this.featureStore);
   }
 }

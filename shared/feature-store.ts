@@ -60,11 +60,15 @@ export class FeatureStore {
    * Makes the code of the given definitions available to this process (on-demand transformations).
    * `apply` and `loadDefinitions` call it; a Lambda calls it with its bundled definitions.
    */
-  useDefinitions(definitions: Iterable<Definition>): this {
+  useDefinitions(definitions: Iterable<Definition>, options: { codeHashes?: Record<string, string> } = {}): this {
+    // A bundler rewrites function text (minification), so a bundle carries the hashes its source had
+    // when it was built; they are what gets compared with the hashes `apply` recorded.
+    const hashed = (o: OnDemandFeatureView): OnDemandFeatureView =>
+      options.codeHashes?.[o.name] ? (Object.create(o, { codeHash: { value: options.codeHashes[o.name] } }) as OnDemandFeatureView) : o;
     for (const d of definitions) {
       if (d.kind === 'FeatureView' && d.batch) this.batchViews.set(d.name, d);
-      if (d.kind === 'OnDemandFeatureView') this.transforms.set(d.name, d);
-      if (d.kind === 'FeatureService') for (const p of d.projections) if (p.view.kind === 'OnDemandFeatureView') this.transforms.set(p.view.name, p.view);
+      if (d.kind === 'OnDemandFeatureView') this.transforms.set(d.name, hashed(d));
+      if (d.kind === 'FeatureService') for (const p of d.projections) if (p.view.kind === 'OnDemandFeatureView') this.transforms.set(p.view.name, hashed(p.view));
     }
     return this;
   }

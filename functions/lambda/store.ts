@@ -18,7 +18,9 @@ export const lambdaStore: StoreProvider = () => {
     const env = process.env;
     const config = parseConfig({ project: env.SKEWLESS_PROJECT ?? 'skewless', provider: 'aws', registryCacheSeconds: Number(env.SKEWLESS_REGISTRY_CACHE_SECONDS ?? 30) }, '/tmp', env);
     const definitions = (Object.values(repoDefinitions) as unknown[]).filter((d): d is Definition => typeof (d as { kind?: unknown })?.kind === 'string');
-    return new FeatureStore(config, await createStores(config)).useDefinitions(definitions);
+    // SKEWLESS_CODE_HASHES: the hashes of the transformations' source when this bundle was built (set by the CDK app).
+    const codeHashes = env.SKEWLESS_CODE_HASHES ? (JSON.parse(env.SKEWLESS_CODE_HASHES) as Record<string, string>) : undefined;
+    return new FeatureStore(config, await createStores(config)).useDefinitions(definitions, codeHashes ? { codeHashes } : {});
   })().catch((err) => {
     store = undefined;
     throw err;

@@ -46,7 +46,7 @@ describe('Lambda handlers with real event shapes (against moto)', () => {
     Object.assign(process.env, {
       AWS_ENDPOINT_URL_ATHENA: await athena.start(),
       SKEWLESS_PROJECT: 'fn_test', SKEWLESS_BUCKET: names.bucket, SKEWLESS_TABLE: names.table, SKEWLESS_GLUE_DATABASE: names.glueDatabase,
-      SKEWLESS_REGISTRY_CACHE_SECONDS: '0', POWERTOOLS_METRICS_NAMESPACE: 'SkewlessTest',
+      SKEWLESS_REGISTRY_CACHE_SECONDS: '0', POWERTOOLS_METRICS_NAMESPACE: 'SkewlessTest', POWERTOOLS_LOG_LEVEL: 'ERROR',
     });
     await ensureAwsResources(clients, names);
     // What `skewless apply` does from a developer machine with provider aws.
@@ -123,6 +123,33 @@ describe('Lambda handlers with real event shapes (against moto)', () => {
     expect(failed.message).toMatch(/user_activity@v1:nope/);
     expect(await h.finalize({ prepared, error: { Error: 'States.TaskFailed' } }, context)).toEqual({ status: 'FAILED', outputUri: output });
   });
+
+  it('a minified bundle serves on-demand features with the code hashes it was built with, and refuses others', async () => {
+    const { build } = await import('esbuild');
+    const { createRequire } = await import('node:module');
+    const { mkdirSync } = await import('node:fs');
+    const root = join(import.meta.dirname, '../..');
+    const dir = join(root, 'node_modules/.cache/skewless-test');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `online-lookup-${process.pid}.cjs`);
+    // The settings of the CDK app's bundling: minified, CJS, SDK external.
+    await build({ entryPoints: [join(root, 'functions/lambda/online-lookup.ts')], bundle: true, minify: true, platform: 'node', format: 'cjs', target: 'node22', outfile: file, logLevel: 'silent', external: ['@aws-sdk/*', '@duckdb/node-api', 'better-sqlite3'], alias: { 'skewless-repo-definitions': join(root, 'examples/feature_repo/definitions.ts'), skewless: join(root, 'shared/index.ts') } });
+    const load = () => {
+      const req = createRequire(import.meta.url);
+      delete req.cache[file];
+      return req(file).handler as (e: unknown, c: Context) => Promise<{ statusCode: number; body: string }>;
+    };
+    const event = apiEvent('/get-online-features', { features: ['user_engagement:tokens_per_message_7d'], entities: { user_id: ['u1'] } });
+    process.env.SKEWLESS_CODE_HASHES = JSON.stringify({ user_engagement: repo.userEngagement.codeHash });
+    const ok = await load()(event, context);
+    expect(ok.statusCode).toBe(200);
+    expect(JSON.parse(ok.body).results[1].values).toEqual([200]);
+    process.env.SKEWLESS_CODE_HASHES = JSON.stringify({ user_engagement: 'not-the-applied-code' });
+    const drift = await load()(event, context);
+    expect(drift.statusCode).toBe(409);
+    expect(JSON.parse(drift.body).error.code).toBe('TRANSFORMATION_DRIFT');
+    delete process.env.SKEWLESS_CODE_HASHES;
+  }, 60_000);
 
   it('freshness-check: emits FeatureAgeSeconds per view and StaleFeatureViews as EMF', async () => {
     const { result, lines } = await captureStdout(() => h.freshness({ 'detail-type': 'Scheduled Event', source: 'aws.events', time: NOW.toISOString(), detail: {} }, context));

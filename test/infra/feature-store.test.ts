@@ -9,12 +9,14 @@ import { SkewlessStack } from '../../infra/stack.js';
 import { toRepoSpecs } from '../../shared/registry/to-specs.js';
 import type { Definition } from '../../shared/registry/to-specs.js';
 
-const views = toRepoSpecs(Object.values(repo) as Definition[]).featureViews;
+const specs = toRepoSpecs(Object.values(repo) as Definition[]);
+const views = specs.featureViews;
+const codeHashes = Object.fromEntries(specs.onDemandFeatureViews.map((o) => [o.name, o.codeHash]));
 
 /** Synthesizes the stack without bundling (tests check the template; `cdk synth` bundles for real). */
 function synth(env?: { account: string; region: string }) {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const stack = new SkewlessStack(app, 'Skewless', { project: 'skewless_demo', views, definitionsPath: 'examples/feature_repo/definitions.ts', ...(env ? { env } : {}) });
+  const stack = new SkewlessStack(app, 'Skewless', { project: 'skewless_demo', views, definitionsPath: 'examples/feature_repo/definitions.ts', codeHashes, ...(env ? { env } : {}) });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   const assembly = app.synth();
   return { stack, template: Template.fromJSON(assembly.getStackByName('Skewless').template) };
@@ -76,7 +78,7 @@ describe('Construct: FeatureStore (CDK)', () => {
   it('creates six Node.js 22 ARM64 functions with the store environment', () => {
     const fns = t.findResources('AWS::Lambda::Function', { Properties: { Runtime: 'nodejs22.x', Architectures: ['arm64'] } });
     expect(Object.keys(fns).map((id) => id.replace(/^FeatureStore/, '').replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['freshnesscheck', 'historicalfinalize', 'historicalprepare', 'materialize', 'onlinelookup', 'push']);
-    t.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ SKEWLESS_PROJECT: 'skewless_demo', SKEWLESS_GLUE_DATABASE: 'skewless_demo', SKEWLESS_REGISTRY_CACHE_SECONDS: '30' }) }, TracingConfig: { Mode: 'Active' } });
+    t.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ SKEWLESS_PROJECT: 'skewless_demo', SKEWLESS_GLUE_DATABASE: 'skewless_demo', SKEWLESS_REGISTRY_CACHE_SECONDS: '30', SKEWLESS_CODE_HASHES: JSON.stringify({ user_engagement: repo.userEngagement.codeHash }) }) }, TracingConfig: { Mode: 'Active' } });
   });
 
   it('serves POST /get-online-features and POST /push through API Gateway with IAM auth and body validation', () => {
