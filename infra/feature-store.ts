@@ -84,7 +84,7 @@ export class FeatureStore extends Construct {
     });
     this.databaseName = props.project.toLowerCase();
     const database = new CfnDatabase(this, 'Database', { catalogId: stack.account, databaseInput: { name: this.databaseName, description: `skewless offline store of ${props.project}` } });
-    for (const t of viewTables(this, { catalogId: stack.account, database: this.databaseName, bucket: this.bucket.bucketName, prefix: OFFLINE, views: props.views })) t.addDependency(database);
+    for (const t of viewTables(this, { catalogId: stack.account, database: this.databaseName, bucket: this.bucket.bucketName, prefix: OFFLINE, views: props.views })) t.node.addDependency(database);
     this.workgroupName = `skewless-${props.project}`.toLowerCase();
     new CfnWorkGroup(this, 'Workgroup', {
       name: this.workgroupName,
