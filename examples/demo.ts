@@ -126,7 +126,9 @@ if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename
   // DEMO_REPO runs the demo on a copy of the example repo elsewhere (tests do).
   await runDemo({
     repo: process.env.DEMO_REPO ?? EXAMPLE,
-    now: new Date(process.env.DEMO_NOW ?? '2026-11-01T12:00:00Z'),
+    // One instant for the whole run (DEMO_NOW pins it): data, TTLs and freshness all agree on "now",
+    // and `skewless serve` right after the demo finds the features fresh.
+    now: process.env.DEMO_NOW ? new Date(process.env.DEMO_NOW) : new Date(Math.floor(Date.now() / 60_000) * 60_000),
     events: Number(process.env.DEMO_EVENTS ?? 200_000),
   });
 }
