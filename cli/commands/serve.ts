@@ -11,8 +11,9 @@ export function registerServeCommand(program: Command, globals: () => GlobalOpti
     .option('-H, --host <host>', 'interface to bind', '127.0.0.1')
     .action(async (o: { port: string; host: string }) => {
       const store = await FeatureStore.open(globals().repo);
-      // On-demand transformations run in this process: load the repo's code once.
-      await store.loadDefinitions();
+      // On-demand transformations run in this process: load the repo's code once. A repo served
+      // from its registry alone still serves every stored feature.
+      await store.loadDefinitions().catch((err: Error) => console.error(`warning: ${err.message}; on demand features will not be served`));
       const { port, close } = await startServer({ getStore: async () => store, port: Number(o.port), host: o.host, maxBodyBytes: store.config.server.maxBodyBytes });
       console.error(`skewless serving ${store.config.project} on http://${o.host}:${port} (POST /get-online-features, /push, /materialize, /materialize-incremental; GET /health, /freshness)`);
       await new Promise<void>((resolve) => {
