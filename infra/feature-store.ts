@@ -176,6 +176,8 @@ export class FeatureStore extends Construct {
     f['historical-prepare'].addToRolePolicy(new PolicyStatement({ actions: ['glue:CreateTable', 'glue:GetDatabase'], resources: glueArns('skewless_entity_*') }));
 
     f['historical-finalize'].addToRolePolicy(new PolicyStatement({ actions: ['glue:DeleteTable'], resources: glueArns('skewless_entity_*') }));
+    // Registers the finished dataset in the registry (conditional PUT on the one object).
+    f['historical-finalize'].addToRolePolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [registry] }));
     f['historical-finalize'].addToRolePolicy(new PolicyStatement({ actions: ['s3:DeleteObject'], resources: [this.bucket.arnForObjects(`${OFFLINE}/_staging/*`)] }));
     f['historical-finalize'].addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [this.bucket.arnForObjects(`${DATASETS}/*`)] }));
     f['historical-finalize'].addToRolePolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn], conditions: { StringLike: { 's3:prefix': [`${OFFLINE}/_staging/*`, `${DATASETS}/*`] } } }));

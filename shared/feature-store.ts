@@ -177,7 +177,7 @@ export class FeatureStore {
   }
 
   /** Training workflow, last step: clean up staging, describe the written dataset. */
-  finishTrainingDataset(prepared: Pick<PreparedTrainingDataset, 'table' | 'stagePrefix' | 'outputUri'>, succeeded: boolean) {
+  finishTrainingDataset(prepared: Pick<PreparedTrainingDataset, 'name' | 'features' | 'table' | 'stagePrefix' | 'outputUri'>, succeeded: boolean) {
     return finishTrainingDataset(this.context, prepared, succeeded);
   }
 

@@ -11,6 +11,7 @@ export const PrepareInput = z.object({
   full_feature_names: z.boolean().default(false),
   entity_rows: z.array(z.record(z.string(), z.unknown())).min(1),
   output_uri: z.string().regex(/^s3:\/\/[^/]+\/.+/, 'expected s3://bucket/prefix/'),
+  dataset_name: z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/).optional(),
 });
 
 /** Validates references, stages the entity rows, returns the UNLOAD statement for Athena's `.sync` task. */
@@ -30,5 +31,6 @@ export const handler = middy()
       fullFeatureNames: r.full_feature_names,
       entityRows: r.entity_rows,
       outputUri: r.output_uri,
+      ...(r.dataset_name ? { name: r.dataset_name } : {}),
     });
   });

@@ -90,6 +90,16 @@ export interface MaterializationState {
   watermark?: string;
 }
 
+/** A training dataset written by the training workflow (Feast's saved dataset). */
+export interface DatasetSpec {
+  name: string;
+  s3Uri: string;
+  rowCount: number;
+  schema: { name: string; type: string }[];
+  features: string[];
+  createdAt: string;
+}
+
 /** The whole registry document. Keys of featureViews / materializations are `view@vN`. */
 export interface RegistryData {
   formatVersion: 1;
@@ -102,6 +112,8 @@ export interface RegistryData {
   featureServices: Record<string, FeatureServiceSpec>;
   onDemandFeatureViews: Record<string, OnDemandSpec>;
   materializations: Record<string, MaterializationState>;
+  /** Training datasets by name (absent in documents written before datasets existed). */
+  datasets?: Record<string, DatasetSpec>;
 }
 
 /** The set of objects a feature repo declares, serialized. */

@@ -117,7 +117,10 @@ describe('Lambda handlers with real event shapes (against moto)', () => {
     // What Step Functions' athena:startQueryExecution.sync does with the prepared statement.
     await new AthenaRunner({ client: createAwsClients('us-east-1').athena, workgroup: 'primary', database: names.glueDatabase }).run(prepared.queryString);
     const done = await h.finalize({ prepared }, context);
-    expect(done).toMatchObject({ status: 'SUCCEEDED', s3Uri: output, rowCount: 2 });
+    expect(done).toMatchObject({ status: 'SUCCEEDED', s3Uri: output, rowCount: 2, name: 'job-1' });
+    const config = parseConfig({ project: 'fn_test', provider: 'aws', aws: names }, tmp.dir, {});
+    const registered = (await (await createStores(config)).registryStore.read())!.datasets!['job-1'];
+    expect(registered).toMatchObject({ s3Uri: output, rowCount: 2, features: ['user_activity:sessions_7d', 'user_activity:preferred_model'] });
     expect(done.schema.map((c: { name: string }) => c.name)).toEqual(['user_id', 'event_timestamp', 'label', 'sessions_7d', 'preferred_model']);
     const failed = await h.prepare({ features: ['user_activity:nope'], entity_rows: [{ user_id: 'u1', event_timestamp: ago(3600).toISOString() }], output_uri: output }, context).catch((e) => e);
     expect(failed.message).toMatch(/user_activity@v1:nope/);

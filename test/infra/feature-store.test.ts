@@ -128,7 +128,7 @@ describe('Construct: FeatureStore (CDK)', () => {
     expect(nonLog('push').filter((a) => a.startsWith('sqs:'))).toEqual(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
     expect(nonLog('freshness-check')).toEqual(['dynamodb:Query', 's3:GetObject']);
     expect(nonLog('historical-prepare')).toEqual(['glue:CreateTable', 'glue:GetDatabase', 's3:GetObject', 's3:PutObject']);
-    expect(nonLog('historical-finalize')).toEqual(['glue:DeleteTable', 's3:DeleteObject', 's3:GetObject', 's3:GetObject', 's3:ListBucket']);
+    expect(nonLog('historical-finalize')).toEqual(['glue:DeleteTable', 's3:DeleteObject', 's3:GetObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject']);
     // push may write only under offline/ (and read only the registry object).
     const pushS3 = statementsOf(t, 'push').filter((s) => String(s.Action).startsWith('s3:'));
     expect(JSON.stringify(pushS3.find((s) => s.Action === 's3:PutObject')!.Resource)).toContain('/offline/*');
