@@ -36,7 +36,8 @@ export async function listParquet(s3: S3Client, bucket: string, prefix: string):
 /** Reads one object row group by row group (never the whole object at once). */
 export async function* readRowGroups(s3: S3Client, bucket: string, key: string, columns?: string[]): AsyncGenerator<Record<string, unknown>[]> {
   const file = await s3AsyncBuffer(s3, bucket, key);
-  const metadata = await parquetMetadataAsync(file);
+  // Footers are small: a 64 KiB tail read finds them without pulling a small object whole.
+  const metadata = await parquetMetadataAsync(file, { initialFetchSize: 64 * 1024 });
   let rowStart = 0;
   for (const rg of metadata.row_groups) {
     const n = Number(rg.num_rows);
