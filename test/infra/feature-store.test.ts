@@ -127,6 +127,10 @@ describe('Construct: FeatureStore (CDK)', () => {
     expect(nonLog('push').filter((a) => !a.startsWith('kinesis:') && !a.startsWith('sqs:'))).toEqual(['dynamodb:PutItem', 'dynamodb:UpdateItem', 's3:GetObject', 's3:PutObject']);
     expect(nonLog('push').filter((a) => a.startsWith('sqs:'))).toEqual(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
     expect(nonLog('freshness-check')).toEqual(['dynamodb:Query', 's3:GetObject']);
+    expect(nonLog('materialize')).toEqual(['dynamodb:PutItem', 'dynamodb:UpdateItem', 's3:GetObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject']);
+    const matS3 = statementsOf(t, 'materialize').filter((x) => String(x.Action).startsWith('s3:'));
+    expect(JSON.stringify(matS3.find((x) => x.Action === 's3:PutObject')!.Resource)).toContain('/registry/registry.json');
+    expect(matS3.find((x) => x.Action === 's3:ListBucket')!.Condition).toEqual({ StringLike: { 's3:prefix': ['offline/*'] } });
     expect(nonLog('historical-prepare')).toEqual(['glue:CreateTable', 'glue:GetDatabase', 's3:GetObject', 's3:PutObject']);
     expect(nonLog('historical-finalize')).toEqual(['glue:DeleteTable', 's3:DeleteObject', 's3:GetObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject']);
     // push may write only under offline/ (and read only the registry object).
@@ -137,6 +141,23 @@ describe('Construct: FeatureStore (CDK)', () => {
     const lookupDdb = statementsOf(t, 'online-lookup').find((s) => String(s.Action).startsWith('dynamodb'))!;
     expect(lookupDdb.Action).toBe('dynamodb:BatchGetItem');
     expect(JSON.stringify(lookupDdb.Resource)).toMatch(/^\{"Fn::GetAtt":\["FeatureStoreOnline[0-9A-F]+","Arn"\]\}$/);
+  });
+
+  it('lets the training workflow run Athena and invoke only its two functions', () => {
+    const policies = t.findResources('AWS::IAM::Policy');
+    const smPolicy = Object.entries(policies).find(([id]) => id.startsWith('FeatureStoreTrainingStateMachineRoleDefaultPolicy'))![1] as { Properties: { PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] } } };
+    const statements = smPolicy.Properties.PolicyDocument.Statement;
+    const all = statements.flatMap((x) => (Array.isArray(x.Action) ? x.Action : [x.Action]));
+    expect(all).toEqual(expect.arrayContaining(['athena:startQueryExecution', 'athena:getQueryExecution', 'lambda:InvokeFunction', 's3:PutObject', 'glue:GetTable']));
+    // CDK's Athena task adds Glue catalog actions: they stay scoped to this project's database.
+    const glue = statements.filter((x) => (Array.isArray(x.Action) ? x.Action : [x.Action]).some((a) => a.startsWith('glue:')));
+    expect(JSON.stringify(glue.map((x) => x.Resource))).not.toMatch(/"\*"/);
+    expect(JSON.stringify(glue.map((x) => x.Resource))).toMatch(/skewless_demo/);
+    expect(all.filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
+    const invoke = statements.filter((x) => (Array.isArray(x.Action) ? x.Action : [x.Action]).includes('lambda:InvokeFunction'));
+    expect(JSON.stringify(invoke)).toMatch(/historicalprepare/);
+    expect(JSON.stringify(invoke)).toMatch(/historicalfinalize/);
+    expect(JSON.stringify(invoke)).not.toMatch(/onlinelookup|FeatureStorepush/);
   });
 
   it('refuses bad props with one combined error', () => {
