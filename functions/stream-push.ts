@@ -1,6 +1,5 @@
 import middy from '@middy/core';
 import type { KinesisStreamEvent, MSKEvent, SQSBatchResponse } from 'aws-lambda';
-import { errorBody } from '../shared/errors.js';
 import type { PushRequest } from '../shared/services/push.js';
 import { PushBody } from './push.js';
 import type { StoreProvider } from './lib/store-provider.js';

@@ -7,6 +7,19 @@ import { progressBar } from '../progress.js';
 
 const COLUMNS = ['view', 'start', 'end', 'rows', 'written', 'skipped'];
 
+/** Runs one materialization with a progress bar on a TTY, then prints the per-view table and rows/s. */
+async function runWithProgress(opts: GlobalOptions, run: (progress: (e: { rows: number }) => void) => Promise<ViewMaterialization[]>): Promise<void> {
+  const bar = progressBar('materialize', !opts.json);
+  const t0 = performance.now();
+  try {
+    const res = await run((e) => bar.update(e.rows, Math.max(e.rows, 1)));
+    bar.stop();
+    await report(res, opts, (performance.now() - t0) / 1000);
+  } finally {
+    bar.stop();
+  }
+}
+
 async function report(result: ViewMaterialization[], opts: GlobalOptions, seconds: number): Promise<void> {
   printTable(result as unknown as Record<string, unknown>[], COLUMNS, opts, { materialized: result, seconds });
   if (!opts.json) {
@@ -35,17 +48,9 @@ export function registerMaterializeCommands(program: Command, globals: () => Glo
     .argument('<end>', 'RFC 3339 end (exclusive)')
     .option('-v, --views <names>', 'comma-separated views (default: all online views)', listArg)
     .action((start: string, end: string, o: { views?: string[] }) =>
-      withStore(globals(), async (store) => {
-        const bar = progressBar('materialize', !globals().json);
-        const t0 = performance.now();
-        try {
-          const res = await store.materialize({ start: instantArg(start, 'start'), end: instantArg(end, 'end'), ...(o.views ? { views: o.views } : {}) }, (e) => bar.update(e.rows, Math.max(e.rows, 1)));
-          bar.stop();
-          await report(res, globals(), (performance.now() - t0) / 1000);
-        } finally {
-          bar.stop();
-        }
-      }),
+      withStore(globals(), (store) =>
+        runWithProgress(globals(), (progress) => store.materialize({ start: instantArg(start, 'start'), end: instantArg(end, 'end'), ...(o.views ? { views: o.views } : {}) }, progress)),
+      ),
     );
 
   program
@@ -56,22 +61,14 @@ export function registerMaterializeCommands(program: Command, globals: () => Glo
     .option('--compute', 'first run each view’s declared batch transformation over all data before END')
     .action((end: string, o: { views?: string[]; compute?: boolean }) =>
       withStore(globals(), async (store) => {
-        const bar = progressBar('materialize', !globals().json);
-        const t0 = performance.now();
-        try {
-          if (o.compute) {
-            for (const view of store.computableViews().filter((v) => !o.views || o.views.includes(v))) {
-              // As of the last instant before END, so the rows fall inside [start, END) and are served now.
-              const r = await store.compute(view, new Date(instantArg(end, 'end').getTime() - 1));
-              if (!globals().json) console.error(`computed ${r.rows} rows of ${r.view} as of ${r.asOf}`);
-            }
+        if (o.compute) {
+          for (const view of store.computableViews().filter((v) => !o.views || o.views.includes(v))) {
+            // As of the last instant before END, so the rows fall inside [start, END) and are served now.
+            const r = await store.compute(view, new Date(instantArg(end, 'end').getTime() - 1));
+            if (!globals().json) console.error(`computed ${r.rows} rows of ${r.view} as of ${r.asOf}`);
           }
-          const res = await store.materializeIncremental({ end: instantArg(end, 'end'), ...(o.views ? { views: o.views } : {}) }, (e) => bar.update(e.rows, Math.max(e.rows, 1)));
-          bar.stop();
-          await report(res, globals(), (performance.now() - t0) / 1000);
-        } finally {
-          bar.stop();
         }
+        await runWithProgress(globals(), (progress) => store.materializeIncremental({ end: instantArg(end, 'end'), ...(o.views ? { views: o.views } : {}) }, progress));
       }, undefined, Boolean(o.compute)),
     );
 }

@@ -25,27 +25,19 @@ export function registerRegistryCommands(program: Command, globals: () => Global
       }),
     );
 
-  program
-    .command('deprecate')
-    .description('deprecate VIEW@vN: still served (with a warning) until deleted; refused while a feature service uses it')
-    .argument('<view>', 'e.g. user_activity@v1')
-    .action((ref: string) =>
-      withStore(globals(), async (store) => {
-        const r = await store.deprecate(ref);
-        console.log(globals().json ? toJson(r) : `Deprecated feature view ${r.view}`);
-      }),
-    );
-
-  program
-    .command('delete')
-    .description('delete a deprecated VIEW@vN from the registry and the online store')
-    .argument('<view>', 'e.g. user_activity@v1')
-    .action((ref: string) =>
-      withStore(globals(), async (store) => {
-        const r = await store.deleteVersion(ref);
-        console.log(globals().json ? toJson(r) : `Deleted feature view ${r.view}`);
-      }),
-    );
+  const lifecycle = (verb: 'deprecate' | 'delete', description: string, run: (store: FeatureStore, ref: string) => Promise<{ view: string }>, past: string) =>
+    program
+      .command(verb)
+      .description(description)
+      .argument('<view>', 'e.g. user_activity@v1')
+      .action((ref: string) =>
+        withStore(globals(), async (store) => {
+          const r = await run(store, ref);
+          console.log(globals().json ? toJson(r) : `${past} feature view ${r.view}`);
+        }),
+      );
+  lifecycle('deprecate', 'deprecate VIEW@vN: still served (with a warning) until deleted; refused while a feature service uses it', (s, ref) => s.deprecate(ref), 'Deprecated');
+  lifecycle('delete', 'delete a deprecated VIEW@vN from the registry and the online store', (s, ref) => s.deleteVersion(ref), 'Deleted');
 
   program
     .command('registry-dump')

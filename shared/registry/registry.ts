@@ -1,4 +1,3 @@
-import { NAME_PATTERN } from '../definitions/schemas.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { viewKey, type FeatureServiceSpec, type FeatureViewSpec, type FieldSpec, type OnDemandSpec, type PushSourceSpec, type RegistryData } from './types.js';
 
@@ -152,8 +151,3 @@ export class Registry {
   }
 }
 
-/** Checks that a name is a plain identifier before it reaches SQL or a storage key. */
-export function assertName(value: string, field: string): string {
-  if (!NAME_PATTERN.test(value)) throw new ValidationError(`invalid ${field} '${value}'`, [{ field, message: 'expected letters, digits and _' }]);
-  return value;
-}

@@ -21,7 +21,3 @@ export function parseInstant(value: unknown): Date | undefined {
   return Number.isNaN(d.getTime()) ? undefined : d;
 }
 
-/** RFC 3339 with `Z` (DESIGN §4: JSON timestamps). */
-export function toRfc3339(d: Date): string {
-  return d.toISOString();
-}

@@ -189,25 +189,6 @@ export class LocalOfflineStore implements OfflineStore {
     }
   }
 
-  /** Counts rows a materialization window would read (for progress). */
-  countLatest(view: FeatureViewSpec, start: Date, end: Date): Promise<number> {
-    return this.exclusive(async (db) => {
-      const files = await this.files(view);
-      if (!files.length) return 0;
-      const { sql } = this.compiler.compileLatest(
-        node.latest({
-          source: sourceNodeFor(view, { kind: 'files', files }),
-          joinKeys: view.joinKeys.map((k) => ({ name: k.name, dtype: k.valueType })),
-          features: [],
-          start,
-          end,
-        }),
-      );
-      const [r] = await db.all(`SELECT count(*) AS n FROM (${sql}) t`);
-      return Number(r.n);
-    });
-  }
-
   stagePush(views: readonly FeatureViewSpec[], rows: readonly Row[]): Promise<PendingWrite> {
     return this.exclusive(async (db) => {
       const src = batchSourceSpec(views[0]);
