@@ -5,6 +5,7 @@ import { listArg } from '../args.js';
 import { withStore } from '../context.js';
 import { printTable, toJson, type GlobalOptions } from '../output.js';
 import { progressBar } from '../progress.js';
+import { readRows } from '../read-table.js';
 
 export function registerHistoricalCommands(program: Command, globals: () => GlobalOptions): void {
   program
@@ -23,10 +24,12 @@ export function registerHistoricalCommands(program: Command, globals: () => Glob
         if (!['parquet', 'csv', 'json'].includes(format)) throw new ValidationError(`--format: expected parquet, csv or json, got '${format}'`, [{ field: 'format', message: 'unknown format' }]);
         const bar = progressBar('historical', !globals().json);
         const t0 = performance.now();
+        // DuckDB reads local files in place; Athena needs the rows, which are staged to S3 as Parquet.
+        const entity = store.config.provider === 'local' ? { path: o.entities } : { rows: await readRows(o.entities) };
         const res = await store
           .getHistoricalFeatures(
             {
-              entity: { path: o.entities },
+              entity,
               ...(o.features ? { features: o.features } : {}),
               ...(o.featureService ? { featureService: o.featureService } : {}),
               fullFeatureNames: o.fullFeatureNames ?? false,
