@@ -18,8 +18,7 @@ import { freshness, type ViewFreshness } from './services/freshness.js';
 import { getHistoricalFeatures, type HistoricalFeaturesRequest } from './services/historical.js';
 import { materialize, materializeIncremental, type MaterializeProgress, type ViewMaterialization } from './services/materialize.js';
 import { getOnlineFeatures, type OnlineFeaturesRequest, type OnlineFeaturesResponse } from './services/online-read.js';
-import { push, validatePushRows, type PushRequest, type PushResult } from './services/push.js';
-import { columnsToRows } from './services/rows.js';
+import { push, validatePush, type PushRequest, type PushResult } from './services/push.js';
 import { finishTrainingDataset, prepareTrainingDataset, type PreparedTrainingDataset, type TrainingDatasetRequest } from './services/training-dataset.js';
 
 export interface FeatureStoreOptions {
@@ -183,9 +182,7 @@ export class FeatureStore {
 
   /** Validates a push without writing (stream consumers check each record before a combined write). */
   async validatePush(req: PushRequest): Promise<number> {
-    const registry = await this.context.registry();
-    const views = registry.viewsOfPushSource(req.pushSourceName);
-    return validatePushRows(views, req.rows ?? (req.df ? columnsToRows(req.df) : []), req.pushSourceName).length;
+    return (await validatePush(this.context, req)).rows.length;
   }
 
   freshness(now?: Date): Promise<ViewFreshness[]> {

@@ -1,29 +1,26 @@
 import type { Command } from 'commander';
 import type { FeatureStore } from '../../shared/feature-store.js';
-import { formatPlan } from '../../shared/registry/plan.js';
+import { formatPlan, type Plan } from '../../shared/registry/plan.js';
+import type { Definition } from '../../shared/registry/to-specs.js';
 import { withStore } from '../context.js';
 import { printTable, toJson, type GlobalOptions } from '../output.js';
 
 export function registerRegistryCommands(program: Command, globals: () => GlobalOptions): void {
-  program
-    .command('plan')
-    .description('show what apply would change (Created / Updated / Deleted), with compatibility of each change')
-    .action(() =>
-      withStore(globals(), async (store) => {
-        const plan = await store.plan(await store.loadDefinitions());
-        console.log(globals().json ? toJson(plan.changes) : formatPlan(plan));
-      }),
-    );
-
-  program
-    .command('apply')
-    .description('register the repo definitions (atomic; refuses breaking changes to a live version)')
-    .action(() =>
-      withStore(globals(), async (store) => {
-        const plan = await store.apply(await store.loadDefinitions());
-        console.log(globals().json ? toJson(plan.changes) : formatPlan(plan));
-      }),
-    );
+  const registryVerbs: [string, string, (store: FeatureStore, defs: Definition[]) => Promise<Plan>][] = [
+    ['plan', 'show what apply would change (Created / Updated / Deleted), with compatibility of each change', (s, d) => s.plan(d)],
+    ['apply', 'register the repo definitions (atomic; refuses breaking changes to a live version)', (s, d) => s.apply(d)],
+  ];
+  for (const [verb, description, run] of registryVerbs) {
+    program
+      .command(verb)
+      .description(description)
+      .action(() =>
+        withStore(globals(), async (store) => {
+          const plan = await run(store, await store.loadDefinitions());
+          console.log(globals().json ? toJson(plan.changes) : formatPlan(plan));
+        }),
+      );
+  }
 
   const lifecycle = (verb: 'deprecate' | 'delete', description: string, run: (store: FeatureStore, ref: string) => Promise<{ view: string }>, past: string) =>
     program

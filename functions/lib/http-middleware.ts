@@ -1,4 +1,4 @@
-import type middy from '@middy/core';
+import middy from '@middy/core';
 import type { z } from 'zod';
 import { errorBody, SkewlessError, ValidationError } from '../../shared/errors.js';
 import type { ApiEvent, ApiResult } from './types.js';
@@ -57,4 +57,15 @@ export function httpErrors(log: (err: unknown) => void = (err) => console.error(
       return request.response;
     },
   };
+}
+
+/**
+ * The one shape of every JSON route: errors as JSON, the body parsed and validated by `schema`,
+ * `run` called with it, its result returned as 200.
+ */
+export function jsonRoute<S extends z.ZodType>(schema: S, run: (body: z.output<S>) => Promise<unknown>, options: { maxBytes?: number } = {}) {
+  return middy<ApiEvent, ApiResult>()
+    .use(httpErrors())
+    .use(jsonBody(schema, options) as middy.MiddlewareObj<ApiEvent, ApiResult>)
+    .handler(async (event) => json(200, await run((event as ParsedEvent<z.output<S>>).parsed)));
 }

@@ -5,11 +5,16 @@ export function batchSourceSpec(view: FeatureViewSpec): FileSourceSpec {
   return view.source.kind === 'PushSource' ? view.source.batchSource : view.source;
 }
 
+/** The source column that holds a feature or join key (field mapping undone). */
+export function sourceColumnName(src: FileSourceSpec, name: string): string {
+  for (const [from, to] of Object.entries(src.fieldMapping)) if (to === name) return from;
+  return name;
+}
+
 /** The typed source relation of a view: join keys and (requested) features under their feature names (field mapping undone). */
 export function sourceNodeFor(view: FeatureViewSpec, location: RelationLocation, datePartitionColumn?: string, onlyFeatures?: readonly string[]): SourceNode {
   const src = batchSourceSpec(view);
-  const sourceColumnOf = new Map(Object.entries(src.fieldMapping).map(([from, to]) => [to, from]));
-  const col = (name: string) => sourceColumnOf.get(name) ?? name;
+  const col = (name: string) => sourceColumnName(src, name);
   return node.source({
     location,
     columns: [

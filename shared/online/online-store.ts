@@ -14,7 +14,7 @@ export interface OnlineStore {
   watermarks(): Promise<Watermark[]>;
   deleteView(view: string): Promise<void>;
   /** Throws (naming the row) if a key cannot be stored; lets callers check before writing anything anywhere. */
-  checkKeys?(rows: readonly OnlineWrite[]): void;
+  checkKeys(rows: readonly OnlineWrite[]): void;
   /** A reproducible uniform sample (reservoir, seeded) of up to `n` items of one view. */
   sample(view: string, n: number, seed: number): Promise<({ entityKey: string } & OnlineRecord)[]>;
   close(): Promise<void>;
@@ -46,20 +46,6 @@ export abstract class BaseOnlineStore implements OnlineStore {
   async write(view: string, rows: readonly OnlineWrite[], writtenAt: Date, options: WriteOptions = {}): Promise<WriteResult> {
     this.checkKeys(rows);
     // Within one batch only the newest row per key can win; the others are counted as skipped.
-    return this.writeChecked(view, rows, writtenAt, options);
-  }
-
-  checkKeys(rows: readonly OnlineWrite[]): void {
-    rows.forEach((r, row) => {
-      if (Buffer.byteLength(r.entityKey) > this.maxEntityKeyBytes) {
-        throw new ValidationError(`row ${row}: entity key is ${Buffer.byteLength(r.entityKey)} bytes; the online store accepts at most ${this.maxEntityKeyBytes}`, [
-          { row, field: 'entity key', message: `at most ${this.maxEntityKeyBytes} bytes` },
-        ]);
-      }
-    });
-  }
-
-  private async writeChecked(view: string, rows: readonly OnlineWrite[], writtenAt: Date, options: WriteOptions): Promise<WriteResult> {
     const latest = new Map<string, OnlineWrite>();
     for (const r of rows) {
       const cur = latest.get(r.entityKey);
@@ -68,6 +54,17 @@ export abstract class BaseOnlineStore implements OnlineStore {
     if (!latest.size) return { written: 0, skipped: 0 };
     const result = await this._putItems(view, [...latest.values()], writtenAt.getTime(), options);
     return { written: result.written, skipped: result.skipped + rows.length - latest.size };
+  }
+
+  checkKeys(rows: readonly OnlineWrite[]): void {
+    if (this.maxEntityKeyBytes === Number.POSITIVE_INFINITY) return;
+    rows.forEach((r, row) => {
+      if (Buffer.byteLength(r.entityKey) > this.maxEntityKeyBytes) {
+        throw new ValidationError(`row ${row}: entity key is ${Buffer.byteLength(r.entityKey)} bytes; the online store accepts at most ${this.maxEntityKeyBytes}`, [
+          { row, field: 'entity key', message: `at most ${this.maxEntityKeyBytes} bytes` },
+        ]);
+      }
+    });
   }
 
   async read(keys: readonly ItemKey[]): Promise<(OnlineRecord | undefined)[]> {

@@ -69,7 +69,11 @@ export class SqliteOnlineStore extends BaseOnlineStore {
   protected async _getItems(keys: readonly ItemKey[]): Promise<Map<string, OnlineRecord>> {
     // Grouped by view so each query is a primary-key range lookup (view = ? AND entity_key IN (...)).
     const byView = new Map<string, string[]>();
-    for (const k of keys) byView.set(k.view, [...(byView.get(k.view) ?? []), k.entityKey]);
+    for (const k of keys) {
+      const list = byView.get(k.view);
+      if (list) list.push(k.entityKey);
+      else byView.set(k.view, [k.entityKey]);
+    }
     const out = new Map<string, OnlineRecord>();
     for (const [view, entityKeys] of byView) {
       let stmt = this.readStatements.get(entityKeys.length);

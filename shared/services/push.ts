@@ -91,6 +91,15 @@ export function toOnlineWrites(view: FeatureViewSpec, rows: readonly Row[], now:
   }));
 }
 
+/** The validated rows of a push request (throws, naming row and field, if any is bad). Writes nothing. */
+export async function validatePush(ctx: StoreContext, req: PushRequest): Promise<{ views: FeatureViewSpec[]; rows: Row[] }> {
+  const registry = await ctx.registry();
+  const views = registry.viewsOfPushSource(req.pushSourceName);
+  if (!views.length) throw new ValidationError(`push source '${req.pushSourceName}' feeds no feature view`, [{ field: 'push_source_name', message: 'no views' }]);
+  const input = req.rows ?? (req.df ? columnsToRows(req.df) : []);
+  return { views, rows: validatePushRows(views, input, req.pushSourceName) };
+}
+
 /**
  * Push (DESIGN §4): validate everything first; stage the offline part, write online, then make the
  * part visible. A failure before the commit leaves nothing behind offline.
@@ -100,15 +109,11 @@ export async function push(ctx: StoreContext, req: PushRequest): Promise<PushRes
   if (!['online', 'offline', 'online_and_offline'].includes(to)) {
     throw new ValidationError(`invalid 'to': ${String(to)}`, [{ field: 'to', message: 'expected online, offline or online_and_offline' }]);
   }
-  const registry = await ctx.registry();
-  const views = registry.viewsOfPushSource(req.pushSourceName);
-  if (!views.length) throw new ValidationError(`push source '${req.pushSourceName}' feeds no feature view`, [{ field: 'push_source_name', message: 'no views' }]);
-  const input = req.rows ?? (req.df ? columnsToRows(req.df) : []);
-  const rows = validatePushRows(views, input, req.pushSourceName);
+  const { views, rows } = await validatePush(ctx, req);
   const now = ctx.now();
   const writes = views.filter((v) => v.online).map((v) => ({ view: v, writes: toOnlineWrites(v, rows, now) }));
 
-  if (to !== 'offline') for (const w of writes) ctx.online.checkKeys?.(w.writes);
+  if (to !== 'offline') for (const w of writes) ctx.online.checkKeys(w.writes);
   const pending = to === 'online' ? undefined : await ctx.offline.stagePush(views, rows);
   const online: PushResult['online'] = [];
   try {

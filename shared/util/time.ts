@@ -21,3 +21,8 @@ export function parseInstant(value: unknown): Date | undefined {
   return Number.isNaN(d.getTime()) ? undefined : d;
 }
 
+
+/** The UTC calendar day of an instant, `YYYY-MM-DD` (the `dt` partition of the offline layout). */
+export function utcDay(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}

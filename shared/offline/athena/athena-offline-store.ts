@@ -6,10 +6,11 @@ import type { GlueClient } from '@aws-sdk/client-glue';
 import type { DType } from '../../definitions/dtypes.js';
 import { ValidationError } from '../../errors.js';
 import type { FeatureViewSpec } from '../../registry/types.js';
+import { utcDay } from '../../util/time.js';
 import { ENTITY_TS, prepareEntityRows, ROW_ID } from '../entity-rows.js';
 import type { HistoricalRequest, HistoricalResult, LatestRow, OfflineStore, PendingWrite, Progress, Row, TableFormat } from '../offline-store.js';
 import { toParquet, type ParquetColumn } from '../parquet/write-parquet.js';
-import { batchSourceSpec, sourceNodeFor } from '../source-node.js';
+import { batchSourceSpec, sourceColumnName, sourceNodeFor } from '../source-node.js';
 import { node } from '../sql/nodes.js';
 import { PitCompiler } from '../sql/pit-compiler.js';
 import { quoteString } from '../sql/quote.js';
@@ -43,7 +44,6 @@ export interface PreparedDataset {
 }
 
 const STAGE_TYPES: Record<string, DType | 'Timestamp'> = { VARCHAR: 'String', BIGINT: 'Int64', INTEGER: 'Int32', DOUBLE: 'Float64', FLOAT: 'Float32', BOOLEAN: 'Bool', TIMESTAMP: 'Timestamp', BLOB: 'Bytes', JSON: 'String' };
-const utcDay = (d: Date) => d.toISOString().slice(0, 10);
 
 /** The production offline store: Parquet in S3, one Glue table per view version, PIT joins on Athena. */
 export class AthenaOfflineStore implements OfflineStore {
@@ -160,7 +160,7 @@ export class AthenaOfflineStore implements OfflineStore {
   /** Latest row per key in [start, end): reads only dt partitions in range, row group by row group. */
   async *readLatest(view: FeatureViewSpec, start: Date, end: Date): AsyncIterable<LatestRow[]> {
     const src = batchSourceSpec(view);
-    const col = (name: string) => Object.entries(src.fieldMapping).find(([, to]) => to === name)?.[0] ?? name;
+    const col = (name: string) => sourceColumnName(src, name);
     const [from, to] = [utcDay(start), utcDay(end)];
     const keys = (await listParquet(this.o.s3, this.o.bucket, this.viewPrefix(view))).filter((k) => {
       const dt = /\/dt=(\d{4}-\d{2}-\d{2})\//.exec(k)?.[1];
@@ -196,12 +196,13 @@ export class AthenaOfflineStore implements OfflineStore {
     for (const view of views) {
       const src = batchSourceSpec(view);
       const columns = viewColumns(view);
-      const mapping = new Map(Object.entries(src.fieldMapping).map(([from, to]) => [from, to]));
       const byDay = new Map<string, Row[]>();
       for (const r of rows) {
         const day = utcDay(r[src.timestampField] as Date);
-        const out = Object.fromEntries(columns.map((c) => [c.name, r[mapping.get(c.name) ?? c.name] ?? null]));
-        byDay.set(day, [...(byDay.get(day) ?? []), out]);
+        const out = Object.fromEntries(columns.map((c) => [c.name, r[src.fieldMapping[c.name] ?? c.name] ?? null]));
+        const list = byDay.get(day);
+        if (list) list.push(out);
+        else byDay.set(day, [out]);
       }
       for (const [day, dayRows] of byDay) {
         parts.push({ key: `${this.viewPrefix(view)}dt=${day}/part-${Date.now()}-${randomUUID()}.parquet`, body: toParquet(columns, dayRows) });

@@ -1,7 +1,7 @@
 import { CreateTableCommand, DeleteTableCommand, GetTableCommand, UpdateTableCommand, type Column, type GlueClient } from '@aws-sdk/client-glue';
 import { parseDType, type DType } from '../../definitions/dtypes.js';
 import type { FeatureViewSpec } from '../../registry/types.js';
-import { batchSourceSpec } from '../source-node.js';
+import { batchSourceSpec, sourceColumnName } from '../source-node.js';
 
 const HIVE: Record<string, string> = {
   Int32: 'int', Int64: 'bigint', Float32: 'float', Float64: 'double', String: 'string', Bool: 'boolean', Bytes: 'binary', UnixTimestamp: 'timestamp',
@@ -21,7 +21,7 @@ export function viewTableName(view: FeatureViewSpec): string {
 /** Source columns of a view's offline table, with the names its Parquet parts use. */
 export function viewColumns(view: FeatureViewSpec): { name: string; dtype: DType | 'Timestamp' }[] {
   const src = batchSourceSpec(view);
-  const col = (name: string) => Object.entries(src.fieldMapping).find(([, to]) => to === name)?.[0] ?? name;
+  const col = (name: string) => sourceColumnName(src, name);
   return [
     ...view.joinKeys.map((k) => ({ name: col(k.name), dtype: k.valueType as DType })),
     ...view.features.map((f) => ({ name: col(f.name), dtype: f.dtype })),

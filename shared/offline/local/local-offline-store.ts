@@ -8,7 +8,7 @@ import { DuckDBSession, type StageColumn } from '../duckdb/session.js';
 import { assertEntityColumns, ENTITY_TS, prepareEntityRows, ROW_ID } from '../entity-rows.js';
 import type { HistoricalRequest, HistoricalResult, LatestRow, OfflineStore, PendingWrite, Progress, Row, TableFormat } from '../offline-store.js';
 import type { DType } from '../../definitions/dtypes.js';
-import { batchSourceSpec, sourceNodeFor } from '../source-node.js';
+import { batchSourceSpec, sourceColumnName, sourceNodeFor } from '../source-node.js';
 import { duckdbDialect } from '../sql/duckdb-dialect.js';
 import { node } from '../sql/nodes.js';
 import { PitCompiler } from '../sql/pit-compiler.js';
@@ -192,7 +192,7 @@ export class LocalOfflineStore implements OfflineStore {
   stagePush(views: readonly FeatureViewSpec[], rows: readonly Row[]): Promise<PendingWrite> {
     return this.exclusive(async (db) => {
       const src = batchSourceSpec(views[0]);
-      const columnOf = (name: string) => Object.entries(src.fieldMapping).find(([, to]) => to === name)?.[0] ?? name;
+      const columnOf = (name: string) => sourceColumnName(src, name);
       const typed = new Map<string, FeatureViewSpec['features'][number]['dtype']>();
       for (const v of views) {
         for (const k of v.joinKeys) typed.set(k.name, k.valueType);

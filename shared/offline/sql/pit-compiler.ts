@@ -1,4 +1,5 @@
 import { ValidationError } from '../../errors.js';
+import { utcDay } from '../../util/time.js';
 import type { Dialect } from './dialect.js';
 import type { CompiledQuery, LatestQueryNode, PitQueryNode, PitViewNode, SourceNode } from './nodes.js';
 import { intervalSeconds, quoteIdentifier as q } from './quote.js';
@@ -6,9 +7,6 @@ import { intervalSeconds, quoteIdentifier as q } from './quote.js';
 const EVENT_TS = '__event_ts';
 const CREATED_TS = '__created_ts';
 
-function utcDate(d: Date): string {
-  return d.toISOString().slice(0, 10);
-}
 
 /**
  * Compiles PIT joins and materialization reads to SQL for one dialect (DESIGN §4).
@@ -31,8 +29,8 @@ export class PitCompiler {
       where.push(`${ts} ${range.halfOpen ? '<' : '<='} ${d.timestampLiteral(range.to)}`);
       if (src.datePartitionColumn) {
         // Partition pruning: the dt partition holds the event date, so whole days outside the range are skipped.
-        if (range.from) where.push(`${q(src.datePartitionColumn)} >= '${utcDate(range.from)}'`);
-        where.push(`${q(src.datePartitionColumn)} <= '${utcDate(range.to)}'`);
+        if (range.from) where.push(`${q(src.datePartitionColumn)} >= '${utcDay(range.from)}'`);
+        where.push(`${q(src.datePartitionColumn)} <= '${utcDay(range.to)}'`);
       }
     }
     return `SELECT ${cols.join(', ')} FROM ${d.relation(src.location, src.columns, extra)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
