@@ -90,9 +90,20 @@ export function toRepoSpecs(definitions: Iterable<Definition>): RepoSpecs {
     onDemand.set(o.name, onDemandSpec(o));
     o.views.forEach(addView);
   };
+  // Two different sources under one name would silently replace each other (a FileSource named after
+  // its path's last segment can take a PushSource's name), so a clash is refused, naming both kinds.
+  const putSource = (s: DataSource) => {
+    const spec = sourceSpec(s);
+    const seen = sources.get(s.name);
+    if (seen && JSON.stringify(seen) !== JSON.stringify(spec)) {
+      const path = (x: DataSourceSpec) => (x.kind === 'FileSource' ? ` (path '${x.path}')` : '');
+      throw new DefinitionError(s.kind, s.name, 'name', `also the name of a different ${seen.kind}${path(seen)}; give one of them another name (a FileSource's default name is its path's last segment)`);
+    }
+    sources.set(s.name, spec);
+  };
   const addSource = (s: DataSource) => {
-    sources.set(s.name, sourceSpec(s));
-    if (s.kind === 'PushSource') sources.set(s.batchSource.name, sourceSpec(s.batchSource));
+    putSource(s);
+    if (s.kind === 'PushSource') putSource(s.batchSource);
   };
   const addView = (v: FeatureView) => {
     const key = `${v.name}@v${v.version}`;
