@@ -109,7 +109,7 @@ export class DynamoDBOnlineStore extends BaseOnlineStore {
         ...(ttl > 0 ? { expires_at: { N: String(Math.ceil(r.eventTs / 1000) + ttl) } } : {}),
       },
       // Newer-wins (DESIGN §4): equal event time → the later or equal created time wins.
-      ConditionExpression: 'attribute_not_exists(pk) OR event_ts < :e OR (event_ts = :e AND created_ts <= :c)',
+      ConditionExpression: /* @mutate */ 'attribute_not_exists(pk) OR event_ts < :e OR (event_ts = :e AND created_ts <= :c)',
       ExpressionAttributeValues: { ':e': { N: String(r.eventTs) }, ':c': { N: String(r.createdTs) } },
     };
   }
@@ -169,7 +169,7 @@ export class DynamoDBOnlineStore extends BaseOnlineStore {
           TableName: this.table,
           Key: key,
           UpdateExpression: 'SET event_ts = :e, written_at = :w',
-          ConditionExpression: 'attribute_not_exists(event_ts) OR event_ts < :e',
+          ConditionExpression: /* @mutate */ 'attribute_not_exists(event_ts) OR event_ts < :e',
           ExpressionAttributeValues: { ':e': { N: String(eventTs) }, ':w': { N: String(writtenAt) } },
         }),
       );

@@ -14,15 +14,19 @@ CREATE TABLE IF NOT EXISTS watermarks (view TEXT PRIMARY KEY, event_ts INTEGER N
 `;
 
 // Newer-wins (DESIGN §4): the update only happens when (event_ts, created_ts) is >= the stored pair.
+// The conditions are literals of their own, marked for tools/mutate/conditions.ts (Stryker does not
+// mutate operators inside SQL text).
+const NEWER_WINS = /* @mutate */ 'excluded.event_ts > online_features.event_ts OR (excluded.event_ts = online_features.event_ts AND excluded.created_ts >= online_features.created_ts)';
 const UPSERT = `
 INSERT INTO online_features (entity_key, view, features, event_ts, created_ts) VALUES (?, ?, ?, ?, ?)
 ON CONFLICT (view, entity_key) DO UPDATE SET features = excluded.features, event_ts = excluded.event_ts, created_ts = excluded.created_ts
-WHERE excluded.event_ts > online_features.event_ts
-   OR (excluded.event_ts = online_features.event_ts AND excluded.created_ts >= online_features.created_ts)`;
+WHERE ${NEWER_WINS}`;
 
+// The watermark never moves backwards.
+const NEWEST_WATERMARK = /* @mutate */ 'max(watermarks.event_ts, excluded.event_ts)';
 const WATERMARK = `
 INSERT INTO watermarks (view, event_ts, written_at) VALUES (?, ?, ?)
-ON CONFLICT (view) DO UPDATE SET event_ts = max(watermarks.event_ts, excluded.event_ts), written_at = excluded.written_at`;
+ON CONFLICT (view) DO UPDATE SET event_ts = ${NEWEST_WATERMARK}, written_at = excluded.written_at`;
 
 /** JSON for storage: Dates as RFC 3339, bytes as base64, bigint as decimal text. */
 function encode(values: Record<string, unknown>): string {
