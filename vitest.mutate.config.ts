@@ -8,6 +8,7 @@ export default defineConfig({
   ...base,
   test: {
     ...base.test,
+    env: { ...base.test?.env, SKEWLESS_ORACLE_SCALE: 'small' },
     include: ['test/offline/**/*.test.ts', 'test/services/**/*.test.ts', 'test/online/**/*.test.ts', 'test/registry/**/*.test.ts'],
   },
 });
