@@ -1,73 +1,127 @@
 import middy from '@middy/core';
-import type { KinesisStreamEvent, MSKEvent, SQSBatchResponse } from 'aws-lambda';
+import type { KinesisStreamEvent, MSKEvent } from 'aws-lambda';
+import { SkewlessError } from '../shared/errors.js';
 import type { PushRequest } from '../shared/services/push.js';
 import { PushBody } from './push.js';
 import type { StoreProvider } from './lib/store-provider.js';
+import { quarantineFromEnv, type Quarantine } from './stream-quarantine.js';
 
-/** One stream record: its identifier for batchItemFailures and its payload (Feast push JSON). */
+/**
+ * The identifier Lambda expects back for a failed record: Kinesis, the record's sequence number;
+ * Kafka (MSK / self-managed), `{ "topic-partition": "<topic>-<partition>", "offset": <offset> }`
+ * (the shape AWS Powertools for Lambda emits for Kafka partial batch responses).
+ */
+export type ItemIdentifier = string | { 'topic-partition': string; offset: number };
+
+export interface StreamBatchResponse {
+  batchItemFailures: { itemIdentifier: ItemIdentifier }[];
+}
+
+/** One stream record: where it came from, its identifier for batchItemFailures and its payload (Feast push JSON). */
 export interface StreamRecord {
-  id: string;
+  source: 'kinesis' | 'kafka';
+  id: ItemIdentifier;
+  /** Human-readable position (logs, quarantine). */
+  position: string;
+  /** Deterministic object name for its quarantine entry. */
+  key: string;
+  arrivedAt: number;
   payload: string;
+  payloadBase64: string;
 }
 
 export function kinesisRecords(event: KinesisStreamEvent): StreamRecord[] {
-  return event.Records.map((r) => ({ id: r.kinesis.sequenceNumber, payload: Buffer.from(r.kinesis.data, 'base64').toString('utf8') }));
+  return event.Records.map((r) => {
+    const stream = r.eventSourceARN?.split('/').pop() ?? 'stream';
+    const shard = r.eventID?.split(':')[0] ?? 'shard';
+    return { source: 'kinesis', id: r.kinesis.sequenceNumber, position: `${stream}/${shard}/${r.kinesis.sequenceNumber}`, key: `${stream}-${shard}-${r.kinesis.sequenceNumber}`, arrivedAt: Math.round(r.kinesis.approximateArrivalTimestamp * 1000), payload: Buffer.from(r.kinesis.data, 'base64').toString('utf8'), payloadBase64: r.kinesis.data };
+  });
 }
 
 export function mskRecords(event: MSKEvent): StreamRecord[] {
   return Object.values(event.records).flatMap((records) =>
-    records.map((r) => ({ id: `${r.topic}-${r.partition}@${r.offset}`, payload: Buffer.from(r.value, 'base64').toString('utf8') })),
+    records.map((r) => ({ source: 'kafka' as const, id: { 'topic-partition': `${r.topic}-${r.partition}`, offset: Number(r.offset) }, position: `${r.topic}-${r.partition}@${r.offset}`, key: `${r.topic}-${r.partition}-${r.offset}`, arrivedAt: r.timestamp, payload: Buffer.from(r.value ?? '', 'base64').toString('utf8'), payloadBase64: r.value ?? '' })),
   );
 }
 
 export interface StreamPushOptions {
+  /** Where invalid records go. @default `quarantineFromEnv()` (s3://$SKEWLESS_BUCKET/quarantine/) */
+  quarantine?: Quarantine;
   onInvalid?: (record: StreamRecord, error: unknown) => void;
+  onRetryable?: (records: StreamRecord[], error: unknown) => void;
 }
 
 /**
- * Kinesis / MSK → push, through the same validation as POST /push. Each record is checked on its
- * own; valid ones are written together per (push source, mode); invalid ones are reported in
- * `batchItemFailures` (so retries and the on-failure destination keep them) without blocking or
- * losing the others. Re-delivered records are harmless: online writes are newer-wins.
+ * A failure that retrying cannot fix: our own 4xx errors (validation, unknown push source,
+ * too-large item). Everything else — throttling, timeouts, 5xx, network — may succeed next time.
  */
-export async function processStream(getStore: StoreProvider, records: StreamRecord[], o: StreamPushOptions = {}): Promise<SQSBatchResponse> {
+export function isPermanent(err: unknown): boolean {
+  return err instanceof SkewlessError && err.status < 500;
+}
+
+const reasonOf = (err: unknown) => ({ message: err instanceof Error ? err.message : String(err), details: err instanceof SkewlessError ? err.details : undefined });
+
+/**
+ * Kinesis / MSK → push, through the same validation as POST /push. Each record is checked on its
+ * own. Invalid ones are quarantined with their reason and are not reported: a retry would fail the
+ * same way and the on-failure destination would keep only their position. Valid ones are written
+ * together per (push source, mode); if that write fails for a retryable reason, exactly those
+ * records are reported in `batchItemFailures`, so Lambda retries them (a bounded number of times,
+ * then the dead-letter queue). A record whose quarantine write fails is reported too — never lost.
+ * Re-delivered records are harmless: online writes are newer-wins, quarantine keys are positional.
+ */
+export async function processStream(getStore: StoreProvider, records: StreamRecord[], o: StreamPushOptions = {}): Promise<StreamBatchResponse> {
   const store = await getStore();
-  const failures: string[] = [];
-  const groups = new Map<string, { req: PushRequest; ids: string[] }>();
-  for (const record of records) {
+  const failed: StreamRecord[] = [];
+  const groups = new Map<string, { req: PushRequest; records: StreamRecord[] }>();
+  const quarantine = async (record: StreamRecord, err: unknown) => {
+    o.onInvalid?.(record, err);
     try {
-      const body = PushBody.parse(JSON.parse(record.payload));
-      const req: PushRequest = { pushSourceName: body.push_source_name, df: body.df, to: body.to };
-      await store.validatePush(req);
-      const key = `${body.push_source_name}\u0000${body.to}`;
-      const g = groups.get(key) ?? { req: { pushSourceName: body.push_source_name, rows: [], to: body.to }, ids: [] };
-      const cols = Object.entries(body.df);
-      const n = cols[0]?.[1].length ?? 0;
-      for (let i = 0; i < n; i++) g.req.rows!.push(Object.fromEntries(cols.map(([k, v]) => [k, v[i]])));
-      g.ids.push(record.id);
-      groups.set(key, g);
-    } catch (err) {
-      o.onInvalid?.(record, err);
-      failures.push(record.id);
+      await (o.quarantine ?? quarantineFromEnv())(record, reasonOf(err));
+    } catch (qErr) {
+      o.onRetryable?.([record], qErr);
+      failed.push(record);
     }
+  };
+  for (const record of records) {
+    let body: ReturnType<typeof PushBody.parse>;
+    try {
+      body = PushBody.parse(JSON.parse(record.payload));
+      await store.validatePush({ pushSourceName: body.push_source_name, df: body.df, to: body.to });
+    } catch (err) {
+      if (isPermanent(err) || err instanceof SyntaxError || (err as { name?: string }).name === 'ZodError') await quarantine(record, err);
+      else {
+        o.onRetryable?.([record], err);
+        failed.push(record);
+      }
+      continue;
+    }
+    const key = `${body.push_source_name}\u0000${body.to}`;
+    const g = groups.get(key) ?? { req: { pushSourceName: body.push_source_name, rows: [], to: body.to }, records: [] };
+    const cols = Object.entries(body.df);
+    const n = cols[0]?.[1].length ?? 0;
+    for (let i = 0; i < n; i++) g.req.rows!.push(Object.fromEntries(cols.map(([k, v]) => [k, v[i]])));
+    g.records.push(record);
+    groups.set(key, g);
   }
   for (const g of groups.values()) {
     try {
       await store.push(g.req);
     } catch (err) {
-      // Valid records whose write failed (throttling, outage): retried by the event source.
-      o.onInvalid?.({ id: g.ids.join(','), payload: '' }, err);
-      failures.push(...g.ids);
+      if (isPermanent(err)) for (const r of g.records) await quarantine(r, err);
+      else {
+        o.onRetryable?.(g.records, err);
+        failed.push(...g.records);
+      }
     }
   }
-  return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
+  return { batchItemFailures: failed.map((r) => ({ itemIdentifier: r.id })) };
 }
 
 /** Lambda handler for Kinesis and MSK event sources. */
 export function createStreamPushHandler(getStore: StoreProvider, o: StreamPushOptions = {}) {
-  return middy<KinesisStreamEvent | MSKEvent, SQSBatchResponse>().handler(async (event) => {
+  return middy<KinesisStreamEvent | MSKEvent, StreamBatchResponse>().handler(async (event) => {
     const records = 'Records' in event ? kinesisRecords(event) : mskRecords(event);
     return processStream(getStore, records, o);
   });
 }
-

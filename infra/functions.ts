@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
@@ -16,6 +16,30 @@ export interface SkewlessFunctionProps {
   environment: Record<string, string>;
   memorySize?: number;
   timeout?: Duration;
+  /** Caps this function's concurrency (protects DynamoDB / downstream from a burst). @default unreserved */
+  reservedConcurrentExecutions?: number;
+}
+
+/**
+ * How every function is bundled. Stack traces are mapped back to the TypeScript sources because the
+ * runtime is started with `--enable-source-maps` AND the bundle ships a linked `.js.map`: one without
+ * the other is either a no-op flag or a map nobody reads. Sources are not embedded in the map (the
+ * bundle stays lean; file and line are what an operator needs).
+ */
+export function bundlingOptions(definitionsPath: string): BundlingOptions {
+  return {
+    minify: true,
+    sourceMap: true,
+    sourceMapMode: SourceMapMode.DEFAULT,
+    sourcesContent: false,
+    format: OutputFormat.CJS,
+    target: 'node22',
+    externalModules: ['@aws-sdk/*', '@duckdb/node-api', 'better-sqlite3', 'tsx'],
+    esbuildArgs: {
+      '--alias:skewless-repo-definitions': resolve(definitionsPath),
+      '--alias:skewless': join(ROOT, 'shared/index.ts'),
+    },
+  };
 }
 
 /**
@@ -36,18 +60,9 @@ export class SkewlessFunction extends NodejsFunction {
       logGroup,
       projectRoot: ROOT,
       depsLockFilePath: join(ROOT, 'package-lock.json'),
+      ...(props.reservedConcurrentExecutions !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions } : {}),
       environment: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: `skewless-${props.name}`, POWERTOOLS_METRICS_NAMESPACE: 'Skewless', ...props.environment },
-      bundling: {
-        minify: true,
-        sourceMap: false,
-        format: OutputFormat.CJS,
-        target: 'node22',
-        externalModules: ['@aws-sdk/*', '@duckdb/node-api', 'better-sqlite3', 'tsx'],
-        esbuildArgs: {
-          '--alias:skewless-repo-definitions': resolve(props.definitionsPath),
-          '--alias:skewless': join(ROOT, 'shared/index.ts'),
-        },
-      },
+      bundling: bundlingOptions(props.definitionsPath),
     });
   }
 }

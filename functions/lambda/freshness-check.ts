@@ -1,17 +1,28 @@
 import middy from '@middy/core';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { z } from 'zod';
+import { ValidationError } from '../../shared/errors.js';
+import { parseInstant } from '../../shared/util/time.js';
 import { logger, metrics, observability } from '../lib/observability.js';
 import { lambdaStore } from './store.js';
 
+/** The EventBridge scheduled event (the rule sends it whole): its `time` is "now" for the check. */
+export const FreshnessCheckEvent = z.looseObject({
+  time: z.string().transform((v, ctx) => parseInstant(v) ?? (ctx.addIssue({ code: 'custom', message: 'expected an RFC 3339 timestamp' }), z.NEVER)).optional(),
+});
+
 /**
  * EventBridge, every 5 minutes: per view `FeatureAgeSeconds` (dimension View = name@vN; a view
- * never written reports no age, which the alarm treats as breaching) and `StaleFeatureViews`.
+ * never written reports no age) and `StaleFeatureViews` — emitted on every run, also with an empty
+ * registry, so the heartbeat alarm can tell a silent checker from a quiet store.
  */
-export const handler = middy<{ time?: string }, unknown>()
+export const handler = middy<unknown, unknown>()
   .use(observability())
-  .handler(async (event: { time?: string }) => {
+  .handler(async (event: unknown) => {
+    const parsed = FreshnessCheckEvent.safeParse(event ?? {});
+    if (!parsed.success) throw new ValidationError(`invalid freshness-check event: ${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}`, []);
     const store = await lambdaStore();
-    const now = event?.time ? new Date(event.time) : new Date();
+    const now = parsed.data.time ?? new Date();
     const views = await store.freshness(now);
     for (const v of views) {
       if (v.ageSeconds === null) continue;

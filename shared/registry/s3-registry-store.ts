@@ -1,7 +1,7 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { SkewlessError } from '../errors.js';
 import type { RegistryStore } from './registry-store.js';
-import type { RegistryData } from './types.js';
+import { emptyRegistry, type RegistryData } from './types.js';
 
 /** Too many concurrent writers: the update could not be committed within the retry budget. */
 export class RegistryConflictError extends SkewlessError {
@@ -42,6 +42,12 @@ export class S3RegistryStore implements RegistryStore {
     }
   }
 
+  /**
+   * What warm readers (Lambdas, `serve`) see. A registry that was never applied reads as an empty
+   * one (tag '' — the next read is a full GET): a freshly deployed stack reports no views and
+   * answers "unknown view" instead of failing every scheduled run until the first `apply`.
+   * `read` / `update` still see `undefined`, so `apply` creates the object with `If-None-Match: *`.
+   */
   async readIfChanged(since?: string): Promise<{ data: RegistryData; tag: string } | 'unchanged' | undefined> {
     try {
       const r = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key, ...(since ? { IfNoneMatch: since } : {}) }));
@@ -49,7 +55,7 @@ export class S3RegistryStore implements RegistryStore {
     } catch (err) {
       const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
       if (e.$metadata?.httpStatusCode === 304 || e.name === 'NotModified' || e.name === '304') return 'unchanged';
-      if (e.name === 'NoSuchKey') return undefined;
+      if (e.name === 'NoSuchKey') return { data: emptyRegistry(''), tag: '' };
       throw err;
     }
   }

@@ -68,11 +68,10 @@ describe('Construct: FeatureStore (CDK)', () => {
     });
   });
 
-  it('creates the Glue database, one projected table per view version, and an Athena workgroup with a scan cut-off', () => {
-    t.hasResourceProperties('AWS::Glue::Database', { DatabaseInput: { Name: 'skewless_demo' } });
-    t.resourceCountIs('AWS::Glue::Table', views.length);
-    t.hasResourceProperties('AWS::Glue::Table', { TableInput: Match.objectLike({ Name: 'user_activity_v1', PartitionKeys: [{ Name: 'dt', Type: 'string' }], Parameters: Match.objectLike({ 'projection.enabled': 'true', 'projection.dt.type': 'date' }) }) });
-    t.hasResourceProperties('AWS::Athena::WorkGroup', { WorkGroupConfiguration: Match.objectLike({ BytesScannedCutoffPerQuery: 100 * 2 ** 30, EnforceWorkGroupConfiguration: true, ResultConfiguration: Match.objectLike({ EncryptionConfiguration: { EncryptionOption: 'SSE_S3' } }) }) });
+  it('creates the Glue database (no tables: apply owns them) and an Athena workgroup (engine v3) with a scan cut-off', () => {
+    t.hasResourceProperties('AWS::Glue::Database', { DatabaseInput: Match.objectLike({ Name: 'skewless_demo' }) });
+    t.resourceCountIs('AWS::Glue::Table', 0);
+    t.hasResourceProperties('AWS::Athena::WorkGroup', { WorkGroupConfiguration: Match.objectLike({ BytesScannedCutoffPerQuery: 100 * 2 ** 30, EnforceWorkGroupConfiguration: true, EngineVersion: { SelectedEngineVersion: 'Athena engine version 3' }, ResultConfiguration: Match.objectLike({ EncryptionConfiguration: { EncryptionOption: 'SSE_S3' } }) }) });
   });
 
   it('creates six Node.js 22 ARM64 functions with the store environment', () => {
@@ -97,7 +96,7 @@ describe('Construct: FeatureStore (CDK)', () => {
   it('schedules materialization per batch view from its SLA, and the freshness check every 5 minutes', () => {
     expect(materializationPeriodMinutes(views.find((v) => v.name === 'user_activity')!)).toBe(780);
     expect(materializationPeriodMinutes(views.find((v) => v.name === 'user_realtime')!)).toBeUndefined();
-    t.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(13 hours)', Targets: [Match.objectLike({ Input: Match.stringLikeRegexp('"views":\\["user_activity@v1"\\]') })] });
+    t.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(13 hours)', Targets: [Match.objectLike({ InputTransformer: { InputPathsMap: { time: '$.time' }, InputTemplate: Match.stringLikeRegexp('"views":\\["user_activity@v1"\\]') } })] });
     t.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(5 minutes)' });
     t.resourceCountIs('AWS::Events::Rule', 2);
   });
@@ -112,9 +111,9 @@ describe('Construct: FeatureStore (CDK)', () => {
     t.hasResourceProperties('AWS::StepFunctions::StateMachine', { TracingConfiguration: { Enabled: true }, LoggingConfiguration: Match.objectLike({ Level: 'ALL' }) });
   });
 
-  it('raises one freshness alarm per online view to an encrypted SNS topic, and builds a dashboard', () => {
-    t.resourceCountIs('AWS::CloudWatch::Alarm', 2);
-    t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'FeatureAgeSeconds', Namespace: 'Skewless', Threshold: 93600, TreatMissingData: 'breaching', Dimensions: Match.arrayWith([{ Name: 'View', Value: 'user_activity@v1' }]) });
+  it('raises one freshness alarm per online view (plus the checker heartbeat) to an encrypted SNS topic, and builds a dashboard', () => {
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'FeatureAgeSeconds', Namespace: 'Skewless', Threshold: 93600, TreatMissingData: 'notBreaching', Dimensions: Match.arrayWith([{ Name: 'View', Value: 'user_activity@v1' }]) });
     t.hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 300, Dimensions: Match.arrayWith([{ Name: 'View', Value: 'user_realtime@v1' }]) });
     t.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     t.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
@@ -122,20 +121,23 @@ describe('Construct: FeatureStore (CDK)', () => {
 
   it('gives each function only what its job needs', () => {
     const nonLog = (fn: string) => actions(statementsOf(t, fn)).filter((a) => !a.startsWith('xray:'));
-    expect(nonLog('online-lookup')).toEqual(['dynamodb:BatchGetItem', 's3:GetObject']);
+    // Every function may also ListBucket exactly the registry key (a missing registry is a 404, not a 403).
+    expect(nonLog('online-lookup')).toEqual(['dynamodb:BatchGetItem', 's3:GetObject', 's3:ListBucket']);
     // push also reads its Kinesis stream and sends failed batches to its dead-letter queue (event source grants).
-    expect(nonLog('push').filter((a) => !a.startsWith('kinesis:') && !a.startsWith('sqs:'))).toEqual(['dynamodb:PutItem', 'dynamodb:UpdateItem', 's3:GetObject', 's3:PutObject']);
+    expect(nonLog('push').filter((a) => !a.startsWith('kinesis:') && !a.startsWith('sqs:'))).toEqual(['dynamodb:PutItem', 'dynamodb:UpdateItem', 's3:GetObject', 's3:ListBucket', 's3:PutObject', 's3:PutObject']);
     expect(nonLog('push').filter((a) => a.startsWith('sqs:'))).toEqual(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
-    expect(nonLog('freshness-check')).toEqual(['dynamodb:Query', 's3:GetObject']);
-    expect(nonLog('materialize')).toEqual(['dynamodb:PutItem', 'dynamodb:UpdateItem', 's3:GetObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject']);
+    // Scheduled functions send failed async invocations to the schedules' failure queue.
+    for (const fn of ['freshness-check', 'materialize']) expect(nonLog(fn).filter((a) => a.startsWith('sqs:'))).toEqual(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
+    expect(nonLog('freshness-check').filter((a) => !a.startsWith('sqs:'))).toEqual(['dynamodb:Query', 's3:GetObject', 's3:ListBucket']);
+    expect(nonLog('materialize').filter((a) => !a.startsWith('sqs:'))).toEqual(['dynamodb:PutItem', 'dynamodb:UpdateItem', 's3:GetObject', 's3:GetObject', 's3:ListBucket', 's3:ListBucket', 's3:PutObject']);
     const matS3 = statementsOf(t, 'materialize').filter((x) => String(x.Action).startsWith('s3:'));
     expect(JSON.stringify(matS3.find((x) => x.Action === 's3:PutObject')!.Resource)).toContain('/registry/registry.json');
-    expect(matS3.find((x) => x.Action === 's3:ListBucket')!.Condition).toEqual({ StringLike: { 's3:prefix': ['offline/*'] } });
-    expect(nonLog('historical-prepare')).toEqual(['glue:CreateTable', 'glue:GetDatabase', 's3:GetObject', 's3:PutObject']);
-    expect(nonLog('historical-finalize')).toEqual(['glue:DeleteTable', 's3:DeleteObject', 's3:GetObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject']);
+    expect(matS3.filter((x) => x.Action === 's3:ListBucket').map((x) => x.Condition)).toEqual([{ StringEquals: { 's3:prefix': ['registry/registry.json'] } }, { StringLike: { 's3:prefix': ['offline/*'] } }]);
+    expect(nonLog('historical-prepare')).toEqual(['glue:CreateTable', 'glue:GetDatabase', 's3:GetObject', 's3:ListBucket', 's3:PutObject']);
+    expect(nonLog('historical-finalize')).toEqual(['glue:DeleteTable', 's3:DeleteObject', 's3:GetObject', 's3:GetObject', 's3:ListBucket', 's3:ListBucket', 's3:PutObject']);
     // push may write only under offline/ (and read only the registry object).
     const pushS3 = statementsOf(t, 'push').filter((s) => String(s.Action).startsWith('s3:'));
-    expect(JSON.stringify(pushS3.find((s) => s.Action === 's3:PutObject')!.Resource)).toContain('/offline/*');
+    expect(pushS3.filter((s) => s.Action === 's3:PutObject').map((s) => JSON.stringify(s.Resource).match(/\/(offline|quarantine)\/\*/)?.[1])).toEqual(['offline', 'quarantine']);
     expect(JSON.stringify(pushS3.find((s) => s.Action === 's3:GetObject')!.Resource)).toContain('/registry/registry.json');
     // online-lookup may only read the table.
     const lookupDdb = statementsOf(t, 'online-lookup').find((s) => String(s.Action).startsWith('dynamodb'))!;

@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+
+/**
+ * `eval "$(node --import ./cli/register.js infra/outputs-env.ts cdk-outputs.json [StackName])"`:
+ * turns the stack outputs `cdk deploy --outputs-file` wrote into the environment the CLI reads
+ * (the same variables the stack gives its Lambdas), so `skewless apply` and every other verb run
+ * against the deployed stack without hand-copying names into skewless.json.
+ */
+const MAPPING: Record<string, string> = {
+  Project: 'SKEWLESS_PROJECT',
+  Bucket: 'SKEWLESS_BUCKET',
+  Table: 'SKEWLESS_TABLE',
+  GlueDatabase: 'SKEWLESS_GLUE_DATABASE',
+  AthenaWorkgroup: 'SKEWLESS_ATHENA_WORKGROUP',
+  Region: 'AWS_REGION',
+};
+
+export function outputsToEnv(outputs: Record<string, Record<string, string>>, stack?: string): Record<string, string> {
+  const names = Object.keys(outputs).filter((s) => 'Bucket' in outputs[s] && 'Table' in outputs[s]);
+  const chosen = stack ?? (names.length === 1 ? names[0] : undefined);
+  if (!chosen || !outputs[chosen]) throw new Error(`outputs-env: name the stack (one of ${names.join(', ') || 'none'})`);
+  const o = outputs[chosen];
+  const env: Record<string, string> = { SKEWLESS_PROVIDER: 'aws' };
+  for (const [key, variable] of Object.entries(MAPPING)) {
+    if (o[key] === undefined) throw new Error(`outputs-env: stack ${chosen} has no output ${key}`);
+    env[variable] = o[key];
+  }
+  return env;
+}
+
+const quote = (v: string) => `'${v.replace(/'/g, `'\\''`)}'`;
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
+  const [file, stack] = process.argv.slice(2);
+  if (!file) {
+    process.stderr.write('usage: outputs-env.ts cdk-outputs.json [StackName]\n');
+    process.exit(2);
+  }
+  const env = outputsToEnv(JSON.parse(readFileSync(file, 'utf8')) as Record<string, Record<string, string>>, stack);
+  process.stdout.write(Object.entries(env).map(([k, v]) => `export ${k}=${quote(v)}\n`).join(''));
+}
