@@ -6,6 +6,16 @@ import type { RepoConfig } from './config.js';
 
 const KINDS = new Set(['Entity', 'FeatureView', 'FeatureService', 'FileSource', 'PushSource', 'OnDemandFeatureView', 'RequestSource']);
 
+/**
+ * The URL the definitions are imported from. Under the CLI's loader (cli/register.js) the mark makes
+ * the file and its local imports ES modules whatever package.json is near the repo.
+ */
+function definitionsUrl(path: string): string {
+  const url = pathToFileURL(path);
+  if ((globalThis as { [k: symbol]: unknown })[Symbol.for('skewless.loader')]) url.searchParams.set('skewless-esm', '');
+  return url.href;
+}
+
 /** Every definition a repo's modules export (duck-typed on `kind`, so copies of the library still match). */
 export async function loadDefinitions(config: RepoConfig): Promise<Definition[]> {
   const files = Array.isArray(config.definitions) ? config.definitions : [config.definitions];
@@ -14,7 +24,7 @@ export async function loadDefinitions(config: RepoConfig): Promise<Definition[]>
     const path = resolve(config.repoDir, f);
     let mod: Record<string, unknown>;
     try {
-      mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+      mod = (await import(definitionsUrl(path))) as Record<string, unknown>;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && String((err as Error).message).includes(path)) {
         throw new ValidationError(`definitions file ${path} not found`, [{ field: 'definitions', message: 'file not found' }]);
