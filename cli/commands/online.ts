@@ -1,10 +1,22 @@
 import type { Command } from 'commander';
 import { ValidationError } from '../../shared/errors.js';
+import type { RegistryData } from '../../shared/registry/types.js';
 import { entityArgs, instantArg, listArg } from '../args.js';
 import { withStore } from '../context.js';
 import { formatCell, toJson, type GlobalOptions } from '../output.js';
 import { readRows } from '../read-table.js';
 import Table from 'cli-table3';
+
+/** The declared type of every join key and request field, by name. */
+function declaredTypes(registry: RegistryData | undefined): Record<string, string> {
+  const types: Record<string, string> = {};
+  for (const e of Object.values(registry?.entities ?? {})) for (const k of e.joinKeys) types[k] = e.valueType;
+  for (const v of Object.values(registry?.featureViews ?? {})) for (const k of v.joinKeys) types[k.name] = k.valueType;
+  for (const o of Object.values(registry?.onDemandFeatureViews ?? {})) {
+    for (const i of o.inputs) if (i.kind === 'request') for (const f of i.features) types[f.name] = f.dtype;
+  }
+  return types;
+}
 
 export function registerOnlineCommands(program: Command, globals: () => GlobalOptions): void {
   program
@@ -22,7 +34,7 @@ export function registerOnlineCommands(program: Command, globals: () => GlobalOp
         const res = await store.getOnlineFeatures({
           ...(o.features ? { features: o.features } : {}),
           ...(o.featureService ? { featureService: o.featureService } : {}),
-          entities: entityArgs(o.entity),
+          entities: entityArgs(o.entity, declaredTypes(await store.registryDump())),
           fullFeatureNames: o.fullFeatureNames ?? false,
         });
         if (globals().json) return void console.log(toJson(res));
