@@ -24,7 +24,7 @@ describe('Definitions DSL: strict options', () => {
       [() => new FeatureView({ name: 'v', entities: [user], tll: { days: 1 }, schema, source: src } as never), /FeatureView 'v': tll: unknown option; expected one of name, entities, ttl/],
       [() => new FeatureView({ name: 'v', entities: [user], schema, source: src, batch: { input: 'x', compute: async () => 0, output: 'y' } } as never), /FeatureView 'v': batch\.output: unknown option; expected one of input, compute/],
       [() => new RequestSource({ name: 'r', schema, fields: [] } as never), /RequestSource 'r': fields: unknown option/],
-      [() => new OnDemandFeatureView({ name: 'o', sources: [new FeatureView({ name: 'w', entities: [user], schema, source: src })], schema, transform: (c) => c, mode: 'pandas' } as never), /OnDemandFeatureView 'o': mode: unknown option/],
+      [() => new OnDemandFeatureView({ name: 'o', sources: [new FeatureView({ name: 'w', entities: [user], schema, source: src })], schema, transform: (c: Record<string, unknown[]>) => c, mode: 'pandas' } as never), /OnDemandFeatureView 'o': mode: unknown option/],
       [() => new FeatureService({ name: 's', features: [new FeatureView({ name: 'w', entities: [user], schema, source: src })], feature: [] } as never), /FeatureService 's': feature: unknown option/],
     ];
     for (const [make, message] of cases) expect(make).toThrow(message);
