@@ -6,21 +6,35 @@ import { withStore } from '../context.js';
 import { printTable, toJson, type GlobalOptions } from '../output.js';
 
 export function registerRegistryCommands(program: Command, globals: () => GlobalOptions): void {
-  const registryVerbs: [string, string, (store: FeatureStore, defs: Definition[]) => Promise<Plan>][] = [
-    ['plan', 'show what apply would change (Created / Updated / Deleted), with compatibility of each change', (s, d) => s.plan(d)],
-    ['apply', 'register the repo definitions (atomic; refuses breaking changes to a live version)', (s, d) => s.apply(d)],
+  const registryVerbs: [string, string, (store: FeatureStore, defs: Definition[], o: { promote?: boolean }) => Promise<Plan>][] = [
+    ['plan', 'show what apply would change (Created / Updated / Deleted), with compatibility of each change', (s, d, o) => s.plan(d, o)],
+    ['apply', 'register the repo definitions (atomic; refuses breaking changes to a live version)', (s, d, o) => s.apply(d, o)],
   ];
   for (const [verb, description, run] of registryVerbs) {
     program
       .command(verb)
       .description(description)
-      .action(() =>
+      .option('--promote', 'make new versions active at once (default: inactive until `skewless promote VIEW@vN`)')
+      .action((o: { promote?: boolean }) =>
         withStore(globals(), async (store) => {
-          const plan = await run(store, await store.loadDefinitions());
+          const plan = await run(store, await store.loadDefinitions(), o);
           console.log(globals().json ? toJson(plan.changes) : formatPlan(plan));
         }),
       );
   }
+
+  program
+    .command('promote')
+    .description('make an inactive VIEW@vN the version that unversioned references and feature services read (refused until its online data covers its ttl)')
+    .argument('<view>', 'e.g. user_activity@v2')
+    .option('--force', 'promote even without online data covering its ttl')
+    .action((ref: string, o: { force?: boolean }) =>
+      withStore(globals(), async (store) => {
+        const r = await store.promote(ref, o);
+        if (r.warning) console.error(`warning: ${r.warning}`);
+        console.log(globals().json ? toJson(r) : `Promoted feature view ${r.view}`);
+      }),
+    );
 
   const lifecycle = (verb: 'deprecate' | 'delete', description: string, run: (store: FeatureStore, ref: string) => Promise<{ view: string }>, past: string) =>
     program

@@ -66,8 +66,8 @@ describe('Registry: plan and apply', () => {
     const s = store();
     await apply(s, 'p', toRepoSpecs([view()]), now);
     const v2 = view({ version: 2, fields: [new Field({ name: 'a', dtype: Float64 })] });
-    const p = await apply(s, 'p', toRepoSpecs([v2]), now);
-    expect(formatPlan(p)).toContain('Created feature view activity@v2 (new version; v1 stays readable');
+    const p = await apply(s, 'p', toRepoSpecs([v2]), now, { promote: true });
+    expect(formatPlan(p)).toContain('Created feature view activity@v2 (new version, promoted; v1 stays readable');
     const reg = new Registry((await s.read())!);
     expect(Object.keys(reg.data.featureViews).sort()).toEqual(['activity@v1', 'activity@v2']);
     expect(reg.view('activity').version).toBe(2);
