@@ -27,17 +27,22 @@ export function registerAuditCommand(program: Command, globals: () => GlobalOpti
           seed: Number(o.seed),
           floatTolerance: Number(o.tolerance),
         });
-        if (globals().json) console.log(toJson({ ...report, threshold, passed: report.worstRate <= threshold }));
+        // A feature with nothing to compare was not checked: that is not a pass.
+        const passed = report.worstRate <= threshold && report.notChecked.length === 0;
+        if (globals().json) console.log(toJson({ ...report, threshold, passed }));
         else {
+          const rate = (compared: number, r: number) => (compared ? pct(r) : 'not checked');
           printTable(
-            report.features.map((f) => ({ ...f, mismatch: pct(f.mismatchRate), missing_online: pct(f.missingOnlineRate), missing_offline: pct(f.missingOfflineRate) })),
+            report.features.map((f) => ({ ...f, mismatch: rate(f.compared, f.mismatchRate), missing_online: rate(f.compared, f.missingOnlineRate), missing_offline: rate(f.compared, f.missingOfflineRate) })),
             ['view', 'feature', 'compared', 'mismatch', 'missing_online', 'missing_offline'],
             globals(),
           );
           for (const d of report.drift) console.log(`DRIFT ${d.view}: applied code ${d.applied}, loaded ${d.loaded ?? 'nothing'}`);
-          console.log(`worst rate ${pct(report.worstRate)} (threshold ${pct(threshold)}): ${report.worstRate <= threshold ? 'OK' : 'SKEW'}`);
+          if (report.notChecked.length) console.log(`NOT CHECKED (no row could be compared): ${report.notChecked.join(', ')}`);
+          const verdict = report.worstRate > threshold ? 'SKEW' : report.notChecked.length ? 'NOT CHECKED' : 'OK';
+          console.log(`worst rate ${pct(report.worstRate)} over compared rows (threshold ${pct(threshold)}): ${verdict}`);
         }
-        if (report.worstRate > threshold) process.exitCode = 1;
+        if (!passed) process.exitCode = 1;
       }, undefined, true),
     );
 }

@@ -7,6 +7,9 @@ import { formatCell, toJson, type GlobalOptions } from '../output.js';
 import { readRows } from '../read-table.js';
 import Table from 'cli-table3';
 
+/** Online-only pushes are the default, and invisible to training: say so every time. */
+const ONLINE_ONLY = 'warning: pushed online only: these rows are not in the offline store, so training sets will not see them (use --to online_and_offline)';
+
 /** The declared type of every join key and request field, by name. */
 function declaredTypes(registry: RegistryData | undefined): Record<string, string> {
   const types: Record<string, string> = {};
@@ -52,7 +55,7 @@ export function registerOnlineCommands(program: Command, globals: () => GlobalOp
     .argument('<push_source>', 'push source name')
     .option('--file <path>', 'rows as JSON (array or {col: [...]}), CSV or Parquet')
     .option('--data <json>', 'rows inline: JSON array or {col: [...]}')
-    .option('--to <mode>', 'online | offline | online_and_offline', 'online')
+    .option('--to <mode>', 'online | offline | online_and_offline; online-only rows are absent from training sets', 'online')
     .action((source: string, o: { file?: string; data?: string; to: string }) =>
       withStore(globals(), async (store) => {
         let rows;
@@ -65,9 +68,14 @@ export function registerOnlineCommands(program: Command, globals: () => GlobalOp
             throw new ValidationError(`--data is not valid JSON: ${(err as Error).message}`, [{ field: 'data', message: 'invalid JSON' }]);
           }
           rows = Array.isArray(parsed) ? parsed : undefined;
-          if (!rows) return void console.log(toJson(await store.push({ pushSourceName: source, df: parsed as Record<string, unknown[]>, to: o.to as 'online' })));
+          if (!rows) {
+            const res = await store.push({ pushSourceName: source, df: parsed as Record<string, unknown[]>, to: o.to as 'online' });
+            if (o.to === 'online') console.error(ONLINE_ONLY);
+            return void console.log(toJson(res));
+          }
         } else throw new ValidationError('give --file or --data', [{ field: 'file', message: 'required' }]);
         const res = await store.push({ pushSourceName: source, rows, to: o.to as 'online' });
+        if (o.to === 'online') console.error(ONLINE_ONLY);
         console.log(globals().json ? toJson(res) : `pushed ${res.rows} rows${res.online.map((w) => `; ${w.view}: ${w.written} written, ${w.skipped} older skipped`).join('')}${res.offline ? `; offline part ${res.offline.path}` : ''}`);
       }),
     );

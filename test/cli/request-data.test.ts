@@ -44,4 +44,14 @@ describe('CLI: get-online-features -e parses values by declared type', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("--entity distance_km: row 1: expected a number (Float64), got 'far'");
   });
+
+  it('audit-skew says "not checked" and exits 1 when an on demand view had no row to compare', () => {
+    const r = cli(['--repo', repo, 'audit-skew', '-s', 'pricing']);
+    expect(r.stdout).toContain('not checked');
+    expect(r.stdout).toContain('NOT CHECKED (no row could be compared): price:fare');
+    expect(r.stdout).not.toMatch(/: OK$/m);
+    expect(r.code).toBe(1);
+    const json = JSON.parse(cli(['--repo', repo, '--json', 'audit-skew', '-s', 'pricing']).stdout);
+    expect(json).toMatchObject({ passed: false, notChecked: ['price:fare'] });
+  });
 });
