@@ -67,14 +67,23 @@ export function registerRegistryCommands(program: Command, globals: () => Global
         }),
       );
   };
-  const registry = async (store: FeatureStore) => (await store.registryDump())?.featureViews ?? {};
-  list('feature-views', async (store) => ({
-    columns: ['name', 'version', 'status', 'entities', 'ttl_seconds', 'features', 'sla'],
-    rows: Object.values(await registry(store)).map((v) => ({
-      name: v.name, version: v.version, status: v.status, entities: v.entities.join(','), ttl_seconds: v.ttlSeconds,
-      features: v.features.length, sla: v.tags.freshness_sla ?? '',
-    })),
-  }));
+  list('feature-views', async (store) => {
+    const dump = await store.registryDump();
+    return {
+      columns: ['name', 'kind', 'version', 'status', 'entities', 'ttl_seconds', 'features', 'sla'],
+      rows: [
+        ...Object.values(dump?.featureViews ?? {}).map((v) => ({
+          name: v.name, kind: v.source.kind === 'PushSource' ? 'push' : 'batch', version: v.version, status: v.status, entities: v.entities.join(','), ttl_seconds: v.ttlSeconds,
+          features: v.features.length, sla: v.tags.freshness_sla ?? '',
+        })),
+        // On demand views have no version, entities or ttl of their own: they list their inputs.
+        ...Object.values(dump?.onDemandFeatureViews ?? {}).map((o) => ({
+          name: o.name, kind: 'on demand', version: '', status: 'active', entities: o.inputs.map((i) => (i.kind === 'view' ? `${i.name}@v${i.version}` : `request:${i.name}`)).join(','),
+          ttl_seconds: '', features: o.features.length, sla: '',
+        })),
+      ],
+    };
+  });
   list('entities', async (store) => ({
     columns: ['name', 'join_keys', 'value_type', 'description'],
     rows: Object.values((await store.registryDump())?.entities ?? {}).map((e) => ({ name: e.name, join_keys: e.joinKeys.join(','), value_type: e.valueType, description: e.description })),
@@ -83,7 +92,7 @@ export function registerRegistryCommands(program: Command, globals: () => Global
     columns: ['name', 'features'],
     rows: Object.values((await store.registryDump())?.featureServices ?? {}).map((s) => ({
       name: s.name,
-      features: s.projections.map((p) => `${p.view}@v${p.version}[${p.features.length}]`).join(', '),
+      features: s.projections.map((p) => `${p.onDemand ? p.view : `${p.view}@v${p.version}`}[${p.features.length}]`).join(', '),
     })),
   }));
 }
