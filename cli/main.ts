@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerAuditCommand } from './commands/audit.js';
 import { registerFreshnessCommand } from './commands/freshness.js';
@@ -9,11 +10,14 @@ import { registerRegistryCommands } from './commands/registry.js';
 import { registerServeCommand } from './commands/serve.js';
 import { reportError, type GlobalOptions } from './output.js';
 
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
 export function buildProgram(): Command {
   const program = new Command('skewless')
     .description('a feature store that ends training–serving skew by construction')
     .option('-r, --repo <dir>', 'feature repo directory', process.cwd())
     .option('--json', 'machine-readable output')
+    .version(VERSION, '-V, --version', 'print the skewless version')
     .exitOverride()
     .showHelpAfterError();
   const globals = () => program.opts<GlobalOptions>();

@@ -10,7 +10,13 @@ import { columnsToRows } from '../shared/services/rows.js';
 export async function readRows(path: string): Promise<Row[]> {
   const abs = resolve(path);
   if (/\.json$/i.test(abs)) {
-    const data = JSON.parse(await readFile(abs, 'utf8')) as unknown;
+    let data: unknown;
+    try {
+      data = JSON.parse(await readFile(abs, 'utf8'));
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      throw new ValidationError(`${path}: ${e.code === 'ENOENT' ? 'no such file' : `invalid JSON: ${e.message}`}`, [{ field: 'file', message: e.code === 'ENOENT' ? 'file not found' : 'invalid JSON' }]);
+    }
     if (Array.isArray(data)) return data as Row[];
     if (data && typeof data === 'object') return columnsToRows((data as { df?: Record<string, unknown> }).df ?? (data as Record<string, unknown>));
     throw new ValidationError(`${path}: expected an array of rows or an object of columns`, [{ field: 'file', message: 'unexpected JSON' }]);
@@ -19,6 +25,10 @@ export async function readRows(path: string): Promise<Row[]> {
   const db = await DuckDBSession.create();
   try {
     return await db.all(`SELECT * FROM ${reader}`);
+  } catch (err) {
+    // The engine's message names the file; its first line is the useful part.
+    const first = String((err as Error).message).split('\n')[0].replace(/^[A-Za-z ]+Error: /, '');
+    throw new ValidationError(`${path}: cannot read as ${/\.csv$/i.test(abs) ? 'CSV' : 'Parquet'}: ${first}`, [{ field: 'file', message: 'unreadable file' }]);
   } finally {
     db.close();
   }

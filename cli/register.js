@@ -7,3 +7,5 @@ process.env.AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING ??= '1';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 registerTsx();
 register('./resolve-skewless.js', import.meta.url);
+// Tells the definitions loader that the hooks above are in place (see resolve-skewless.js).
+globalThis[Symbol.for('skewless.loader')] = true;

@@ -11,7 +11,7 @@ import { toRepoSpecs, type Definition } from './registry/to-specs.js';
 import type { RegistryData } from './registry/types.js';
 import { apply, plan } from './services/apply.js';
 import { auditSkew, type AuditOptions, type AuditReport } from './services/audit.js';
-import { deleteViewVersion, deprecateView } from './services/lifecycle.js';
+import { deleteViewVersion, deprecateView, promotionProblem, promoteView } from './services/lifecycle.js';
 import { CachedRegistry } from './services/cached-registry.js';
 import type { StoreContext } from './services/context.js';
 import { freshness, type ViewFreshness } from './services/freshness.js';
@@ -84,11 +84,11 @@ export class FeatureStore {
     return defs;
   }
 
-  async plan(definitions: Iterable<Definition>, options: { partial?: boolean } = {}): Promise<Plan> {
+  async plan(definitions: Iterable<Definition>, options: { partial?: boolean; promote?: boolean } = {}): Promise<Plan> {
     return plan(this.parts.registryStore, this.config.project, toRepoSpecs(definitions), options);
   }
 
-  async apply(definitions: Iterable<Definition>, options: { partial?: boolean } = {}): Promise<Plan> {
+  async apply(definitions: Iterable<Definition>, options: { partial?: boolean; promote?: boolean } = {}): Promise<Plan> {
     definitions = [...definitions];
     this.useDefinitions(definitions);
     const p = await apply(this.parts.registryStore, this.config.project, toRepoSpecs(definitions), this.context.now(), options);
@@ -96,6 +96,17 @@ export class FeatureStore {
     for (const c of p.changes) if (c.type === 'feature view' && c.op === 'Deleted') await this.parts.online.deleteView(c.name);
     await this.parts.onApply?.(Object.values(p.next.featureViews));
     return p;
+  }
+
+  /**
+   * Makes an inactive `view@vN` the version unversioned references and feature services read.
+   * Refused unless its online data covers its TTL (or `force`).
+   */
+  async promote(ref: string, options: { force?: boolean } = {}): Promise<{ view: string; status: 'active'; warning?: string }> {
+    const marks = new Map((await this.parts.online.watermarks()).map((w) => [w.view, w.eventTs]));
+    const r = await promoteView(this.parts.registryStore, ref, this.context.now(), (spec, state) => promotionProblem(spec, state, marks.get(`${spec.name}@v${spec.version}`)), options.force ?? false);
+    this.registryCache.invalidate();
+    return r;
   }
 
   /** Deprecates `view@vN` (refused while a feature service references it). */

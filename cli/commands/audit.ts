@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { ValidationError } from '../../shared/errors.js';
 import { listArg } from '../args.js';
 import { withStore } from '../context.js';
@@ -10,34 +10,41 @@ export function registerAuditCommand(program: Command, globals: () => GlobalOpti
   program
     .command('audit-skew')
     .description('compare sampled online vectors with offline PIT vectors at the same time; exit 1 above --threshold')
-    .option('-v, --view <names>', 'feature views (name or name@vN), comma-separated', listArg)
+    // -v means --views in every verb; --view stays accepted.
+    .option('-v, --views <names>', 'feature views (name or name@vN), comma-separated', listArg)
+    .addOption(new Option('--view <names>').argParser(listArg).hideHelp())
     .option('-s, --feature-service <name>', 'audit every view and on demand view of a feature service')
     .option('-n, --sample <n>', 'entity keys sampled per view', '1000')
     .option('--seed <n>', 'sampling seed (same seed, same sample)', '1')
     .option('--threshold <rate>', 'highest tolerated mismatch / missing rate', '0')
     .option('--tolerance <rel>', 'relative tolerance for floats', '1e-6')
-    .action((o: { view?: string[]; featureService?: string; sample: string; seed: string; threshold: string; tolerance: string }) =>
+    .action((o: { views?: string[]; view?: string[]; featureService?: string; sample: string; seed: string; threshold: string; tolerance: string }) =>
       withStore(globals(), async (store) => {
         const threshold = Number(o.threshold);
         if (!Number.isFinite(threshold) || threshold < 0) throw new ValidationError(`--threshold: expected a rate >= 0, got '${o.threshold}'`, [{ field: 'threshold', message: 'expected a number' }]);
         const report = await store.auditSkew({
-          ...(o.view ? { views: o.view } : {}),
+          ...(o.views || o.view ? { views: [...(o.views ?? []), ...(o.view ?? [])] } : {}),
           ...(o.featureService ? { featureService: o.featureService } : {}),
           sample: Number(o.sample),
           seed: Number(o.seed),
           floatTolerance: Number(o.tolerance),
         });
-        if (globals().json) console.log(toJson({ ...report, threshold, passed: report.worstRate <= threshold }));
+        // A feature with nothing to compare was not checked: that is not a pass.
+        const passed = report.worstRate <= threshold && report.notChecked.length === 0;
+        if (globals().json) console.log(toJson({ ...report, threshold, passed }));
         else {
+          const rate = (compared: number, r: number) => (compared ? pct(r) : 'not checked');
           printTable(
-            report.features.map((f) => ({ ...f, mismatch: pct(f.mismatchRate), missing_online: pct(f.missingOnlineRate), missing_offline: pct(f.missingOfflineRate) })),
+            report.features.map((f) => ({ ...f, mismatch: rate(f.compared, f.mismatchRate), missing_online: rate(f.compared, f.missingOnlineRate), missing_offline: rate(f.compared, f.missingOfflineRate) })),
             ['view', 'feature', 'compared', 'mismatch', 'missing_online', 'missing_offline'],
             globals(),
           );
           for (const d of report.drift) console.log(`DRIFT ${d.view}: applied code ${d.applied}, loaded ${d.loaded ?? 'nothing'}`);
-          console.log(`worst rate ${pct(report.worstRate)} (threshold ${pct(threshold)}): ${report.worstRate <= threshold ? 'OK' : 'SKEW'}`);
+          if (report.notChecked.length) console.log(`NOT CHECKED (no row could be compared): ${report.notChecked.join(', ')}`);
+          const verdict = report.worstRate > threshold ? 'SKEW' : report.notChecked.length ? 'NOT CHECKED' : 'OK';
+          console.log(`worst rate ${pct(report.worstRate)} over compared rows (threshold ${pct(threshold)}): ${verdict}`);
         }
-        if (report.worstRate > threshold) process.exitCode = 1;
+        if (!passed) process.exitCode = 1;
       }, undefined, true),
     );
 }

@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { CONFIG_FILE } from '../../shared/config/config.js';
 import { ConflictError } from '../../shared/errors.js';
 import { DuckDBSession } from '../../shared/offline/duckdb/session.js';
 import { quoteString } from '../../shared/offline/sql/quote.js';
+import { instantArg } from '../args.js';
 import type { GlobalOptions } from '../output.js';
 
 const DEFINITIONS = `import { Entity, FeatureService, FeatureView, Field, FileSource, Float32, Int64 } from 'skewless';
@@ -47,6 +49,24 @@ function sampleSql(end: Date): string {
   FROM range(5) t(d), range(360) s(h) ORDER BY event_timestamp, driver_id`;
 }
 
+/** The checkout this CLI runs from: a new repo depends on it (`file:`), so `npm install` works offline. */
+const LIBRARY_ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
+
+/** A word as a POSIX shell reads it. */
+const shellWord = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
+/** The files that make DIR an npm package whose `skewless` command and import resolve to this library. */
+function packageFiles(project: string): Record<string, string> {
+  const json = (v: unknown) => JSON.stringify(v, null, 2) + '\n';
+  return {
+    // Definitions are ES modules wherever the repo lives; `npm install` links the library and its bin.
+    'package.json': json({ name: project.toLowerCase().replace(/^_+/, '') || 'feature-repo', private: true, type: 'module', dependencies: { skewless: `file:${LIBRARY_ROOT}` } }),
+    // Editors and `tsc` resolve 'skewless' through node_modules, with the compiler options the library needs.
+    'tsconfig.json': json({ extends: './node_modules/skewless/tsconfig.repo.json', include: ['**/*.ts'], exclude: ['node_modules', '.skewless'] }),
+    '.gitignore': '.skewless/\nnode_modules/\n',
+  };
+}
+
 export function registerInitCommand(program: Command, _globals: () => GlobalOptions): void {
   program
     .command('init')
@@ -60,16 +80,16 @@ export function registerInitCommand(program: Command, _globals: () => GlobalOpti
       const project = (root.split('/').pop() ?? 'repo').replace(/[^A-Za-z0-9_]/g, '_').replace(/^(\d)/, '_$1');
       await writeFile(join(root, CONFIG_FILE), JSON.stringify({ project, provider: 'local', definitions: 'definitions.ts', dataDir: '.skewless' }, null, 2) + '\n');
       await writeFile(join(root, 'definitions.ts'), DEFINITIONS);
-      // Definitions are ES modules wherever the repo lives.
-      await writeFile(join(root, 'package.json'), JSON.stringify({ name: project, private: true, type: 'module' }, null, 2) + '\n');
-      await writeFile(join(root, '.gitignore'), '.skewless/\n');
-      const end = o.end ? new Date(o.end) : new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
+      for (const [file, text] of Object.entries(packageFiles(project))) await writeFile(join(root, file), text);
+      const end = o.end ? instantArg(o.end, 'end') : new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
       const db = await DuckDBSession.create();
       try {
         await db.copyTo(sampleSql(end), join(root, 'data', 'driver_stats.parquet'), 'parquet');
       } finally {
         db.close();
       }
-      console.log(`Created feature repo ${root}\n  cd ${dir} && skewless apply && skewless materialize-incremental ${end.toISOString()}`);
+      // END is exclusive: one hour past the last sample row, so every sample row is materialized.
+      const materializeEnd = new Date(end.getTime() + 3_600_000).toISOString();
+      console.log(`Created feature repo ${root}\n  cd ${shellWord(dir)} && npm install && npx skewless apply && npx skewless materialize-incremental ${materializeEnd}`);
     });
 }

@@ -43,7 +43,7 @@ export function registerMaterializeCommands(program: Command, globals: () => Glo
 
   program
     .command('materialize')
-    .description('copy the latest value per entity with START <= event_ts < END to the online store')
+    .description('copy the latest value per entity with START <= event_ts < END to the online store (END is exclusive)')
     .argument('<start>', 'RFC 3339 start (inclusive)')
     .argument('<end>', 'RFC 3339 end (exclusive)')
     .option('-v, --views <names>', 'comma-separated views (default: all online views)', listArg)
@@ -55,7 +55,7 @@ export function registerMaterializeCommands(program: Command, globals: () => Glo
 
   program
     .command('materialize-incremental')
-    .description('materialize from each view’s last recorded end (or END − ttl) up to END')
+    .description('materialize from each view’s last recorded end (or END − ttl) up to END; END is exclusive: rows at END itself are not included')
     .argument('<end>', 'RFC 3339 end (exclusive)')
     .option('-v, --views <names>', 'comma-separated views', listArg)
     .option('--compute', 'first run each view’s declared batch transformation over all data before END')

@@ -1,10 +1,25 @@
 import type { Command } from 'commander';
 import { ValidationError } from '../../shared/errors.js';
+import type { RegistryData } from '../../shared/registry/types.js';
 import { entityArgs, instantArg, listArg } from '../args.js';
 import { withStore } from '../context.js';
 import { formatCell, toJson, type GlobalOptions } from '../output.js';
 import { readRows } from '../read-table.js';
 import Table from 'cli-table3';
+
+/** Online-only pushes are the default, and invisible to training: say so every time. */
+const ONLINE_ONLY = 'warning: pushed online only: these rows are not in the offline store, so training sets will not see them (use --to online_and_offline)';
+
+/** The declared type of every join key and request field, by name. */
+function declaredTypes(registry: RegistryData | undefined): Record<string, string> {
+  const types: Record<string, string> = {};
+  for (const e of Object.values(registry?.entities ?? {})) for (const k of e.joinKeys) types[k] = e.valueType;
+  for (const v of Object.values(registry?.featureViews ?? {})) for (const k of v.joinKeys) types[k.name] = k.valueType;
+  for (const o of Object.values(registry?.onDemandFeatureViews ?? {})) {
+    for (const i of o.inputs) if (i.kind === 'request') for (const f of i.features) types[f.name] = f.dtype;
+  }
+  return types;
+}
 
 export function registerOnlineCommands(program: Command, globals: () => GlobalOptions): void {
   program
@@ -22,7 +37,7 @@ export function registerOnlineCommands(program: Command, globals: () => GlobalOp
         const res = await store.getOnlineFeatures({
           ...(o.features ? { features: o.features } : {}),
           ...(o.featureService ? { featureService: o.featureService } : {}),
-          entities: entityArgs(o.entity),
+          entities: entityArgs(o.entity, declaredTypes(await store.registryDump())),
           fullFeatureNames: o.fullFeatureNames ?? false,
         });
         if (globals().json) return void console.log(toJson(res));
@@ -40,7 +55,7 @@ export function registerOnlineCommands(program: Command, globals: () => GlobalOp
     .argument('<push_source>', 'push source name')
     .option('--file <path>', 'rows as JSON (array or {col: [...]}), CSV or Parquet')
     .option('--data <json>', 'rows inline: JSON array or {col: [...]}')
-    .option('--to <mode>', 'online | offline | online_and_offline', 'online')
+    .option('--to <mode>', 'online | offline | online_and_offline; online-only rows are absent from training sets', 'online')
     .action((source: string, o: { file?: string; data?: string; to: string }) =>
       withStore(globals(), async (store) => {
         let rows;
@@ -53,9 +68,14 @@ export function registerOnlineCommands(program: Command, globals: () => GlobalOp
             throw new ValidationError(`--data is not valid JSON: ${(err as Error).message}`, [{ field: 'data', message: 'invalid JSON' }]);
           }
           rows = Array.isArray(parsed) ? parsed : undefined;
-          if (!rows) return void console.log(toJson(await store.push({ pushSourceName: source, df: parsed as Record<string, unknown[]>, to: o.to as 'online' })));
+          if (!rows) {
+            const res = await store.push({ pushSourceName: source, df: parsed as Record<string, unknown[]>, to: o.to as 'online' });
+            if (o.to === 'online') console.error(ONLINE_ONLY);
+            return void console.log(toJson(res));
+          }
         } else throw new ValidationError('give --file or --data', [{ field: 'file', message: 'required' }]);
         const res = await store.push({ pushSourceName: source, rows, to: o.to as 'online' });
+        if (o.to === 'online') console.error(ONLINE_ONLY);
         console.log(globals().json ? toJson(res) : `pushed ${res.rows} rows${res.online.map((w) => `; ${w.view}: ${w.written} written, ${w.skipped} older skipped`).join('')}${res.offline ? `; offline part ${res.offline.path}` : ''}`);
       }),
     );

@@ -6,21 +6,35 @@ import { withStore } from '../context.js';
 import { printTable, toJson, type GlobalOptions } from '../output.js';
 
 export function registerRegistryCommands(program: Command, globals: () => GlobalOptions): void {
-  const registryVerbs: [string, string, (store: FeatureStore, defs: Definition[]) => Promise<Plan>][] = [
-    ['plan', 'show what apply would change (Created / Updated / Deleted), with compatibility of each change', (s, d) => s.plan(d)],
-    ['apply', 'register the repo definitions (atomic; refuses breaking changes to a live version)', (s, d) => s.apply(d)],
+  const registryVerbs: [string, string, (store: FeatureStore, defs: Definition[], o: { promote?: boolean }) => Promise<Plan>][] = [
+    ['plan', 'show what apply would change (Created / Updated / Deleted), with compatibility of each change', (s, d, o) => s.plan(d, o)],
+    ['apply', 'register the repo definitions (atomic; refuses breaking changes to a live version)', (s, d, o) => s.apply(d, o)],
   ];
   for (const [verb, description, run] of registryVerbs) {
     program
       .command(verb)
       .description(description)
-      .action(() =>
+      .option('--promote', 'make new versions active at once (default: inactive until `skewless promote VIEW@vN`)')
+      .action((o: { promote?: boolean }) =>
         withStore(globals(), async (store) => {
-          const plan = await run(store, await store.loadDefinitions());
+          const plan = await run(store, await store.loadDefinitions(), o);
           console.log(globals().json ? toJson(plan.changes) : formatPlan(plan));
         }),
       );
   }
+
+  program
+    .command('promote')
+    .description('make an inactive VIEW@vN the version that unversioned references and feature services read (refused until its online data covers its ttl)')
+    .argument('<view>', 'e.g. user_activity@v2')
+    .option('--force', 'promote even without online data covering its ttl')
+    .action((ref: string, o: { force?: boolean }) =>
+      withStore(globals(), async (store) => {
+        const r = await store.promote(ref, o);
+        if (r.warning) console.error(`warning: ${r.warning}`);
+        console.log(globals().json ? toJson(r) : `Promoted feature view ${r.view}`);
+      }),
+    );
 
   const lifecycle = (verb: 'deprecate' | 'delete', description: string, run: (store: FeatureStore, ref: string) => Promise<{ view: string }>, past: string) =>
     program
@@ -53,14 +67,23 @@ export function registerRegistryCommands(program: Command, globals: () => Global
         }),
       );
   };
-  const registry = async (store: FeatureStore) => (await store.registryDump())?.featureViews ?? {};
-  list('feature-views', async (store) => ({
-    columns: ['name', 'version', 'status', 'entities', 'ttl_seconds', 'features', 'sla'],
-    rows: Object.values(await registry(store)).map((v) => ({
-      name: v.name, version: v.version, status: v.status, entities: v.entities.join(','), ttl_seconds: v.ttlSeconds,
-      features: v.features.length, sla: v.tags.freshness_sla ?? '',
-    })),
-  }));
+  list('feature-views', async (store) => {
+    const dump = await store.registryDump();
+    return {
+      columns: ['name', 'kind', 'version', 'status', 'entities', 'ttl_seconds', 'features', 'sla'],
+      rows: [
+        ...Object.values(dump?.featureViews ?? {}).map((v) => ({
+          name: v.name, kind: v.source.kind === 'PushSource' ? 'push' : 'batch', version: v.version, status: v.status, entities: v.entities.join(','), ttl_seconds: v.ttlSeconds,
+          features: v.features.length, sla: v.tags.freshness_sla ?? '',
+        })),
+        // On demand views have no version, entities or ttl of their own: they list their inputs.
+        ...Object.values(dump?.onDemandFeatureViews ?? {}).map((o) => ({
+          name: o.name, kind: 'on demand', version: '', status: 'active', entities: o.inputs.map((i) => (i.kind === 'view' ? `${i.name}@v${i.version}` : `request:${i.name}`)).join(','),
+          ttl_seconds: '', features: o.features.length, sla: '',
+        })),
+      ],
+    };
+  });
   list('entities', async (store) => ({
     columns: ['name', 'join_keys', 'value_type', 'description'],
     rows: Object.values((await store.registryDump())?.entities ?? {}).map((e) => ({ name: e.name, join_keys: e.joinKeys.join(','), value_type: e.valueType, description: e.description })),
@@ -69,7 +92,7 @@ export function registerRegistryCommands(program: Command, globals: () => Global
     columns: ['name', 'features'],
     rows: Object.values((await store.registryDump())?.featureServices ?? {}).map((s) => ({
       name: s.name,
-      features: s.projections.map((p) => `${p.view}@v${p.version}[${p.features.length}]`).join(', '),
+      features: s.projections.map((p) => `${p.onDemand ? p.view : `${p.view}@v${p.version}`}[${p.features.length}]`).join(', '),
     })),
   }));
 }

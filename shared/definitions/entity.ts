@@ -3,7 +3,7 @@ import { SCALAR_DTYPES, type ScalarDType } from './dtypes.js';
 import * as s from './schemas.js';
 import { parseDefinition } from './validate.js';
 
-const EntityOptions = z.object({
+const EntityOptions = z.strictObject({
   name: s.name,
   joinKeys: z.array(s.name).min(1).optional(),
   valueType: z.enum(SCALAR_DTYPES.filter((t) => t !== 'Bytes') as [ScalarDType, ...ScalarDType[]]).default('String'),

@@ -4,7 +4,7 @@ import type { OnDemandFeatureView } from './on-demand-feature-view.js';
 import * as s from './schemas.js';
 import { parseDefinition } from './validate.js';
 
-const FeatureServiceOptions = z.object({
+const FeatureServiceOptions = z.strictObject({
   name: s.name,
   features: z
     .array(

@@ -4,10 +4,11 @@ import type { Field } from './field.js';
 import type { DataSource } from './sources.js';
 import { parseFreshnessSla } from './freshness-sla.js';
 import * as s from './schemas.js';
+import { DefinitionError } from './errors.js';
 import { parseDefinition } from './validate.js';
 
 const FeatureViewOptions = z
-  .object({
+  .strictObject({
     name: s.name,
     entities: z.array(z.custom<Entity>((v) => (v as Entity)?.kind === 'Entity', 'expected an Entity')).min(1),
     ttl: s.duration.default(0),
@@ -19,7 +20,7 @@ const FeatureViewOptions = z
     online: z.boolean().default(true),
     version: z.number().int().min(1).default(1),
     batch: z
-      .object({
+      .strictObject({
         input: z.string().min(1),
         compute: z.custom<BatchCompute>((v) => typeof v === 'function', 'expected a function (ctx) => Promise<number>'),
       })
@@ -108,7 +109,7 @@ export class FeatureView {
   select(...features: string[]): FeatureViewProjection {
     for (const f of features) {
       if (!this.schema.some((field) => field.name === f)) {
-        throw new Error(`FeatureView '${this.name}': select: unknown feature '${f}'`);
+        throw new DefinitionError('FeatureView', this.name, 'select', `unknown feature '${f}'`);
       }
     }
     return Object.freeze({ kind: 'FeatureViewProjection' as const, view: this, features: Object.freeze([...features]) });

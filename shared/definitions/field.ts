@@ -3,7 +3,7 @@ import type { DType } from './dtypes.js';
 import * as s from './schemas.js';
 import { parseDefinition } from './validate.js';
 
-const FieldOptions = z.object({ name: s.name, dtype: s.dtype, description: z.string().default(''), tags: s.tags });
+const FieldOptions = z.strictObject({ name: s.name, dtype: s.dtype, description: z.string().default(''), tags: s.tags });
 export type FieldOptions = z.input<typeof FieldOptions>;
 
 /**

@@ -11,7 +11,7 @@ export type Columns = Record<string, unknown[]>;
 export type OnDemandTransform = (inputs: Columns) => Columns;
 
 const OnDemandOptions = z
-  .object({
+  .strictObject({
     name: s.name,
     sources: z
       .array(

@@ -3,7 +3,7 @@ import type { Field } from './field.js';
 import * as s from './schemas.js';
 import { parseDefinition } from './validate.js';
 
-const RequestSourceOptions = z.object({
+const RequestSourceOptions = z.strictObject({
   name: s.name,
   schema: z.array(z.custom<Field>((v) => (v as Field)?.kind === 'Field', 'expected a Field')).min(1),
   ...s.common,

@@ -8,7 +8,7 @@ export const name = z.string().regex(NAME_PATTERN, 'expected a name of letters, 
 export const tags = z.record(z.string(), z.string()).default({});
 export const dtype = z.custom<DType>(isDType, 'expected a dtype such as Int64, Float32, String or Array(Int64)');
 export const duration = z
-  .custom<Duration>((v) => parseDurationSeconds(v as Duration) !== undefined, "expected a duration: seconds, '7d', 'PT1H' or { days: 7 }")
+  .custom<Duration>((v) => parseDurationSeconds(v as Duration) !== undefined, "expected a duration: seconds, '7d', 'PT1H' or { days, hours, minutes, seconds }")
   .transform((v) => parseDurationSeconds(v)!);
 export const common = {
   description: z.string().default(''),

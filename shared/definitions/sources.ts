@@ -2,7 +2,7 @@ import { z } from 'zod';
 import * as s from './schemas.js';
 import { parseDefinition } from './validate.js';
 
-const FileSourceOptions = z.object({
+const FileSourceOptions = z.strictObject({
   name: s.name.optional(),
   path: z.string().min(1, 'expected a Parquet file, a directory or an s3:// prefix'),
   timestampField: z.string().min(1),
@@ -45,7 +45,7 @@ function defaultSourceName(path: string): string {
   return base.replace(/\.parquet$/i, '').replace(/[^A-Za-z0-9_]/g, '_').replace(/^(\d)/, '_$1') || 'source';
 }
 
-const PushSourceOptions = z.object({
+const PushSourceOptions = z.strictObject({
   name: s.name,
   batchSource: z.custom<FileSource>((v) => (v as FileSource)?.kind === 'FileSource', 'expected a FileSource'),
   ...s.common,

@@ -25,6 +25,8 @@ export interface Plan {
 export interface PlanOptions {
   /** When true (programmatic apply of some objects), nothing absent from `specs` is deleted. */
   partial?: boolean;
+  /** When true (`apply --promote`), a new version is active at once instead of waiting for `promote`. */
+  promote?: boolean;
 }
 
 function consumersOf(services: Record<string, FeatureServiceSpec>, view: string, version?: number): string[] {
@@ -72,12 +74,16 @@ export function planApply(current: RegistryData, specs: RepoSpecs, options: Plan
     const old = current.featureViews[key];
     const consumers = consumersOf(current.featureServices, view.name, view.version);
     if (!old) {
-      const older = Object.values(current.featureViews).filter((v) => v.name === view.name).map((v) => `v${v.version}`);
-      changes.push({
-        op: 'Created', type: 'feature view', name: key, properties: [], breaking: false, consumers,
-        ...(older.length ? { note: `new version; ${older.join(', ')} ${older.length > 1 ? 'stay' : 'stays'} readable until deprecated and deleted` } : {}),
-      });
-      next.featureViews[key] = view;
+      const older = Object.values(current.featureViews).filter((v) => v.name === view.name && v.version < view.version);
+      const served = older.filter((v) => v.status === 'active').map((v) => `v${v.version}`);
+      // Consumers keep the version they read until the new one has data and is promoted.
+      const inactive = served.length > 0 && !options.promote;
+      const list = (xs: string[]) => `${xs.join(', ')} ${xs.length > 1 ? 'stay' : 'stays'}`;
+      const note = inactive
+        ? `new version, inactive until \`skewless promote ${key}\`: ${list([served.at(-1)!])} served to \`${view.name}:feature\` references and feature services; materialize ${key} first`
+        : older.length ? `new version${options.promote && served.length ? ', promoted' : ''}; ${list(older.map((v) => `v${v.version}`))} readable until deprecated and deleted` : undefined;
+      changes.push({ op: 'Created', type: 'feature view', name: key, properties: [], breaking: false, consumers, ...(note ? { note } : {}) });
+      next.featureViews[key] = inactive ? { ...view, status: 'inactive' } : view;
       continue;
     }
     const props = classifyViewChanges(old, view);
@@ -118,7 +124,7 @@ export function assertNoBreakingChanges(plan: Plan): void {
   const lines = breaking.map((c) => {
     const [name, v] = c.name.split('@v');
     const reasons = c.properties.filter((p) => p.breaking).map((p) => p.reason).join('; ');
-    return `feature view ${c.name}: ${reasons}. Register it as a new version instead: set \`version: ${Number(v) + 1}\` in FeatureView '${name}' (v${v} stays served until you deprecate it)${c.consumers.length ? `; consumers: ${c.consumers.join(', ')}` : ''}`;
+    return `feature view ${c.name}: ${reasons}. Register it as a new version instead: set \`version: ${Number(v) + 1}\` in FeatureView '${name}' (v${v} stays served until you materialize and \`skewless promote ${name}@v${Number(v) + 1}\`)${c.consumers.length ? `; consumers: ${c.consumers.join(', ')}` : ''}`;
   });
   throw new ConflictError(`breaking change refused:\n${lines.join('\n')}`, { changes: breaking });
 }

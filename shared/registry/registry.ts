@@ -45,10 +45,25 @@ export class Registry {
       return v;
     }
     const candidates = this.views().filter((v) => v.name === name);
-    const active = candidates.filter((v) => v.status === 'active');
-    const pick = (active.length ? active : candidates).sort((a, b) => b.version - a.version)[0];
+    // Latest active; an inactive (not yet promoted) version only when nothing else exists.
+    const rank = { active: 2, deprecated: 1, inactive: 0 } as const;
+    const pick = candidates.sort((a, b) => rank[b.status] - rank[a.status] || b.version - a.version)[0];
     if (!pick) throw new NotFoundError('feature view', name);
     return pick;
+  }
+
+  /**
+   * The version a pinned reference to `name@vN` reads: an inactive (not promoted) version is served
+   * by the latest active version that has the same features (`sameType`: with the same dtypes).
+   */
+  servedVersion(name: string, version: number, features: readonly string[], sameType = false): number {
+    const pinned = this.data.featureViews[viewKey(name, version)];
+    if (!pinned || pinned.status !== 'inactive') return version;
+    const has = (v: FeatureViewSpec, f: string) => v.features.some((x) => x.name === f && (!sameType || x.dtype === pinned.features.find((p) => p.name === f)?.dtype));
+    const active = this.views()
+      .filter((v) => v.name === name && v.status === 'active' && features.every((f) => has(v, f)))
+      .sort((a, b) => b.version - a.version)[0];
+    return active ? active.version : version;
   }
 
   private versionsHint(name: string): string | undefined {
@@ -138,7 +153,7 @@ export class Registry {
           input.features.forEach((f) => requestFields.set(f.name, f));
           continue;
         }
-        const view = this.view(`${input.name}@v${input.version}`);
+        const view = this.view(`${input.name}@v${this.servedVersion(input.name, input.version!, input.features.map((f) => f.name), true)}`);
         for (const f of input.features) want(view, view.features.find((x) => x.name === f.name)!);
       }
     }
@@ -147,7 +162,10 @@ export class Registry {
 
   /** The pinned references of a feature service. */
   serviceRefs(name: string): string[] {
-    return this.featureService(name).projections.flatMap((p) => p.features.map((f) => (p.onDemand ? `${p.view}:${f}` : `${p.view}@v${p.version}:${f}`)));
+    return this.featureService(name).projections.flatMap((p) => {
+      const version = p.onDemand ? 0 : this.servedVersion(p.view, p.version, p.features);
+      return p.features.map((f) => (p.onDemand ? `${p.view}:${f}` : `${p.view}@v${version}:${f}`));
+    });
   }
 }
 

@@ -110,7 +110,7 @@ export function toRepoSpecs(definitions: Iterable<Definition>): RepoSpecs {
     const spec = featureViewSpec(v);
     const seen = views.get(key);
     if (seen && JSON.stringify(seen) !== JSON.stringify(spec)) {
-      throw new DefinitionError('FeatureView', v.name, 'version', `two different definitions of ${key}; give the changed one a new version`);
+      throw new DefinitionError('FeatureView', v.name, 'name', `${key} is defined twice, differently; remove one or rename it (a changed schema is \`version: ${v.version + 1}\`)`);
     }
     views.set(key, spec);
     v.entities.forEach((e) => entities.set(e.name, entitySpec(e)));
@@ -125,6 +125,11 @@ export function toRepoSpecs(definitions: Iterable<Definition>): RepoSpecs {
     } else if (d.kind === 'OnDemandFeatureView') addOnDemand(d);
     else if (d.kind === 'RequestSource') continue;
     else addSource(d);
+  }
+  // Feature references are `name:feature` whatever the kind, so the two kinds share one namespace.
+  for (const o of onDemand.values()) {
+    const view = [...views.values()].find((v) => v.name === o.name);
+    if (view) throw new DefinitionError('OnDemandFeatureView', o.name, 'name', `feature view '${view.name}@v${view.version}' has the same name; give one of them another name`);
   }
   return {
     entities: [...entities.values()],

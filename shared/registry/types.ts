@@ -40,7 +40,11 @@ export interface FieldSpec {
   tags: Record<string, string>;
 }
 
-export type ViewStatus = 'active' | 'deprecated';
+/**
+ * `inactive`: a new version registered beside an active one. Materialization and pushes write it, but
+ * unversioned references and feature services keep reading the active version until `promote`.
+ */
+export type ViewStatus = 'active' | 'inactive' | 'deprecated';
 
 export interface FeatureViewSpec {
   name: string;

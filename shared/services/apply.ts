@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors.js';
-import { assertNoBreakingChanges, planApply, type Plan } from '../registry/plan.js';
+import { assertNoBreakingChanges, planApply, type Plan, type PlanOptions } from '../registry/plan.js';
 import type { RegistryStore } from '../registry/registry-store.js';
 import { emptyRegistry, viewKey, type RegistryData, type RepoSpecs } from '../registry/types.js';
 
@@ -20,7 +20,7 @@ function assertServicesResolve(next: RegistryData): void {
   }
 }
 
-export async function plan(store: RegistryStore, project: string, specs: RepoSpecs, options: { partial?: boolean } = {}): Promise<Plan> {
+export async function plan(store: RegistryStore, project: string, specs: RepoSpecs, options: PlanOptions = {}): Promise<Plan> {
   const current = (await store.read()) ?? emptyRegistry(project);
   const p = planApply(current, specs, options);
   assertServicesResolve(p.next);
@@ -31,7 +31,7 @@ export async function plan(store: RegistryStore, project: string, specs: RepoSpe
  * Applies definitions atomically (read-modify-write inside the store's update, so concurrent
  * applies never lose each other's objects). Breaking changes to a live version are refused.
  */
-export async function apply(store: RegistryStore, project: string, specs: RepoSpecs, now: Date, options: { partial?: boolean } = {}): Promise<Plan> {
+export async function apply(store: RegistryStore, project: string, specs: RepoSpecs, now: Date, options: PlanOptions = {}): Promise<Plan> {
   return store.update((current) => {
     const p = planApply(current ?? emptyRegistry(project), specs, options);
     assertNoBreakingChanges(p);

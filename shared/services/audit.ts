@@ -38,6 +38,8 @@ export interface AuditReport {
   drift: { view: string; applied: string; loaded?: string }[];
   /** The largest of all mismatch / missing rates. */
   worstRate: number;
+  /** Features with no row to compare (`view:feature`): not checked, which is not a pass. */
+  notChecked: string[];
 }
 
 type Sampled = { entity: Record<string, unknown>; at: Date; online: Record<string, unknown> };
@@ -119,7 +121,8 @@ export async function auditSkew(ctx: StoreContext, opts: AuditOptions): Promise<
     features.push(...(await auditOnDemand(ctx, registry, od, impl, opts.sample, seed, tol, drifted)));
   }
   const worstRate = Math.max(0, ...features.map((f) => Math.max(f.mismatchRate, f.missingOnlineRate, f.missingOfflineRate)));
-  return { sample: opts.sample, features, drift, worstRate };
+  const notChecked = features.filter((f) => f.compared === 0).map((f) => `${f.view}:${f.feature}`);
+  return { sample: opts.sample, features, drift, worstRate, notChecked };
 }
 
 function toSample(item: { entityKey: string } & OnlineRecord): Sampled {

@@ -53,7 +53,7 @@ describe('Registry: plan and apply', () => {
     const retyped = view({ fields: [new Field({ name: 'a', dtype: Float64 }), new Field({ name: 'b', dtype: Int64 })] });
     const p = await plan(s, 'p', toRepoSpecs([retyped]));
     expect(formatPlan(p)).toMatch(/features\.a\.dtype: "Int64" -> "Float64"  \[BREAKING: retypes field 'a'\]\n {2}consumers affected: svc/);
-    expect(() => toRepoSpecs([retyped, new FeatureService({ name: 'svc', features: [view()] })])).toThrow(/two different definitions of activity@v1/);
+    expect(() => toRepoSpecs([retyped, new FeatureService({ name: 'svc', features: [view()] })])).toThrow(/activity@v1 is defined twice/);
     const err = await apply(s, 'p', toRepoSpecs([retyped, new FeatureService({ name: 'svc', features: [retyped] })]), now).catch((e) => e);
     expect(err).toBeInstanceOf(ConflictError);
     expect(err.message).toMatch(/set `version: 2` in FeatureView 'activity'/);
@@ -66,8 +66,8 @@ describe('Registry: plan and apply', () => {
     const s = store();
     await apply(s, 'p', toRepoSpecs([view()]), now);
     const v2 = view({ version: 2, fields: [new Field({ name: 'a', dtype: Float64 })] });
-    const p = await apply(s, 'p', toRepoSpecs([v2]), now);
-    expect(formatPlan(p)).toContain('Created feature view activity@v2 (new version; v1 stays readable');
+    const p = await apply(s, 'p', toRepoSpecs([v2]), now, { promote: true });
+    expect(formatPlan(p)).toContain('Created feature view activity@v2 (new version, promoted; v1 stays readable');
     const reg = new Registry((await s.read())!);
     expect(Object.keys(reg.data.featureViews).sort()).toEqual(['activity@v1', 'activity@v2']);
     expect(reg.view('activity').version).toBe(2);

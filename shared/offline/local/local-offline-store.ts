@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, rename, unlink } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { ValidationError } from '../../errors.js';
 import type { FeatureViewSpec } from '../../registry/types.js';
 import { parseInstant } from '../../util/time.js';
@@ -25,6 +25,48 @@ export interface LocalOfflineStoreOptions {
   /** `window` runs the portable (Athena) form of the PIT join on DuckDB. */
   pitStrategy?: 'asof' | 'window';
   threads?: number;
+}
+
+const TIMESTAMP_TYPE = /^(TIMESTAMP|DATE)/i;
+/** RFC 3339 in UTC with milliseconds, as `Date.toISOString()` (and provider aws) render instants. */
+const RFC3339 = '%Y-%m-%dT%H:%M:%S.%gZ';
+
+/**
+ * Entity timestamps that are text (CSV, string columns) are checked before the join casts them, so
+ * a bad one names its row and value instead of surfacing as a DuckDB conversion error.
+ */
+async function assertEntityTimestamps(db: DuckDBSession): Promise<void> {
+  const described = await db.all(`DESCRIBE SELECT ${q(ENTITY_TS)} FROM ${q(ENTITY_TABLE)}`);
+  if (TIMESTAMP_TYPE.test(String(described[0]?.column_type))) return;
+  const bad = await db.all(
+    `SELECT ${q(ROW_ID)} AS r, CAST(${q(ENTITY_TS)} AS VARCHAR) AS v FROM ${q(ENTITY_TABLE)} WHERE ${q(ENTITY_TS)} IS NOT NULL AND TRY_CAST(${q(ENTITY_TS)} AS TIMESTAMP) IS NULL ORDER BY ${q(ROW_ID)} LIMIT 20`,
+  );
+  if (!bad.length) return;
+  const issues = bad.map((b) => ({ row: Number(b.r), field: ENTITY_TS, message: `expected a timestamp, got ${JSON.stringify(b.v)}` }));
+  throw new ValidationError(`invalid ${ENTITY_TS} in row ${issues[0].row}`, issues);
+}
+
+/**
+ * Writes a query's result to `path` through a temp file renamed at the end, so a failed run leaves
+ * neither a partial file nor a damaged previous one. Timestamps carry their zone: TIMESTAMP WITH
+ * TIME ZONE in Parquet, RFC 3339 with `Z` in CSV and JSON (the same schema and text as provider aws).
+ */
+async function copyOut(db: DuckDBSession, sql: string, path: string, format: TableFormat): Promise<void> {
+  const described = await db.all(`DESCRIBE SELECT * FROM (${sql}) ${q('__out')}`);
+  const select = described.map((c) => {
+    const name = q(String(c.column_name));
+    if (!TIMESTAMP_TYPE.test(String(c.column_type))) return name;
+    return format === 'parquet' ? `CAST(${name} AS TIMESTAMPTZ) AS ${name}` : `strftime(CAST(${name} AS TIMESTAMP), '${RFC3339}') AS ${name}`;
+  });
+  const target = resolve(path);
+  const tmp = join(dirname(target), `.${basename(target)}.tmp-${randomUUID()}`);
+  try {
+    await db.copyTo(`SELECT ${select.join(', ')} FROM (${sql}) ${q('__out')}`, tmp, format);
+    await rename(tmp, target);
+  } catch (err) {
+    await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
 }
 
 /** Offline store over local Parquet, queried by an embedded DuckDB. */
@@ -68,6 +110,7 @@ export class LocalOfflineStore implements OfflineStore {
   getHistoricalFeatures(request: HistoricalRequest, progress?: Progress): Promise<HistoricalResult> {
     return this.exclusive(async (db) => {
       const columns = await this.stageEntity(db, request);
+      await assertEntityTimestamps(db);
       const [bounds] = await db.all(
         `SELECT min(${q(ENTITY_TS)}) AS lo, max(${q(ENTITY_TS)}) AS hi, count(*) AS n, count(*) - count(${q(ENTITY_TS)}) AS nulls FROM ${q(ENTITY_TABLE)}`,
       );
@@ -98,7 +141,7 @@ export class LocalOfflineStore implements OfflineStore {
       const stop = this.watchProgress(db, progress);
       try {
         if (request.output) {
-          await db.copyTo(sql, resolve(request.output.path), request.output.format);
+          await copyOut(db, sql, request.output.path, request.output.format);
           return { rowCount: Number(bounds.n), columns: resultColumns, path: resolve(request.output.path), sql };
         }
         const rows = await db.all(sql);
@@ -230,7 +273,7 @@ export class LocalOfflineStore implements OfflineStore {
       await db.stage('__out_stage', staged, rows);
       const select = staged.map((c) => (c.type === 'JSON' && c.dtype ? `CAST(CAST(${q(c.name)} AS JSON) AS ${this.compiler.dialect.sqlType(c.dtype)}) AS ${q(c.name)}` : q(c.name))).join(', ');
       try {
-        await db.copyTo(`SELECT ${select} FROM ${q('__out_stage')}`, resolve(output.path), output.format);
+        await copyOut(db, `SELECT ${select} FROM ${q('__out_stage')}`, output.path, output.format);
       } finally {
         await db.run(`DROP TABLE ${q('__out_stage')}`);
       }

@@ -1,0 +1,36 @@
+import { cpSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const EXAMPLE = join(import.meta.dirname, '../../examples/feature_repo');
+const flat = (s: string) => s.replace(/\s+/g, ' ');
+
+describe('CLI: listings, --version and flags', () => {
+  const tmp = tempDir();
+  afterAll(() => tmp.cleanup());
+  const repo = join(tmp.dir, 'repo');
+  cpSync(EXAMPLE, repo, { recursive: true, filter: (src) => !src.includes('.skewless') && !src.includes('/data') });
+  const run = (...args: string[]) => cli(['--repo', repo, ...args]);
+
+  it('prints its version', () => {
+    const r = cli(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it('lists on demand views with the feature views, and services without a phantom @v0', () => {
+    expect(run('apply').code).toBe(0);
+    const views = JSON.parse(run('--json', 'feature-views', 'list').stdout) as { name: string; kind: string }[];
+    expect(views.map((v) => `${v.name}:${v.kind}`)).toEqual(['user_activity:batch', 'user_realtime:push', 'user_engagement:on demand']);
+    const services = run('feature-services', 'list').stdout;
+    expect(services).toContain('user_engagement[3]');
+    expect(services).not.toContain('@v0');
+  });
+
+  it('gives -v one meaning (--views) in every verb, and says END is exclusive', () => {
+    for (const verb of ['materialize', 'materialize-incremental', 'audit-skew']) expect(flat(run(verb, '--help').stdout)).toContain('-v, --views <names>');
+    expect(flat(run('materialize-incremental', '--help').stdout)).toContain('END is exclusive');
+  });
+});
