@@ -29,6 +29,7 @@ export function justifiedFindings(stack: Stack, fs: FeatureStore): Finding[] {
     { id: `AwsSolutions-IAM5[Resource::${data}/offline/*]`, reason: 'Offline Parquet of every view version lives under offline/ of the one data bucket; writers and readers are limited to that prefix.' },
     { id: `AwsSolutions-IAM5[Resource::${data}/offline/_staging/*]`, reason: 'Entity rows of a training request are staged under offline/_staging/ and removed after the query.' },
     { id: `AwsSolutions-IAM5[Resource::${data}/datasets/*]`, reason: 'Training datasets are written under datasets/ (one prefix per request).' },
+    { id: `AwsSolutions-IAM5[Resource::${data}/entities/*]`, reason: 'historical-prepare reads the entity files of training requests (entity_uri) from entities/ of the data bucket.' },
     { id: `AwsSolutions-IAM5[Resource::${data}/athena-results/*]`, reason: "The training workflow's UNLOAD writes its manifest and metadata to the workgroup's result location athena-results/." },
     { id: `AwsSolutions-IAM5[Resource::${glue(`table/${db}/skewless_entity_*`)}]`, reason: 'Only the temporary entity tables a training request creates and drops.' },
     { id: `AwsSolutions-IAM5[Resource::${glue(`table/${db}/*`)}]`, reason: 'Athena reads the table of any view version of this project database (one table per version, created by apply).' },

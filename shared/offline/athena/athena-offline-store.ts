@@ -112,7 +112,8 @@ export class AthenaOfflineStore implements OfflineStore {
       if (!stager.rowCount) throw new ValidationError('no entity rows given', [{ field: 'entity_rows', message: 'expected at least one row' }]);
       await createTempTable(this.o.glue, this.o.database, table, `s3://${this.o.bucket}/${stagePrefix}`, parquetColumns.map((c) => ({ name: c.name, type: hiveType(c.dtype) })));
     } catch (err) {
-      await this.deletePrefix(stagePrefix);
+      // Best effort: the original error is what the caller needs; `_staging/` also expires by a lifecycle rule.
+      await this.deletePrefix(stagePrefix).catch(() => undefined);
       throw err;
     }
     const outName = new Map(request.outputs.map((o) => [`${o.view}:${o.feature}`, o.name]));
