@@ -22,6 +22,9 @@ export async function openEntitySource(s3: S3Client, uri: string, format?: 'parq
 function parquetType(e: SchemaElement): StageType {
   const logical = e.logical_type?.type;
   if (logical === 'TIMESTAMP' || e.converted_type === 'TIMESTAMP_MILLIS' || e.converted_type === 'TIMESTAMP_MICROS' || e.type === 'INT96') return 'TIMESTAMP';
+  // Dates are read as instants at UTC midnight; decimals as doubles.
+  if (logical === 'DATE' || e.converted_type === 'DATE') return 'TIMESTAMP';
+  if (logical === 'DECIMAL' || e.converted_type === 'DECIMAL') return 'DOUBLE';
   if (logical === 'STRING' || e.converted_type === 'UTF8' || logical === 'JSON' || e.converted_type === 'JSON') return 'VARCHAR';
   switch (e.type) {
     case 'BOOLEAN': return 'BOOLEAN';
