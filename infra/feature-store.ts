@@ -42,6 +42,9 @@ export interface FeatureStoreProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
+// Entity files of training requests (entity_uri) are read from here.
+const ENTITIES = 'entities';
+
 /**
  * skewless on AWS (DESIGN §7): S3 (registry, offline Parquet, datasets), DynamoDB (online), Glue +
  * Athena (PIT joins), one Lambda per job, API Gateway with IAM auth, Kinesis / MSK push, EventBridge
@@ -156,6 +159,8 @@ export class FeatureStore extends Construct {
     f.materialize.addToRolePolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [registry] }));
 
     f['historical-prepare'].addToRolePolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [this.bucket.arnForObjects(`${OFFLINE}/_staging/*`)] }));
+    // Entity files of training requests (entity_uri) are read from entities/ of the data bucket.
+    f['historical-prepare'].addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [this.bucket.arnForObjects(`${ENTITIES}/*`)] }));
     f['historical-prepare'].addToRolePolicy(new PolicyStatement({ actions: ['glue:CreateTable', 'glue:GetDatabase'], resources: glueArns('skewless_entity_*') }));
 
     f['historical-finalize'].addToRolePolicy(new PolicyStatement({ actions: ['glue:DeleteTable'], resources: glueArns('skewless_entity_*') }));

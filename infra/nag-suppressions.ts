@@ -29,15 +29,16 @@ export function justifiedFindings(stack: Stack, fs: FeatureStore): Finding[] {
     {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'Function roles: X-Ray xray:PutTraceSegments / PutTelemetryRecords (accept only "*"). Training state machine role: X-Ray (the same plus GetSamplingRules / GetSamplingTargets), CloudWatch Logs delivery (logs:*LogDelivery*, PutResourcePolicy, DescribeResourcePolicies, DescribeLogGroups; accept only "*"), and — added by CDK\'s Athena task while it has no result location (infra/training-workflow.ts, issue 9 item 10, owned separately) — s3:CreateBucket / ListBucket / GetBucketLocation / GetObject / PutObject / AbortMultipartUpload / ListBucketMultipartUploads / ListMultipartUploadParts and lakeformation:GetDataAccess on "*".',
+        'Function roles: X-Ray xray:PutTraceSegments / PutTelemetryRecords (accept only "*"). Training state machine role: X-Ray (the same plus GetSamplingRules / GetSamplingTargets) and the CloudWatch Logs delivery actions Step Functions logging needs (logs:*LogDelivery*, PutResourcePolicy, DescribeResourcePolicies, DescribeLogGroups), which accept only "*".',
     },
     { id: `AwsSolutions-IAM5[Resource::${data}/offline/*]`, reason: 'Offline Parquet of every view version lives under offline/ of the one data bucket; writers and readers are limited to that prefix.' },
     { id: `AwsSolutions-IAM5[Resource::${data}/offline/_staging/*]`, reason: 'Entity rows of a training request are staged under offline/_staging/ and removed after the query.' },
     { id: `AwsSolutions-IAM5[Resource::${data}/quarantine/*]`, reason: 'The push function writes each invalid stream record (payload and reason) to its own object under quarantine/ (s3:PutObject only).' },
     { id: `AwsSolutions-IAM5[Resource::${data}/datasets/*]`, reason: 'Training datasets are written under datasets/ (one prefix per request).' },
+    { id: `AwsSolutions-IAM5[Resource::${data}/entities/*]`, reason: 'historical-prepare reads the entity files of training requests (entity_uri) from entities/ of the data bucket.' },
+    { id: `AwsSolutions-IAM5[Resource::${data}/athena-results/*]`, reason: "The training workflow's UNLOAD writes its manifest and metadata to the workgroup's result location athena-results/." },
     { id: `AwsSolutions-IAM5[Resource::${glue(`table/${db}/skewless_entity_*`)}]`, reason: 'Only the temporary entity tables a training request creates and drops.' },
-    { id: `AwsSolutions-IAM5[Resource::${glue(`table/${db}/*`)}]`, reason: 'Tables of this project database, one per view version: the training workflow reads them (glue:GetTable/GetPartitions for Athena) and the apply operator policy creates / updates them (apply owns every view table).' },
-    { id: `AwsSolutions-IAM5[Resource::${glue(`userDefinedFunction/${db}/*`)}]`, reason: "Added by CDK's Athena task for the project database; no UDFs are defined." },
+    { id: `AwsSolutions-IAM5[Resource::${glue(`table/${db}/*`)}]`, reason: 'Tables of this project database, one per view version: the training workflow reads them (glue:GetTable / GetPartitions for Athena) and the apply operator policy creates / updates them (apply owns every view table).' },
     { id: `AwsSolutions-IAM5[Resource::${arnOf(fs.functions['historical-prepare'])}:*]`, reason: 'Step Functions invokes versions / aliases of the prepare function.' },
     { id: `AwsSolutions-IAM5[Resource::${arnOf(fs.functions['historical-finalize'])}:*]`, reason: 'Step Functions invokes versions / aliases of the finalize function.' },
   ];

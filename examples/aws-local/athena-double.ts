@@ -1,12 +1,24 @@
 /**
  * A small Athena test double: the Athena JSON protocol over HTTP (StartQueryExecution,
  * GetQueryExecution, GetQueryResults, StopQueryExecution), executing each query on DuckDB over the
- * Parquet objects that Glue tables (in moto) point at in S3 (in moto). `UNLOAD ... TO 's3://…'`
- * writes Parquet back to S3. moto's own Athena runs no SQL; this one returns real rows, so the
- * Athena-dialect PIT SQL is proved end to end. Point the SDK at it with AWS_ENDPOINT_URL_ATHENA.
+ * objects that Glue tables (in moto) point at in S3 (in moto). moto's own Athena runs no SQL; this
+ * one returns real rows, so the Athena-dialect PIT SQL is proved end to end. Point the SDK at it
+ * with AWS_ENDPOINT_URL_ATHENA.
+ *
+ * It is as strict as Athena where our code could otherwise agree with its own bugs:
+ * - every statement is parsed with a Trino grammar first (`athena-grammar.ts`); a statement Athena
+ *   would reject fails with SYNTAX_ERROR (e.g. `UNLOAD (WITH …)`);
+ * - a query needs a result location (the request's, else the workgroup's), as in Athena;
+ * - `UNLOAD … TO 's3://…/'` fails when the target prefix is not empty (HIVE_PATH_ALREADY_EXISTS),
+ *   writes its data as several extensionless objects named like Athena's
+ *   (`<yyyyMMdd_HHmmss>_<nnnnn>_<xxxxx>_<uuid>`), and writes `<QueryExecutionId>-manifest.csv`
+ *   (one s3:// URI per data file) and `<QueryExecutionId>.metadata` to the result location;
+ * - a repeated ClientRequestToken returns the first execution instead of running the query again;
+ * - table scans read every object under the table location except names starting with `_` or `.`
+ *   (Hive's rule), whatever their extension.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -14,6 +26,7 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client
 import { GetTableCommand, type GlueClient } from '@aws-sdk/client-glue';
 import { DuckDBSession } from '../../shared/offline/duckdb/session.js';
 import { quoteIdentifier as q, quoteString } from '../../shared/offline/sql/quote.js';
+import { athenaSyntaxErrors } from './athena-grammar.js';
 
 interface Execution {
   id: string;
@@ -25,7 +38,20 @@ interface Execution {
   scanned: number;
   submitted: Date;
   output?: string;
+  /** Where Athena writes results, manifests and metadata for this query. */
+  resultLocation: string;
 }
+
+export interface AthenaDoubleOptions {
+  /** Holds each query in RUNNING first, to exercise polling, timeouts and StopQueryExecution. */
+  delayMs?: number;
+  /** The workgroup's result location, used when a request names none (Athena fails without either). */
+  outputLocation?: string;
+  /** Rows per UNLOAD data file (Athena writes several files in parallel). @default 100000 */
+  rowsPerFile?: number;
+}
+
+const S3_URI = /^s3:\/\/([^/]+)\/(.*)$/;
 
 const DUCK_TYPES: Record<string, string> = { string: 'VARCHAR', bigint: 'BIGINT', int: 'INTEGER', float: 'FLOAT', double: 'DOUBLE', boolean: 'BOOLEAN', binary: 'BLOB', timestamp: 'TIMESTAMP' };
 const ATHENA_TYPES: Record<string, string> = { VARCHAR: 'varchar', BIGINT: 'bigint', INTEGER: 'integer', FLOAT: 'real', DOUBLE: 'double', BOOLEAN: 'boolean', TIMESTAMP: 'timestamp', 'TIMESTAMP WITH TIME ZONE': 'timestamp', DATE: 'date', BLOB: 'varbinary' };
@@ -43,8 +69,10 @@ export class AthenaDouble {
   /** Every query text received, for tests that inspect what was sent. */
   readonly queries: string[] = [];
 
-  /** `delayMs` holds each query in RUNNING first, to exercise polling, timeouts and StopQueryExecution. */
-  constructor(private readonly s3: S3Client, private readonly glue: GlueClient, private readonly options: { delayMs?: number } = {}) {}
+  private readonly tokens = new Map<string, string>();
+  private sequence = 0;
+
+  constructor(private readonly s3: S3Client, private readonly glue: GlueClient, private readonly options: AthenaDoubleOptions = {}) {}
 
   async start(port = 0): Promise<string> {
     this.server = createServer((req, res) => {
@@ -76,11 +104,17 @@ export class AthenaDouble {
   private async handle(op: string, body: Record<string, unknown>): Promise<unknown> {
     switch (op) {
       case 'StartQueryExecution': {
+        // Idempotency: the same token is the same query (a retried start never runs it twice).
+        const token = body.ClientRequestToken === undefined ? undefined : String(body.ClientRequestToken);
+        if (token !== undefined && this.tokens.has(token)) return { QueryExecutionId: this.tokens.get(token) };
+        const resultLocation = (body.ResultConfiguration as { OutputLocation?: string } | undefined)?.OutputLocation ?? this.options.outputLocation;
+        if (!resultLocation) throw new Error('No output location provided. An output location is required either through the Workgroup result configuration setting or as an API input.');
         const id = randomUUID();
+        if (token !== undefined) this.tokens.set(token, id);
         const sql = String(body.QueryString);
         this.queries.push(sql);
         const database = (body.QueryExecutionContext as { Database?: string } | undefined)?.Database ?? 'default';
-        const exec: Execution = { id, sql, state: 'RUNNING', columns: [], rows: [], scanned: 0, submitted: new Date() };
+        const exec: Execution = { id, sql, state: 'RUNNING', columns: [], rows: [], scanned: 0, submitted: new Date(), resultLocation: resultLocation.replace(/\/?$/, '/') };
         this.executions.set(id, exec);
         void this.execute(exec, database).catch((err: Error) => {
           if (exec.state === 'RUNNING') Object.assign(exec, { state: 'FAILED', reason: err.message });
@@ -95,6 +129,7 @@ export class AthenaDouble {
             Query: e.sql,
             Status: { State: e.state, ...(e.reason ? { StateChangeReason: e.reason } : {}), SubmissionDateTime: e.submitted.getTime() / 1000 },
             Statistics: { DataScannedInBytes: e.scanned },
+            ResultConfiguration: { OutputLocation: /^\s*UNLOAD\b/i.test(e.sql) ? `${e.resultLocation}${e.id}-manifest.csv` : `${e.resultLocation}${e.id}.csv` },
           },
         };
       }
@@ -143,7 +178,9 @@ export class AthenaDouble {
       do {
         const list = await this.s3.send(new ListObjectsV2Command({ Bucket: m[1], Prefix: m[2], ContinuationToken: token }));
         for (const o of list.Contents ?? []) {
-          if (!o.Key!.endsWith('.parquet')) continue;
+          // Hive (and so Athena) reads every file of the location except hidden ones.
+          const rel = o.Key!.slice(m[2].length);
+          if (!rel || rel.endsWith('/') || /(^|\/)[_.]/.test(rel)) continue;
           const local = join(this.scratch, exec.id, m[1], o.Key!);
           mkdirSync(dirname(local), { recursive: true });
           const obj = await this.s3.send(new GetObjectCommand({ Bucket: m[1], Key: o.Key! }));
@@ -165,18 +202,18 @@ export class AthenaDouble {
   private async execute(exec: Execution, database: string): Promise<void> {
     if (this.options.delayMs) await new Promise((r) => setTimeout(r, this.options.delayMs));
     if (exec.state !== 'RUNNING') return;
+    const syntax = athenaSyntaxErrors(exec.sql);
+    if (syntax.length) {
+      Object.assign(exec, { state: 'FAILED', reason: `SYNTAX_ERROR: ${syntax.join('; ')}` });
+      return;
+    }
     const db = await DuckDBSession.create();
     try {
       const unload = /^\s*UNLOAD\s*\(([\s\S]*)\)\s*TO\s*'((?:[^']|'')+)'\s*WITH\s*\(\s*format\s*=\s*'PARQUET'\s*\)\s*$/i.exec(exec.sql);
+      if (/^\s*UNLOAD\b/i.test(exec.sql) && !unload) throw new Error("NOT_SUPPORTED: the Athena double runs UNLOAD … WITH (format = 'PARQUET') only");
       const sql = await this.resolveTables(unload ? unload[1] : exec.sql, database, exec);
-      if (unload) {
-        const target = unload[2].replaceAll("''", "'");
-        const local = join(this.scratch, exec.id, 'unload.parquet');
-        await db.copyTo(sql, local, 'parquet');
-        const m = /^s3:\/\/([^/]+)\/(.*)$/.exec(target)!;
-        await this.s3.send(new PutObjectCommand({ Bucket: m[1], Key: `${m[2].replace(/\/?$/, '/')}${exec.id}_00000.parquet`, Body: readFileSync(local) }));
-        exec.output = target;
-      } else {
+      if (unload) await this.unload(exec, db, sql, unload[2].replaceAll("''", "'"));
+      else {
         const described = await db.all(`DESCRIBE SELECT * FROM (${sql}) t`);
         exec.columns = described.map((d) => ({ name: String(d.column_name), type: ATHENA_TYPES[String(d.column_type)] ?? (String(d.column_type).startsWith('DECIMAL') ? 'decimal' : 'varchar') }));
         const rows = await db.all(sql);
@@ -189,5 +226,34 @@ export class AthenaDouble {
       db.close();
       rmSync(join(this.scratch, exec.id), { recursive: true, force: true });
     }
+  }
+
+  /** What Athena's UNLOAD leaves in S3: extensionless data files under an empty target, a manifest and metadata in the result location. */
+  private async unload(exec: Execution, db: DuckDBSession, sql: string, target: string): Promise<void> {
+    const m = S3_URI.exec(target)!;
+    const prefix = m[2].replace(/\/?$/, '/');
+    const existing = await this.s3.send(new ListObjectsV2Command({ Bucket: m[1], Prefix: prefix, MaxKeys: 1 }));
+    if (existing.KeyCount) throw new Error(`HIVE_PATH_ALREADY_EXISTS: Target directory for table 'unload_${exec.id.replace(/-/g, '')}' already exists: ${target}`);
+    const dir = join(this.scratch, exec.id, 'unload');
+    mkdirSync(dir, { recursive: true });
+    const rowsPerFile = this.options.rowsPerFile ?? 100_000;
+    await db.run(`CREATE TABLE "__unload" AS ${sql}`);
+    const [{ n }] = await db.all(`SELECT count(*) AS n FROM "__unload"`);
+    for (let i = 0, offset = 0; offset === 0 || offset < Number(n); i++, offset += rowsPerFile) {
+      await db.copyTo(`SELECT * FROM "__unload" LIMIT ${rowsPerFile} OFFSET ${offset}`, join(dir, `part_${String(i).padStart(5, '0')}`), 'parquet');
+    }
+    // Trino's query id shape, then a UUID per file: no extension, as Athena writes them.
+    const d = exec.submitted.toISOString().replace(/[-:]/g, '').replace('T', '_').slice(0, 15);
+    const trinoId = `${d}_${String(++this.sequence).padStart(5, '0')}_${exec.id.replace(/-/g, '').slice(0, 5)}`;
+    const uris: string[] = [];
+    for (const file of readdirSync(dir).sort()) {
+      const key = `${prefix}${trinoId}_${randomUUID()}`;
+      await this.s3.send(new PutObjectCommand({ Bucket: m[1], Key: key, Body: readFileSync(join(dir, file)) }));
+      uris.push(`s3://${m[1]}/${key}`);
+    }
+    const r = S3_URI.exec(exec.resultLocation)!;
+    await this.s3.send(new PutObjectCommand({ Bucket: r[1], Key: `${r[2]}${exec.id}-manifest.csv`, Body: uris.map((u) => `${u}\n`).join('') }));
+    await this.s3.send(new PutObjectCommand({ Bucket: r[1], Key: `${r[2]}${exec.id}.metadata`, Body: new Uint8Array() }));
+    exec.output = target;
   }
 }

@@ -4,7 +4,7 @@ import { observability } from '../lib/observability.js';
 import { lambdaStore } from './store.js';
 
 export const FinalizeInput = z.object({
-  prepared: z.object({ name: z.string(), features: z.array(z.string()), table: z.string().regex(/^skewless_entity_[0-9a-f]+$/), stagePrefix: z.string(), outputUri: z.string() }),
+  prepared: z.object({ name: z.string(), features: z.array(z.string()), table: z.string().regex(/^skewless_entity_[0-9a-f]+$/), stagePrefix: z.string(), outputUri: z.string().regex(/^s3:\/\/[^/]+\/.+\/$/) }),
   /** Present on the Catch path: the error of a failed step. */
   error: z.unknown().optional(),
 });

@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import { z } from 'zod';
 import { ValidationError } from '../../shared/errors.js';
+import { MAX_INLINE_ENTITY_ROWS } from '../../shared/services/training-dataset.js';
 import { observability } from '../lib/observability.js';
 import { lambdaStore } from './store.js';
 
@@ -9,12 +10,19 @@ export const PrepareInput = z.object({
   features: z.array(z.string()).optional(),
   feature_service: z.string().optional(),
   full_feature_names: z.boolean().default(false),
-  entity_rows: z.array(z.record(z.string(), z.unknown())).min(1),
+  /** Small sets only (the request travels in Step Functions state, 256 KB cap); use entity_uri otherwise. */
+  entity_rows: z.array(z.record(z.string(), z.unknown())).min(1).max(MAX_INLINE_ENTITY_ROWS, `at most ${MAX_INLINE_ENTITY_ROWS} rows inline; pass larger sets as entity_uri (Parquet or CSV in S3)`).optional(),
+  /** The main path: entity rows in a Parquet or CSV object in S3 (join keys, event_timestamp, any extra columns). */
+  entity_uri: z.string().regex(/^s3:\/\/[^/]+\/.+[^/]$/, 'expected s3://bucket/key of a Parquet or CSV object').optional(),
+  entity_format: z.enum(['parquet', 'csv']).optional(),
   output_uri: z.string().regex(/^s3:\/\/[^/]+\/.+/, 'expected s3://bucket/prefix/'),
   dataset_name: z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/).optional(),
-});
+}).refine((r) => (r.entity_rows === undefined) !== (r.entity_uri === undefined), { message: 'give exactly one of entity_rows (small sets) and entity_uri (s3:// Parquet or CSV)', path: ['entity_uri'] });
 
-/** Validates references, stages the entity rows, returns the UNLOAD statement for Athena's `.sync` task. */
+/**
+ * Validates references and the output URI, stages the entity rows (from S3 or inline), returns
+ * references for the rest of the workflow: the UNLOAD statement, its token, staging and output names.
+ */
 export const handler = middy()
   .use(observability())
   .handler(async (event: unknown) => {
@@ -29,7 +37,8 @@ export const handler = middy()
       ...(r.features ? { features: r.features } : {}),
       ...(r.feature_service ? { featureService: r.feature_service } : {}),
       fullFeatureNames: r.full_feature_names,
-      entityRows: r.entity_rows,
+      ...(r.entity_rows ? { entityRows: r.entity_rows } : {}),
+      ...(r.entity_uri ? { entitySource: { uri: r.entity_uri, ...(r.entity_format ? { format: r.entity_format } : {}) } } : {}),
       outputUri: r.output_uri,
       ...(r.dataset_name ? { name: r.dataset_name } : {}),
     });

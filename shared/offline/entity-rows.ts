@@ -51,3 +51,99 @@ export function prepareEntityRows(rows: readonly Row[], views: readonly ViewRequ
   };
   return { columns, rows: converted() };
 }
+
+/**
+ * Entity rows that arrive in chunks (a large Parquet / CSV file read part by part): the columns and
+ * their types are fixed up front, each chunk is validated and converted (timestamps parsed, values
+ * coerced to the column type, a row id added), and errors name the row's position in the whole
+ * input. Only one chunk is in memory at a time.
+ */
+export class EntityChunkStager {
+  readonly columns: StageColumn[];
+  private next = 0;
+  private minTs = Infinity;
+  private maxTs = -Infinity;
+
+  /** `columns`: the input's columns with their types when the source declares them (Parquet), else undefined (CSV text). */
+  constructor(columns: readonly { name: string; type?: StageColumn['type'] }[], views: readonly ViewRequest[]) {
+    assertEntityColumns(columns.map((c) => c.name), views);
+    const keys = requiredJoinKeys(views);
+    this.columns = columns.map((c) => ({ name: c.name, type: c.name === ENTITY_TS ? 'TIMESTAMP' : (keys.get(c.name) ?? c.type ?? 'VARCHAR') }));
+  }
+
+  get rowCount(): number {
+    return this.next;
+  }
+
+  /** The entity timestamps' range so far (for partition pruning). */
+  get range(): { min: Date; max: Date } {
+    return { min: new Date(this.minTs), max: new Date(this.maxTs) };
+  }
+
+  /** Validated, typed rows of one chunk, each with its `__row_id` (its position in the input). */
+  add(chunk: readonly Row[]): Row[] {
+    const issues: FieldIssue[] = [];
+    const out = chunk.map((r, i) => {
+      const row = this.next + i;
+      const o: Row = { [ROW_ID]: row };
+      for (const c of this.columns) {
+        const v = r[c.name];
+        if (c.name === ENTITY_TS) {
+          const d = parseInstant(v);
+          if (!d) {
+            if (issues.length < 20) issues.push({ row, field: ENTITY_TS, message: `expected a timestamp, got ${JSON.stringify(typeof v === 'bigint' ? String(v) : v) ?? 'nothing'}` });
+            continue;
+          }
+          const t = d.getTime();
+          if (t < this.minTs) this.minTs = t;
+          if (t > this.maxTs) this.maxTs = t;
+          o[c.name] = d;
+          continue;
+        }
+        const coerced = coerce(c.type, v);
+        if (coerced === INVALID) {
+          if (issues.length < 20) issues.push({ row, field: c.name, message: `expected ${c.type}, got ${JSON.stringify(typeof v === 'bigint' ? String(v) : v)}` });
+          continue;
+        }
+        o[c.name] = coerced;
+      }
+      return o;
+    });
+    if (issues.length) throw new ValidationError(`invalid entity row ${issues[0].row}, field '${issues[0].field}': ${issues[0].message}`, issues);
+    this.next += chunk.length;
+    return out;
+  }
+}
+
+const INVALID = Symbol('invalid');
+
+/** One value in the stage type of its column; `INVALID` when it cannot be (names row and field upstream). */
+function coerce(type: StageColumn['type'], v: unknown): unknown {
+  if (v === null || v === undefined || v === '') return type === 'VARCHAR' && v === '' ? '' : null;
+  switch (type) {
+    case 'VARCHAR':
+      return v instanceof Date ? v.toISOString() : typeof v === 'object' ? JSON.stringify(v) : String(v);
+    case 'BIGINT':
+    case 'INTEGER': {
+      if (typeof v === 'bigint') return v;
+      const n = typeof v === 'number' ? v : typeof v === 'string' && /^[+-]?\d+$/.test(v.trim()) ? Number(v) : NaN;
+      if (!Number.isInteger(n)) return INVALID;
+      return Number.isSafeInteger(n) || type === 'INTEGER' ? n : BigInt(String(v).trim());
+    }
+    case 'DOUBLE':
+    case 'FLOAT': {
+      const n = typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+      return Number.isNaN(n) ? INVALID : n;
+    }
+    case 'BOOLEAN':
+      if (typeof v === 'boolean') return v;
+      if (typeof v === 'string' && /^(true|false)$/i.test(v.trim())) return v.trim().toLowerCase() === 'true';
+      return INVALID;
+    case 'TIMESTAMP':
+      return parseInstant(v) ?? INVALID;
+    case 'JSON':
+      return typeof v === 'string' ? v : JSON.stringify(v);
+    default:
+      return v;
+  }
+}

@@ -5,27 +5,40 @@ import type { DatasetSpec } from '../registry/types.js';
 import type { StoreContext } from './context.js';
 import { resolveRequested } from './online-read.js';
 
+/** Inline entity rows are for small sets: the request travels inside Step Functions state (256 KB cap). */
+export const MAX_INLINE_ENTITY_ROWS = 1000;
+
 export interface TrainingDatasetRequest {
   features?: string[];
   featureService?: string;
   fullFeatureNames?: boolean;
-  entityRows: Row[];
-  /** s3:// prefix the dataset is written under. */
+  /** Inline entity rows (at most MAX_INLINE_ENTITY_ROWS); give `entitySource` for anything larger. */
+  entityRows?: Row[];
+  /** Entity rows in a Parquet or CSV object in S3: the main path for training sets. */
+  entitySource?: { uri: string; format?: 'parquet' | 'csv' };
+  /** s3:// prefix under the data bucket's datasets/ prefix; each run writes under its own `run-<id>/` inside it. */
   outputUri: string;
   /** Registry name of the dataset. @default the last segment of outputUri */
   name?: string;
 }
 
-/** What the workflow carries from `prepare` to Athena and to `finalize`. */
+/**
+ * What the workflow carries from `prepare` to Athena and to `finalize`: references only (names,
+ * URIs, the statement), never entity rows, so its size does not grow with the training set.
+ */
 export interface PreparedTrainingDataset {
   /** Name the dataset is registered under (default: derived from the output URI). */
   name: string;
   /** The feature references it holds, as requested. */
   features: string[];
   queryString: string;
+  /** Athena ClientRequestToken: a retried StartQueryExecution returns the same query instead of a second UNLOAD. */
+  clientRequestToken: string;
   table: string;
   stagePrefix: string;
+  /** This run's own (empty) prefix under the requested output URI: where UNLOAD writes. */
   outputUri: string;
+  /** Entity rows staged (= rows the dataset will have). */
   rowCount: number;
   columns: string[];
 }
@@ -49,10 +62,19 @@ export async function prepareTrainingDataset(ctx: StoreContext, req: TrainingDat
     throw new ValidationError(`on demand features (${resolved.onDemand.map((o) => o.spec.name).join(', ')}) run in process; request them with get-historical-features`, [{ field: 'features', message: 'on demand views are not computed by Athena' }]);
   }
   const store = athenaStore(ctx);
-  const prepared = await store.prepareDataset({ entity: { rows: req.entityRows }, views: resolved.views, outputs: resolved.outputs });
+  store.assertDatasetOutput(req.outputUri);
+  if ((req.entityRows === undefined) === (req.entitySource === undefined)) {
+    throw new ValidationError('give entity rows either inline (entity_rows) or as an s3:// Parquet / CSV file (entity_uri), not both', [{ field: 'entity_uri', message: 'exactly one of entity_rows, entity_uri' }]);
+  }
+  if (req.entityRows && req.entityRows.length > MAX_INLINE_ENTITY_ROWS) {
+    throw new ValidationError(`${req.entityRows.length} inline entity rows: inline rows are for at most ${MAX_INLINE_ENTITY_ROWS}; put larger sets in S3 (Parquet or CSV) and pass entity_uri`, [{ field: 'entity_rows', message: `at most ${MAX_INLINE_ENTITY_ROWS} rows inline` }]);
+  }
+  const entity = req.entitySource ? { path: req.entitySource.uri, ...(req.entitySource.format ? { format: req.entitySource.format } : {}) } : { rows: req.entityRows! };
+  const prepared = await store.prepareDataset({ entity, views: resolved.views, outputs: resolved.outputs });
   const name = req.name ?? (req.outputUri.replace(/\/+$/, '').split('/').pop() ?? 'dataset').replace(/[^A-Za-z0-9_.-]/g, '_');
   const features = req.featureService !== undefined ? registry.serviceRefs(req.featureService) : req.features!;
-  return { name, features, queryString: store.unloadTo(prepared, req.outputUri), table: prepared.table, stagePrefix: prepared.stagePrefix, outputUri: req.outputUri.replace(/\/?$/, '/'), rowCount: prepared.rowCount, columns: prepared.columns };
+  const outputUri = store.runPrefix(prepared, req.outputUri);
+  return { name, features, queryString: store.unloadTo(prepared, outputUri), clientRequestToken: prepared.id, table: prepared.table, stagePrefix: prepared.stagePrefix, outputUri, rowCount: prepared.rowCount, columns: prepared.columns };
 }
 
 /**

@@ -6,8 +6,9 @@ import { awsForTests } from '../helpers/aws.js';
 
 describe('Class: AthenaRunner (against the Athena double)', () => {
   const aws = awsForTests();
-  const fast = new AthenaDouble(aws.s3, aws.glue);
-  const slow = new AthenaDouble(aws.s3, aws.glue, { delayMs: 2000 });
+  // The workgroup's result location (Athena fails a query that has none).
+  const fast = new AthenaDouble(aws.s3, aws.glue, { outputLocation: 's3://athena-results/' });
+  const slow = new AthenaDouble(aws.s3, aws.glue, { delayMs: 2000, outputLocation: 's3://athena-results/' });
   let fastUrl: string;
   let slowUrl: string;
   beforeAll(async () => ((fastUrl = await fast.start()), (slowUrl = await slow.start())));
@@ -17,7 +18,8 @@ describe('Class: AthenaRunner (against the Athena double)', () => {
 
   it('polls until SUCCEEDED and pages through typed results, skipping the header row', async () => {
     const r = runner(fastUrl);
-    const { queryId } = await r.run(`SELECT i AS n, 'x' || i AS s, CAST(i AS DOUBLE) * 0.5 AS d, TIMESTAMP '2024-01-01 00:00:00' + INTERVAL (i) SECOND AS t FROM range(2500) t(i) ORDER BY i`);
+    // Trino syntax (the double parses every statement with Trino's grammar), run on DuckDB.
+    const { queryId } = await r.run(`SELECT i AS n, 'x' || CAST(i AS VARCHAR) AS s, CAST(i AS DOUBLE) * 0.5 AS d, TIMESTAMP '2024-01-01 00:00:00' + i * INTERVAL '1' SECOND AS t FROM UNNEST(range(0, 2500)) AS u(i) ORDER BY i`);
     const { rows, columns } = await r.rows(queryId);
     expect(columns.map((c) => [c.Name, c.Type])).toEqual([['n', 'bigint'], ['s', 'varchar'], ['d', 'double'], ['t', 'timestamp']]);
     expect(rows).toHaveLength(2500);
@@ -28,6 +30,25 @@ describe('Class: AthenaRunner (against the Athena double)', () => {
     const err = await runner(fastUrl).run(`SELECT * FROM "nowhere"."missing_table"`).catch((e) => e);
     expect(err).toBeInstanceOf(AthenaQueryError);
     expect(err.message).toMatch(/FAILED: TABLE_NOT_FOUND.*missing_table/);
+  });
+
+  it('fails a statement that Trino’s grammar rejects with SYNTAX_ERROR, as Athena does', async () => {
+    const err = await runner(fastUrl).run(`UNLOAD (WITH a AS (SELECT 1 AS x) SELECT x FROM a) TO 's3://b/p/' WITH (format = 'PARQUET')`).catch((e) => e);
+    expect(err).toBeInstanceOf(AthenaQueryError);
+    expect(err.message).toMatch(/FAILED: SYNTAX_ERROR: UNLOAD query: .*'WITH' is not valid/);
+  });
+
+  it('needs a result location: the request’s or the workgroup’s', async () => {
+    const bare = new AthenaDouble(aws.s3, aws.glue);
+    try {
+      const url = await bare.start();
+      const err = await runner(url).run('SELECT 1').catch((e) => e);
+      expect(err.message).toMatch(/No output location provided/);
+      const withLocation = new AthenaRunner({ client: new AthenaClient({ region: 'us-east-1', endpoint: url }), workgroup: 'primary', database: 'default', outputLocation: 's3://athena-results/' });
+      await expect(withLocation.run('SELECT 1')).resolves.toMatchObject({ queryId: expect.any(String) });
+    } finally {
+      await bare.stop();
+    }
   });
 
   it('stops the query when it runs past the timeout', async () => {

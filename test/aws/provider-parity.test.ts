@@ -77,14 +77,19 @@ describe('provider aws = provider local', () => {
     expect(athena.queries.at(-1)).toContain('ROW_NUMBER() OVER (PARTITION BY e."__row_id"');
   });
 
-  it('writes a training dataset to S3 with UNLOAD', async () => {
+  it('writes a training dataset to S3 with UNLOAD, each run under its own prefix (a reused output path neither fails nor mixes)', async () => {
     const { bucket } = aws.config.aws!;
-    const res = await aws.getHistoricalFeatures({ entity: { rows: [{ user_id: 'u3', event_timestamp: T(9) }] }, features: ['activity:sessions'], output: { path: `s3://${bucket}/datasets/run-1/`, format: 'parquet' } });
-    expect(res.path).toBe(`s3://${bucket}/datasets/run-1/`);
-    expect(athena.queries.at(-1)).toMatch(/^UNLOAD \(WITH/);
     const { ListObjectsV2Command } = await import('@aws-sdk/client-s3');
-    const listed = await createAwsClients('us-east-1').s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'datasets/run-1/' }));
-    expect(listed.Contents?.length).toBe(1);
+    const s3 = createAwsClients('us-east-1').s3;
+    const run = () => aws.getHistoricalFeatures({ entity: { rows: [{ user_id: 'u3', event_timestamp: T(9) }] }, features: ['activity:sessions'], output: { path: `s3://${bucket}/datasets/run-1/`, format: 'parquet' } });
+    const [a, b] = [await run(), await run()];
+    expect(a.path).toMatch(new RegExp(`^s3://${bucket}/datasets/run-1/run-[0-9a-f]{32}/$`));
+    expect(b.path).not.toBe(a.path);
+    expect(athena.queries.at(-1)).toMatch(/^UNLOAD \(SELECT \* FROM \(WITH/);
+    for (const path of [a.path!, b.path!]) {
+      const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: path.replace(`s3://${bucket}/`, '') }));
+      expect(listed.Contents?.length).toBe(1);
+    }
   });
 
   it('reports the same freshness', async () => {

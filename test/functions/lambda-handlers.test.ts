@@ -42,7 +42,7 @@ describe('Lambda handlers with real event shapes (against moto)', () => {
 
   beforeAll(async () => {
     const clients = createAwsClients('us-east-1');
-    athena = new AthenaDouble(clients.s3, clients.glue);
+    athena = new AthenaDouble(clients.s3, clients.glue, { outputLocation: `s3://${names.bucket}/athena-results/` });
     Object.assign(process.env, {
       AWS_ENDPOINT_URL_ATHENA: await athena.start(),
       SKEWLESS_PROJECT: 'fn_test', SKEWLESS_BUCKET: names.bucket, SKEWLESS_TABLE: names.table, SKEWLESS_GLUE_DATABASE: names.glueDatabase,
@@ -114,18 +114,19 @@ describe('Lambda handlers with real event shapes (against moto)', () => {
   it('historical-retrieval: prepare → Athena UNLOAD (the .sync step) → finalize returns URI, rows and schema', async () => {
     const output = `s3://${names.bucket}/datasets/job-1/`;
     const prepared = await h.prepare({ features: ['user_activity:sessions_7d', 'user_activity:preferred_model'], entity_rows: [{ user_id: 'u1', event_timestamp: ago(3600).toISOString(), label: 1 }, { user_id: 'u2', event_timestamp: ago(30 * 86400).toISOString(), label: 0 }], output_uri: output }, context);
-    expect(prepared.queryString).toMatch(/^UNLOAD \(WITH/);
+    expect(prepared.queryString).toMatch(/^UNLOAD \(SELECT \* FROM \(WITH/);
     // What Step Functions' athena:startQueryExecution.sync does with the prepared statement.
-    await new AthenaRunner({ client: createAwsClients('us-east-1').athena, workgroup: 'primary', database: names.glueDatabase }).run(prepared.queryString);
+    await new AthenaRunner({ client: createAwsClients('us-east-1').athena, workgroup: 'primary', database: names.glueDatabase }).run(prepared.queryString, { clientRequestToken: prepared.clientRequestToken });
     const done = await h.finalize({ prepared }, context);
-    expect(done).toMatchObject({ status: 'SUCCEEDED', s3Uri: output, rowCount: 2, name: 'job-1' });
+    expect(done).toMatchObject({ status: 'SUCCEEDED', s3Uri: prepared.outputUri, rowCount: 2, name: 'job-1' });
+    expect(prepared.outputUri.startsWith(output)).toBe(true);
     const config = parseConfig({ project: 'fn_test', provider: 'aws', aws: names }, tmp.dir, {});
     const registered = (await (await createStores(config)).registryStore.read())!.datasets!['job-1'];
-    expect(registered).toMatchObject({ s3Uri: output, rowCount: 2, features: ['user_activity:sessions_7d', 'user_activity:preferred_model'] });
+    expect(registered).toMatchObject({ s3Uri: prepared.outputUri, rowCount: 2, features: ['user_activity:sessions_7d', 'user_activity:preferred_model'] });
     expect(done.schema.map((c: { name: string }) => c.name)).toEqual(['user_id', 'event_timestamp', 'label', 'sessions_7d', 'preferred_model']);
     const failed = await h.prepare({ features: ['user_activity:nope'], entity_rows: [{ user_id: 'u1', event_timestamp: ago(3600).toISOString() }], output_uri: output }, context).catch((e) => e);
     expect(failed.message).toMatch(/user_activity@v1:nope/);
-    expect(await h.finalize({ prepared, error: { Error: 'States.TaskFailed' } }, context)).toEqual({ status: 'FAILED', outputUri: output });
+    expect(await h.finalize({ prepared, error: { Error: 'States.TaskFailed' } }, context)).toEqual({ status: 'FAILED', outputUri: prepared.outputUri });
   });
 
   it('a minified bundle serves on-demand features with the code hashes it was built with, and refuses others', async () => {

@@ -133,7 +133,8 @@ describe('Construct: FeatureStore (CDK)', () => {
     const matS3 = statementsOf(t, 'materialize').filter((x) => String(x.Action).startsWith('s3:'));
     expect(JSON.stringify(matS3.find((x) => x.Action === 's3:PutObject')!.Resource)).toContain('/registry/registry.json');
     expect(matS3.filter((x) => x.Action === 's3:ListBucket').map((x) => x.Condition)).toEqual([{ StringEquals: { 's3:prefix': ['registry/registry.json'] } }, { StringLike: { 's3:prefix': ['offline/*'] } }]);
-    expect(nonLog('historical-prepare')).toEqual(['glue:CreateTable', 'glue:GetDatabase', 's3:GetObject', 's3:ListBucket', 's3:PutObject']);
+    expect(nonLog('historical-prepare')).toEqual(['glue:CreateTable', 'glue:GetDatabase', 's3:GetObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject']);
+    expect(JSON.stringify(statementsOf(t, 'historical-prepare').filter((s) => s.Action === 's3:GetObject').map((s) => s.Resource))).toContain('/entities/*');
     expect(nonLog('historical-finalize')).toEqual(['glue:DeleteTable', 's3:DeleteObject', 's3:GetObject', 's3:GetObject', 's3:ListBucket', 's3:ListBucket', 's3:PutObject']);
     // push may write only under offline/ (and read only the registry object).
     const pushS3 = statementsOf(t, 'push').filter((s) => String(s.Action).startsWith('s3:'));

@@ -76,7 +76,8 @@ describe('PIT join against a brute-force oracle (DuckDB ASOF, portable window fo
   let athena: AthenaDouble;
   beforeAll(async () => {
     const clients = createAwsClients('us-east-1');
-    athena = new AthenaDouble(clients.s3, clients.glue);
+    // The workgroup's result location (Athena fails a query without one).
+    athena = new AthenaDouble(clients.s3, clients.glue, { outputLocation: 's3://athena-results/' });
     process.env.AWS_ENDPOINT_URL_ATHENA = await athena.start();
   });
   afterAll(async () => {

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { athenaSyntaxErrors } from '../../examples/aws-local/athena-grammar.js';
+import { AthenaOfflineStore } from '../../shared/offline/athena/athena-offline-store.js';
 import { duckdbDialect } from '../../shared/offline/sql/duckdb-dialect.js';
 import { node, type RelationLocation } from '../../shared/offline/sql/nodes.js';
 import { PitCompiler } from '../../shared/offline/sql/pit-compiler.js';
@@ -19,6 +21,9 @@ const dialects = [
   { name: 'trino', dialect: trinoDialect(), location: { kind: 'table', database: 'fs', table: 'activity_v1' } as RelationLocation, dt: 'dt', database: 'fs' },
 ];
 
+/** Only the statement builders are used: no AWS call is made. */
+const athenaStore = () => new AthenaOfflineStore({ s3: {} as never, glue: {} as never, athena: {} as never, bucket: 'bucket', prefix: 'offline', database: 'fs', workgroup: 'primary' });
+
 describe('PIT SQL per dialect (golden files)', () => {
   for (const d of dialects) {
     const compiler = new PitCompiler(d.dialect);
@@ -33,6 +38,13 @@ describe('PIT SQL per dialect (golden files)', () => {
       const { sql, parameters } = compiler.compilePit(query, { min: new Date('2024-03-02T00:00:00Z'), max: new Date('2024-03-09T12:00:00Z') });
       expect(parameters).toEqual([]);
       await expect(sql + '\n').toMatchFileSnapshot(`__golden__/${d.name}-pit.sql`);
+      if (d.name === 'trino') {
+        // Every Athena statement parses with Trino's grammar: the PIT query, and the UNLOAD around it.
+        expect(athenaSyntaxErrors(sql)).toEqual([]);
+        const unload = athenaStore().unloadTo({ sql }, 's3://bucket/datasets/x/run-1/');
+        await expect(unload + '\n').toMatchFileSnapshot('__golden__/trino-unload.sql');
+        expect(athenaSyntaxErrors(unload)).toEqual([]);
+      }
       if (d.dt) {
         // Partition pruning: whole days outside [min − ttl, max] are never scanned.
         expect(sql).toContain(`"dt" >= '2024-03-01' AND "dt" <= '2024-03-09'`);
@@ -42,6 +54,7 @@ describe('PIT SQL per dialect (golden files)', () => {
     it(`${d.name}: latest row per key for materialization`, async () => {
       const { sql } = compiler.compileLatest(node.latest({ source: source(d.location, true, d.dt), joinKeys: [{ name: 'user_id', dtype: 'String' }], features: ['sessions'], start: new Date('2024-03-01T00:00:00Z'), end: new Date('2024-03-02T00:00:00Z') }));
       await expect(sql + '\n').toMatchFileSnapshot(`__golden__/${d.name}-latest.sql`);
+      if (d.name === 'trino') expect(athenaSyntaxErrors(sql)).toEqual([]);
       expect(sql).toContain(`< TIMESTAMP '2024-03-02 00:00:00.000'`);
     });
   }

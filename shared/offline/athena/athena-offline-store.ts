@@ -7,7 +7,7 @@ import type { DType } from '../../definitions/dtypes.js';
 import { ValidationError } from '../../errors.js';
 import type { FeatureViewSpec } from '../../registry/types.js';
 import { utcDay } from '../../util/time.js';
-import { ENTITY_TS, prepareEntityRows, ROW_ID } from '../entity-rows.js';
+import { ENTITY_TS, EntityChunkStager, prepareEntityRows, ROW_ID } from '../entity-rows.js';
 import type { HistoricalRequest, HistoricalResult, LatestRow, OfflineStore, PendingWrite, Progress, Row, TableFormat } from '../offline-store.js';
 import { toParquet, type ParquetColumn } from '../parquet/write-parquet.js';
 import { batchSourceSpec, sourceColumnName, sourceNodeFor } from '../source-node.js';
@@ -18,7 +18,8 @@ import { trinoDialect } from '../sql/trino-dialect.js';
 import { AthenaRunner } from './athena-runner.js';
 import { createTempTable, dropTable, ensureViewTable, hiveType, viewColumns, viewTableName } from './glue-tables.js';
 import { parquetMetadataAsync } from 'hyparquet';
-import { listParquet, parseS3Uri, readRowGroups, s3AsyncBuffer } from './s3-parquet.js';
+import { openEntitySource } from './entity-source.js';
+import { listDataFiles, listParquet, parseS3Uri, readRowGroups, s3AsyncBuffer } from './s3-parquet.js';
 
 export interface AthenaOfflineStoreOptions {
   s3: S3Client;
@@ -30,17 +31,28 @@ export interface AthenaOfflineStoreOptions {
   database: string;
   workgroup: string;
   outputLocation?: string;
+  /** Training datasets may be written only under s3://bucket/<datasetsPrefix>/. @default 'datasets' */
+  datasetsPrefix?: string;
   timeoutMs?: number;
 }
 
 /** A PIT query over staged entity rows, ready to run (DuckDB never needed: this runs in Lambda). */
 export interface PreparedDataset {
+  /** Unique per prepare: names the staging table and prefix, the run prefix and Athena's ClientRequestToken. */
+  id: string;
   sql: string;
   /** Temporary Glue table and S3 prefix holding the entity rows. */
   table: string;
   stagePrefix: string;
   rowCount: number;
   columns: string[];
+}
+
+/** Entity rows per staged Parquet part (bounds the memory of `prepare`). */
+const STAGE_CHUNK_ROWS = 100_000;
+
+function* chunked<T>(items: readonly T[], size: number): Iterable<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
 }
 
 const STAGE_TYPES: Record<string, DType | 'Timestamp'> = { VARCHAR: 'String', BIGINT: 'Int64', INTEGER: 'Int32', DOUBLE: 'Float64', FLOAT: 'Float32', BOOLEAN: 'Bool', TIMESTAMP: 'Timestamp', BLOB: 'Bytes', JSON: 'String' };
@@ -65,24 +77,45 @@ export class AthenaOfflineStore implements OfflineStore {
 
   /**
    * Stages entity rows (as Parquet behind a temporary Glue table) and compiles the PIT query.
-   * The Step Functions training workflow runs `unloadTo(…)` of it with Athena's `.sync` task, then
-   * `finishDataset`; `getHistoricalFeatures` does all three in process.
+   * The rows come inline (small sets) or from a Parquet / CSV file in S3 (the main path for
+   * training sets: read and staged chunk by chunk, never whole in memory). The Step Functions
+   * training workflow runs `unloadTo(…)` of it with Athena's `.sync` task, then `finishDataset`;
+   * `getHistoricalFeatures` does all three in process.
    */
   async prepareDataset(request: HistoricalRequest): Promise<PreparedDataset> {
-    if (!('rows' in request.entity)) {
-      throw new ValidationError('provider aws takes entity rows (the CLI reads local files into rows)', [{ field: 'entity', message: 'expected rows' }]);
-    }
-    const { columns, rows } = prepareEntityRows(request.entity.rows, request.views);
     const id = randomUUID().replace(/-/g, '');
     const table = `skewless_entity_${id}`;
     const stagePrefix = `${this.o.prefix.replace(/\/+$/, '')}/_staging/${id}/`;
+    let stager: EntityChunkStager;
+    let chunks: AsyncIterable<Row[]> | Iterable<Row[]>;
+    if ('rows' in request.entity) {
+      const { columns, rows } = prepareEntityRows(request.entity.rows, request.views);
+      stager = new EntityChunkStager(columns, request.views);
+      chunks = chunked([...rows], STAGE_CHUNK_ROWS);
+    } else if (request.entity.path.startsWith('s3://')) {
+      const source = await openEntitySource(this.o.s3, request.entity.path, request.entity.format, STAGE_CHUNK_ROWS);
+      stager = new EntityChunkStager(source.columns, request.views);
+      chunks = source.chunks();
+    } else {
+      throw new ValidationError('provider aws reads entity rows inline or from an s3:// Parquet / CSV file', [{ field: 'entity', message: `expected rows or an s3:// URI, got '${request.entity.path}'` }]);
+    }
+    const columns = stager.columns;
     // Entity values travel as Parquet data behind a temporary table, never as SQL text.
     const parquetColumns: ParquetColumn[] = [{ name: ROW_ID, dtype: 'Int64' }, ...columns.map((c) => ({ name: c.name, dtype: STAGE_TYPES[c.type] }))];
-    const staged: Row[] = [...rows].map((r, i) => ({ ...r, [ROW_ID]: i, ...Object.fromEntries(columns.filter((c) => c.type === 'JSON').map((c) => [c.name, JSON.stringify(r[c.name])])) }));
-    await this.o.s3.send(new PutObjectCommand({ Bucket: this.o.bucket, Key: `${stagePrefix}entity.parquet`, Body: toParquet(parquetColumns, staged) }));
-    await createTempTable(this.o.glue, this.o.database, table, `s3://${this.o.bucket}/${stagePrefix}`, parquetColumns.map((c) => ({ name: c.name, type: hiveType(c.dtype) })));
-    const times = staged.map((r) => (r[ENTITY_TS] as Date).getTime());
-    const range = { min: new Date(Math.min(...times)), max: new Date(Math.max(...times)) };
+    let part = 0;
+    try {
+      for await (const chunk of chunks) {
+        if (!chunk.length) continue;
+        const staged = stager.add(chunk);
+        await this.o.s3.send(new PutObjectCommand({ Bucket: this.o.bucket, Key: `${stagePrefix}part-${String(part++).padStart(5, '0')}.parquet`, Body: toParquet(parquetColumns, staged) }));
+      }
+      if (!stager.rowCount) throw new ValidationError('no entity rows given', [{ field: 'entity_rows', message: 'expected at least one row' }]);
+      await createTempTable(this.o.glue, this.o.database, table, `s3://${this.o.bucket}/${stagePrefix}`, parquetColumns.map((c) => ({ name: c.name, type: hiveType(c.dtype) })));
+    } catch (err) {
+      // Best effort: the original error is what the caller needs; `_staging/` also expires by a lifecycle rule.
+      await this.deletePrefix(stagePrefix).catch(() => undefined);
+      throw err;
+    }
     const outName = new Map(request.outputs.map((o) => [`${o.view}:${o.feature}`, o.name]));
     const query = node.pitQuery({
       entity: node.entity({ table, database: this.o.database, rowIdColumn: ROW_ID, timestampColumn: ENTITY_TS, columns: columns.map((c) => c.name) }),
@@ -97,14 +130,41 @@ export class AthenaOfflineStore implements OfflineStore {
       ),
       featureOrder: request.outputs.map((o) => o.name),
     });
-    const { sql } = this.compiler.compilePit(query, range);
-    return { sql, table, stagePrefix, rowCount: staged.length, columns: [...columns.map((c) => c.name), ...request.outputs.map((o) => o.name)] };
+    const { sql } = this.compiler.compilePit(query, stager.range);
+    return { id, sql, table, stagePrefix, rowCount: stager.rowCount, columns: [...columns.map((c) => c.name), ...request.outputs.map((o) => o.name)] };
   }
 
-  /** The statement that writes a prepared dataset as Parquet under an s3:// prefix. */
-  unloadTo(prepared: PreparedDataset, s3Prefix: string): string {
-    if (!s3Prefix.startsWith('s3://')) throw new ValidationError(`dataset output must be an s3:// prefix, got '${s3Prefix}'`, [{ field: 'output', message: 'expected s3://bucket/prefix/' }]);
-    return `UNLOAD (${prepared.sql}) TO ${quoteString(s3Prefix.replace(/\/?$/, '/'))} WITH (format = 'PARQUET')`;
+  /**
+   * Where one run of a prepared dataset is unloaded: a prefix of its own under the requested one.
+   * UNLOAD needs an empty target, so a reused output URI never fails nor mixes two runs.
+   */
+  runPrefix(prepared: Pick<PreparedDataset, 'id'>, s3Prefix: string): string {
+    return `${s3Prefix.replace(/\/?$/, '/')}run-${prepared.id}/`;
+  }
+
+  /**
+   * The statement that writes a prepared dataset as Parquet under an (empty) s3:// prefix. Athena's
+   * UNLOAD takes `( queryNoWith )` (Trino's grammar for a query in parentheses): a query that
+   * begins with WITH is wrapped as a derived table. Athena writes UNLOAD files in parallel, with
+   * no global order.
+   */
+  unloadTo(prepared: Pick<PreparedDataset, 'sql'>, s3Prefix: string): string {
+    if (!/^s3:\/\/[^/]+\/.*$/.test(s3Prefix)) throw new ValidationError(`dataset output must be an s3:// prefix, got '${s3Prefix}'`, [{ field: 'output', message: 'expected s3://bucket/prefix/' }]);
+    return `UNLOAD (SELECT * FROM (${prepared.sql}) "__dataset") TO ${quoteString(s3Prefix.replace(/\/?$/, '/'))} WITH (format = 'PARQUET')`;
+  }
+
+  /**
+   * Refuses dataset outputs outside `s3://<bucket>/<datasets prefix>/` (4xx): the finalize role
+   * may read (and the workflow may write) only there.
+   */
+  assertDatasetOutput(s3Prefix: string): void {
+    const root = `s3://${this.o.bucket}/${this.datasetsPrefix}`;
+    const ok = s3Prefix.startsWith(root) && s3Prefix.length > root.length && !/(^|\/)\.\.?(\/|$)/.test(s3Prefix.slice(root.length)) && !/[\x00-\x1f\\]/.test(s3Prefix);
+    if (!ok) throw new ValidationError(`output_uri must be under ${root} (where the training workflow may write and finalize may read), got '${s3Prefix}'`, [{ field: 'output_uri', message: `expected ${root}<name>/` }]);
+  }
+
+  private get datasetsPrefix(): string {
+    return `${(this.o.datasetsPrefix ?? 'datasets').replace(/^\/+|\/+$/g, '')}/`;
   }
 
   /** Drops the staging table and objects of a prepared dataset (after success or failure). */
@@ -113,14 +173,17 @@ export class AthenaOfflineStore implements OfflineStore {
     await this.deletePrefix(prepared.stagePrefix);
   }
 
-  /** Row count and schema of a written dataset, from its Parquet footers (ranged reads only). */
+  /**
+   * Row count and schema of a written dataset, from the Parquet footers (ranged reads only) of
+   * every data file under its prefix. Athena's UNLOAD names its files without an extension.
+   */
   async describeDataset(s3Prefix: string): Promise<{ s3Uri: string; files: number; rowCount: number; schema: { name: string; type: string }[] }> {
     const { bucket, key } = parseS3Uri(s3Prefix.replace(/\/?$/, '/'));
-    const keys = await listParquet(this.o.s3, bucket, key);
+    const keys = await listDataFiles(this.o.s3, bucket, key);
     let rowCount = 0;
     let schema: { name: string; type: string }[] = [];
     for (const k of keys) {
-      const meta = await parquetMetadataAsync(await s3AsyncBuffer(this.o.s3, bucket, k));
+      const meta = await parquetMetadataAsync(await s3AsyncBuffer(this.o.s3, bucket, k), { initialFetchSize: 64 * 1024 });
       rowCount += Number(meta.num_rows);
       schema = meta.schema.slice(1).map((e) => ({ name: e.name, type: String(e.logical_type?.type ?? e.converted_type ?? e.type) }));
     }
@@ -133,8 +196,8 @@ export class AthenaOfflineStore implements OfflineStore {
       progress?.(0.1);
       if (request.output?.path.startsWith('s3://')) {
         // Training datasets: UNLOAD writes Parquet straight to S3, no result pagination.
-        const target = request.output.path.replace(/\/?$/, '/');
-        await this.runner.run(this.unloadTo(prepared, target));
+        const target = this.runPrefix(prepared, request.output.path);
+        await this.runner.run(this.unloadTo(prepared, target), { clientRequestToken: prepared.id });
         progress?.(1);
         return { rowCount: prepared.rowCount, columns: prepared.columns, path: target, sql: prepared.sql };
       }
@@ -152,9 +215,13 @@ export class AthenaOfflineStore implements OfflineStore {
   }
 
   private async deletePrefix(prefix: string): Promise<void> {
-    const r = await this.o.s3.send(new ListObjectsV2Command({ Bucket: this.o.bucket, Prefix: prefix }));
-    const keys = (r.Contents ?? []).map((c) => ({ Key: c.Key! }));
-    if (keys.length) await this.o.s3.send(new DeleteObjectsCommand({ Bucket: this.o.bucket, Delete: { Objects: keys } }));
+    // DeleteObjects takes at most 1000 keys, as does one list page.
+    for (;;) {
+      const r = await this.o.s3.send(new ListObjectsV2Command({ Bucket: this.o.bucket, Prefix: prefix }));
+      const keys = (r.Contents ?? []).map((c) => ({ Key: c.Key! }));
+      if (keys.length) await this.o.s3.send(new DeleteObjectsCommand({ Bucket: this.o.bucket, Delete: { Objects: keys } }));
+      if (!r.IsTruncated) return;
+    }
   }
 
   /** Latest row per key in [start, end): reads only dt partitions in range, row group by row group. */

@@ -34,10 +34,12 @@ export interface AthenaRunnerOptions {
 export class AthenaRunner {
   constructor(private readonly o: AthenaRunnerOptions) {}
 
-  async run(sql: string): Promise<{ queryId: string; bytesScanned: number }> {
+  /** `clientRequestToken` (32–128 chars) makes the start idempotent: a retried start returns the same query instead of running it twice. */
+  async run(sql: string, options: { clientRequestToken?: string } = {}): Promise<{ queryId: string; bytesScanned: number }> {
     const start = await this.o.client.send(
       new StartQueryExecutionCommand({
         QueryString: sql,
+        ...(options.clientRequestToken ? { ClientRequestToken: options.clientRequestToken } : {}),
         WorkGroup: this.o.workgroup,
         QueryExecutionContext: { Database: this.o.database },
         ...(this.o.outputLocation ? { ResultConfiguration: { OutputLocation: this.o.outputLocation } } : {}),

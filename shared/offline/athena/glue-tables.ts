@@ -95,6 +95,9 @@ export async function createTempTable(glue: GlueClient, database: string, name: 
   );
 }
 
+/** Drops a table; a table that is already gone is fine, any other error (AccessDenied, throttling, …) is raised. */
 export async function dropTable(glue: GlueClient, database: string, name: string): Promise<void> {
-  await glue.send(new DeleteTableCommand({ DatabaseName: database, Name: name })).catch(() => undefined);
+  await glue.send(new DeleteTableCommand({ DatabaseName: database, Name: name })).catch((err: { name?: string }) => {
+    if (err.name !== 'EntityNotFoundException') throw err;
+  });
 }

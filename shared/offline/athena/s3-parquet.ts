@@ -33,6 +33,24 @@ export async function listParquet(s3: S3Client, bucket: string, prefix: string):
   return keys.sort();
 }
 
+/**
+ * Keys of every data file under a prefix (all pages), whatever their extension: Athena's UNLOAD
+ * writes extensionless objects. Names starting with `_` or `.` are skipped, as Hive readers do.
+ */
+export async function listDataFiles(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const r = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+    for (const o of r.Contents ?? []) {
+      const rel = o.Key!.slice(prefix.length);
+      if (rel && !rel.endsWith('/') && !/(^|\/)[_.]/.test(rel) && (o.Size ?? 1) > 0) keys.push(o.Key!);
+    }
+    token = r.NextContinuationToken;
+  } while (token);
+  return keys.sort();
+}
+
 /** Reads one object row group by row group (never the whole object at once). */
 export async function* readRowGroups(s3: S3Client, bucket: string, key: string, columns?: string[]): AsyncGenerator<Record<string, unknown>[]> {
   const file = await s3AsyncBuffer(s3, bucket, key);
