@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { columnMap } from './lib/columns.js';
 import { jsonRoute } from './lib/http-middleware.js';
 import type { StoreProvider } from './lib/store-provider.js';
 
 export const OnlineLookupBody = z.object({
   features: z.array(z.string()).optional(),
   feature_service: z.string().optional(),
-  entities: z.record(z.string(), z.array(z.unknown())),
+  entities: columnMap(),
   full_feature_names: z.boolean().default(false),
 });
 

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { columnMap } from './lib/columns.js';
 import { jsonRoute } from './lib/http-middleware.js';
 import type { StoreProvider } from './lib/store-provider.js';
 
 export const PushBody = z.object({
   push_source_name: z.string(),
-  df: z.record(z.string(), z.array(z.unknown())),
+  df: columnMap(),
   to: z.enum(['online', 'offline', 'online_and_offline']).default('online'),
 });
 

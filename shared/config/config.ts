@@ -27,7 +27,15 @@ export const RepoConfigSchema = z.object({
   dataDir: z.string().default('.skewless'),
   /** How often a long-running process re-reads the registry. */
   registryCacheSeconds: z.number().min(0).default(1),
-  server: z.object({ maxBodyBytes: z.number().int().positive().default(6 * 1024 * 1024) }).prefault({}),
+  server: z
+    .object({
+      maxBodyBytes: z.number().int().positive().default(6 * 1024 * 1024),
+      /** Browser origins allowed to call `serve` (default none); see functions/lib/local-server.ts. */
+      allowedOrigins: z.array(z.string()).default([]),
+      /** Host names accepted besides the bound address and localhost (DNS rebinding protection). */
+      allowedHosts: z.array(z.string()).default([]),
+    })
+    .prefault({}),
   aws: AwsConfig.optional(),
   limits: LimitsSchema,
 });
