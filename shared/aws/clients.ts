@@ -28,12 +28,13 @@ export interface ClientOptions {
 
 /**
  * Connection and request timeouts from the invocation budget (issue 11 item 9: a PutItem to an
- * endpoint that never answered waited > 40 s). `requestTimeout` is the longest a socket may stay
- * silent during one attempt; attempts × (timeout + backoff) stays under ~80 % of the budget.
+ * endpoint that never answered waited > 40 s). `requestTimeout` bounds one attempt up to the
+ * response headers; attempts × (timeout + backoff) stays under ~80 % of the budget.
  */
-export function clientTimeouts(budgetMs: number, maxAttempts: number): { connectionTimeout: number; requestTimeout: number } {
+export function clientTimeouts(budgetMs: number, maxAttempts: number): { connectionTimeout: number; requestTimeout: number; throwOnRequestTimeout: true } {
   const perAttempt = Math.floor((budgetMs * 0.8) / maxAttempts) - 2000; // minus the backoff cap
-  return { connectionTimeout: Math.min(3000, Math.max(200, Math.floor(perAttempt / 4))), requestTimeout: Math.max(500, perAttempt) };
+  // requestTimeout runs from sending to the response headers; without throwOnRequestTimeout the SDK only logs a warning.
+  return { connectionTimeout: Math.min(3000, Math.max(200, Math.floor(perAttempt / 4))), requestTimeout: Math.max(500, perAttempt), throwOnRequestTimeout: true };
 }
 
 export function createAwsClients(region: string, env: NodeJS.ProcessEnv = process.env, options: ClientOptions = {}): AwsClients {

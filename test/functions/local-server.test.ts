@@ -27,7 +27,7 @@ describe('serve: Feast routes over the Lambda handlers', () => {
   });
   afterAll(async () => (await close(), await store.close(), tmp.cleanup()));
 
-  const post = (path: string, body: unknown) => fetch(`${base}${path}`, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const post = (path: string, body: unknown) => fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
 
   it('POST /get-online-features returns Feast’s column-oriented shape with PRESENT and NOT_FOUND', async () => {
     const res = await post('/get-online-features', { features: ['activity:sessions'], entities: { user_id: ['a', 'nope'] } });
@@ -62,7 +62,7 @@ describe('serve: Feast routes over the Lambda handlers', () => {
       ['GET', '/nope', undefined, 404, /route '\/nope' not found/],
     ];
     for (const [method, path, body, status, message] of cases) {
-      const res = await fetch(`${base}${path}`, { method, ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }) });
+      const res = await fetch(`${base}${path}`, { method, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) }) });
       const json = (await res.json()) as { error: { code: string; message: string } };
       expect({ path, status: res.status }).toEqual({ path, status });
       expect(json.error.message).toMatch(message);
@@ -77,7 +77,7 @@ describe('serve: Feast routes over the Lambda handlers', () => {
 
   it('serves /health, /freshness, /push and /materialize-incremental', async () => {
     expect(await (await fetch(`${base}/health`)).json()).toEqual({ status: 'ok' });
-    const pushed = await post('/push', { push_source_name: 'realtime_events', df: { user_id: ['z'], event_timestamp: ['2024-03-09T23:58:00Z'], messages: [3] } });
+    const pushed = await post('/push', { push_source_name: 'realtime_events', df: { user_id: ['z'], event_timestamp: ['2024-03-09T23:58:00Z'], messages: [3], minutes_ago: [null] } });
     expect(pushed.status).toBe(200);
     const fresh = (await (await fetch(`${base}/freshness`)).json()) as { views: { view: string; status: string }[]; stale: number };
     expect(fresh.views.map((v) => [v.view, v.status])).toEqual([['activity', 'fresh'], ['realtime', 'fresh']]);
