@@ -24,7 +24,7 @@ function numeric(v: unknown, what: string): { n: number; text?: string } | strin
 }
 
 function int(bits: 32 | 64) {
-  const what = `a ${bits}-bit integer`;
+  const what = `an integer of ${bits} bits`;
   return (v: unknown): Check => {
     const p = numeric(v, what);
     if (typeof p === 'string') return { ok: false, message: p };

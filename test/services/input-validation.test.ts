@@ -112,7 +112,7 @@ describe('Input validation: no poisoned state, every bad input a 4xx naming its 
       for (const to of ['online', 'offline'] as const) {
         const err = await rejection(pushRows([row({ messages: '99999999999999999999' })], to));
         expect(err.status).toBe(400);
-        expect(err.message).toMatch(/row 0, field 'messages': expected a 64-bit integer: "?99999999999999999999"? is out of range/);
+        expect(err.message).toMatch(/row 0, field 'messages': expected an integer of 64 bits: "?99999999999999999999"? is out of range/);
       }
       expect(offlineParts()).toEqual([]);
       await pushRows([row({ messages: '9223372036854775807' })], 'online_and_offline');
@@ -200,10 +200,10 @@ describe('Input validation: no poisoned state, every bad input a 4xx naming its 
       await pushRows([row({ messages: '5', minutes_ago: '1.5' })]);
       expect((await lookup(['u1'])).results.slice(1).map((r) => r.values[0])).toEqual([5, 1.5]);
       const intErr = await rejection(pushRows([row({ messages: '1.5' })]));
-      expect(intErr.message).toMatch(/field 'messages': expected a 64-bit integer/);
+      expect(intErr.message).toMatch(/field 'messages': expected an integer of 64 bits/);
       for (const [field, v] of [['messages', 'abc'], ['minutes_ago', 'abc'], ['messages', true], ['minutes_ago', '']] as const) {
         const err = await rejection(pushRows([row({ [field]: v })]));
-        expect(err.message).toMatch(new RegExp(`field '${field}': expected a (64-bit integer|Float32 number) \\(a JSON number or a decimal string\\)`));
+        expect(err.message).toMatch(new RegExp(`field '${field}': expected (an integer of 64 bits|a Float32 number) \\(a JSON number or a decimal string\\)`));
       }
     });
   });
