@@ -60,6 +60,7 @@ const cases: Case[] = [
   ['push Float32 NaN text', '/push', push({ minutes_ago: ['NaN'] }), 400, /minutes_ago/],
   ['push Float32 Infinity text', '/push', push({ minutes_ago: ['Infinity'] }), 400, /minutes_ago/],
   ['push 10,000-level nested value', '/push', `{"push_source_name":"realtime_events","df":{"user_id":["u1"],"event_timestamp":["2024-03-10T11:00:00Z"],"messages":[${deep}],"minutes_ago":[1]}}`, 400, /messages/],
+  ['push 10,000-level nested timestamp', '/push', `{"push_source_name":"realtime_events","df":{"user_id":["u1"],"event_timestamp":[${deep}],"messages":[1],"minutes_ago":[1]}}`, 400, /event_timestamp/],
   ['push 2 MB string value', '/push', push({ messages: ['9'.repeat(2_000_000)] }), 400, /messages/],
   // push: timestamps
   ['push far-future event', '/push', push({ event_timestamp: ['9999-12-31T00:00:00Z'] }), 400, /event_timestamp/],

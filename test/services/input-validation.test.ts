@@ -170,12 +170,16 @@ describe('Input validation: no poisoned state, every bad input a 4xx naming its 
   });
 
   describe('item 7: bounded error messages', () => {
-    it('answers a 10,000-level nested value with a short 400', async () => {
+    it('answers a 10,000-level nested value with a short 400, in a feature, a timestamp or a join key', async () => {
       const deep = JSON.parse(`${'['.repeat(10_000)}${']'.repeat(10_000)}`);
-      const err = await rejection(pushRows([row({ messages: deep })]));
-      expect(err.status).toBe(400);
-      expect(err.message).toMatch(/row 0, field 'messages'/);
-      expect(err.message.length).toBeLessThan(500);
+      for (const field of ['messages', 'event_timestamp', 'user_id']) {
+        const err = await rejection(pushRows([row({ [field]: deep })]));
+        expect(err.status).toBe(400);
+        expect(err.message).toMatch(new RegExp(`row 0, field '${field}'`));
+        expect(err.message.length).toBeLessThan(500);
+      }
+      const lookupErr = await rejection(store.getOnlineFeatures({ features: ['activity:sessions'], entities: { user_id: [deep] } }));
+      expect([lookupErr.status, lookupErr.message.length < 500]).toEqual([400, true]);
     });
 
     it('quotes at most a bounded part of a huge bad value, however many rows carry it', async () => {
