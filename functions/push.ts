@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { columnMap } from './lib/columns.js';
 import { jsonRoute } from './lib/http-middleware.js';
+import { checkColumnsCap } from './lib/limits.js';
 import type { StoreProvider } from './lib/store-provider.js';
 
 export const PushBody = z.object({
@@ -11,5 +12,13 @@ export const PushBody = z.object({
 
 /** POST /push (Feast JSON): all rows validated before anything is written. */
 export function createPushHandler(getStore: StoreProvider, options: { maxBytes?: number } = {}) {
-  return jsonRoute(PushBody, async (body) => (await getStore()).push({ pushSourceName: body.push_source_name, df: body.df, to: body.to }), options);
+  return jsonRoute(
+    PushBody,
+    async (body) => {
+      const store = await getStore();
+      checkColumnsCap(body.df, 'df', store.config.limits);
+      return store.push({ pushSourceName: body.push_source_name, df: body.df, to: body.to });
+    },
+    options,
+  );
 }

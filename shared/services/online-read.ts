@@ -1,5 +1,4 @@
-import { LimitExceededError, ValidationError } from '../errors.js';
-import { DEFAULT_LIMITS } from '../util/limits.js';
+import { ValidationError } from '../errors.js';
 import { entityKey } from '../online/entity-key.js';
 import type { ItemKey } from '../online/types.js';
 import type { Registry } from '../registry/registry.js';
@@ -35,7 +34,7 @@ export function resolveRequested(registry: Registry, features: string[] | undefi
 /** A caller's own column only (`constructor`, `__proto__` … are never inherited). */
 const own = (entities: Record<string, unknown[]>, name: string): unknown[] | undefined => (Object.hasOwn(entities, name) ? entities[name] : undefined);
 
-function entityRowCount(entities: Record<string, unknown[]>, max: number): number {
+function entityRowCount(entities: Record<string, unknown[]>): number {
   if (!entities || typeof entities !== 'object' || Array.isArray(entities)) throw new ValidationError('entities: expected an object of join key columns', [{ field: 'entities', message: 'expected an object' }]);
   const cols = Object.entries(entities);
   if (!cols.length) throw new ValidationError('no entities given', [{ field: 'entities', message: 'expected at least one join key column' }]);
@@ -46,7 +45,6 @@ function entityRowCount(entities: Record<string, unknown[]>, max: number): numbe
       throw new ValidationError(`entities.${name} has ${values.length} values, other join keys have ${n}`, [{ field: `entities.${name}`, message: `expected ${n} values` }]);
     }
     n = values.length;
-    if (n > max) throw new LimitExceededError(`entities.${name}`, `entities.${name} has ${n} values; one lookup takes at most ${max} entity rows: split it`, max);
   }
   return n!;
 }
@@ -55,7 +53,7 @@ function entityRowCount(entities: Record<string, unknown[]>, max: number): numbe
 export async function getOnlineFeatures(ctx: StoreContext, req: OnlineFeaturesRequest): Promise<OnlineFeaturesResponse> {
   const registry = await ctx.registry();
   const resolved = resolveRequested(registry, req.features, req.featureService, req.fullFeatureNames ?? false);
-  const n = entityRowCount(req.entities, (ctx.limits ?? DEFAULT_LIMITS).maxEntitiesPerLookup);
+  const n = entityRowCount(req.entities);
   const joinKeys = [...new Set(resolved.views.flatMap((v) => v.view.joinKeys.map((k) => k.name)))];
   const requestNames = resolved.requestFields.map((f) => f.name);
   for (const k of joinKeys) {

@@ -1,4 +1,4 @@
-import { LimitExceededError, OnlineWriteIncompleteError, ServiceUnavailableError, SkewlessError, ValidationError, type FieldIssue } from '../errors.js';
+import { OnlineWriteIncompleteError, ServiceUnavailableError, SkewlessError, ValidationError, type FieldIssue } from '../errors.js';
 import type { Row } from '../offline/offline-store.js';
 import { batchSourceSpec } from '../offline/source-node.js';
 import { entityKey } from '../online/entity-key.js';
@@ -122,9 +122,6 @@ export async function validatePush(ctx: StoreContext, req: PushRequest): Promise
   const views = registry.viewsOfPushSource(req.pushSourceName);
   if (!views.length) throw new ValidationError(`push source '${req.pushSourceName}' feeds no feature view`, [{ field: 'push_source_name', message: 'no views' }]);
   const input = req.rows ?? (req.df ? columnsToRows(req.df) : []);
-  if (input.length > limits.maxRowsPerPush) {
-    throw new LimitExceededError(req.rows ? 'rows' : 'df', `push of ${input.length} rows exceeds the limit of ${limits.maxRowsPerPush} rows per request: split it`, limits.maxRowsPerPush);
-  }
   return { views, rows: validatePushRows(views, input, req.pushSourceName, { now: ctx.now(), maxClockSkewMs: limits.maxClockSkewSeconds * 1000 }) };
 }
 

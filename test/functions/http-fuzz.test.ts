@@ -33,6 +33,7 @@ const cases: Case[] = [
   ['push df column not an array', '/push', { push_source_name: 'realtime_events', df: { user_id: 'u1' } }, 400, /user_id/],
   ['push df empty', '/push', { push_source_name: 'realtime_events', df: {} }, 400, /df/],
   ['push zero rows', '/push', { push_source_name: 'realtime_events', df: { user_id: [], event_timestamp: [], messages: [], minutes_ago: [] } }, 400, /df/],
+  ['push too many rows', '/push', push({ user_id: Array(21).fill('u'), event_timestamp: Array(21).fill('2024-03-10T11:00:00Z'), messages: Array(21).fill(1), minutes_ago: Array(21).fill(1) }), 413, /df\.user_id/],
   ['push ragged df', '/push', push({ messages: [1, 2] }), 400, /messages/],
   ['push source name a number', '/push', { ...push({}), push_source_name: 5 }, 400, /push_source_name/],
   ['push to sideways', '/push', push({}, { to: 'sideways' }), 400, /\bto\b/],
@@ -126,7 +127,7 @@ describe('fuzz table: malformed requests get a 4xx naming the field, never a 5xx
     await writeParquet(join(tmp.dir, 'data/activity/p.parquet'), ACTIVITY_COLUMNS, [
       { user_id: 'a', event_date: new Date('2024-03-09T00:00:00Z'), created_at: new Date('2024-03-09T00:00:00Z'), sessions: 4, model: 'm' },
     ]);
-    const config = parseConfig({ project: 'fuzz', registryCacheSeconds: 0, limits: { maxEntitiesPerLookup: 50 } }, tmp.dir, {});
+    const config = parseConfig({ project: 'fuzz', registryCacheSeconds: 0, limits: { maxEntitiesPerLookup: 50, maxRowsPerPush: 20 } }, tmp.dir, {});
     store = new FeatureStore(config, { registryStore: new LocalRegistryStore(join(tmp.dir, '.skewless/registry.json')), online: new SqliteOnlineStore(join(tmp.dir, '.skewless/online.sqlite')), offline: new LocalOfflineStore({ repoDir: tmp.dir }) }, { now: () => clock.now });
     await store.apply(testDefinitions().all);
     const srv = await startServer({ getStore: async () => store, port: 0, maxBodyBytes: 4 * 1024 * 1024 });

@@ -7,6 +7,8 @@ import { FeatureStore } from '../../shared/feature-store.js';
 import { LocalOfflineStore } from '../../shared/offline/local/local-offline-store.js';
 import { SqliteOnlineStore } from '../../shared/online/sqlite-online-store.js';
 import { LocalRegistryStore } from '../../shared/registry/local-registry-store.js';
+import { createOnlineLookupHandler } from '../../functions/online-lookup.js';
+import { createPushHandler } from '../../functions/push.js';
 import { testDefinitions } from '../helpers/repo.js';
 import { tempDir } from '../helpers/tmp.js';
 import { ACTIVITY_COLUMNS, writeParquet } from '../helpers/write-parquet.js';
@@ -213,15 +215,23 @@ describe('Input validation: no poisoned state, every bad input a 4xx naming its 
   });
 
   describe('item 12: caps on entities per lookup and rows per push', () => {
-    it('answers 413 naming the field above the configured caps', async () => {
+    it('answers 413 naming the field above the configured caps on the HTTP / Lambda routes, and leaves library calls uncut', async () => {
       await store.close();
       store = open(tmp.dir, clock, { maxEntitiesPerLookup: 10, maxRowsPerPush: 5 });
-      const many = await rejection(lookup(Array.from({ length: 11 }, (_, i) => `u${i}`)));
-      expect([many.status, many.code]).toEqual([413, 'LIMIT_EXCEEDED']);
-      expect(many.message).toMatch(/entities\.user_id has 11 values; one lookup takes at most 10/);
-      await expect(lookup(Array.from({ length: 10 }, (_, i) => `u${i}`))).resolves.toBeDefined();
-      const rows = await rejection(pushRows(Array.from({ length: 6 }, () => row())));
-      expect([rows.status, rows.message]).toEqual([413, expect.stringMatching(/6 rows exceeds the limit of 5/)]);
+      const event = (body: unknown) => ({ httpMethod: 'POST', path: '/', headers: { 'content-type': 'application/json' }, queryStringParameters: null, body: JSON.stringify(body), isBase64Encoded: false });
+      const lookupHandler = createOnlineLookupHandler(async () => store);
+      const pushHandler = createPushHandler(async () => store);
+      const ids = (n: number) => Array.from({ length: n }, (_, i) => `u${i}`);
+      const many = await lookupHandler(event({ features: ['realtime:messages'], entities: { user_id: ids(11) } }), {} as never);
+      expect([many.statusCode, JSON.parse(many.body).error.code]).toEqual([413, 'LIMIT_EXCEEDED']);
+      expect(JSON.parse(many.body).error.message).toMatch(/entities\.user_id has 11 values; one lookup takes at most 10/);
+      expect((await lookupHandler(event({ features: ['realtime:messages'], entities: { user_id: ids(10) } }), {} as never)).statusCode).toBe(200);
+      const df = { user_id: ids(6), event_timestamp: ids(6).map(() => '2024-03-10T11:00:00Z'), messages: ids(6).map(() => 1), minutes_ago: ids(6).map(() => 1) };
+      const rows = await pushHandler(event({ push_source_name: 'realtime_events', df }), {} as never);
+      expect([rows.statusCode, JSON.parse(rows.body).error.message]).toEqual([413, expect.stringMatching(/push of 6 rows \(df\.user_id\) exceeds the limit of 5/)]);
+      expect((await lookup(['u1'])).results[1].statuses).toEqual(['NOT_FOUND']);
+      // The library (and stream batches, which combine records) is not cut by request caps.
+      await expect(lookup(ids(11))).resolves.toBeDefined();
     });
   });
 });
