@@ -68,7 +68,7 @@ function readBody(req: IncomingMessage, limit: number, drain: number): Promise<s
 /** Discards what is left of a refused request's body (bounded), so the refusal can be read. */
 function discard(req: IncomingMessage, cap: number): Promise<void> {
   return new Promise((resolve) => {
-    if (req.readableEnded) return resolve();
+    if (req.readableEnded || req.destroyed) return resolve();
     let size = 0;
     const onData = (c: Buffer) => {
       size += c.length;
@@ -76,6 +76,7 @@ function discard(req: IncomingMessage, cap: number): Promise<void> {
     };
     req.on('data', onData);
     req.once('end', () => resolve());
+    req.once('close', () => resolve());
     req.once('error', () => resolve());
   });
 }
