@@ -168,9 +168,11 @@ describe('Lambda handlers with real event shapes (against moto)', () => {
     const file = join(dir, `online-lookup-${process.pid}.cjs`);
     // The settings of the CDK app's bundling: minified, CJS, SDK external.
     await build({ entryPoints: [join(root, 'functions/lambda/online-lookup.ts')], bundle: true, minify: true, platform: 'node', format: 'cjs', target: 'node22', outfile: file, logLevel: 'silent', external: ['@aws-sdk/*', '@duckdb/node-api', 'better-sqlite3'], alias: { 'skewless-repo-definitions': join(root, 'examples/feature_repo/definitions.ts'), skewless: join(root, 'shared/index.ts') } });
+    const { realpathSync } = await import('node:fs');
     const load = () => {
       const req = createRequire(import.meta.url);
-      delete req.cache[file];
+      // require() caches by real path; node_modules may be a symlink (a shared install), so delete that key.
+      delete req.cache[realpathSync(file)];
       return req(file).handler as (e: unknown, c: Context) => Promise<{ statusCode: number; body: string }>;
     };
     const event = apiEvent('/get-online-features', { features: ['user_engagement:tokens_per_message_7d'], entities: { user_id: ['u1'] } });
