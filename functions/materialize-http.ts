@@ -1,9 +1,14 @@
 import { z } from 'zod';
-import { parseInstant } from '../shared/util/time.js';
+import { parseInstantResult } from '../shared/util/time.js';
 import { jsonRoute } from './lib/http-middleware.js';
 import type { StoreProvider } from './lib/store-provider.js';
 
-const instant = z.unknown().transform((v, ctx) => parseInstant(v) ?? (ctx.addIssue({ code: 'custom', message: 'expected an RFC 3339 timestamp' }), z.NEVER));
+const instant = z.unknown().transform((v, ctx) => {
+  const r = parseInstantResult(v, { requireZone: true });
+  if (r.ok) return r.date;
+  ctx.addIssue({ code: 'custom', message: r.message });
+  return z.NEVER;
+});
 
 export const MaterializeBody = z.object({ start_ts: instant, end_ts: instant, feature_views: z.array(z.string()).optional() });
 export const MaterializeIncrementalBody = z.object({ end_ts: instant, feature_views: z.array(z.string()).optional() });

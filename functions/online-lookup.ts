@@ -1,11 +1,13 @@
 import { z } from 'zod';
+import { columnMap } from './lib/columns.js';
 import { jsonRoute } from './lib/http-middleware.js';
+import { checkColumnsCap } from './lib/limits.js';
 import type { StoreProvider } from './lib/store-provider.js';
 
 export const OnlineLookupBody = z.object({
   features: z.array(z.string()).optional(),
   feature_service: z.string().optional(),
-  entities: z.record(z.string(), z.array(z.unknown())),
+  entities: columnMap(),
   full_feature_names: z.boolean().default(false),
 });
 
@@ -13,13 +15,16 @@ export const OnlineLookupBody = z.object({
 export function createOnlineLookupHandler(getStore: StoreProvider, options: { maxBytes?: number } = {}) {
   return jsonRoute(
     OnlineLookupBody,
-    async (body) =>
-      (await getStore()).getOnlineFeatures({
+    async (body) => {
+      const store = await getStore();
+      checkColumnsCap(body.entities, 'entities', store.config.limits);
+      return store.getOnlineFeatures({
         ...(body.features ? { features: body.features } : {}),
         ...(body.feature_service !== undefined ? { featureService: body.feature_service } : {}),
         entities: body.entities,
         fullFeatureNames: body.full_feature_names,
-      }),
+      });
+    },
     options,
   );
 }

@@ -1,14 +1,24 @@
 import { z } from 'zod';
+import { columnMap } from './lib/columns.js';
 import { jsonRoute } from './lib/http-middleware.js';
+import { checkColumnsCap } from './lib/limits.js';
 import type { StoreProvider } from './lib/store-provider.js';
 
 export const PushBody = z.object({
   push_source_name: z.string(),
-  df: z.record(z.string(), z.array(z.unknown())),
+  df: columnMap(),
   to: z.enum(['online', 'offline', 'online_and_offline']).default('online'),
 });
 
 /** POST /push (Feast JSON): all rows validated before anything is written. */
 export function createPushHandler(getStore: StoreProvider, options: { maxBytes?: number } = {}) {
-  return jsonRoute(PushBody, async (body) => (await getStore()).push({ pushSourceName: body.push_source_name, df: body.df, to: body.to }), options);
+  return jsonRoute(
+    PushBody,
+    async (body) => {
+      const store = await getStore();
+      checkColumnsCap(body.df, 'df', store.config.limits);
+      return store.push({ pushSourceName: body.push_source_name, df: body.df, to: body.to });
+    },
+    options,
+  );
 }

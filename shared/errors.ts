@@ -47,10 +47,65 @@ export class ConflictError extends SkewlessError {
   }
 }
 
+/** Payload or request too large for the route's limits (413), naming the field and the limit. */
+export class LimitExceededError extends SkewlessError {
+  constructor(field: string, message: string, limit: number) {
+    super(message, { code: 'LIMIT_EXCEEDED', status: 413, details: { issues: [{ field, message: `at most ${limit}` }], limit } });
+  }
+}
+
+/**
+ * A dependency failed or timed out (503): the caller may retry after `retryAfterSeconds`. The
+ * message says what was and was not written, so a retry is an informed decision.
+ */
+export class ServiceUnavailableError extends SkewlessError {
+  readonly retryAfterSeconds: number;
+  constructor(message: string, opts: { code?: string; details?: unknown; cause?: unknown; retryAfterSeconds?: number } = {}) {
+    super(message, { code: opts.code ?? 'SERVICE_UNAVAILABLE', status: 503, details: opts.details, cause: opts.cause });
+    this.retryAfterSeconds = opts.retryAfterSeconds ?? 1;
+  }
+}
+
+/** An online write that stopped part-way: `written` rows were applied (or found newer), `unwritten` were not attempted or failed. */
+export class OnlineWriteIncompleteError extends ServiceUnavailableError {
+  constructor(readonly view: string, readonly written: number, readonly unwritten: number, cause: unknown) {
+    super(`online store: write of ${view} stopped after ${written} of ${written + unwritten} rows: ${describeCause(cause)}`, {
+      code: 'ONLINE_WRITE_INCOMPLETE',
+      details: { view, written, unwritten },
+      cause,
+    });
+  }
+}
+
+function describeCause(err: unknown): string {
+  const e = err as { name?: string; message?: string } | undefined;
+  return `${e?.name ?? 'Error'}${e?.message ? `: ${String(e.message).slice(0, 200)}` : ''}`;
+}
+
+/**
+ * AWS SDK / network failures that a later retry may get past (throttling, 5xx, timeouts, resets):
+ * answered as 503 + Retry-After rather than 500, since the caller did nothing wrong.
+ */
+export function isTransientDependencyError(err: unknown): boolean {
+  const e = err as { name?: string; code?: string; $fault?: string; $retryable?: unknown; $metadata?: { httpStatusCode?: number } } | undefined;
+  if (!e || typeof e !== 'object') return false;
+  if (e.$retryable || e.$fault === 'server') return true;
+  if ((e.$metadata?.httpStatusCode ?? 0) >= 500) return true;
+  const name = e.name ?? '';
+  if (/Throttl|TooManyRequests|RequestLimitExceeded|ProvisionedThroughputExceeded|TimeoutError|RequestTimeout|ServiceUnavailable|InternalServerError|TransactionConflict/.test(name)) return true;
+  return ['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND'].includes(e.code ?? '');
+}
+
 /** Serializes any error for JSON transports; internals of non-skewless errors never leak. */
-export function errorBody(err: unknown): { status: number; body: { error: { code: string; message: string; details?: unknown } } } {
+export function errorBody(err: unknown): { status: number; body: { error: { code: string; message: string; details?: unknown } }; headers?: Record<string, string> } {
+  if (err instanceof ServiceUnavailableError) {
+    return { status: 503, body: { error: { code: err.code, message: err.message, details: err.details } }, headers: { 'retry-after': String(err.retryAfterSeconds) } };
+  }
   if (err instanceof SkewlessError) {
     return { status: err.status, body: { error: { code: err.code, message: err.message, details: err.details } } };
+  }
+  if (isTransientDependencyError(err)) {
+    return { status: 503, body: { error: { code: 'SERVICE_UNAVAILABLE', message: 'a dependency is unavailable or timed out; retry later' } }, headers: { 'retry-after': '1' } };
   }
   return { status: 500, body: { error: { code: 'INTERNAL', message: 'internal error' } } };
 }

@@ -52,6 +52,7 @@ export class FeatureStore {
       offline: parts.offline,
       now: options.now ?? (() => new Date()),
       transforms: this.transforms,
+      limits: config.limits,
     };
   }
 

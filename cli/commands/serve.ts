@@ -9,12 +9,15 @@ export function registerServeCommand(program: Command, globals: () => GlobalOpti
     .description("serve Feast's HTTP routes locally (same handlers as the Lambdas)")
     .option('-p, --port <port>', 'port', '6566')
     .option('-H, --host <host>', 'interface to bind', '127.0.0.1')
-    .action(async (o: { port: string; host: string }) => {
+    .option('--token <token>', 'require Authorization: Bearer <token> on every route but /health (default: $SKEWLESS_SERVE_TOKEN)')
+    .action(async (o: { port: string; host: string; token?: string }) => {
       const store = await FeatureStore.open(globals().repo);
       // On-demand transformations run in this process: load the repo's code once. A repo served
       // from its registry alone still serves every stored feature.
       await store.loadDefinitions().catch((err: Error) => console.error(`warning: ${err.message}; on demand features will not be served`));
-      const { port, close } = await startServer({ getStore: async () => store, port: Number(o.port), host: o.host, maxBodyBytes: store.config.server.maxBodyBytes });
+      const token = o.token ?? process.env.SKEWLESS_SERVE_TOKEN;
+      const { allowedOrigins, allowedHosts, maxBodyBytes } = store.config.server;
+      const { port, close } = await startServer({ getStore: async () => store, port: Number(o.port), host: o.host, maxBodyBytes, allowedOrigins, allowedHosts, ...(token ? { token } : {}) });
       console.error(`skewless serving ${store.config.project} on http://${o.host}:${port} (POST /get-online-features, /push, /materialize, /materialize-incremental; GET /health, /freshness)`);
       await new Promise<void>((resolve) => {
         const stop = () => void close().then(() => store.close()).then(resolve);

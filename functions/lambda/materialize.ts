@@ -2,11 +2,16 @@ import middy from '@middy/core';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
 import { NotFoundError, ValidationError } from '../../shared/errors.js';
-import { parseInstant } from '../../shared/util/time.js';
+import { parseInstantResult } from '../../shared/util/time.js';
 import { logger, metrics, observability } from '../lib/observability.js';
 import { lambdaStore } from './store.js';
 
-const instant = z.string().transform((v, ctx) => parseInstant(v) ?? (ctx.addIssue({ code: 'custom', message: 'expected an RFC 3339 timestamp' }), z.NEVER));
+const instant = z.string().transform((v, ctx) => {
+  const r = parseInstantResult(v, { requireZone: true });
+  if (r.ok) return r.date;
+  ctx.addIssue({ code: 'custom', message: r.message });
+  return z.NEVER;
+});
 
 /**
  * EventBridge schedule (input transformer `{ views, time: <$.time>, scheduled: true }`: the

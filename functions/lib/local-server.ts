@@ -1,7 +1,8 @@
+import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { errorBody } from '../../shared/errors.js';
-import { PayloadTooLargeError } from './http-middleware.js';
+import { SkewlessError } from '../../shared/errors.js';
+import { errorResult, PayloadTooLargeError } from './http-middleware.js';
 import { createRouter } from './router.js';
 import type { StoreProvider } from './store-provider.js';
 import type { ApiEvent, ApiResult } from './types.js';
@@ -11,25 +12,72 @@ export interface LocalServerOptions {
   port?: number;
   host?: string;
   maxBodyBytes?: number;
+  /**
+   * Origins whose browser pages may call the server (`Origin` header), e.g. `http://localhost:3000`.
+   * Default: none — a request carrying any other Origin is refused (403), so a web page a developer
+   * happens to open cannot push into a running `serve`.
+   */
+  allowedOrigins?: string[];
+  /**
+   * Host header values accepted besides the bound address, `localhost`, `127.0.0.1` and `[::1]` (with
+   * the port). Refusing other names stops DNS rebinding. A server bound to all interfaces accepts any
+   * Host unless this list is given.
+   */
+  allowedHosts?: string[];
+  /** When set, every route but /health requires `Authorization: Bearer <token>`. */
+  token?: string;
+  /** Bytes of an oversized body read and discarded so the client gets to read the 413 (default 8 MiB). */
+  drainBytes?: number;
 }
 
-/** Reads a body up to `limit` bytes; past it, stops reading and fails with 413. */
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
+class ForbiddenError extends SkewlessError {
+  constructor(code: string, message: string, field: string) {
+    super(message, { code, status: code === 'UNAUTHORIZED' ? 401 : 403, details: { issues: [{ field, message }] } });
+  }
+}
+
+/**
+ * Reads a body up to `limit` bytes. Past it, keeps reading and discarding up to `drain` more bytes so a
+ * client still uploading gets to read the 413 instead of a socket closed under it; a body larger
+ * than both (declared or streamed) is answered at once and the connection closed.
+ */
+function readBody(req: IncomingMessage, limit: number, drain: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > limit) return reject(new PayloadTooLargeError(limit));
+    if (declared > limit + drain) return reject(new PayloadTooLargeError(limit));
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (c: Buffer) => {
+    let over = false;
+    const onData = (c: Buffer) => {
       size += c.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        req.resume();
-        reject(new PayloadTooLargeError(limit));
+      if (size > limit + drain) {
+        req.off('data', onData);
+        return reject(new PayloadTooLargeError(limit));
+      }
+      if (over || size > limit) {
+        over = true;
+        chunks.length = 0;
       } else chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    };
+    req.on('data', onData);
+    req.on('end', () => (over ? reject(new PayloadTooLargeError(limit)) : resolve(Buffer.concat(chunks).toString('utf8'))));
     req.on('error', reject);
+  });
+}
+
+/** Discards what is left of a refused request's body (bounded), so the refusal can be read. */
+function discard(req: IncomingMessage, cap: number): Promise<void> {
+  return new Promise((resolve) => {
+    if (req.readableEnded || req.destroyed) return resolve();
+    let size = 0;
+    const onData = (c: Buffer) => {
+      size += c.length;
+      if (size > cap) (req.off('data', onData), resolve());
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve());
+    req.once('close', () => resolve());
+    req.once('error', () => resolve());
   });
 }
 
@@ -49,20 +97,59 @@ export function toApiEvent(req: IncomingMessage, body: string): ApiEvent {
   };
 }
 
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '']);
+
+/** The checks a browser-reachable dev server needs (issue 11 item 11): Host, Origin, optional token. */
+function guard(o: LocalServerOptions, bound: { host: string; port: number }) {
+  const origins = new Set(o.allowedOrigins ?? []);
+  const hosts = new Set<string>();
+  for (const h of [bound.host, 'localhost', '127.0.0.1', '[::1]', ...(o.allowedHosts ?? [])]) {
+    const name = h.includes(':') && !h.startsWith('[') ? `[${h}]` : h;
+    hosts.add(/:\d+$/.test(h) && !h.includes('::') ? h.toLowerCase() : `${name}:${bound.port}`.toLowerCase());
+  }
+  const checkHost = !WILDCARD_HOSTS.has(bound.host) || (o.allowedHosts?.length ?? 0) > 0;
+  const token = o.token ? Buffer.from(`Bearer ${o.token}`) : undefined;
+  return (req: IncomingMessage, path: string): { corsOrigin?: string } => {
+    const host = String(req.headers.host ?? '').toLowerCase();
+    if (checkHost && !hosts.has(host)) {
+      throw new ForbiddenError('HOST_NOT_ALLOWED', `Host '${host.slice(0, 100)}' is not this server's address (DNS rebinding protection); add it to server.allowedHosts`, 'host');
+    }
+    const origin = req.headers.origin;
+    if (origin !== undefined && !origins.has(origin) && !origins.has('*')) {
+      throw new ForbiddenError('ORIGIN_NOT_ALLOWED', `Origin '${origin.slice(0, 100)}' is not allowed; add it to server.allowedOrigins`, 'origin');
+    }
+    if (token && path !== '/health') {
+      const got = Buffer.from(String(req.headers.authorization ?? ''));
+      if (got.length !== token.length || !timingSafeEqual(got, token)) throw new ForbiddenError('UNAUTHORIZED', 'missing or wrong bearer token (serve --token)', 'authorization');
+    }
+    return origin !== undefined ? { corsOrigin: origin } : {};
+  };
+}
+
 /** `skewless serve`: Feast's routes over the same handlers the Lambdas export. */
 export async function startServer(o: LocalServerOptions): Promise<{ server: Server; port: number; close: () => Promise<void> }> {
   const limit = o.maxBodyBytes ?? 6 * 1024 * 1024;
+  const drain = o.drainBytes ?? 8 * 1024 * 1024;
   const route = createRouter(o.getStore, { maxBytes: limit });
+  let check: ReturnType<typeof guard> = () => ({});
   const server = createServer(async (req, res) => {
     let result: ApiResult;
+    let cors: { corsOrigin?: string } = {};
     try {
-      const body = await readBody(req, limit);
-      result = await route(toApiEvent(req, body));
+      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      cors = check(req, path);
+      if (req.method === 'OPTIONS' && cors.corsOrigin) {
+        result = { statusCode: 204, headers: { 'access-control-allow-methods': 'GET, POST', 'access-control-allow-headers': 'content-type, authorization', 'access-control-max-age': '600' }, body: '' };
+      } else {
+        const body = await readBody(req, limit, drain);
+        result = await route(toApiEvent(req, body));
+      }
     } catch (err) {
-      const { status, body } = errorBody(err);
-      result = { statusCode: status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
-      if (status === 413) res.setHeader('connection', 'close');
+      result = errorResult(err);
+      if (result.statusCode === 413) result.headers.connection = 'close';
+      else await discard(req, drain);
     }
+    if (cors.corsOrigin) result.headers['access-control-allow-origin'] = cors.corsOrigin;
     res.writeHead(result.statusCode, result.headers);
     res.end(result.body);
   });
@@ -72,6 +159,7 @@ export async function startServer(o: LocalServerOptions): Promise<{ server: Serv
     server.listen(o.port ?? 6566, o.host ?? '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  check = guard(o, { host: o.host ?? '127.0.0.1', port });
   return {
     server,
     port,

@@ -1,9 +1,9 @@
-import { NotFoundError, SkewlessError, errorBody } from '../../shared/errors.js';
+import { NotFoundError, SkewlessError } from '../../shared/errors.js';
 import { createFreshnessHandler, createHealthHandler } from '../freshness-http.js';
 import { createMaterializeHandler } from '../materialize-http.js';
 import { createOnlineLookupHandler } from '../online-lookup.js';
 import { createPushHandler } from '../push.js';
-import { json } from './http-middleware.js';
+import { errorResult } from './http-middleware.js';
 import type { StoreProvider } from './store-provider.js';
 import type { ApiEvent, ApiResult } from './types.js';
 
@@ -32,8 +32,7 @@ export function createRouter(getStore: StoreProvider, options: { maxBytes?: numb
       if (route.method !== event.httpMethod) throw new MethodNotAllowedError(event.httpMethod, event.path, route.method);
       return await route.handler(event, {});
     } catch (err) {
-      const { status, body } = errorBody(err);
-      return json(status, body);
+      return errorResult(err);
     }
   };
 }

@@ -2,6 +2,7 @@ import { AthenaClient } from '@aws-sdk/client-athena';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GlueClient } from '@aws-sdk/client-glue';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SkewlessRetryStrategy } from './retry-policy.js';
 
 /**
  * SDK clients for one region. Endpoints come from the SDK's own AWS_ENDPOINT_URL[_<SERVICE>]
@@ -15,10 +16,33 @@ export interface AwsClients {
   athena: AthenaClient;
 }
 
-export function createAwsClients(region: string, env: NodeJS.ProcessEnv = process.env): AwsClients {
+export interface ClientOptions {
+  /**
+   * Time one invocation may spend (default: SKEWLESS_FUNCTION_TIMEOUT_SECONDS, which the CDK app sets
+   * to the Lambda's timeout, else 30 s). Timeouts and attempts are sized so that one call, retries
+   * included, ends well inside it.
+   */
+  budgetMs?: number;
+  maxAttempts?: number;
+}
+
+/**
+ * Connection and request timeouts from the invocation budget (issue 11 item 9: a PutItem to an
+ * endpoint that never answered waited > 40 s). `requestTimeout` bounds one attempt up to the
+ * response headers; attempts × (timeout + backoff) stays under ~80 % of the budget.
+ */
+export function clientTimeouts(budgetMs: number, maxAttempts: number): { connectionTimeout: number; requestTimeout: number; throwOnRequestTimeout: true } {
+  const perAttempt = Math.floor((budgetMs * 0.8) / maxAttempts) - 2000; // minus the backoff cap
+  // requestTimeout runs from sending to the response headers; without throwOnRequestTimeout the SDK only logs a warning.
+  return { connectionTimeout: Math.min(3000, Math.max(200, Math.floor(perAttempt / 4))), requestTimeout: Math.max(500, perAttempt), throwOnRequestTimeout: true };
+}
+
+export function createAwsClients(region: string, env: NodeJS.ProcessEnv = process.env, options: ClientOptions = {}): AwsClients {
   const forcePathStyle = Boolean(env.AWS_ENDPOINT_URL || env.AWS_ENDPOINT_URL_S3);
-  // Throttling and 5xx are retried by the SDK with jittered backoff (adaptive mode backs off under throttling).
-  const common = { region, maxAttempts: 6, retryMode: 'adaptive' as const };
+  const budgetMs = options.budgetMs ?? (Number(env.SKEWLESS_FUNCTION_TIMEOUT_SECONDS) > 0 ? Number(env.SKEWLESS_FUNCTION_TIMEOUT_SECONDS) * 1000 : 30_000);
+  const maxAttempts = options.maxAttempts ?? 4;
+  // Explicit retries (retry-policy.ts): the same attempt budget for every call, no shared quota.
+  const common = { region, maxAttempts, retryStrategy: new SkewlessRetryStrategy({ maxAttempts }), requestHandler: clientTimeouts(budgetMs, maxAttempts) };
   return {
     s3: new S3Client({ ...common, forcePathStyle }),
     dynamodb: new DynamoDBClient(common),

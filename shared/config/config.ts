@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { NAME_PATTERN } from '../definitions/schemas.js';
 import { ValidationError } from '../errors.js';
+import { LimitsSchema, limitsFromEnv } from '../util/limits.js';
 
 export const CONFIG_FILE = 'skewless.json';
 
@@ -26,8 +27,17 @@ export const RepoConfigSchema = z.object({
   dataDir: z.string().default('.skewless'),
   /** How often a long-running process re-reads the registry. */
   registryCacheSeconds: z.number().min(0).default(1),
-  server: z.object({ maxBodyBytes: z.number().int().positive().default(6 * 1024 * 1024) }).prefault({}),
+  server: z
+    .object({
+      maxBodyBytes: z.number().int().positive().default(6 * 1024 * 1024),
+      /** Browser origins allowed to call `serve` (default none); see functions/lib/local-server.ts. */
+      allowedOrigins: z.array(z.string()).default([]),
+      /** Host names accepted besides the bound address and localhost (DNS rebinding protection). */
+      allowedHosts: z.array(z.string()).default([]),
+    })
+    .prefault({}),
   aws: AwsConfig.optional(),
+  limits: LimitsSchema,
 });
 export type RepoConfig = z.output<typeof RepoConfigSchema> & { repoDir: string };
 
@@ -37,6 +47,7 @@ function envOverrides(env: NodeJS.ProcessEnv): Record<string, unknown> {
   if (env.SKEWLESS_PROVIDER) o.provider = env.SKEWLESS_PROVIDER;
   if (env.SKEWLESS_DATA_DIR) o.dataDir = env.SKEWLESS_DATA_DIR;
   if (env.SKEWLESS_PROJECT) o.project = env.SKEWLESS_PROJECT;
+  if (Object.keys(limitsFromEnv(env)).length) o.limits = limitsFromEnv(env);
   // Lambda: the CDK app passes resource names as environment variables.
   if (env.SKEWLESS_BUCKET || env.SKEWLESS_TABLE) {
     o.aws = {
@@ -52,7 +63,7 @@ function envOverrides(env: NodeJS.ProcessEnv): Record<string, unknown> {
 
 export function parseConfig(raw: unknown, repoDir: string, env: NodeJS.ProcessEnv = process.env): RepoConfig {
   const over = envOverrides(env);
-  const merged = { ...(raw as object), ...over, ...(over.aws ? { aws: { ...((raw as { aws?: object }).aws ?? {}), ...(over.aws as object) } } : {}) };
+  const merged = { ...(raw as object), ...over, ...(over.limits ? { limits: { ...((raw as { limits?: object }).limits ?? {}), ...(over.limits as object) } } : {}), ...(over.aws ? { aws: { ...((raw as { aws?: object }).aws ?? {}), ...(over.aws as object) } } : {}) };
   const result = RepoConfigSchema.safeParse(merged);
   if (!result.success) {
     const i = result.error.issues[0];

@@ -8,7 +8,12 @@ const FileSourceOptions = z.strictObject({
   timestampField: z.string().min(1),
   createdTimestampColumn: z.string().min(1).optional(),
   fieldMapping: z.record(z.string(), s.name).default({}),
+  /** Opt out of confining `path` to the feature repo (absolute paths, `..`). */
+  allowOutsideRepo: z.boolean().default(false),
   ...s.common,
+}).superRefine((o, ctx) => {
+  const problem = o.allowOutsideRepo ? undefined : outsideRepo(o.path);
+  if (problem) ctx.addIssue({ code: 'custom', path: ['path'], message: `${problem}; paths are confined to the feature repo (or s3://) unless allowOutsideRepo: true` });
 });
 export type FileSourceOptions = z.input<typeof FileSourceOptions>;
 
@@ -38,6 +43,19 @@ export class FileSource {
     this.tags = o.tags;
     this.owner = o.owner;
   }
+}
+
+/**
+ * Why a FileSource path leaves the repo, if it does (issue 11 item 13): absolute paths, `~`, `..`
+ * segments and URL schemes other than s3://. Relative paths are resolved against the repo directory.
+ */
+function outsideRepo(path: string): string | undefined {
+  if (/^s3:\/\/[^/]+/.test(path)) return undefined;
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(path)) return `'${path.slice(0, 100)}' uses a URL scheme other than s3://`;
+  if (path.startsWith('/') || path.startsWith('\\') || /^[A-Za-z]:[\\/]/.test(path)) return `'${path.slice(0, 100)}' is absolute`;
+  if (path.startsWith('~')) return `'${path.slice(0, 100)}' starts with ~`;
+  if (path.split(/[\\/]+/).includes('..')) return `'${path.slice(0, 100)}' climbs out with '..'`;
+  return undefined;
 }
 
 function defaultSourceName(path: string): string {

@@ -15,14 +15,14 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { SkewlessError } from '../errors.js';
+import { OnlineWriteIncompleteError, ServiceUnavailableError } from '../errors.js';
 import { BaseOnlineStore } from './online-store.js';
 import type { ItemKey, OnlineRecord, OnlineWrite, Watermark, WriteOptions, WriteResult } from './types.js';
 
 /** Items DynamoDB would not process even after the retry budget. */
-export class OnlineStoreUnavailableError extends SkewlessError {
+export class OnlineStoreUnavailableError extends ServiceUnavailableError {
   constructor(what: string) {
-    super(`online store: ${what}`, { code: 'ONLINE_STORE_UNAVAILABLE', status: 503 });
+    super(`online store: ${what}`, { code: 'ONLINE_STORE_UNAVAILABLE' });
   }
 }
 
@@ -47,13 +47,26 @@ export interface DynamoDBOnlineStoreOptions {
   transactSize?: number;
 }
 
-/** Runs `fn` over items with at most `limit` in flight. */
+/**
+ * Runs `fn` over items with at most `limit` in flight. The first failure stops the workers: no new
+ * item is started, the ones in flight finish, then the first error is thrown (issue 11 item 8 — a
+ * failed push used to keep writing after its error).
+ */
 async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
+  let failure: { err: unknown } | undefined;
   const worker = async () => {
-    while (next < items.length) await fn(items[next++]);
+    while (!failure && next < items.length) {
+      const item = items[next++];
+      try {
+        await fn(item);
+      } catch (err) {
+        failure ??= { err };
+      }
+    }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failure) throw failure.err;
 }
 
 /**
@@ -120,21 +133,31 @@ export class DynamoDBOnlineStore extends BaseOnlineStore {
   protected async _putItems(view: string, rows: readonly OnlineWrite[], writtenAt: number, options: WriteOptions): Promise<WriteResult> {
     const ttl = options.ttlSeconds ?? 0;
     const applied: OnlineWrite[] = [];
-    if (this.mode === 'put' || rows.length < 4) {
-      await pool(rows, this.concurrency, async (r) => {
-        try {
-          await this.client.send(new PutItemCommand(this.conditionalPut(view, r, ttl)));
-          applied.push(r);
-        } catch (err) {
-          if (!(err instanceof ConditionalCheckFailedException)) throw err;
-        }
-      });
-    } else {
-      const chunks: OnlineWrite[][] = [];
-      for (let i = 0; i < rows.length; i += this.transactSize) chunks.push(rows.slice(i, i + this.transactSize));
-      await pool(chunks, this.concurrency, async (chunk) => {
-        applied.push(...(await this.transactChunk(view, chunk, ttl)));
-      });
+    let older = 0;
+    try {
+      if (this.mode === 'put' || rows.length < 4) {
+        await pool(rows, this.concurrency, async (r) => {
+          try {
+            await this.client.send(new PutItemCommand(this.conditionalPut(view, r, ttl)));
+            applied.push(r);
+          } catch (err) {
+            if (!(err instanceof ConditionalCheckFailedException)) throw err;
+            older++;
+          }
+        });
+      } else {
+        const chunks: OnlineWrite[][] = [];
+        for (let i = 0; i < rows.length; i += this.transactSize) chunks.push(rows.slice(i, i + this.transactSize));
+        await pool(chunks, this.concurrency, async (chunk) => {
+          const done = await this.transactChunk(view, chunk, ttl);
+          applied.push(...done);
+          older += chunk.length - done.length;
+        });
+      }
+    } catch (err) {
+      // Stopped part-way: say what is settled (applied, or dropped as older) and what is not. The
+      // watermark is not advanced by an incomplete write.
+      throw new OnlineWriteIncompleteError(view, applied.length + older, rows.length - applied.length - older, err);
     }
     if (applied.length > 0) await this.advanceWatermark(view, Math.max(...applied.map((r) => r.eventTs)), writtenAt);
     return { written: applied.length, skipped: rows.length - applied.length };

@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors.js';
+import { preview } from '../util/preview.js';
 import type { FeatureViewSpec } from '../registry/types.js';
 
 /**
@@ -23,7 +24,7 @@ export function entityKey(joinKeys: FeatureViewSpec['joinKeys'], row: Record<str
 
 function normalizeKey(type: string, v: unknown, field: string, row?: number): string | number | boolean {
   const bad = (expected: string) =>
-    new ValidationError(`join key '${field}'${row === undefined ? '' : ` in row ${row}`}: expected ${expected}, got ${JSON.stringify(v)}`, [
+    new ValidationError(`join key '${field}'${row === undefined ? '' : ` in row ${row}`}: expected ${expected}, got ${preview(v)}`, [
       { ...(row === undefined ? {} : { row }), field, message: `expected ${expected}` },
     ]);
   if (type === 'String') {

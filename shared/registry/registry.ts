@@ -24,6 +24,11 @@ export interface ResolvedFeatures {
   requestFields: { name: string; dtype: FieldSpec['dtype'] }[];
 }
 
+/** A registry map's own entry: user names such as `constructor` or `__proto__` never reach Object.prototype. */
+function own<T>(map: Record<string, T> | undefined, name: string): T | undefined {
+  return map && Object.hasOwn(map, name) ? map[name] : undefined;
+}
+
 const REF = /^([A-Za-z_][A-Za-z0-9_]*)(?:@v(\d+))?:([A-Za-z_][A-Za-z0-9_]*)$/;
 
 /** Read-only queries over a registry document: the single place names from callers are checked. */
@@ -40,7 +45,7 @@ export class Registry {
     if (!m) throw new ValidationError(`invalid feature view reference '${ref}': expected 'view' or 'view@vN'`, [{ field: 'feature_view', message: `got '${ref}'` }]);
     const [, name, version] = m;
     if (version !== undefined) {
-      const v = this.data.featureViews[viewKey(name, Number(version))];
+      const v = own(this.data.featureViews, viewKey(name, Number(version)));
       if (!v) throw new NotFoundError('feature view', `${name}@v${version}`, this.versionsHint(name));
       return v;
     }
@@ -72,14 +77,14 @@ export class Registry {
   }
 
   featureService(name: string): FeatureServiceSpec {
-    const s = this.data.featureServices[name];
-    if (!s) throw new NotFoundError('feature service', name);
+    const s = typeof name === 'string' ? own(this.data.featureServices, name) : undefined;
+    if (!s) throw new NotFoundError('feature service', String(name));
     return s;
   }
 
   pushSource(name: string): PushSourceSpec {
-    const s = this.data.dataSources[name];
-    if (!s || s.kind !== 'PushSource') throw new NotFoundError('push source', name);
+    const s = typeof name === 'string' ? own(this.data.dataSources, name) : undefined;
+    if (!s || s.kind !== 'PushSource') throw new NotFoundError('push source', String(name));
     return s;
   }
 
@@ -104,7 +109,7 @@ export class Registry {
   }
 
   onDemandView(name: string): OnDemandSpec | undefined {
-    return this.data.onDemandFeatureViews?.[name];
+    return own(this.data.onDemandFeatureViews, name);
   }
 
   private resolveUncached(refs: readonly string[], fullFeatureNames: boolean): ResolvedFeatures {

@@ -3,6 +3,7 @@ import type { OfflineStore } from '../offline/offline-store.js';
 import type { OnlineStore } from '../online/online-store.js';
 import type { Registry } from '../registry/registry.js';
 import type { RegistryStore } from '../registry/registry-store.js';
+import type { Limits } from '../util/limits.js';
 
 /** What every service needs. `now` is the only clock: nothing reads the wall clock implicitly. */
 export interface StoreContext {
@@ -13,4 +14,6 @@ export interface StoreContext {
   now(): Date;
   /** On-demand transformations loaded in this process, by view name (checked against the applied hash). */
   transforms: ReadonlyMap<string, OnDemandFeatureView>;
+  /** Clock-skew allowance and request caps (default: DEFAULT_LIMITS). */
+  limits?: Limits;
 }

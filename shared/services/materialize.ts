@@ -2,6 +2,8 @@ import { ValidationError } from '../errors.js';
 import { entityKey } from '../online/entity-key.js';
 import type { OnlineWrite } from '../online/types.js';
 import { viewKey, type FeatureViewSpec, type RegistryData } from '../registry/types.js';
+import { DEFAULT_LIMITS } from '../util/limits.js';
+import { futureIssue } from '../util/time.js';
 import type { StoreContext } from './context.js';
 
 export interface MaterializeProgress {
@@ -65,7 +67,17 @@ async function materializeView(ctx: StoreContext, view: FeatureViewSpec, start: 
   return { view: key, start: start.toISOString(), end: end.toISOString(), rows, written, skipped };
 }
 
+/**
+ * A window ending past the store's clock (beyond the skew allowance) is refused: it would be recorded
+ * as materialized, and every later incremental run would start after it and do nothing (issue 11 item 2).
+ */
+function assertEndNotFuture(ctx: StoreContext, end: Date): void {
+  const issue = futureIssue(end, ctx.now(), (ctx.limits ?? DEFAULT_LIMITS).maxClockSkewSeconds * 1000);
+  if (issue) throw new ValidationError(`end_ts: ${issue}`, [{ field: 'end_ts', message: issue }]);
+}
+
 export async function materialize(ctx: StoreContext, opts: { start: Date; end: Date; views?: string[] }, progress?: MaterializeProgress): Promise<ViewMaterialization[]> {
+  assertEndNotFuture(ctx, opts.end);
   if (!(opts.start < opts.end)) throw new ValidationError('start must be before end', [{ field: 'start', message: `${opts.start.toISOString()} is not before ${opts.end.toISOString()}` }]);
   const views = targetViews((await ctx.registry()).views(), opts.views);
   const out: ViewMaterialization[] = [];
@@ -75,6 +87,7 @@ export async function materialize(ctx: StoreContext, opts: { start: Date; end: D
 
 /** start = the last recorded end, else end − ttl (ttl 0: from the epoch). Views already up to date are skipped. */
 export async function materializeIncremental(ctx: StoreContext, opts: { end: Date; views?: string[] }, progress?: MaterializeProgress): Promise<ViewMaterialization[]> {
+  assertEndNotFuture(ctx, opts.end);
   const registry = await ctx.registry();
   const views = targetViews(registry.views(), opts.views);
   const out: ViewMaterialization[] = [];

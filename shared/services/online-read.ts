@@ -31,8 +31,12 @@ export function resolveRequested(registry: Registry, features: string[] | undefi
   return registry.resolveRefs(service !== undefined ? registry.serviceRefs(service) : features!, fullNames);
 }
 
+/** A caller's own column only (`constructor`, `__proto__` … are never inherited). */
+const own = (entities: Record<string, unknown[]>, name: string): unknown[] | undefined => (Object.hasOwn(entities, name) ? entities[name] : undefined);
+
 function entityRowCount(entities: Record<string, unknown[]>): number {
-  const cols = Object.entries(entities ?? {});
+  if (!entities || typeof entities !== 'object' || Array.isArray(entities)) throw new ValidationError('entities: expected an object of join key columns', [{ field: 'entities', message: 'expected an object' }]);
+  const cols = Object.entries(entities);
   if (!cols.length) throw new ValidationError('no entities given', [{ field: 'entities', message: 'expected at least one join key column' }]);
   let n: number | undefined;
   for (const [name, values] of cols) {
@@ -53,14 +57,14 @@ export async function getOnlineFeatures(ctx: StoreContext, req: OnlineFeaturesRe
   const joinKeys = [...new Set(resolved.views.flatMap((v) => v.view.joinKeys.map((k) => k.name)))];
   const requestNames = resolved.requestFields.map((f) => f.name);
   for (const k of joinKeys) {
-    if (!(k in req.entities)) throw new ValidationError(`missing join key '${k}' in entities`, [{ field: `entities.${k}`, message: 'join key is required' }]);
+    if (!own(req.entities, k)) throw new ValidationError(`missing join key '${k}' in entities`, [{ field: `entities.${k}`, message: 'join key is required' }]);
   }
   for (const k of Object.keys(req.entities)) {
     if (!joinKeys.includes(k) && !requestNames.includes(k)) {
       throw new ValidationError(`unknown entity key '${k}': expected ${[...joinKeys, ...requestNames].join(', ')}`, [{ field: `entities.${k}`, message: 'not a join key or request field of the requested features' }]);
     }
   }
-  const rows = Array.from({ length: n }, (_, j) => Object.fromEntries(joinKeys.map((k) => [k, req.entities[k][j]])));
+  const rows = Array.from({ length: n }, (_, j) => Object.fromEntries(joinKeys.map((k) => [k, own(req.entities, k)![j]])));
   const keys: ItemKey[] = [];
   const slot = new Map<string, number[]>();
   resolved.views.forEach((v) => {
@@ -92,7 +96,7 @@ export async function getOnlineFeatures(ctx: StoreContext, req: OnlineFeaturesRe
   const computed = new Map<string, { values: Record<string, unknown[]>; ts: string[] }>();
   for (const { spec } of resolved.onDemand) {
     const impl = implementationFor(spec, ctx.transforms);
-    const inputs = requestColumns(spec.inputs.filter((i) => i.kind === 'request').flatMap((i) => i.features), (name) => req.entities[name], n);
+    const inputs = requestColumns(spec.inputs.filter((i) => i.kind === 'request').flatMap((i) => i.features), (name) => own(req.entities, name), n);
     const inputKeys: string[] = [];
     for (const input of spec.inputs.filter((i) => i.kind === 'view')) {
       const key = `${input.name}@v${input.version}`;

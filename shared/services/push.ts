@@ -1,13 +1,16 @@
-import { ValidationError, type FieldIssue } from '../errors.js';
+import { OnlineWriteIncompleteError, ServiceUnavailableError, SkewlessError, ValidationError, type FieldIssue } from '../errors.js';
 import type { Row } from '../offline/offline-store.js';
 import { batchSourceSpec } from '../offline/source-node.js';
 import { entityKey } from '../online/entity-key.js';
 import type { OnlineWrite, WriteResult } from '../online/types.js';
 import type { FeatureViewSpec } from '../registry/types.js';
-import { parseInstant } from '../util/time.js';
+import { DEFAULT_LIMITS } from '../util/limits.js';
+import { preview } from '../util/preview.js';
+import { futureIssue, parseInstantResult } from '../util/time.js';
 import type { StoreContext } from './context.js';
 import { columnsToRows } from './rows.js';
-import { valueSchema } from './value-schema.js';
+import { checkValue } from './value-schema.js';
+import type { DType } from '../definitions/dtypes.js';
 
 export type PushMode = 'online' | 'offline' | 'online_and_offline';
 
@@ -27,42 +30,70 @@ export interface PushResult {
 
 const MAX_ISSUES = 50;
 
+/** A caller's own property only: names like `constructor` or `__proto__` never reach Object.prototype. */
+const own = (row: Row, name: string): unknown => (Object.hasOwn(row, name) ? row[name] : undefined);
+
+export interface PushValidationOptions {
+  /** The store's clock: event times past it by more than `maxClockSkewMs` are refused. */
+  now?: Date;
+  maxClockSkewMs?: number;
+}
+
 /**
  * Validates every row against every view the push source feeds; returns normalized rows
  * (typed values, parsed timestamps) or throws one error listing each bad (row, field).
+ * Every feature column must be present (an explicit null writes null; a missing column would
+ * silently overwrite the stored value with null). Timestamps are RFC 3339 with a zone or epoch
+ * seconds, and not beyond the clock-skew allowance.
  */
-export function validatePushRows(views: readonly FeatureViewSpec[], rows: readonly Row[], sourceName: string): Row[] {
+export function validatePushRows(views: readonly FeatureViewSpec[], rows: readonly Row[], sourceName: string, options: PushValidationOptions = {}): Row[] {
   if (!rows.length) throw new ValidationError('push has no rows', [{ field: 'df', message: 'expected at least one row' }]);
   const src = batchSourceSpec(views[0]);
-  const fields = new Map<string, (v: unknown) => { ok: true; value: unknown } | { ok: false; message: string }>();
+  const fields = new Map<string, DType>();
   const required = new Set<string>([src.timestampField]);
+  const keys = new Set<string>();
   for (const v of views) {
     for (const k of v.joinKeys) {
-      required.add(k.name);
-      fields.set(k.name, check(valueSchema(k.valueType)));
+      keys.add(k.name);
+      fields.set(k.name, k.valueType as DType);
     }
-    for (const f of v.features) fields.set(f.name, check(valueSchema(f.dtype)));
+    for (const f of v.features) fields.set(f.name, f.dtype);
   }
   const timestamps = [src.timestampField, ...(src.createdTimestampColumn ? [src.createdTimestampColumn] : [])];
   const issues: FieldIssue[] = [];
+  const add = (issue: FieldIssue) => void (issues.length < MAX_ISSUES * 4 && issues.push(issue));
   const out = rows.map((row, i) => {
     const norm: Row = {};
-    for (const name of Object.keys(row)) {
-      if (!fields.has(name) && !timestamps.includes(name)) issues.push({ row: i, field: name, message: `unknown column for push source '${sourceName}'` });
+    if (!row || typeof row !== 'object' || Array.isArray(row)) {
+      add({ row: i, field: '(row)', message: 'expected an object of columns' });
+      return norm;
     }
-    for (const name of required) {
-      if (row[name] === undefined || row[name] === null) issues.push({ row: i, field: name, message: 'required' });
+    for (const name of Object.keys(row)) {
+      if (!fields.has(name) && !timestamps.includes(name)) add({ row: i, field: name, message: `unknown column for push source '${sourceName}'` });
     }
     for (const name of timestamps) {
-      if (row[name] === undefined || row[name] === null) continue;
-      const d = parseInstant(row[name]);
-      if (d) norm[name] = d;
-      else issues.push({ row: i, field: name, message: `expected an RFC 3339 timestamp or epoch number, got ${JSON.stringify(row[name])}` });
+      const raw = own(row, name);
+      if (raw === undefined || raw === null) {
+        if (required.has(name)) add({ row: i, field: name, message: 'required' });
+        continue;
+      }
+      const r = parseInstantResult(raw, { requireZone: !(raw instanceof Date) });
+      const future = r.ok && options.now ? futureIssue(r.date, options.now, options.maxClockSkewMs ?? DEFAULT_LIMITS.maxClockSkewSeconds * 1000) : undefined;
+      if (r.ok && !future) norm[name] = r.date;
+      else add({ row: i, field: name, message: r.ok ? future! : `${r.message} (or epoch seconds), got ${preview(raw)}` });
     }
-    for (const [name, validate] of fields) {
-      const r = validate(row[name]);
+    for (const [name, dtype] of fields) {
+      if (!Object.hasOwn(row, name)) {
+        add({ row: i, field: name, message: keys.has(name) ? 'required' : 'missing column: send null to write null' });
+        continue;
+      }
+      if (keys.has(name) && row[name] === null) {
+        add({ row: i, field: name, message: 'required' });
+        continue;
+      }
+      const r = checkValue(dtype, row[name]);
       if (r.ok) norm[name] = r.value;
-      else issues.push({ row: i, field: name, message: r.message });
+      else add({ row: i, field: name, message: r.message });
     }
     return norm;
   });
@@ -71,13 +102,6 @@ export function validatePushRows(views: readonly FeatureViewSpec[], rows: readon
     throw new ValidationError(`push to '${sourceName}' rejected, nothing written: row ${first.row}, field '${first.field}': ${first.message}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}`, issues.slice(0, MAX_ISSUES));
   }
   return out;
-}
-
-function check(schema: ReturnType<typeof valueSchema>) {
-  return (v: unknown) => {
-    const r = schema.safeParse(v);
-    return r.success ? { ok: true as const, value: r.data } : { ok: false as const, message: r.error.issues[0].message };
-  };
 }
 
 /** Online writes of one view from validated rows. Without a created column, the push time orders equal event times. */
@@ -93,37 +117,71 @@ export function toOnlineWrites(view: FeatureViewSpec, rows: readonly Row[], now:
 
 /** The validated rows of a push request (throws, naming row and field, if any is bad). Writes nothing. */
 export async function validatePush(ctx: StoreContext, req: PushRequest): Promise<{ views: FeatureViewSpec[]; rows: Row[] }> {
+  const limits = ctx.limits ?? DEFAULT_LIMITS;
   const registry = await ctx.registry();
   const views = registry.viewsOfPushSource(req.pushSourceName);
   if (!views.length) throw new ValidationError(`push source '${req.pushSourceName}' feeds no feature view`, [{ field: 'push_source_name', message: 'no views' }]);
   const input = req.rows ?? (req.df ? columnsToRows(req.df) : []);
-  return { views, rows: validatePushRows(views, input, req.pushSourceName) };
+  return { views, rows: validatePushRows(views, input, req.pushSourceName, { now: ctx.now(), maxClockSkewMs: limits.maxClockSkewSeconds * 1000 }) };
+}
+
+/** A push that wrote part of what it should: what was written where, and that a retry is safe. */
+export class PushIncompleteError extends ServiceUnavailableError {
+  constructor(message: string, details: { offline: string; online: { view: string; status: 'written' | 'partial' | 'not attempted'; written?: number; unwritten?: number }[] }, cause: unknown) {
+    super(message, { code: 'PUSH_INCOMPLETE', details: { ...details, retry: 'safe: online writes are newer-wins and idempotent; re-send the same request' }, cause });
+  }
 }
 
 /**
- * Push (DESIGN §4): validate everything first; stage the offline part, write online, then make the
- * part visible. A failure before the commit leaves nothing behind offline.
+ * Push (DESIGN §4, docs/reliability.md): validate everything first; then offline, then online. The
+ * offline part is written (and made visible) before any online write, so online is never ahead of
+ * offline for `online_and_offline`. If an online write fails part-way, the store stops its workers and
+ * the caller gets a 503 (Retry-After) saying which views were written, partly written or not
+ * attempted; re-sending the request converges (newer-wins, idempotent).
  */
 export async function push(ctx: StoreContext, req: PushRequest): Promise<PushResult> {
   const to = req.to ?? 'online';
   if (!['online', 'offline', 'online_and_offline'].includes(to)) {
-    throw new ValidationError(`invalid 'to': ${String(to)}`, [{ field: 'to', message: 'expected online, offline or online_and_offline' }]);
+    throw new ValidationError(`invalid 'to': ${preview(to)}`, [{ field: 'to', message: 'expected online, offline or online_and_offline' }]);
   }
   const { views, rows } = await validatePush(ctx, req);
   const now = ctx.now();
   const writes = views.filter((v) => v.online).map((v) => ({ view: v, writes: toOnlineWrites(v, rows, now) }));
 
   if (to !== 'offline') for (const w of writes) ctx.online.checkKeys(w.writes);
-  const pending = to === 'online' ? undefined : await ctx.offline.stagePush(views, rows);
-  const online: PushResult['online'] = [];
-  try {
-    if (to !== 'offline') {
-      for (const w of writes) online.push({ view: `${w.view.name}@v${w.view.version}`, ...(await ctx.online.write(`${w.view.name}@v${w.view.version}`, w.writes, now, { ttlSeconds: w.view.ttlSeconds })) });
+  let offlinePath: string | undefined;
+  if (to !== 'online') {
+    const pending = await ctx.offline.stagePush(views, rows);
+    try {
+      await pending.commit();
+    } catch (err) {
+      await pending.abort().catch(() => undefined);
+      if (err instanceof SkewlessError) throw err;
+      throw new ServiceUnavailableError(`push to '${req.pushSourceName}' failed writing offline; nothing was written online: ${(err as Error)?.name ?? 'error'}`, { code: 'PUSH_FAILED', details: { offline: 'not written', online: 'not attempted' }, cause: err });
     }
-    await pending?.commit();
-  } catch (err) {
-    await pending?.abort();
-    throw err;
+    offlinePath = pending.path;
   }
-  return { rows: rows.length, online, ...(pending ? { offline: { path: pending.path } } : {}) };
+  const online: PushResult['online'] = [];
+  if (to !== 'offline') {
+    for (const [i, w] of writes.entries()) {
+      const key = `${w.view.name}@v${w.view.version}`;
+      try {
+        online.push({ view: key, ...(await ctx.online.write(key, w.writes, now, { ttlSeconds: w.view.ttlSeconds })) });
+      } catch (err) {
+        if (err instanceof SkewlessError && !(err instanceof ServiceUnavailableError)) throw err;
+        const partial = err instanceof OnlineWriteIncompleteError ? { written: err.written, unwritten: err.unwritten } : { written: 0, unwritten: w.writes.length };
+        const report = [
+          ...online.map((o) => ({ view: o.view, status: 'written' as const })),
+          { view: key, status: 'partial' as const, ...partial },
+          ...writes.slice(i + 1).map((x) => ({ view: `${x.view.name}@v${x.view.version}`, status: 'not attempted' as const })),
+        ];
+        throw new PushIncompleteError(
+          `push to '${req.pushSourceName}' incomplete: ${offlinePath ? 'offline written' : 'offline not requested'}; online ${key}: ${partial.written} of ${partial.written + partial.unwritten} rows written before the online store failed; retry the same request`,
+          { offline: offlinePath ? `written: ${offlinePath}` : 'not requested', online: report },
+          err,
+        );
+      }
+    }
+  }
+  return { rows: rows.length, online, ...(offlinePath ? { offline: { path: offlinePath } } : {}) };
 }

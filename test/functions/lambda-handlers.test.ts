@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AthenaDouble } from '../../examples/aws-local/athena-double.js';
 import { ensureAwsResources } from '../../examples/aws-local/resources.js';
 import * as repo from '../../examples/feature_repo/definitions.js';
-import { resetLambdaStore } from '../../functions/lambda/store.js';
+import { lambdaStore, resetLambdaStore } from '../../functions/lambda/store.js';
 import { createAwsClients } from '../../shared/aws/clients.js';
 import { parseConfig } from '../../shared/config/config.js';
 import { FeatureStore } from '../../shared/feature-store.js';
@@ -20,7 +20,7 @@ const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64');
 // Lambdas use the wall clock: the data is placed relative to it.
 const NOW = new Date(Math.floor(Date.now() / 1000) * 1000);
 const ago = (s: number) => new Date(NOW.getTime() - s * 1000);
-const pushBody = (id: string, messages: unknown, ts = ago(120).toISOString()) => ({ push_source_name: 'user_realtime_events', to: 'online', df: { user_id: [id], event_timestamp: [ts], current_session_messages: [messages] } });
+const pushBody = (id: string, messages: unknown, ts = ago(120).toISOString()) => ({ push_source_name: 'user_realtime_events', to: 'online', df: { user_id: [id], event_timestamp: [ts], current_session_messages: [messages], current_session_tokens: [null], last_active_minutes_ago: [null] } });
 
 /** Captures what Powertools writes to stdout (EMF metrics, JSON logs) during `fn`. */
 async function captureStdout<T>(fn: () => Promise<T>): Promise<{ result: T; lines: string[] }> {
@@ -46,7 +46,9 @@ describe('Lambda handlers with real event shapes (against moto)', () => {
     Object.assign(process.env, {
       AWS_ENDPOINT_URL_ATHENA: await athena.start(),
       SKEWLESS_PROJECT: 'fn_test', SKEWLESS_BUCKET: names.bucket, SKEWLESS_TABLE: names.table, SKEWLESS_GLUE_DATABASE: names.glueDatabase,
-      SKEWLESS_REGISTRY_CACHE_SECONDS: '0', POWERTOOLS_METRICS_NAMESPACE: 'SkewlessTest', POWERTOOLS_LOG_LEVEL: 'ERROR',
+      SKEWLESS_REGISTRY_CACHE_SECONDS: '0', POWERTOOLS_METRICS_NAMESPACE: 'SkewlessTest',
+      // Read when the handlers are imported below: Powertools warnings (a lookup records no metric) stay out of the output.
+      POWERTOOLS_LOG_LEVEL: 'ERROR',
     });
     await ensureAwsResources(clients, names);
     // What `skewless apply` does from a developer machine with provider aws.
@@ -96,6 +98,35 @@ describe('Lambda handlers with real event shapes (against moto)', () => {
     expect(JSON.parse(bad.body).error.message).toMatch(/row 0, field 'current_session_messages'/);
   });
 
+  it('push: a DynamoDB failure part-way answers 503 with Retry-After and what was written, not 500', async () => {
+    const client = ((await lambdaStore()).context.online as unknown as { client: import('@aws-sdk/client-dynamodb').DynamoDBClient }).client;
+    let fail = true;
+    client.middlewareStack.add(
+      (next, ctx) => async (args) => {
+        if (ctx.commandName === 'PutItemCommand' && fail) {
+          fail = false;
+          throw Object.assign(new Error('injected'), { name: 'ValidationException', $fault: 'client', $metadata: { httpStatusCode: 400 } });
+        }
+        return next(args);
+      },
+      { step: 'finalizeRequest', name: 'fail-one-put', priority: 'low' },
+    );
+    const res = await h.push(apiEvent('/push', pushBody('f1', 1)), context);
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['retry-after']).toBe('1');
+    expect(JSON.parse(res.body).error).toMatchObject({ code: 'PUSH_INCOMPLETE', details: { online: [{ view: 'user_realtime@v1', status: 'partial', written: 0, unwritten: 1 }] } });
+    expect((await h.push(apiEvent('/push', pushBody('f1', 1)), context)).statusCode).toBe(200);
+  });
+
+  it('historical-finalize refuses a stagePrefix outside the staging layout, deleting nothing', async () => {
+    const prepared = { name: 'x', features: [], table: `skewless_entity_${'a'.repeat(32)}`, outputUri: 's3://b/datasets/x/' };
+    for (const stagePrefix of ['', 'offline/', 'offline/_staging/', `offline/_staging/${'b'.repeat(32)}/`, `../_staging/${'a'.repeat(32)}/`, `registry/_staging/${'a'.repeat(32)}/`]) {
+      const err = await h.finalize({ prepared: { ...prepared, stagePrefix } }, context).then(() => undefined, (e: unknown) => e);
+      expect((err as { status?: number })?.status, stagePrefix).toBe(400);
+      expect((err as Error).message).toMatch(/prepared\.stagePrefix/);
+    }
+  });
+
   it('push: a Kinesis batch with one bad record quarantines that record and writes the others', async () => {
     const event = { Records: [pushBody('k1', 1), pushBody('k2', 'bad'), pushBody('k3', 3)].map((b, i) => ({ eventSource: 'aws:kinesis', eventID: `shardId-000:${i}`, kinesis: { sequenceNumber: `seq-${i}`, partitionKey: 'p', data: b64(b), kinesisSchemaVersion: '1.0', approximateArrivalTimestamp: 1 } })) };
     const out = await h.push(event, context);
@@ -139,9 +170,11 @@ describe('Lambda handlers with real event shapes (against moto)', () => {
     const file = join(dir, `online-lookup-${process.pid}.cjs`);
     // The settings of the CDK app's bundling: minified, CJS, SDK external.
     await build({ entryPoints: [join(root, 'functions/lambda/online-lookup.ts')], bundle: true, minify: true, platform: 'node', format: 'cjs', target: 'node22', outfile: file, logLevel: 'silent', external: ['@aws-sdk/*', '@duckdb/node-api', 'better-sqlite3'], alias: { 'skewless-repo-definitions': join(root, 'examples/feature_repo/definitions.ts'), skewless: join(root, 'shared/index.ts') } });
+    const { realpathSync } = await import('node:fs');
     const load = () => {
       const req = createRequire(import.meta.url);
-      delete req.cache[file];
+      // require() caches by real path; node_modules may be a symlink (a shared install), so delete that key.
+      delete req.cache[realpathSync(file)];
       return req(file).handler as (e: unknown, c: Context) => Promise<{ statusCode: number; body: string }>;
     };
     const event = apiEvent('/get-online-features', { features: ['user_engagement:tokens_per_message_7d'], entities: { user_id: ['u1'] } });

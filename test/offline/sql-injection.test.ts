@@ -57,11 +57,11 @@ describe('SQL injection safety', () => {
       await store.apply(testDefinitions().all);
       if (provider === 'aws') {
         // DynamoDB keys are at most 2048 bytes: the 1 MB key is refused whole, before any write.
-        const err = await store.push({ pushSourceName: 'realtime_events', rows: HOSTILE.map((id) => ({ user_id: id, event_timestamp: '2024-03-10T11:00:00Z', messages: 1 })), to: 'online_and_offline' }).catch((e) => e);
+        const err = await store.push({ pushSourceName: 'realtime_events', rows: HOSTILE.map((id) => ({ user_id: id, event_timestamp: '2024-03-10T11:00:00Z', messages: 1, minutes_ago: null })), to: 'online_and_offline' }).catch((e) => e);
         expect(err.message).toMatch(/row 6: entity key is \d+ bytes; the online store accepts at most 2048/);
         expect((await store.getOnlineFeatures({ features: ['realtime:messages'], entities: { user_id: [HOSTILE[0]] } })).results[1].statuses).toEqual(['NOT_FOUND']);
       }
-      const rows = HOSTILE.map((id, i) => ({ user_id: id, event_timestamp: new Date(Date.UTC(2024, 2, 10, 11, 0, i)).toISOString(), messages: i }));
+      const rows = HOSTILE.map((id, i) => ({ user_id: id, event_timestamp: new Date(Date.UTC(2024, 2, 10, 11, 0, i)).toISOString(), messages: i, minutes_ago: null }));
       // The 1 MB key goes offline everywhere, and online where the store allows it.
       await store.push({ pushSourceName: 'realtime_events', rows, to: provider === 'aws' ? 'offline' : 'online_and_offline' });
       if (provider === 'aws') await store.push({ pushSourceName: 'realtime_events', rows: rows.slice(0, -1), to: 'online' });

@@ -49,13 +49,13 @@ describe('audit-skew', () => {
   });
 
   it('catches a push sent online only: offline has nothing at that time', async () => {
-    await store.push({ pushSourceName: 'realtime_events', rows: [{ user_id: 'u1', event_timestamp: '2024-03-09T23:30:00Z', messages: 99 }], to: 'online' });
+    await store.push({ pushSourceName: 'realtime_events', rows: [{ user_id: 'u1', event_timestamp: '2024-03-09T23:30:00Z', messages: 99, minutes_ago: null }], to: 'online' });
     const report = await store.auditSkew({ views: ['realtime'], sample: 100 });
     const messages = report.features.find((f) => f.feature === 'messages')!;
     expect(messages).toMatchObject({ compared: 40, mismatches: 1, missingOffline: 0 });
     expect(messages.examples[0]).toMatchObject({ entity: { user_id: 'u1' }, online: 99, offline: 1 });
     // A key that was never pushed offline at all is missing offline.
-    await store.push({ pushSourceName: 'realtime_events', rows: [{ user_id: 'ghost', event_timestamp: '2024-03-09T23:59:00Z', messages: 5 }], to: 'online' });
+    await store.push({ pushSourceName: 'realtime_events', rows: [{ user_id: 'ghost', event_timestamp: '2024-03-09T23:59:00Z', messages: 5, minutes_ago: null }], to: 'online' });
     const again = (await store.auditSkew({ views: ['realtime'], sample: 100 })).features.find((f) => f.feature === 'messages')!;
     expect(again).toMatchObject({ compared: 41, missingOffline: 1 });
   });

@@ -56,6 +56,7 @@ describe('FeatureStore on the local provider', () => {
       const [first] = await store.materializeIncremental({ end: T('10T00:00:00'), views: ['activity'] });
       expect(first.start).toBe('2024-03-03T00:00:00.000Z');
       expect(first.rows).toBe(2);
+      clock.now = T('11T00:00:00');
       const [second] = await store.materializeIncremental({ end: T('11T00:00:00'), views: ['activity'] });
       expect(second).toMatchObject({ start: '2024-03-10T00:00:00.000Z', end: '2024-03-11T00:00:00.000Z', rows: 1 });
     });
@@ -110,7 +111,7 @@ describe('FeatureStore on the local provider', () => {
     });
 
     it('accepts Feast’s column-oriented df and rejects unknown columns, missing timestamps and ragged columns', async () => {
-      await store.push({ pushSourceName: 'realtime_events', df: { user_id: ['x'], event_timestamp: ['2024-03-10T11:00:00'], messages: [1], minutes_ago: [2.5] } });
+      await store.push({ pushSourceName: 'realtime_events', df: { user_id: ['x'], event_timestamp: ['2024-03-10T11:00:00Z'], messages: [1], minutes_ago: [2.5] } });
       expect((await lookup(['realtime:minutes_ago'], ['x'])).results[1].values).toEqual([2.5]);
       await expect(store.push({ pushSourceName: 'realtime_events', rows: [row(1, { typo: 1 })] })).rejects.toThrow(/row 0, field 'typo': unknown column/);
       await expect(store.push({ pushSourceName: 'realtime_events', rows: [row(1, { event_timestamp: 'yesterday' })] })).rejects.toThrow(/row 0, field 'event_timestamp'/);
@@ -163,10 +164,10 @@ describe('FeatureStore on the local provider', () => {
       expect((await store.freshness(new Date('2024-03-10T01:00:00Z'))).find((f) => f.view === 'activity')!.status).toBe('fresh');
       expect((await store.freshness(new Date('2024-03-10T03:00:00Z'))).find((f) => f.view === 'activity')!.status).toBe('stale');
       expect((await store.freshness()).find((f) => f.view === 'realtime')).toMatchObject({ watermark: null, status: 'stale' });
-      await store.push({ pushSourceName: 'realtime_events', rows: [{ user_id: 'x', event_timestamp: '2024-03-10T11:56:00Z', messages: 1 }] });
+      await store.push({ pushSourceName: 'realtime_events', rows: [{ user_id: 'x', event_timestamp: '2024-03-10T11:56:00Z', messages: 1, minutes_ago: null }] });
       expect((await store.freshness(new Date('2024-03-10T12:00:00Z'))).find((f) => f.view === 'realtime')).toMatchObject({ ageSeconds: 240, status: 'fresh' });
       expect((await store.freshness(new Date('2024-03-10T12:02:00Z'))).find((f) => f.view === 'realtime')).toMatchObject({ ageSeconds: 360, status: 'stale' });
-      await store.push({ pushSourceName: 'realtime_events', rows: [{ user_id: 'y', event_timestamp: '2024-03-10T11:00:00Z', messages: 1 }] });
+      await store.push({ pushSourceName: 'realtime_events', rows: [{ user_id: 'y', event_timestamp: '2024-03-10T11:00:00Z', messages: 1, minutes_ago: null }] });
       expect((await store.freshness()).find((f) => f.view === 'realtime')!.watermark).toBe('2024-03-10T11:56:00.000Z');
     });
   });

@@ -39,7 +39,7 @@ describe('OnDemandFeatureView: one function online and offline', () => {
     store = openTestStore(tmp.dir, clock);
     await store.apply([...defs.all, odfv, new FeatureService({ name: 'with_ratios', features: [defs.activity.select('sessions'), odfv] })]);
     await store.materialize({ start: T('01T00:00:00'), end: T('10T00:00:00') });
-    await store.push({ pushSourceName: 'realtime_events', to: 'online_and_offline', rows: [{ user_id: 'a', event_timestamp: '2024-03-10T11:50:00Z', messages: 10 }] });
+    await store.push({ pushSourceName: 'realtime_events', to: 'online_and_offline', rows: [{ user_id: 'a', event_timestamp: '2024-03-10T11:50:00Z', messages: 10, minutes_ago: null }] });
   });
   afterEach(async () => (await store.close(), tmp.cleanup()));
 
