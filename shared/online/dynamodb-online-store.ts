@@ -133,7 +133,7 @@ export class DynamoDBOnlineStore extends BaseOnlineStore {
         applied.push(...(await this.transactChunk(view, chunk, ttl)));
       });
     }
-    if (applied.length > 0) await this.advanceWatermark(view, Math.max(...applied.map((r) => r.eventTs)), writtenAt);
+    if (applied.length > 0 && options.advanceWatermark !== false) await this.advanceWatermark(view, Math.max(...applied.map((r) => r.eventTs)), writtenAt);
     return { written: applied.length, skipped: rows.length - applied.length };
   }
 
@@ -158,6 +158,10 @@ export class DynamoDBOnlineStore extends BaseOnlineStore {
       }
     }
     return pending;
+  }
+
+  recordWatermark(view: string, eventTs: number, writtenAt: Date): Promise<void> {
+    return this.advanceWatermark(view, eventTs, writtenAt.getTime());
   }
 
   /** The watermark item only moves forward (max-condition); the last-write time always updates. */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import lockfile from 'proper-lockfile';
+import { sameContent } from './intervals.js';
 import type { RegistryStore } from './registry-store.js';
 import type { RegistryData } from './types.js';
 
@@ -31,7 +32,10 @@ export class LocalRegistryStore implements RegistryStore {
     });
     try {
       const current = await this.read();
+      const before = current && structuredClone(current);
       const { next, result } = await mutate(current);
+      // Nothing changed (e.g. a no-op apply): leave the file as it is.
+      if (sameContent(before, next)) return result;
       next.serial = (current?.serial ?? 0) + 1;
       const tmp = `${this.path}.${process.pid}.${randomUUID()}.tmp`;
       try {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, rename, unlink } from 'node:fs/promises';
+import { mkdir, rename, stat, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ValidationError } from '../../errors.js';
 import type { FeatureViewSpec } from '../../registry/types.js';
@@ -15,6 +15,8 @@ import { PitCompiler } from '../sql/pit-compiler.js';
 import { quoteIdentifier as q, quoteString } from '../sql/quote.js';
 import { inferStageType, stageTypeOf } from '../stage-types.js';
 import { listSourceFiles, pushDirectory } from './file-listing.js';
+import { FileCheckpointStore } from './file-checkpoint-store.js';
+import { SourceFileMissingError, type CheckpointStore, type SourceFile } from '../materialization-source.js';
 
 const ENTITY_TABLE = '__entity_stage';
 const MATERIALIZE_CHUNK = 5000;
@@ -25,6 +27,8 @@ export interface LocalOfflineStoreOptions {
   /** `window` runs the portable (Athena) form of the PIT join on DuckDB. */
   pitStrategy?: 'asof' | 'window';
   threads?: number;
+  /** Where materialization checkpoints go (the repo's dataDir). @default <repoDir>/.skewless */
+  stateDir?: string;
 }
 
 /** Offline store over local Parquet, queried by an embedded DuckDB. */
@@ -154,10 +158,20 @@ export class LocalOfflineStore implements OfflineStore {
   }
 
   async *readLatest(view: FeatureViewSpec, start: Date, end: Date): AsyncIterable<LatestRow[]> {
-    const files = await this.files(view);
+    yield* this.readLatestFrom(view, await this.listSourceFiles(view), start, end);
+  }
+
+  /** Every Parquet file of the view's source (local files carry no date partitions to prune by). */
+  async listSourceFiles(view: FeatureViewSpec): Promise<SourceFile[]> {
+    return Promise.all((await this.files(view)).map(async (path) => ({ path, bytes: (await stat(path)).size })));
+  }
+
+  /** Latest row per key in [start, end) among the given files: DuckDB's streamed window query (it spills, JS holds one batch). */
+  async *readLatestFrom(view: FeatureViewSpec, files: readonly SourceFile[], start: Date, end: Date): AsyncIterable<LatestRow[]> {
     if (!files.length) return;
+    for (const f of files) if (!(await stat(f.path).catch(() => undefined))) throw new SourceFileMissingError(f.path);
     const query = node.latest({
-      source: sourceNodeFor(view, { kind: 'files', files }),
+      source: sourceNodeFor(view, { kind: 'files', files: files.map((f) => f.path) }),
       joinKeys: view.joinKeys.map((k) => ({ name: k.name, dtype: k.valueType })),
       features: view.features.map((f) => f.name),
       start,
@@ -187,6 +201,11 @@ export class LocalOfflineStore implements OfflineStore {
     } finally {
       release();
     }
+  }
+
+  /** Materialization checkpoints under `<dataDir>/materialize/`. */
+  checkpoints(): CheckpointStore {
+    return new FileCheckpointStore(join(this.options.stateDir ?? resolve(this.options.repoDir, '.skewless'), 'materialize'));
   }
 
   stagePush(views: readonly FeatureViewSpec[], rows: readonly Row[]): Promise<PendingWrite> {
