@@ -19,6 +19,7 @@ import { FeatureApi } from './api.js';
 import { SkewlessFunction, type FunctionName } from './functions.js';
 import { viewTables } from './glue-tables.js';
 import { FreshnessMonitoring } from './monitoring.js';
+import { fansOut, MaterializationWorkflow } from './materialization-workflow.js';
 import { materializationPeriodMinutes } from './schedules.js';
 import { TrainingWorkflow } from './training-workflow.js';
 
@@ -58,6 +59,7 @@ export class FeatureStore extends Construct {
   readonly functions: Record<FunctionName, SkewlessFunction>;
   readonly api: FeatureApi;
   readonly workflow: TrainingWorkflow;
+  readonly materialization: MaterializationWorkflow;
   readonly topic: Topic;
   readonly stream?: Stream;
   readonly monitoring: FreshnessMonitoring;
@@ -123,7 +125,7 @@ export class FeatureStore extends Construct {
     }
     for (const view of props.views) {
       const minutes = materializationPeriodMinutes(view);
-      if (minutes === undefined || view.status !== 'active') continue;
+      if (minutes === undefined || view.status !== 'active' || fansOut(view)) continue;
       new Rule(this, `Materialize-${view.name}-v${view.version}`, {
         description: `materialize-incremental ${view.name}@v${view.version} every ${minutes} min (half its freshness SLA)`,
         schedule: Schedule.rate(Duration.minutes(minutes)),
@@ -131,6 +133,7 @@ export class FeatureStore extends Construct {
       });
     }
     new Rule(this, 'FreshnessCheck', { description: 'freshness of every view, every 5 minutes', schedule: Schedule.rate(Duration.minutes(5)), targets: [new LambdaFunction(this.functions['freshness-check'])] });
+    this.materialization = new MaterializationWorkflow(this, 'Materialization', { worker: this.functions.materialize, bucket: this.bucket, offlinePrefix: OFFLINE, views: props.views });
     this.workflow = new TrainingWorkflow(this, 'Training', { prepare: this.functions['historical-prepare'], finalize: this.functions['historical-finalize'], workgroup: this.workgroupName, database: this.databaseName, bucket: this.bucket, offlinePrefix: OFFLINE, datasetsPrefix: DATASETS });
 
     // Alarms

@@ -103,7 +103,7 @@ describe('Construct: FeatureStore (CDK)', () => {
   });
 
   it('runs training as prepare → Athena StartQueryExecution.sync → finalize, with retries and a Catch path', () => {
-    const [sm] = Object.values(t.findResources('AWS::StepFunctions::StateMachine')) as { Properties: { DefinitionString: unknown } }[];
+    const [sm] = Object.entries(t.findResources('AWS::StepFunctions::StateMachine')).filter(([id]) => id.includes('Training')).map(([, r]) => r) as { Properties: { DefinitionString: unknown } }[];
     const definition = JSON.stringify(sm.Properties.DefinitionString);
     expect(definition).toContain(':states:::athena:startQueryExecution.sync');
     for (const state of ['Prepare', 'RunUnload', 'Finalize', 'CleanupAfterFailure', 'TrainingDatasetFailed', 'DatasetReady']) expect(definition).toContain(`\\"${state}\\"`);
@@ -127,7 +127,8 @@ describe('Construct: FeatureStore (CDK)', () => {
     expect(nonLog('push').filter((a) => !a.startsWith('kinesis:') && !a.startsWith('sqs:'))).toEqual(['dynamodb:PutItem', 'dynamodb:UpdateItem', 's3:GetObject', 's3:PutObject']);
     expect(nonLog('push').filter((a) => a.startsWith('sqs:'))).toEqual(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
     expect(nonLog('freshness-check')).toEqual(['dynamodb:Query', 's3:GetObject']);
-    expect(nonLog('materialize')).toEqual(['dynamodb:PutItem', 'dynamodb:UpdateItem', 's3:GetObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject']);
+    // …plus its checkpoints under offline/_materialize/ (infra/materialization-workflow.ts).
+    expect(nonLog('materialize')).toEqual(['dynamodb:PutItem', 'dynamodb:UpdateItem', 's3:DeleteObject', 's3:GetObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject', 's3:PutObject']);
     const matS3 = statementsOf(t, 'materialize').filter((x) => String(x.Action).startsWith('s3:'));
     expect(JSON.stringify(matS3.find((x) => x.Action === 's3:PutObject')!.Resource)).toContain('/registry/registry.json');
     expect(matS3.find((x) => x.Action === 's3:ListBucket')!.Condition).toEqual({ StringLike: { 's3:prefix': ['offline/*'] } });
