@@ -1,6 +1,6 @@
 import { Duration, Stack, Token, Validations, type CfnElement } from 'aws-cdk-lib';
 import { EventField, Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
-import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
+import { LambdaFunction, SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -87,6 +87,14 @@ export class MaterializationWorkflow extends Construct {
     this.stateMachine.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [props.bucket.arnForObjects(`${checkpoints}/*`)] }));
     // The worker keeps its checkpoints (plan, chunk list, one object per finished chunk) and removes them when the run is finished.
     props.worker.addToRolePolicy(new PolicyStatement({ actions: ['s3:PutObject', 's3:DeleteObject'], resources: [props.bucket.arnForObjects(`${checkpoints}/*`)] }));
+
+    // Daily compaction of the small Parquet parts offline pushes write (one per request), by the same function.
+    props.worker.addToRolePolicy(new PolicyStatement({ actions: ['s3:PutObject', 's3:DeleteObject'], resources: [props.bucket.arnForObjects(`${props.offlinePrefix}/*`)] }));
+    new Rule(this, 'CompactPushes', {
+      description: 'compact small pushed Parquet parts, daily',
+      schedule: Schedule.rate(Duration.days(1)),
+      targets: [new LambdaFunction(props.worker, { event: RuleTargetInput.fromObject({ action: 'compact' }), retryAttempts: 2 })],
+    });
 
     for (const view of props.views ?? []) {
       const minutes = materializationPeriodMinutes(view);

@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
 import { ValidationError } from '../../shared/errors.js';
+import { compactOffline } from '../../shared/services/compact.js';
 import { chunkStep, finishStep, planStep } from '../../shared/services/materialize-workflow.js';
 import { parseInstant } from '../../shared/util/time.js';
 import { logger, metrics, observability } from '../lib/observability.js';
@@ -22,6 +23,8 @@ export const MaterializeWorkflowEvent = z.discriminatedUnion('action', [
   z.object({ action: z.literal('plan'), view: z.string(), start: instant.optional(), end: instant.optional(), time: instant.optional(), chunkBytes: z.number().int().positive().optional() }),
   z.object({ action: z.literal('chunk'), runId: z.string().min(1), chunk: z.number().int().nonnegative() }),
   z.object({ action: z.literal('finish'), runId: z.string().min(1) }),
+  // Scheduled small-file compaction of offline pushes (same function: it already reads offline data).
+  z.object({ action: z.literal('compact'), views: z.array(z.string()).optional() }),
 ]);
 
 function parse<T extends z.ZodType>(schema: T, event: unknown): z.infer<T> {
@@ -37,6 +40,11 @@ async function workflowStep(event: unknown) {
     const planned = await planStep(ctx, { view: e.view, end: e.end ?? e.time ?? new Date(), ...(e.start ? { start: e.start } : {}), ...(e.chunkBytes ? { chunkBytes: e.chunkBytes } : {}) });
     logger.info('materialization planned', { ...planned });
     return planned;
+  }
+  if (e.action === 'compact') {
+    const compacted = await compactOffline(ctx, e.views ? { views: e.views } : {});
+    logger.info('compacted', { compacted });
+    return { compacted };
   }
   if (e.action === 'chunk') {
     const r = await chunkStep(ctx, e);

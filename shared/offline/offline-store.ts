@@ -1,6 +1,7 @@
 import type { DType } from '../definitions/dtypes.js';
 import type { FeatureViewSpec } from '../registry/types.js';
 import type { ViewRequest } from '../registry/registry.js';
+import type { CompactionOptions, CompactionResult } from './compaction.js';
 import type { CheckpointStore, SourceFile } from './materialization-source.js';
 
 export type Row = Record<string, unknown>;
@@ -64,6 +65,8 @@ export interface OfflineStore {
   readLatestFrom(view: FeatureViewSpec, files: readonly SourceFile[], start: Date, end: Date): AsyncIterable<LatestRow[]>;
   /** Where materialization runs keep their checkpoints (beside the offline data). */
   checkpoints(): CheckpointStore;
+  /** Merges the small Parquet parts offline pushes wrote for a view (one per request) into one per partition. */
+  compact(view: FeatureViewSpec, options?: CompactionOptions): Promise<CompactionResult>;
   /**
    * Stages validated rows as one new Parquet part under the batch source the views share (a push
    * source's), with the union of their columns. Invisible to readers until committed.

@@ -99,7 +99,8 @@ describe('Construct: FeatureStore (CDK)', () => {
     expect(materializationPeriodMinutes(views.find((v) => v.name === 'user_realtime')!)).toBeUndefined();
     t.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(13 hours)', Targets: [Match.objectLike({ Input: Match.stringLikeRegexp('"views":\\["user_activity@v1"\\]') })] });
     t.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(5 minutes)' });
-    t.resourceCountIs('AWS::Events::Rule', 2);
+    // + the daily compaction of pushed parts (infra/materialization-workflow.ts).
+    t.resourceCountIs('AWS::Events::Rule', 3);
   });
 
   it('runs training as prepare → Athena StartQueryExecution.sync → finalize, with retries and a Catch path', () => {
@@ -127,8 +128,8 @@ describe('Construct: FeatureStore (CDK)', () => {
     expect(nonLog('push').filter((a) => !a.startsWith('kinesis:') && !a.startsWith('sqs:'))).toEqual(['dynamodb:PutItem', 'dynamodb:UpdateItem', 's3:GetObject', 's3:PutObject']);
     expect(nonLog('push').filter((a) => a.startsWith('sqs:'))).toEqual(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
     expect(nonLog('freshness-check')).toEqual(['dynamodb:Query', 's3:GetObject']);
-    // …plus its checkpoints under offline/_materialize/ (infra/materialization-workflow.ts).
-    expect(nonLog('materialize')).toEqual(['dynamodb:PutItem', 'dynamodb:UpdateItem', 's3:DeleteObject', 's3:GetObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject', 's3:PutObject']);
+    // …plus its checkpoints under offline/_materialize/ and compaction of pushed parts under offline/ (infra/materialization-workflow.ts).
+    expect(nonLog('materialize')).toEqual(['dynamodb:PutItem', 'dynamodb:UpdateItem', 's3:DeleteObject', 's3:DeleteObject', 's3:GetObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject', 's3:PutObject', 's3:PutObject']);
     const matS3 = statementsOf(t, 'materialize').filter((x) => String(x.Action).startsWith('s3:'));
     expect(JSON.stringify(matS3.find((x) => x.Action === 's3:PutObject')!.Resource)).toContain('/registry/registry.json');
     expect(matS3.find((x) => x.Action === 's3:ListBucket')!.Condition).toEqual({ StringLike: { 's3:prefix': ['offline/*'] } });

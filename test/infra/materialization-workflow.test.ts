@@ -80,6 +80,13 @@ describe('Construct: MaterializationWorkflow', () => {
     expect(MaterializeWorkflowEvent.parse(rendered)).toMatchObject({ action: 'plan', view: 'user_activity@v1', time: new Date('2026-11-01T12:00:00Z') });
   });
 
+  it('compacts pushed parts daily through the materialize function, with an input its handler accepts', () => {
+    const rules = t.findResources('AWS::Events::Rule', { Properties: { Description: 'compact small pushed Parquet parts, daily' } });
+    const [rule] = Object.values(rules) as any[];
+    expect(rule.Properties.ScheduleExpression).toBe('rate(1 day)');
+    expect(MaterializeWorkflowEvent.parse(JSON.parse(rule.Properties.Targets[0].Input))).toEqual({ action: 'compact' });
+  });
+
   it('replaces the per-view Lambda schedule of fan-out views (one schedule per view, not two)', () => {
     const lambdaRules = t.findResources('AWS::Events::Rule', { Properties: { Description: Match.stringLikeRegexp('^materialize-incremental user_activity@v1') } });
     expect(Object.keys(lambdaRules)).toHaveLength(0);

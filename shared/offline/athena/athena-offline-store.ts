@@ -21,6 +21,8 @@ import { parquetMetadataAsync } from 'hyparquet';
 import { listParquet, parseS3Uri, readRowGroups, s3AsyncBuffer } from './s3-parquet.js';
 import { SourceFileMissingError, type CheckpointStore, type SourceFile } from '../materialization-source.js';
 import { S3CheckpointStore } from './s3-checkpoint-store.js';
+import { compactS3Prefix } from './s3-compaction.js';
+import type { CompactionOptions, CompactionResult } from '../compaction.js';
 
 export interface AthenaOfflineStoreOptions {
   s3: S3Client;
@@ -225,6 +227,11 @@ export class AthenaOfflineStore implements OfflineStore {
   /** Materialization checkpoints under `<prefix>/_materialize/`. */
   checkpoints(): CheckpointStore {
     return new S3CheckpointStore(this.o.s3, this.o.bucket, this.o.prefix);
+  }
+
+  /** Merges the small pushed parts of each dt partition of the view into one object. */
+  compact(view: FeatureViewSpec, options?: CompactionOptions): Promise<CompactionResult> {
+    return compactS3Prefix(this.o.s3, this.o.bucket, this.viewPrefix(view), viewColumns(view), options);
   }
 
   /** One part per view version and event day, uploaded only on commit. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ValidationError } from '../../errors.js';
 import type { FeatureViewSpec } from '../../registry/types.js';
@@ -16,6 +16,7 @@ import { quoteIdentifier as q, quoteString } from '../sql/quote.js';
 import { inferStageType, stageTypeOf } from '../stage-types.js';
 import { listSourceFiles, pushDirectory } from './file-listing.js';
 import { FileCheckpointStore } from './file-checkpoint-store.js';
+import { COMPACTABLE, COMPACTION_DEFAULTS, type CompactionOptions, type CompactionResult } from '../compaction.js';
 import { SourceFileMissingError, type CheckpointStore, type SourceFile } from '../materialization-source.js';
 
 const ENTITY_TABLE = '__entity_stage';
@@ -206,6 +207,30 @@ export class LocalOfflineStore implements OfflineStore {
   /** Materialization checkpoints under `<dataDir>/materialize/`. */
   checkpoints(): CheckpointStore {
     return new FileCheckpointStore(join(this.options.stateDir ?? resolve(this.options.repoDir, '.skewless'), 'materialize'));
+  }
+
+  /** Merges the small pushed parts of the view's push directory (shared by the views of its push source) into one file. */
+  async compact(view: FeatureViewSpec, options: CompactionOptions = {}): Promise<CompactionResult> {
+    const { smallBytes, minFiles } = { ...COMPACTION_DEFAULTS, ...options };
+    const dir = pushDirectory(resolve(this.options.repoDir, batchSourceSpec(view).path));
+    const names = await readdir(dir).catch(() => [] as string[]);
+    const small: string[] = [];
+    for (const n of names) {
+      const path = join(dir, n);
+      if (COMPACTABLE.test(path) && (await stat(path)).size < smallBytes) small.push(path);
+    }
+    if (small.length < minFiles) return { partitions: 0, filesBefore: 0, filesAfter: 0, rows: 0 };
+    const name = `part-compacted-${Date.now()}-${randomUUID()}.parquet`;
+    const tmp = join(dir, `.tmp-${name}`);
+    const rows = await this.exclusive(async (db) => {
+      const [{ n }] = await db.all(`SELECT count(*) AS n FROM (SELECT DISTINCT * FROM read_parquet([${small.map(quoteString).join(', ')}], union_by_name = true))`);
+      await db.copyTo(`SELECT DISTINCT * FROM read_parquet([${small.map(quoteString).join(', ')}], union_by_name = true)`, tmp, 'parquet');
+      return Number(n);
+    });
+    // Visible first (rename), deleted second: readers never miss a row (see compaction.ts).
+    await rename(tmp, join(dir, name));
+    for (const f of small) await unlink(f).catch(() => undefined);
+    return { partitions: 1, filesBefore: small.length, filesAfter: 1, rows };
   }
 
   stagePush(views: readonly FeatureViewSpec[], rows: readonly Row[]): Promise<PendingWrite> {
