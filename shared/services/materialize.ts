@@ -21,13 +21,13 @@ export interface ViewMaterialization {
 
 /** How a window is cut into work. */
 export interface ChunkingOptions {
-  /** Source bytes per chunk (one worker's unit of work and of checkpointing): small enough that a chunk finishes well inside one 15-minute Lambda (docs/materialization.md). @default 8 MiB */
+  /** Source bytes per chunk (one worker's unit of work and of checkpointing): small enough that a chunk finishes well inside one 15-minute Lambda (docs/materialization.md). @default 4 MiB */
   chunkBytes?: number;
   /** Rows per online write call. @default 1000 */
   batchSize?: number;
 }
 
-const DEFAULT_CHUNK_BYTES = 8 * 2 ** 20;
+const DEFAULT_CHUNK_BYTES = 4 * 2 ** 20;
 const DEFAULT_BATCH = 1000;
 
 /** Finish was asked for a run whose chunks are not all checkpointed. */
