@@ -53,8 +53,8 @@ export interface CheckpointStore {
   markDone(run: MaterializationRun, index: number, result: ChunkResult): Promise<void>;
   /** Removes the run and its checkpoints (after its interval is recorded). */
   closeRun(run: MaterializationRun): Promise<void>;
-  /** Where the run's chunk list lives as a JSON array (Step Functions Distributed Map reads it); absent for local files. */
-  itemsLocation?(run: MaterializationRun): { bucket: string; key: string };
+  /** Writes the run's chunk indexes as a JSON array (what the Step Functions Distributed Map reads) and says where; absent for local files. */
+  publishItems?(run: MaterializationRun): Promise<{ bucket: string; key: string }>;
 }
 
 /** A planned source file is gone (compacted or deleted since planning): the run must be re-planned. */

@@ -22,8 +22,8 @@ async function getRun(ctx: StoreContext, runId: string): Promise<Materialization
   return run;
 }
 
-function describe(ctx: StoreContext, run: MaterializationRun): PlannedWindow {
-  const items = ctx.offline.checkpoints().itemsLocation?.(run);
+async function describe(ctx: StoreContext, run: MaterializationRun): Promise<PlannedWindow> {
+  const items = await ctx.offline.checkpoints().publishItems?.(run);
   return { upToDate: false, runId: run.runId, view: run.view, start: run.start, end: run.end, chunks: run.chunks.length, ...(items ? { items } : {}) };
 }
 

@@ -64,7 +64,6 @@ export class S3CheckpointStore implements CheckpointStore {
   }
 
   async createRun(run: MaterializationRun): Promise<MaterializationRun> {
-    await this.put(`${this.base(run.runId)}items-${run.generation}.json`, run.chunks.map((c) => ({ chunk: c.index })));
     try {
       await this.put(`${this.base(run.runId)}run.json`, run, true);
       return run;
@@ -75,7 +74,6 @@ export class S3CheckpointStore implements CheckpointStore {
   }
 
   async replan(run: MaterializationRun): Promise<void> {
-    await this.put(`${this.base(run.runId)}items-${run.generation}.json`, run.chunks.map((c) => ({ chunk: c.index })));
     await this.put(`${this.base(run.runId)}run.json`, run);
   }
 
@@ -107,7 +105,10 @@ export class S3CheckpointStore implements CheckpointStore {
     }
   }
 
-  itemsLocation(run: MaterializationRun): { bucket: string; key: string } {
-    return { bucket: this.bucket, key: `${this.base(run.runId)}items-${run.generation}.json` };
+  /** Written from the stored plan each time (idempotent), so it always matches the run that won. */
+  async publishItems(run: MaterializationRun): Promise<{ bucket: string; key: string }> {
+    const key = `${this.base(run.runId)}items-${run.generation}.json`;
+    await this.put(key, run.chunks.map((c) => ({ chunk: c.index })));
+    return { bucket: this.bucket, key };
   }
 }
