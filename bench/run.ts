@@ -1,4 +1,4 @@
-// npm run bench [-- online|pit|materialize|aws|bundles]
+// npm run bench [-- online|pit|materialize|aws|bundles|fanout]
 const which = process.argv.slice(2);
 const all = !which.length;
 if (all || which.includes('online')) await (await import('./online-serve.js')).benchOnline();
@@ -6,3 +6,4 @@ if (all || which.includes('pit')) await (await import('./pit-join.js')).benchPit
 if (all || which.includes('aws')) await (await import('./aws-stores.js')).benchAws();
 if (all || which.includes('bundles')) await (await import('./bundles.js')).benchBundles();
 if (all || which.includes('materialize')) await (await import('./materialize.js')).benchMaterialize();
+if (all || which.includes('fanout')) await (await import('./materialize-fanout.js')).benchMaterializeFanout();

@@ -10,6 +10,7 @@ import { AlarmTopic } from './alarm-topic.js';
 import { FeatureApi } from './api.js';
 import { SkewlessFunction, type FunctionName } from './functions.js';
 import { FreshnessMonitoring } from './monitoring.js';
+import { fansOut, MaterializationWorkflow } from './materialization-workflow.js';
 import { OperatorPolicy } from './operator-policy.js';
 import { StackOutputs } from './outputs.js';
 import { ScheduledJobs } from './scheduled-jobs.js';
@@ -61,6 +62,7 @@ export class FeatureStore extends Construct {
   readonly functions: Record<FunctionName, SkewlessFunction>;
   readonly api: FeatureApi;
   readonly workflow: TrainingWorkflow;
+  readonly materialization: MaterializationWorkflow;
   readonly topic: Topic;
   readonly stream?: Stream;
   readonly ingest: StreamIngest;
@@ -97,6 +99,7 @@ export class FeatureStore extends Construct {
     this.ingest = new StreamIngest(this, 'Ingest', { push: this.functions.push, bucket: this.bucket, ...(props.kinesis !== undefined ? { kinesis: props.kinesis } : {}), ...(props.streamRetention ? { streamRetention: props.streamRetention } : {}), ...(props.msk ? { msk: props.msk } : {}) });
     if (this.ingest.stream) this.stream = this.ingest.stream;
     this.schedules = new ScheduledJobs(this, 'Schedules', { views: props.views, materialize: this.functions.materialize, freshnessCheck: this.functions['freshness-check'] });
+    this.materialization = new MaterializationWorkflow(this, 'Materialization', { worker: this.functions.materialize, bucket: this.bucket, offlinePrefix: OFFLINE, views: props.views });
     this.workflow = new TrainingWorkflow(this, 'Training', { prepare: this.functions['historical-prepare'], finalize: this.functions['historical-finalize'], workgroup: this.workgroupName, database: this.databaseName, bucket: this.bucket, offlinePrefix: OFFLINE, datasetsPrefix: DATASETS });
 
     this.topic = new AlarmTopic(this, 'Alarms', { removalPolicy, ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}) }).topic;

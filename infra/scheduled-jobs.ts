@@ -6,6 +6,7 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { FeatureViewSpec } from '../shared/registry/types.js';
+import { fansOut } from './materialization-workflow.js';
 import { materializationPeriodMinutes } from './schedules.js';
 
 export interface ScheduledJobsProps {
@@ -35,7 +36,8 @@ export class ScheduledJobs extends Construct {
     const target = (fn: IFunction, event?: RuleTargetInput) => new LambdaFunction(fn, { ...(event ? { event } : {}), retryAttempts: 2, deadLetterQueue: this.failures });
     for (const view of props.views) {
       const minutes = materializationPeriodMinutes(view);
-      if (minutes === undefined || view.status !== 'active') continue;
+      // Views that fan out are scheduled by their workflow (infra/materialization-workflow.ts).
+      if (minutes === undefined || view.status !== 'active' || fansOut(view)) continue;
       const ref = `${view.name}@v${view.version}`;
       this.rules.push(
         new Rule(scope, `Materialize-${view.name}-v${view.version}`, {

@@ -16,7 +16,7 @@ import { CachedRegistry } from './services/cached-registry.js';
 import type { StoreContext } from './services/context.js';
 import { freshness, type ViewFreshness } from './services/freshness.js';
 import { getHistoricalFeatures, type HistoricalFeaturesRequest } from './services/historical.js';
-import { materialize, materializeIncremental, type MaterializeProgress, type ViewMaterialization } from './services/materialize.js';
+import { materialize, materializeIncremental, type ChunkingOptions, type MaterializeProgress, type ViewMaterialization } from './services/materialize.js';
 import { getOnlineFeatures, type OnlineFeaturesRequest, type OnlineFeaturesResponse } from './services/online-read.js';
 import { push, validatePush, type PushRequest, type PushResult } from './services/push.js';
 import { finishTrainingDataset, prepareTrainingDataset, type PreparedTrainingDataset, type TrainingDatasetRequest } from './services/training-dataset.js';
@@ -161,13 +161,13 @@ export class FeatureStore {
     return push(this.context, req);
   }
 
-  async materialize(opts: { start: Date; end: Date; views?: string[] }, progress?: MaterializeProgress): Promise<ViewMaterialization[]> {
+  async materialize(opts: { start: Date; end: Date; views?: string[] } & ChunkingOptions, progress?: MaterializeProgress): Promise<ViewMaterialization[]> {
     const r = await materialize(this.context, opts, progress);
     this.registryCache.invalidate();
     return r;
   }
 
-  async materializeIncremental(opts: { end: Date; views?: string[] }, progress?: MaterializeProgress): Promise<ViewMaterialization[]> {
+  async materializeIncremental(opts: { end: Date; views?: string[] } & ChunkingOptions, progress?: MaterializeProgress): Promise<ViewMaterialization[]> {
     const r = await materializeIncremental(this.context, opts, progress);
     this.registryCache.invalidate();
     return r;

@@ -1,6 +1,8 @@
 import type { DType } from '../definitions/dtypes.js';
 import type { FeatureViewSpec } from '../registry/types.js';
 import type { ViewRequest } from '../registry/registry.js';
+import type { CompactionOptions, CompactionResult } from './compaction.js';
+import type { CheckpointStore, SourceFile } from './materialization-source.js';
 
 export type Row = Record<string, unknown>;
 export type TableFormat = 'parquet' | 'csv' | 'json';
@@ -52,6 +54,19 @@ export interface OfflineStore {
   getHistoricalFeatures(request: HistoricalRequest, progress?: Progress): Promise<HistoricalResult>;
   /** Latest row per entity key with start ≤ event_ts < end, streamed in chunks. */
   readLatest(view: FeatureViewSpec, start: Date, end: Date): AsyncIterable<LatestRow[]>;
+  /** The view's source files that may hold rows in [start, end) (date partitions pruned), with sizes: what a materialization run is planned over. */
+  listSourceFiles(view: FeatureViewSpec, start: Date, end: Date): Promise<SourceFile[]>;
+  /**
+   * Rows in [start, end) of the given files only, latest per key within each batch, in batches of
+   * bounded size (memory: one batch or row group, never the window's key set). Because online
+   * writes are newer-wins, writing every batch yields the latest row per key of the whole window.
+   * Throws SourceFileMissingError when a file is gone (e.g. compacted since planning).
+   */
+  readLatestFrom(view: FeatureViewSpec, files: readonly SourceFile[], start: Date, end: Date): AsyncIterable<LatestRow[]>;
+  /** Where materialization runs keep their checkpoints (beside the offline data). */
+  checkpoints(): CheckpointStore;
+  /** Merges the small Parquet parts offline pushes wrote for a view (one per request) into one per partition. */
+  compact(view: FeatureViewSpec, options?: CompactionOptions): Promise<CompactionResult>;
   /**
    * Stages validated rows as one new Parquet part under the batch source the views share (a push
    * source's), with the union of their columns. Invisible to readers until committed.

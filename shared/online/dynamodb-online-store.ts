@@ -159,7 +159,7 @@ export class DynamoDBOnlineStore extends BaseOnlineStore {
       // watermark is not advanced by an incomplete write.
       throw new OnlineWriteIncompleteError(view, applied.length + older, rows.length - applied.length - older, err);
     }
-    if (applied.length > 0) await this.advanceWatermark(view, Math.max(...applied.map((r) => r.eventTs)), writtenAt);
+    if (applied.length > 0 && options.advanceWatermark !== false) await this.advanceWatermark(view, Math.max(...applied.map((r) => r.eventTs)), writtenAt);
     return { written: applied.length, skipped: rows.length - applied.length };
   }
 
@@ -184,6 +184,10 @@ export class DynamoDBOnlineStore extends BaseOnlineStore {
       }
     }
     return pending;
+  }
+
+  recordWatermark(view: string, eventTs: number, writtenAt: Date): Promise<void> {
+    return this.advanceWatermark(view, eventTs, writtenAt.getTime());
   }
 
   /** The watermark item only moves forward (max-condition); the last-write time always updates. */

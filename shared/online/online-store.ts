@@ -12,6 +12,8 @@ export interface OnlineStore {
   /** Records in the order of `keys`; undefined where nothing is stored. */
   read(keys: readonly ItemKey[]): Promise<(OnlineRecord | undefined)[]>;
   watermarks(): Promise<Watermark[]>;
+  /** Moves the view's watermark forward to `eventTs` (never back) and sets its last-write time. */
+  recordWatermark(view: string, eventTs: number, writtenAt: Date): Promise<void>;
   deleteView(view: string): Promise<void>;
   /** Throws (naming the row) if a key cannot be stored; lets callers check before writing anything anywhere. */
   checkKeys(rows: readonly OnlineWrite[]): void;
@@ -37,6 +39,7 @@ export abstract class BaseOnlineStore implements OnlineStore {
   /** Every item of one view, in pages. */
   protected abstract _scan(view: string): AsyncIterable<({ entityKey: string } & OnlineRecord)[]>;
   abstract watermarks(): Promise<Watermark[]>;
+  abstract recordWatermark(view: string, eventTs: number, writtenAt: Date): Promise<void>;
   abstract deleteView(view: string): Promise<void>;
   abstract close(): Promise<void>;
 

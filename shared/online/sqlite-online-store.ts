@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { BaseOnlineStore } from './online-store.js';
-import type { ItemKey, OnlineRecord, OnlineWrite, Watermark, WriteResult } from './types.js';
+import type { ItemKey, OnlineRecord, OnlineWrite, Watermark, WriteOptions, WriteResult } from './types.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS online_features (
@@ -39,7 +39,7 @@ export class SqliteOnlineStore extends BaseOnlineStore {
   private readonly db: Database.Database;
   private readonly upsert: Database.Statement;
   private readonly mark: Database.Statement;
-  private readonly putTx: Database.Transaction<(view: string, rows: readonly OnlineWrite[], writtenAt: number) => WriteResult>;
+  private readonly putTx: Database.Transaction<(view: string, rows: readonly OnlineWrite[], writtenAt: number, advance: boolean) => WriteResult>;
   private readonly readStatements = new Map<number, Database.Statement>();
 
   constructor(path: string) {
@@ -52,7 +52,7 @@ export class SqliteOnlineStore extends BaseOnlineStore {
     this.db.exec(SCHEMA);
     this.upsert = this.db.prepare(UPSERT);
     this.mark = this.db.prepare(WATERMARK);
-    this.putTx = this.db.transaction((view: string, rows: readonly OnlineWrite[], writtenAt: number) => {
+    this.putTx = this.db.transaction((view: string, rows: readonly OnlineWrite[], writtenAt: number, advance: boolean) => {
       let written = 0;
       let maxTs = -Infinity;
       for (const r of rows) {
@@ -61,13 +61,17 @@ export class SqliteOnlineStore extends BaseOnlineStore {
           if (r.eventTs > maxTs) maxTs = r.eventTs;
         }
       }
-      if (written > 0) this.mark.run(view, maxTs, writtenAt);
+      if (written > 0 && advance) this.mark.run(view, maxTs, writtenAt);
       return { written, skipped: rows.length - written };
     });
   }
 
-  protected async _putItems(view: string, rows: readonly OnlineWrite[], writtenAt: number): Promise<WriteResult> {
-    return this.putTx.immediate(view, rows, writtenAt);
+  protected async _putItems(view: string, rows: readonly OnlineWrite[], writtenAt: number, options: WriteOptions): Promise<WriteResult> {
+    return this.putTx.immediate(view, rows, writtenAt, options.advanceWatermark !== false);
+  }
+
+  async recordWatermark(view: string, eventTs: number, writtenAt: Date): Promise<void> {
+    this.mark.run(view, eventTs, writtenAt.getTime());
   }
 
   protected async _getItems(keys: readonly ItemKey[]): Promise<Map<string, OnlineRecord>> {

@@ -9,6 +9,12 @@ export interface OnlineWrite {
 export interface WriteOptions {
   /** The view's TTL in seconds (0 = none). */
   ttlSeconds?: number;
+  /**
+   * Advance the view's watermark with this batch (default true: a push batch is complete when it is
+   * written). Materialization passes false and calls `recordWatermark` once its whole window is
+   * durably written, so a crash between batches never lets the watermark claim missing rows.
+   */
+  advanceWatermark?: boolean;
 }
 
 export interface OnlineRecord {

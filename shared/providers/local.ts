@@ -11,6 +11,6 @@ export function localProvider(config: RepoConfig): StoreParts {
   return {
     registryStore: new LocalRegistryStore(join(dataDir, 'registry.json')),
     online: new SqliteOnlineStore(join(dataDir, 'online.sqlite')),
-    offline: new LocalOfflineStore({ repoDir: config.repoDir }),
+    offline: new LocalOfflineStore({ repoDir: config.repoDir, stateDir: dataDir }),
   };
 }

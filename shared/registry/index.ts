@@ -6,3 +6,4 @@ export * from './registry-store.js';
 export * from './registry.js';
 export * from './to-specs.js';
 export * from './types.js';
+export * from './intervals.js';

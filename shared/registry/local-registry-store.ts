@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { ConflictError } from '../errors.js';
+import { sameContent } from './intervals.js';
 import type { RegistryStore } from './registry-store.js';
 import type { RegistryData } from './types.js';
 
@@ -105,7 +106,10 @@ export class LocalRegistryStore implements RegistryStore {
     const release = await this.lock();
     try {
       const current = await this.read();
+      const before = current && structuredClone(current);
       const { next, result } = await mutate(current);
+      // Nothing changed (e.g. a no-op apply): leave the file as it is.
+      if (sameContent(before, next)) return result;
       next.serial = (current?.serial ?? 0) + 1;
       const tmp = `${this.path}.${process.pid}.${randomUUID()}.tmp`;
       try {

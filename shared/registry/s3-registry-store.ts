@@ -1,5 +1,6 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { SkewlessError } from '../errors.js';
+import { sameContent } from './intervals.js';
 import type { RegistryStore } from './registry-store.js';
 import { emptyRegistry, type RegistryData } from './types.js';
 
@@ -68,6 +69,8 @@ export class S3RegistryStore implements RegistryStore {
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       const current = await this.readWithEtag();
       const { next, result } = await mutate(current ? structuredClone(current.data) : undefined);
+      // Nothing changed (e.g. a no-op apply): no PUT, the ETag stays, cached readers stay valid.
+      if (sameContent(current?.data, next)) return result;
       next.serial = (current?.data.serial ?? 0) + 1;
       try {
         await this.s3.send(

@@ -1,6 +1,8 @@
-import { ValidationError } from '../errors.js';
+import { SkewlessError, ValidationError } from '../errors.js';
+import { planChunks, runIdOf, SourceFileMissingError, type ChunkResult, type MaterializationRun } from '../offline/materialization-source.js';
 import { entityKey } from '../online/entity-key.js';
 import type { OnlineWrite } from '../online/types.js';
+import { covers, mergeIntervals } from '../registry/intervals.js';
 import { viewKey, type FeatureViewSpec, type RegistryData } from '../registry/types.js';
 import { DEFAULT_LIMITS } from '../util/limits.js';
 import { futureIssue } from '../util/time.js';
@@ -19,6 +21,24 @@ export interface ViewMaterialization {
   skipped: number;
 }
 
+/** How a window is cut into work. */
+export interface ChunkingOptions {
+  /** Source bytes per chunk (one worker's unit of work and of checkpointing): small enough that a chunk finishes well inside one 15-minute Lambda (docs/materialization.md). @default 4 MiB */
+  chunkBytes?: number;
+  /** Rows per online write call. @default 1000 */
+  batchSize?: number;
+}
+
+const DEFAULT_CHUNK_BYTES = 4 * 2 ** 20;
+const DEFAULT_BATCH = 1000;
+
+/** Finish was asked for a run whose chunks are not all checkpointed. */
+export class IncompleteRunError extends SkewlessError {
+  constructor(run: MaterializationRun, missing: number[]) {
+    super(`materialization ${run.runId}: ${missing.length} of ${run.chunks.length} chunks not written yet (first: ${missing[0]})`, { code: 'MATERIALIZATION_INCOMPLETE', status: 409, details: { missing: missing.slice(0, 20) } });
+  }
+}
+
 /** Online-enabled views, optionally narrowed to names or `name@vN` keys. */
 function targetViews(all: FeatureViewSpec[], names?: string[]): FeatureViewSpec[] {
   const online = all.filter((v) => v.online);
@@ -30,41 +50,10 @@ function targetViews(all: FeatureViewSpec[], names?: string[]): FeatureViewSpec[
   });
 }
 
-/** Copies the latest row per key in [start, end) of one view to the online store, then records the interval. */
-async function materializeView(ctx: StoreContext, view: FeatureViewSpec, start: Date, end: Date, progress?: MaterializeProgress): Promise<ViewMaterialization> {
-  const key = viewKey(view.name, view.version);
-  const now = ctx.now();
-  let rows = 0, written = 0, skipped = 0;
-  let watermark = -Infinity;
-  for await (const batch of ctx.offline.readLatest(view, start, end)) {
-    const writes: OnlineWrite[] = batch.map((r) => {
-      if (r.eventTs.getTime() > watermark) watermark = r.eventTs.getTime();
-      return {
-        entityKey: entityKey(view.joinKeys, r.keys),
-        values: r.values,
-        eventTs: r.eventTs.getTime(),
-        // No created column: 0, so a push of the same event time (created = push time) wins.
-        createdTs: r.createdTs?.getTime() ?? 0,
-      };
-    });
-    const res = await ctx.online.write(key, writes, now, { ttlSeconds: view.ttlSeconds });
-    rows += batch.length;
-    written += res.written;
-    skipped += res.skipped;
-    progress?.({ view: key, rows, done: false });
-  }
-  // The interval is recorded only once every row is written (DESIGN §4).
-  await ctx.registryStore.update((current) => {
-    if (!current?.featureViews[key]) throw new ValidationError(`feature view ${key} was deleted during materialization`, [{ field: 'feature_view', message: key }]);
-    const next: RegistryData = structuredClone(current);
-    const state = (next.materializations[key] ??= { intervals: [] });
-    state.intervals.push({ start: start.toISOString(), end: end.toISOString(), rows, completedAt: now.toISOString() });
-    if (Number.isFinite(watermark) && (!state.watermark || new Date(state.watermark).getTime() < watermark)) state.watermark = new Date(watermark).toISOString();
-    next.lastUpdated = now.toISOString();
-    return { next, result: undefined };
-  });
-  progress?.({ view: key, rows, done: true });
-  return { view: key, start: start.toISOString(), end: end.toISOString(), rows, written, skipped };
+async function viewOf(ctx: StoreContext, key: string): Promise<FeatureViewSpec> {
+  const v = (await ctx.registry()).data.featureViews[key];
+  if (!v) throw new ValidationError(`feature view ${key} is not registered (deleted during materialization?)`, [{ field: 'feature_view', message: key }]);
+  return v;
 }
 
 /**
@@ -76,27 +65,162 @@ function assertEndNotFuture(ctx: StoreContext, end: Date): void {
   if (issue) throw new ValidationError(`end_ts: ${issue}`, [{ field: 'end_ts', message: issue }]);
 }
 
-export async function materialize(ctx: StoreContext, opts: { start: Date; end: Date; views?: string[] }, progress?: MaterializeProgress): Promise<ViewMaterialization[]> {
+/**
+ * The run of [start, end) for a view: the stored one if a previous attempt planned it (resume),
+ * else a new plan over the source files as listed now, cut into chunks and stored before any write.
+ */
+export async function planRun(ctx: StoreContext, view: FeatureViewSpec, start: Date, end: Date, opts: ChunkingOptions = {}): Promise<MaterializationRun> {
+  const key = viewKey(view.name, view.version);
+  const checkpoints = ctx.offline.checkpoints();
+  const existing = await checkpoints.getRun(runIdOf(key, start, end));
+  if (existing) return existing;
+  const files = await ctx.offline.listSourceFiles(view, start, end);
+  return checkpoints.createRun({
+    runId: runIdOf(key, start, end),
+    view: key,
+    start: start.toISOString(),
+    end: end.toISOString(),
+    generation: 0,
+    chunks: planChunks(files, opts.chunkBytes ?? DEFAULT_CHUNK_BYTES),
+    createdAt: ctx.now().toISOString(),
+  });
+}
+
+/** Plans the run again over the files as they are now (some planned file disappeared, e.g. by compaction). */
+export async function replanRun(ctx: StoreContext, run: MaterializationRun, opts: ChunkingOptions = {}): Promise<MaterializationRun> {
+  const view = await viewOf(ctx, run.view);
+  const files = await ctx.offline.listSourceFiles(view, new Date(run.start), new Date(run.end));
+  const next = { ...run, generation: run.generation + 1, chunks: planChunks(files, opts.chunkBytes ?? DEFAULT_CHUNK_BYTES) };
+  await ctx.offline.checkpoints().replan(next);
+  return next;
+}
+
+/**
+ * Writes one chunk (newer-wins, watermark untouched) and then checkpoints it. A chunk already
+ * checkpointed is not read again. A crash mid-chunk leaves it unchecked: it is redone on resume,
+ * which is harmless because online writes are idempotent under newer-wins.
+ */
+export async function runChunk(ctx: StoreContext, run: MaterializationRun, index: number, opts: ChunkingOptions = {}, progress?: (rows: number) => void): Promise<ChunkResult & { alreadyDone: boolean }> {
+  const checkpoints = ctx.offline.checkpoints();
+  const done = (await checkpoints.doneChunks(run)).get(index);
+  if (done) return { ...done, alreadyDone: true };
+  const chunk = run.chunks[index];
+  if (!chunk) throw new ValidationError(`materialization ${run.runId} has no chunk ${index}`, [{ field: 'chunk', message: `0 ≤ chunk < ${run.chunks.length}` }]);
+  const view = await viewOf(ctx, run.view);
+  const batchSize = opts.batchSize ?? DEFAULT_BATCH;
+  const now = ctx.now();
+  const result: ChunkResult = { rows: 0, written: 0, skipped: 0, maxEventTs: null };
+  const flush = async (writes: OnlineWrite[]) => {
+    const r = await ctx.online.write(run.view, writes, now, { ttlSeconds: view.ttlSeconds, advanceWatermark: false });
+    result.written += r.written;
+    result.skipped += r.skipped;
+    result.rows += writes.length;
+    progress?.(writes.length);
+  };
+  let pending: OnlineWrite[] = [];
+  for await (const batch of ctx.offline.readLatestFrom(view, chunk.files, new Date(run.start), new Date(run.end))) {
+    for (const r of batch) {
+      const ts = r.eventTs.getTime();
+      if (result.maxEventTs === null || ts > result.maxEventTs) result.maxEventTs = ts;
+      // No created column: 0, so a push of the same event time (created = push time) wins.
+      pending.push({ entityKey: entityKey(view.joinKeys, r.keys), values: r.values, eventTs: ts, createdTs: r.createdTs?.getTime() ?? 0 });
+      if (pending.length >= batchSize) {
+        await flush(pending);
+        pending = [];
+      }
+    }
+  }
+  if (pending.length) await flush(pending);
+  await checkpoints.markDone(run, index, result);
+  return { ...result, alreadyDone: false };
+}
+
+/**
+ * Closes a run once every chunk is checkpointed: the watermark moves to the newest event of the
+ * window (only now is every row of it durably written), the interval is merged into the registry,
+ * and the checkpoints are removed. Repeating it after a crash changes nothing more.
+ */
+export async function finishRun(ctx: StoreContext, run: MaterializationRun): Promise<ViewMaterialization> {
+  const checkpoints = ctx.offline.checkpoints();
+  const done = await checkpoints.doneChunks(run);
+  const missing = run.chunks.filter((c) => !done.has(c.index)).map((c) => c.index);
+  if (missing.length) throw new IncompleteRunError(run, missing);
+  const totals = { rows: 0, written: 0, skipped: 0, maxEventTs: null as number | null };
+  for (const r of done.values()) {
+    totals.rows += r.rows;
+    totals.written += r.written;
+    totals.skipped += r.skipped;
+    if (r.maxEventTs !== null && (totals.maxEventTs === null || r.maxEventTs > totals.maxEventTs)) totals.maxEventTs = r.maxEventTs;
+  }
+  const now = ctx.now();
+  if (totals.maxEventTs !== null) await ctx.online.recordWatermark(run.view, totals.maxEventTs, now);
+  const [start, end] = [new Date(run.start), new Date(run.end)];
+  // The interval is recorded only once every row is written (DESIGN §4).
+  await ctx.registryStore.update((current) => {
+    if (!current?.featureViews[run.view]) throw new ValidationError(`feature view ${run.view} was deleted during materialization`, [{ field: 'feature_view', message: run.view }]);
+    const next: RegistryData = structuredClone(current);
+    const state = (next.materializations[run.view] ??= { intervals: [] });
+    if (!covers(state.intervals, start, end)) {
+      state.intervals = mergeIntervals([...state.intervals, { start: run.start, end: run.end, rows: totals.rows, completedAt: now.toISOString() }]);
+      next.lastUpdated = now.toISOString();
+    }
+    if (totals.maxEventTs !== null && (!state.watermark || Date.parse(state.watermark) < totals.maxEventTs)) {
+      state.watermark = new Date(totals.maxEventTs).toISOString();
+      next.lastUpdated = now.toISOString();
+    }
+    return { next, result: undefined };
+  });
+  await checkpoints.closeRun(run);
+  return { view: run.view, start: run.start, end: run.end, rows: totals.rows, written: totals.written, skipped: totals.skipped };
+}
+
+/** Every remaining chunk in this process, then finish. Re-plans once if a planned file vanished. */
+export async function completeRun(ctx: StoreContext, run: MaterializationRun, opts: ChunkingOptions = {}, progress?: MaterializeProgress): Promise<ViewMaterialization> {
+  let rows = 0;
+  const tick = (n: number) => progress?.({ view: run.view, rows: (rows += n), done: false });
+  for (let attempt = 0; ; attempt++) {
+    try {
+      for (const c of run.chunks) await runChunk(ctx, run, c.index, opts, tick);
+      break;
+    } catch (err) {
+      if (!(err instanceof SourceFileMissingError) || attempt > 0) throw err;
+      run = await replanRun(ctx, run, opts);
+    }
+  }
+  const result = await finishRun(ctx, run);
+  progress?.({ view: run.view, rows: result.rows, done: true });
+  return result;
+}
+
+export async function materialize(ctx: StoreContext, opts: { start: Date; end: Date; views?: string[] } & ChunkingOptions, progress?: MaterializeProgress): Promise<ViewMaterialization[]> {
   assertEndNotFuture(ctx, opts.end);
   if (!(opts.start < opts.end)) throw new ValidationError('start must be before end', [{ field: 'start', message: `${opts.start.toISOString()} is not before ${opts.end.toISOString()}` }]);
   const views = targetViews((await ctx.registry()).views(), opts.views);
   const out: ViewMaterialization[] = [];
-  for (const v of views) out.push(await materializeView(ctx, v, opts.start, opts.end, progress));
+  for (const v of views) out.push(await completeRun(ctx, await planRun(ctx, v, opts.start, opts.end, opts), opts, progress));
   return out;
 }
 
-/** start = the last recorded end, else end − ttl (ttl 0: from the epoch). Views already up to date are skipped. */
-export async function materializeIncremental(ctx: StoreContext, opts: { end: Date; views?: string[] }, progress?: MaterializeProgress): Promise<ViewMaterialization[]> {
+/** Where the next incremental window of a view starts: the last recorded end, else end − ttl (ttl 0: the epoch). */
+export function incrementalStart(registry: RegistryData, view: FeatureViewSpec, end: Date): Date {
+  const intervals = registry.materializations[viewKey(view.name, view.version)]?.intervals ?? [];
+  const lastEnd = intervals.reduce((m, i) => Math.max(m, Date.parse(i.end)), -Infinity);
+  return Number.isFinite(lastEnd) ? new Date(lastEnd) : new Date(view.ttlSeconds > 0 ? end.getTime() - view.ttlSeconds * 1000 : 0);
+}
+
+/**
+ * Resumes each view's unfinished runs first (a crashed or timed-out earlier call), then runs
+ * [last recorded end, end). Views already up to date are skipped.
+ */
+export async function materializeIncremental(ctx: StoreContext, opts: { end: Date; views?: string[] } & ChunkingOptions, progress?: MaterializeProgress): Promise<ViewMaterialization[]> {
   assertEndNotFuture(ctx, opts.end);
-  const registry = await ctx.registry();
-  const views = targetViews(registry.views(), opts.views);
+  const views = targetViews((await ctx.registry()).views(), opts.views);
   const out: ViewMaterialization[] = [];
   for (const v of views) {
-    const intervals = registry.data.materializations[viewKey(v.name, v.version)]?.intervals ?? [];
-    const lastEnd = intervals.reduce((m, i) => Math.max(m, new Date(i.end).getTime()), -Infinity);
-    const start = Number.isFinite(lastEnd) ? new Date(lastEnd) : new Date(v.ttlSeconds > 0 ? opts.end.getTime() - v.ttlSeconds * 1000 : 0);
+    for (const open of await ctx.offline.checkpoints().openRuns(viewKey(v.name, v.version))) out.push(await completeRun(ctx, open, opts, progress));
+    const start = incrementalStart((await ctx.registryStore.read()) ?? (await ctx.registry()).data, v, opts.end);
     if (start >= opts.end) continue;
-    out.push(await materializeView(ctx, v, start, opts.end, progress));
+    out.push(await completeRun(ctx, await planRun(ctx, v, start, opts.end, opts), opts, progress));
   }
   return out;
 }

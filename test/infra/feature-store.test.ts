@@ -98,11 +98,12 @@ describe('Construct: FeatureStore (CDK)', () => {
     expect(materializationPeriodMinutes(views.find((v) => v.name === 'user_realtime')!)).toBeUndefined();
     t.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(13 hours)', Targets: [Match.objectLike({ InputTransformer: { InputPathsMap: { time: '$.time' }, InputTemplate: Match.stringLikeRegexp('"views":\\["user_activity@v1"\\]') } })] });
     t.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(5 minutes)' });
-    t.resourceCountIs('AWS::Events::Rule', 2);
+    // + the daily compaction of pushed parts (infra/materialization-workflow.ts).
+    t.resourceCountIs('AWS::Events::Rule', 3);
   });
 
   it('runs training as prepare → Athena StartQueryExecution.sync → finalize, with retries and a Catch path', () => {
-    const [sm] = Object.values(t.findResources('AWS::StepFunctions::StateMachine')) as { Properties: { DefinitionString: unknown } }[];
+    const [sm] = Object.entries(t.findResources('AWS::StepFunctions::StateMachine')).filter(([id]) => id.includes('Training')).map(([, r]) => r) as { Properties: { DefinitionString: unknown } }[];
     const definition = JSON.stringify(sm.Properties.DefinitionString);
     expect(definition).toContain(':states:::athena:startQueryExecution.sync');
     for (const state of ['Prepare', 'RunUnload', 'Finalize', 'CleanupAfterFailure', 'TrainingDatasetFailed', 'DatasetReady']) expect(definition).toContain(`\\"${state}\\"`);
@@ -129,7 +130,8 @@ describe('Construct: FeatureStore (CDK)', () => {
     // Scheduled functions send failed async invocations to the schedules' failure queue.
     for (const fn of ['freshness-check', 'materialize']) expect(nonLog(fn).filter((a) => a.startsWith('sqs:'))).toEqual(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
     expect(nonLog('freshness-check').filter((a) => !a.startsWith('sqs:'))).toEqual(['dynamodb:Query', 's3:GetObject', 's3:ListBucket']);
-    expect(nonLog('materialize').filter((a) => !a.startsWith('sqs:'))).toEqual(['dynamodb:PutItem', 'dynamodb:UpdateItem', 's3:GetObject', 's3:GetObject', 's3:ListBucket', 's3:ListBucket', 's3:PutObject']);
+    // …plus its checkpoints under offline/_materialize/ and compaction of pushed parts under offline/ (infra/materialization-workflow.ts).
+    expect(nonLog('materialize').filter((a) => !a.startsWith('sqs:'))).toEqual(['dynamodb:PutItem', 'dynamodb:UpdateItem', 's3:DeleteObject', 's3:DeleteObject', 's3:GetObject', 's3:GetObject', 's3:ListBucket', 's3:ListBucket', 's3:PutObject', 's3:PutObject', 's3:PutObject']);
     const matS3 = statementsOf(t, 'materialize').filter((x) => String(x.Action).startsWith('s3:'));
     expect(JSON.stringify(matS3.find((x) => x.Action === 's3:PutObject')!.Resource)).toContain('/registry/registry.json');
     expect(matS3.filter((x) => x.Action === 's3:ListBucket').map((x) => x.Condition)).toEqual([{ StringEquals: { 's3:prefix': ['registry/registry.json'] } }, { StringLike: { 's3:prefix': ['offline/*'] } }]);

@@ -20,6 +20,10 @@ import { createTempTable, dropTable, ensureViewTable, hiveType, viewColumns, vie
 import { parquetMetadataAsync } from 'hyparquet';
 import { openEntitySource } from './entity-source.js';
 import { listDataFiles, listParquet, parseS3Uri, readRowGroups, s3AsyncBuffer } from './s3-parquet.js';
+import { SourceFileMissingError, type CheckpointStore, type SourceFile } from '../materialization-source.js';
+import { S3CheckpointStore } from './s3-checkpoint-store.js';
+import { compactS3Prefix } from './s3-compaction.js';
+import type { CompactionOptions, CompactionResult } from '../compaction.js';
 
 export interface AthenaOfflineStoreOptions {
   s3: S3Client;
@@ -224,20 +228,51 @@ export class AthenaOfflineStore implements OfflineStore {
     }
   }
 
-  /** Latest row per key in [start, end): reads only dt partitions in range, row group by row group. */
+  /** Latest row per key in [start, end): every source file in range, row group by row group (see readLatestFrom). */
   async *readLatest(view: FeatureViewSpec, start: Date, end: Date): AsyncIterable<LatestRow[]> {
+    yield* this.readLatestFrom(view, await this.listSourceFiles(view, start, end), start, end);
+  }
+
+  /** Parquet objects under the view's prefix whose dt partition can hold [start, end) (S3 keys with sizes, from the listing). */
+  async listSourceFiles(view: FeatureViewSpec, start: Date, end: Date): Promise<SourceFile[]> {
+    const [from, to] = [utcDay(start), utcDay(end)];
+    const out: SourceFile[] = [];
+    let token: string | undefined;
+    do {
+      const r = await this.o.s3.send(new ListObjectsV2Command({ Bucket: this.o.bucket, Prefix: this.viewPrefix(view), ContinuationToken: token }));
+      for (const o of r.Contents ?? []) {
+        if (!o.Key?.endsWith('.parquet')) continue;
+        const dt = /\/dt=(\d{4}-\d{2}-\d{2})\//.exec(o.Key)?.[1];
+        if (!dt || (dt >= from && dt <= to)) out.push({ path: o.Key, bytes: o.Size ?? 0 });
+      }
+      token = r.NextContinuationToken;
+    } while (token);
+    return out.sort((a, b) => (a.path < b.path ? -1 : 1));
+  }
+
+  /**
+   * Rows in [start, end) of the given objects, one row group at a time (ranged GETs), latest per key
+   * within the row group: memory is bounded by one row group, not by the window's keys.
+   */
+  async *readLatestFrom(view: FeatureViewSpec, files: readonly SourceFile[], start: Date, end: Date): AsyncIterable<LatestRow[]> {
     const src = batchSourceSpec(view);
     const col = (name: string) => sourceColumnName(src, name);
-    const [from, to] = [utcDay(start), utcDay(end)];
-    const keys = (await listParquet(this.o.s3, this.o.bucket, this.viewPrefix(view))).filter((k) => {
-      const dt = /\/dt=(\d{4}-\d{2}-\d{2})\//.exec(k)?.[1];
-      return !dt || (dt >= from && dt <= to);
-    });
-    const latest = new Map<string, LatestRow>();
     const s = start.getTime();
     const e = end.getTime();
-    for (const key of keys) {
-      for await (const rows of readRowGroups(this.o.s3, this.o.bucket, key)) {
+    for (const file of files) {
+      let groups: AsyncGenerator<Record<string, unknown>[]>;
+      try {
+        groups = readRowGroups(this.o.s3, this.o.bucket, file.path);
+        const first = await groups.next();
+        if (first.done) continue;
+        groups = prepend(first.value, groups);
+      } catch (err) {
+        const name = (err as { name?: string }).name;
+        if (name === 'NotFound' || name === 'NoSuchKey') throw new SourceFileMissingError(file.path);
+        throw err;
+      }
+      for await (const rows of groups) {
+        const latest = new Map<string, LatestRow>();
         for (const r of rows) {
           const ts = toDate(r[src.timestampField]);
           if (!ts || ts.getTime() < s || ts.getTime() >= e) continue;
@@ -251,10 +286,19 @@ export class AthenaOfflineStore implements OfflineStore {
             latest.set(id, { keys: keysOf, values: Object.fromEntries(view.features.map((f) => [f.name, plain(r[col(f.name)])])), eventTs: ts, ...(created ? { createdTs: created } : {}) });
           }
         }
+        if (latest.size) yield [...latest.values()];
       }
     }
-    const all = [...latest.values()];
-    for (let i = 0; i < all.length; i += 5000) yield all.slice(i, i + 5000);
+  }
+
+  /** Materialization checkpoints under `<prefix>/_materialize/`. */
+  checkpoints(): CheckpointStore {
+    return new S3CheckpointStore(this.o.s3, this.o.bucket, this.o.prefix);
+  }
+
+  /** Merges the small pushed parts of each dt partition of the view into one object. */
+  compact(view: FeatureViewSpec, options?: CompactionOptions): Promise<CompactionResult> {
+    return compactS3Prefix(this.o.s3, this.o.bucket, this.viewPrefix(view), viewColumns(view), options);
   }
 
   /** One part per view version and event day, uploaded only on commit. */
@@ -306,6 +350,11 @@ export class AthenaOfflineStore implements OfflineStore {
   }
 
   async close(): Promise<void> {}
+}
+
+async function* prepend<T>(first: T, rest: AsyncGenerator<T>): AsyncGenerator<T> {
+  yield first;
+  yield* rest;
 }
 
 function toDate(v: unknown): Date | undefined {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, rename, unlink } from 'node:fs/promises';
+import { mkdir, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ValidationError } from '../../errors.js';
 import type { FeatureViewSpec } from '../../registry/types.js';
@@ -15,6 +15,9 @@ import { PitCompiler } from '../sql/pit-compiler.js';
 import { quoteIdentifier as q, quoteString } from '../sql/quote.js';
 import { inferStageType, stageTypeOf } from '../stage-types.js';
 import { listSourceFiles, pushDirectory } from './file-listing.js';
+import { FileCheckpointStore } from './file-checkpoint-store.js';
+import { COMPACTABLE, COMPACTION_DEFAULTS, type CompactionOptions, type CompactionResult } from '../compaction.js';
+import { SourceFileMissingError, type CheckpointStore, type SourceFile } from '../materialization-source.js';
 
 const ENTITY_TABLE = '__entity_stage';
 const MATERIALIZE_CHUNK = 5000;
@@ -25,6 +28,8 @@ export interface LocalOfflineStoreOptions {
   /** `window` runs the portable (Athena) form of the PIT join on DuckDB. */
   pitStrategy?: 'asof' | 'window';
   threads?: number;
+  /** Where materialization checkpoints go (the repo's dataDir). @default <repoDir>/.skewless */
+  stateDir?: string;
 }
 
 const TIMESTAMP_TYPE = /^(TIMESTAMP|DATE)/i;
@@ -197,10 +202,20 @@ export class LocalOfflineStore implements OfflineStore {
   }
 
   async *readLatest(view: FeatureViewSpec, start: Date, end: Date): AsyncIterable<LatestRow[]> {
-    const files = await this.files(view);
+    yield* this.readLatestFrom(view, await this.listSourceFiles(view), start, end);
+  }
+
+  /** Every Parquet file of the view's source (local files carry no date partitions to prune by). */
+  async listSourceFiles(view: FeatureViewSpec): Promise<SourceFile[]> {
+    return Promise.all((await this.files(view)).map(async (path) => ({ path, bytes: (await stat(path)).size })));
+  }
+
+  /** Latest row per key in [start, end) among the given files: DuckDB's streamed window query (it spills, JS holds one batch). */
+  async *readLatestFrom(view: FeatureViewSpec, files: readonly SourceFile[], start: Date, end: Date): AsyncIterable<LatestRow[]> {
     if (!files.length) return;
+    for (const f of files) if (!(await stat(f.path).catch(() => undefined))) throw new SourceFileMissingError(f.path);
     const query = node.latest({
-      source: sourceNodeFor(view, { kind: 'files', files }),
+      source: sourceNodeFor(view, { kind: 'files', files: files.map((f) => f.path) }),
       joinKeys: view.joinKeys.map((k) => ({ name: k.name, dtype: k.valueType })),
       features: view.features.map((f) => f.name),
       start,
@@ -230,6 +245,35 @@ export class LocalOfflineStore implements OfflineStore {
     } finally {
       release();
     }
+  }
+
+  /** Materialization checkpoints under `<dataDir>/materialize/`. */
+  checkpoints(): CheckpointStore {
+    return new FileCheckpointStore(join(this.options.stateDir ?? resolve(this.options.repoDir, '.skewless'), 'materialize'));
+  }
+
+  /** Merges the small pushed parts of the view's push directory (shared by the views of its push source) into one file. */
+  async compact(view: FeatureViewSpec, options: CompactionOptions = {}): Promise<CompactionResult> {
+    const { smallBytes, minFiles } = { ...COMPACTION_DEFAULTS, ...options };
+    const dir = pushDirectory(resolve(this.options.repoDir, batchSourceSpec(view).path));
+    const names = await readdir(dir).catch(() => [] as string[]);
+    const small: string[] = [];
+    for (const n of names) {
+      const path = join(dir, n);
+      if (COMPACTABLE.test(path) && (await stat(path)).size < smallBytes) small.push(path);
+    }
+    if (small.length < minFiles) return { partitions: 0, filesBefore: 0, filesAfter: 0, rows: 0 };
+    const name = `part-compacted-${Date.now()}-${randomUUID()}.parquet`;
+    const tmp = join(dir, `.tmp-${name}`);
+    const rows = await this.exclusive(async (db) => {
+      const [{ n }] = await db.all(`SELECT count(*) AS n FROM (SELECT DISTINCT * FROM read_parquet([${small.map(quoteString).join(', ')}], union_by_name = true))`);
+      await db.copyTo(`SELECT DISTINCT * FROM read_parquet([${small.map(quoteString).join(', ')}], union_by_name = true)`, tmp, 'parquet');
+      return Number(n);
+    });
+    // Visible first (rename), deleted second: readers never miss a row (see compaction.ts).
+    await rename(tmp, join(dir, name));
+    for (const f of small) await unlink(f).catch(() => undefined);
+    return { partitions: 1, filesBefore: small.length, filesAfter: 1, rows };
   }
 
   stagePush(views: readonly FeatureViewSpec[], rows: readonly Row[]): Promise<PendingWrite> {
