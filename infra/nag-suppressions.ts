@@ -29,7 +29,7 @@ export function justifiedFindings(stack: Stack, fs: FeatureStore): Finding[] {
     {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'Function roles: X-Ray xray:PutTraceSegments / PutTelemetryRecords (accept only "*"). Training state machine role: X-Ray (the same plus GetSamplingRules / GetSamplingTargets) and the CloudWatch Logs delivery actions Step Functions logging needs (logs:*LogDelivery*, PutResourcePolicy, DescribeResourcePolicies, DescribeLogGroups), which accept only "*".',
+        'Function roles: X-Ray xray:PutTraceSegments / PutTelemetryRecords (accept only "*"). State machine roles (training, materialization): X-Ray (the same plus GetSamplingRules / GetSamplingTargets) and CloudWatch Logs delivery (logs:CreateLogDelivery / GetLogDelivery / UpdateLogDelivery / DeleteLogDelivery / ListLogDeliveries / PutResourcePolicy / DescribeResourcePolicies / DescribeLogGroups), which accept only "*".',
     },
     { id: `AwsSolutions-IAM5[Resource::${data}/offline/*]`, reason: 'Offline Parquet of every view version lives under offline/ of the one data bucket; writers and readers are limited to that prefix.' },
     { id: `AwsSolutions-IAM5[Resource::${data}/offline/_staging/*]`, reason: 'Entity rows of a training request are staged under offline/_staging/ and removed after the query.' },

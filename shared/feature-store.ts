@@ -92,6 +92,7 @@ export class FeatureStore {
   async apply(definitions: Iterable<Definition>, options: { partial?: boolean; promote?: boolean } = {}): Promise<Plan> {
     definitions = [...definitions];
     this.useDefinitions(definitions);
+    this.parts.validateApply?.(toRepoSpecs(definitions).featureViews);
     const p = await apply(this.parts.registryStore, this.config.project, toRepoSpecs(definitions), this.context.now(), options);
     this.registryCache.invalidate();
     for (const c of p.changes) if (c.type === 'feature view' && c.op === 'Deleted') await this.parts.online.deleteView(c.name);

@@ -2,6 +2,7 @@ import { createAwsClients } from '../aws/clients.js';
 import type { RepoConfig } from '../config/config.js';
 import { ValidationError } from '../errors.js';
 import { AthenaOfflineStore } from '../offline/athena/athena-offline-store.js';
+import { assertViewsFitDynamoItem } from '../online/dynamodb-item-size.js';
 import { DynamoDBOnlineStore } from '../online/dynamodb-online-store.js';
 import { S3RegistryStore } from '../registry/s3-registry-store.js';
 import type { StoreParts } from './types.js';
@@ -25,6 +26,8 @@ export function awsProvider(config: RepoConfig): StoreParts {
     registryStore: new S3RegistryStore(clients.s3, aws.bucket, aws.registryKey),
     online: new DynamoDBOnlineStore({ client: clients.dynamodb, table: aws.table }),
     offline,
+    // Items are refused by DynamoDB above 400 KB: a view that cannot fit is refused at apply, not at every write.
+    validateApply: (views) => assertViewsFitDynamoItem(views),
     // Glue tables follow the registry: `apply` creates / updates one per view version.
     onApply: (views) => offline.ensureTables(views),
     importPart: (view, file, asOf) => offline.importPart(view, file, asOf),

@@ -8,6 +8,8 @@ export interface StoreParts {
   registryStore: RegistryStore;
   online: OnlineStore;
   offline: OfflineStore;
+  /** Provider checks before apply writes anything (e.g. DynamoDB's item size limit); throws to refuse. */
+  validateApply?: (views: FeatureViewSpec[]) => void;
   /** Provider work after a successful apply (e.g. Glue tables per view version). */
   onApply?: (views: FeatureViewSpec[]) => Promise<void>;
   /** Moves a locally computed batch part into the provider's offline layout (absent: it is already in place). */

@@ -1,16 +1,21 @@
 import { Duration } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { justifiedFindings } from '../../infra/nag-suppressions.js';
+import type { SkewlessStack } from '../../infra/stack.js';
 import { allows } from './iam-eval.js';
-import { resourcesOf, synthOne, synthStacks } from './synth.js';
+import { resourcesOf, synthOne, synthStacks, synthWithStacks } from './synth.js';
 
 const fnPrefixes = ['FeatureStorepush', 'FeatureStoreonlinelookup', 'FeatureStorematerialize', 'FeatureStorehistoricalprepare', 'FeatureStorehistoricalfinalize', 'FeatureStorefreshnesscheck'];
 const dataBucketId = (t: Template) => resourcesOf(t, 'AWS::S3::Bucket').find(([, r]) => r.Properties.VersioningConfiguration)![0];
 
 describe('Stack: operations (issue 9)', () => {
   let t: Template;
+  let stack: SkewlessStack;
   beforeAll(() => {
-    t = synthOne({ msk: { clusterArn: 'arn:aws:kafka:eu-west-1:123456789012:cluster/c/abc', topic: 'events' } });
+    const r = synthWithStacks([{ id: 'Skewless', props: { msk: { clusterArn: 'arn:aws:kafka:eu-west-1:123456789012:cluster/c/abc', topic: 'events' } } }]);
+    t = r.templates.Skewless;
+    stack = r.stacks.Skewless;
   });
 
   it('encrypts the alarm topic with a customer-managed key whose policy lets CloudWatch use it', () => {
@@ -69,6 +74,15 @@ describe('Stack: operations (issue 9)', () => {
       expect(allows(t, `${fn}ServiceRole`, { action: 's3:ListBucket', resource: bucket, context: { 's3:prefix': 'registry/registry.json' } }), `${fn} ListBucket registry key`).toBe(true);
       expect(allows(t, `${fn}ServiceRole`, { action: 's3:ListBucket', resource: bucket, context: { 's3:prefix': 'datasets/' } }) && fn !== 'FeatureStorehistoricalfinalize', `${fn} may not list other prefixes`).toBe(false);
     }
+  });
+
+  it('names, in the acknowledgement of Resource "*", every action the stack grants on "*"', () => {
+    const onStar = new Set<string>();
+    for (const type of ['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy'])
+      for (const [, p] of resourcesOf(t, type)) for (const st of p.Properties.PolicyDocument.Statement) if ([].concat(st.Resource).includes('*' as never)) for (const a of [].concat(st.Action)) onStar.add(a);
+    const reason = justifiedFindings(stack, stack.featureStore).find((f) => f.id === 'AwsSolutions-IAM5[Resource::*]')?.reason ?? '';
+    const unnamed = [...onStar].filter((a) => { const [svc, name] = a.split(':'); return !reason.includes(`${svc}:`) || !reason.includes(name); });
+    expect(unnamed).toEqual([]);
   });
 
   it('grants no S3 action on "*" to any function role', () => {
