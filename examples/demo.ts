@@ -34,10 +34,12 @@ function table(head: string[], rows: unknown[][]): string {
 /** The demo flow; returns what it printed the tables from, so providers can be compared. */
 export async function runDemo(o: DemoOptions): Promise<{ online: OnlineFeaturesResponse; training: Record<string, unknown>[] }> {
   const log = o.log ?? ((line: string) => console.log(line));
+  // The header comes before the step runs (a long step shows what it is doing), its time after.
   const step = async <T>(title: string, fn: () => Promise<T>): Promise<T> => {
+    log(`\n== ${title}`);
     const t0 = performance.now();
     const r = await fn();
-    log(`\n== ${title} (${((performance.now() - t0) / 1000).toFixed(2)} s)`);
+    log(`(${((performance.now() - t0) / 1000).toFixed(2)} s)`);
     return r;
   };
   const REPO = resolve(o.repo);

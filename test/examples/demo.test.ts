@@ -15,6 +15,8 @@ describe('npm run demo', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/Created feature view user_activity@v1/);
+    // Each step's header is printed before it runs; its time after.
+    expect(r.stdout).toMatch(/\n== apply\n\(\d+\.\d\d s\)\nCreated entity user_id/);
     expect(r.stdout).toMatch(/user_realtime@v1: 3 written/);
     expect(r.stdout).toMatch(/│ user_activity\s+│ 1\s+│ [^│]+│ \d+\s+│ 93600 │ FRESH/);
     expect(r.stdout).toMatch(/│ user_realtime\s+│ 1\s+│ [^│]+│ 60\s+│ 300\s+│ FRESH/);
