@@ -50,5 +50,5 @@ export async function benchBundles(): Promise<void> {
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
-  report('lambda-bundles', ['function', 'kib', 'gzip_kib', 'init_ms', 'init_with_sdk_ms', 'within_budget'], rows, { setup: { node: process.version, note: 'init = require() of the bundle in a fresh process, AWS SDK v3 loaded from node_modules (Lambda provides it)' } });
+  report('lambda-bundles', 'esbuild bundle of each Lambda entry; init = require() in a fresh process (AWS SDK v3 from node_modules, as Lambda provides it); budget: 1 MB, 150 ms', ['function', 'kib', 'gzip_kib', 'init_ms', 'init_with_sdk_ms', 'within_budget'], rows, { setup: { node: process.version, note: 'init = require() of the bundle in a fresh process, AWS SDK v3 loaded from node_modules (Lambda provides it)' } });
 }

@@ -4,7 +4,7 @@
  * events → online vectors → a PIT training set → freshness. Runs on a fixed clock, so it is repeatable.
  */
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import Table from 'cli-table3';
 import { FeatureStore } from '../shared/feature-store.js';
 import type { OnlineFeaturesResponse } from '../shared/services/online-read.js';
@@ -34,10 +34,12 @@ function table(head: string[], rows: unknown[][]): string {
 /** The demo flow; returns what it printed the tables from, so providers can be compared. */
 export async function runDemo(o: DemoOptions): Promise<{ online: OnlineFeaturesResponse; training: Record<string, unknown>[] }> {
   const log = o.log ?? ((line: string) => console.log(line));
+  // The header comes before the step runs (a long step shows what it is doing), its time after.
   const step = async <T>(title: string, fn: () => Promise<T>): Promise<T> => {
+    log(`\n== ${title}`);
     const t0 = performance.now();
     const r = await fn();
-    log(`\n== ${title} (${((performance.now() - t0) / 1000).toFixed(2)} s)`);
+    log(`(${((performance.now() - t0) / 1000).toFixed(2)} s)`);
     return r;
   };
   const REPO = resolve(o.repo);
@@ -116,6 +118,8 @@ export async function runDemo(o: DemoOptions): Promise<{ online: OnlineFeaturesR
     const fresh = await step('freshness', () => store.freshness());
     log(table(['view', 'version', 'watermark', 'age s', 'sla s', 'status'], fresh.map((f) => [f.view, f.version, f.watermark, f.ageSeconds, f.slaSeconds, f.status.toUpperCase()])));
     log(`\ndemo finished in ${((performance.now() - started) / 1000).toFixed(1)} s (clock fixed at ${NOW.toISOString()})`);
+    // TTLs are judged against "now": serving on the demo's clock keeps these values fresh however late you look.
+    log(`serve these features: node cli/bin.js --repo ${relative(process.cwd(), REPO) || '.'} serve --now ${NOW.toISOString()}`);
     return { online, training: training.rows! };
   } finally {
     await store.close();

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { FeatureStore } from '../../shared/feature-store.js';
 import type { ViewMaterialization } from '../../shared/services/materialize.js';
 import { instantArg, listArg } from '../args.js';
 import { withStore } from '../context.js';
@@ -7,12 +8,23 @@ import { progressBar } from '../progress.js';
 
 const COLUMNS = ['view', 'start', 'end', 'rows', 'written', 'skipped'];
 
-/** Runs one materialization with a progress bar on a TTY, then prints the per-view table and rows/s. */
-async function runWithProgress(opts: GlobalOptions, run: (progress: (e: { rows: number }) => void) => Promise<ViewMaterialization[]>): Promise<void> {
-  const bar = progressBar('materialize', !opts.json);
+/** The views a run covers (named ones, else every online view): the progress bar's total. */
+async function viewCount(store: FeatureStore, views?: string[]): Promise<number> {
+  if (views?.length) return views.length;
+  return Object.values((await store.registryDump())?.featureViews ?? {}).filter((v) => v.online).length;
+}
+
+/**
+ * Runs one materialization with a progress bar on a TTY, then prints the per-view table and rows/s.
+ * The total is the number of views (rows per view are not known before they are read): the bar
+ * advances as each view completes and counts the rows written so far.
+ */
+async function runWithProgress(opts: GlobalOptions, totalViews: number, run: (progress: (e: { view: string; rows: number; done: boolean }) => void) => Promise<ViewMaterialization[]>): Promise<void> {
+  const bar = progressBar('materialize', !opts.json, 'materialize [{bar}] {value}/{total} views | {view}: {rows} rows');
   const t0 = performance.now();
+  let done = 0;
   try {
-    const res = await run((e) => bar.update(e.rows, Math.max(e.rows, 1)));
+    const res = await run((e) => bar.update(e.done ? ++done : done, Math.max(totalViews, 1), { view: e.view, rows: e.rows.toLocaleString('en-US') }));
     bar.stop();
     await report(res, opts, (performance.now() - t0) / 1000);
   } finally {
@@ -48,8 +60,8 @@ export function registerMaterializeCommands(program: Command, globals: () => Glo
     .argument('<end>', 'RFC 3339 end (exclusive)')
     .option('-v, --views <names>', 'comma-separated views (default: all online views)', listArg)
     .action((start: string, end: string, o: { views?: string[] }) =>
-      withStore(globals(), (store) =>
-        runWithProgress(globals(), (progress) => store.materialize({ start: instantArg(start, 'start'), end: instantArg(end, 'end'), ...(o.views ? { views: o.views } : {}) }, progress)),
+      withStore(globals(), async (store) =>
+        runWithProgress(globals(), await viewCount(store, o.views), (progress) => store.materialize({ start: instantArg(start, 'start'), end: instantArg(end, 'end'), ...(o.views ? { views: o.views } : {}) }, progress)),
       ),
     );
 
@@ -68,7 +80,7 @@ export function registerMaterializeCommands(program: Command, globals: () => Glo
             if (!globals().json) console.error(`computed ${r.rows} rows of ${r.view} as of ${r.asOf}`);
           }
         }
-        await runWithProgress(globals(), (progress) => store.materializeIncremental({ end: instantArg(end, 'end'), ...(o.views ? { views: o.views } : {}) }, progress));
+        await runWithProgress(globals(), await viewCount(store, o.views), (progress) => store.materializeIncremental({ end: instantArg(end, 'end'), ...(o.views ? { views: o.views } : {}) }, progress));
       }, undefined, Boolean(o.compute)),
     );
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { FeatureStore } from '../../shared/feature-store.js';
 import { startServer } from '../../functions/lib/local-server.js';
+import { instantArg } from '../args.js';
 import type { GlobalOptions } from '../output.js';
 
 export function registerServeCommand(program: Command, globals: () => GlobalOptions): void {
@@ -10,15 +11,17 @@ export function registerServeCommand(program: Command, globals: () => GlobalOpti
     .option('-p, --port <port>', 'port', '6566')
     .option('-H, --host <host>', 'interface to bind', '127.0.0.1')
     .option('--token <token>', 'require Authorization: Bearer <token> on every route but /health (default: $SKEWLESS_SERVE_TOKEN)')
-    .action(async (o: { port: string; host: string; token?: string }) => {
-      const store = await FeatureStore.open(globals().repo);
+    .option('--now <ts>', 'evaluate TTLs and freshness at this fixed instant (e.g. the clock `npm run demo` used); default: the wall clock')
+    .action(async (o: { port: string; host: string; token?: string; now?: string }) => {
+      const fixed = o.now ? instantArg(o.now, 'now') : undefined;
+      const store = await FeatureStore.open(globals().repo, fixed ? { now: () => fixed } : {});
       // On-demand transformations run in this process: load the repo's code once. A repo served
       // from its registry alone still serves every stored feature.
       await store.loadDefinitions().catch((err: Error) => console.error(`warning: ${err.message}; on demand features will not be served`));
       const token = o.token ?? process.env.SKEWLESS_SERVE_TOKEN;
       const { allowedOrigins, allowedHosts, maxBodyBytes } = store.config.server;
       const { port, close } = await startServer({ getStore: async () => store, port: Number(o.port), host: o.host, maxBodyBytes, allowedOrigins, allowedHosts, ...(token ? { token } : {}) });
-      console.error(`skewless serving ${store.config.project} on http://${o.host}:${port} (POST /get-online-features, /push, /materialize, /materialize-incremental; GET /health, /freshness)`);
+      console.error(`skewless serving ${store.config.project} on http://${o.host}:${port}${fixed ? ` at fixed time ${fixed.toISOString()}` : ''} (POST /get-online-features, /push, /materialize, /materialize-incremental; GET /health, /freshness)`);
       await new Promise<void>((resolve) => {
         const stop = () => void close().then(() => store.close()).then(resolve);
         process.once('SIGINT', stop);

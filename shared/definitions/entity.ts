@@ -1,12 +1,15 @@
 import { z } from 'zod';
-import { SCALAR_DTYPES, type ScalarDType } from './dtypes.js';
+import { SCALAR_DTYPES, toDType, type ScalarDType, type StringDType } from './dtypes.js';
 import * as s from './schemas.js';
 import { parseDefinition } from './validate.js';
 
 const EntityOptions = z.strictObject({
   name: s.name,
   joinKeys: z.array(s.name).min(1).optional(),
-  valueType: z.enum(SCALAR_DTYPES.filter((t) => t !== 'Bytes') as [ScalarDType, ...ScalarDType[]]).default('String'),
+  valueType: z
+    .custom<Exclude<ScalarDType, 'Bytes'> | StringDType>((v) => (SCALAR_DTYPES as readonly string[]).includes(toDType(v) ?? '') && toDType(v) !== 'Bytes', `expected one of ${SCALAR_DTYPES.filter((t) => t !== 'Bytes').join(', ')}`)
+    .transform((v) => toDType(v) as ScalarDType)
+    .default('String'),
   ...s.common,
 });
 export type EntityOptions = z.input<typeof EntityOptions>;

@@ -1,7 +1,7 @@
 import { ConflictError } from '../errors.js';
 import { classifyViewChanges, type ClassifiedChange } from './compatibility.js';
 import { diffJson } from './diff.js';
-import { viewKey, type FeatureServiceSpec, type RegistryData, type RepoSpecs } from './types.js';
+import { viewKey, type FeatureServiceSpec, type OnDemandSpec, type RegistryData, type RepoSpecs } from './types.js';
 
 export type ObjectType = 'entity' | 'data source' | 'feature view' | 'on demand feature view' | 'feature service';
 
@@ -36,13 +36,35 @@ function consumersOf(services: Record<string, FeatureServiceSpec>, view: string,
     .sort();
 }
 
+/**
+ * Lists of named things keyed by name, so a diff says which input, feature or projection changed
+ * (`projections.user_realtime@v1: "a, b" -> "a"`) instead of printing both whole arrays.
+ */
+function readable(type: ObjectType, spec: unknown): unknown {
+  if (!spec || typeof spec !== 'object') return spec;
+  const fields = (fs: { name: string; dtype: string }[]) => Object.fromEntries(fs.map((f) => [f.name, f.dtype]));
+  if (type === 'on demand feature view') {
+    const o = spec as OnDemandSpec;
+    return {
+      ...o,
+      inputs: Object.fromEntries(o.inputs.map((i) => [i.kind === 'request' ? `request:${i.name}` : `${i.name}@v${i.version}`, fields(i.features)])),
+      features: Object.fromEntries(o.features.map((f) => [f.name, { ...f, name: undefined }])),
+    };
+  }
+  if (type === 'feature service') {
+    const s = spec as FeatureServiceSpec;
+    return { ...s, projections: Object.fromEntries(s.projections.map((p) => [p.onDemand ? p.view : `${p.view}@v${p.version}`, p.features.join(', ')])) };
+  }
+  return spec;
+}
+
 function plainChanges<T>(type: ObjectType, current: Record<string, T>, wanted: Map<string, T>, partial: boolean): PlannedChange[] {
   const out: PlannedChange[] = [];
   for (const [name, spec] of wanted) {
     const old = current[name];
     if (old === undefined) out.push({ op: 'Created', type, name, properties: [], breaking: false, consumers: [] });
     else {
-      const props = diffJson(old, spec).map((c) => ({ ...c, breaking: false, reason: 'changed' }));
+      const props = diffJson(readable(type, old), readable(type, spec)).map((c) => ({ ...c, breaking: false, reason: 'changed' }));
       if (props.length) out.push({ op: 'Updated', type, name, properties: props, breaking: false, consumers: [] });
     }
   }

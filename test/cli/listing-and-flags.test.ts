@@ -1,4 +1,4 @@
-import { cpSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
@@ -32,5 +32,19 @@ describe('CLI: listings, --version and flags', () => {
   it('gives -v one meaning (--views) in every verb, and says END is exclusive', () => {
     for (const verb of ['materialize', 'materialize-incremental', 'audit-skew']) expect(flat(run(verb, '--help').stdout)).toContain('-v, --views <names>');
     expect(flat(run('materialize-incremental', '--help').stdout)).toContain('END is exclusive');
+  });
+
+  it('plan shows on demand view and service changes as short, readable diffs', () => {
+    const defs = join(repo, 'definitions.ts');
+    writeFileSync(defs, readFileSync(defs, 'utf8')
+      .replace("userRealtime.select('current_session_tokens'),", "userRealtime.select('current_session_tokens', 'current_session_messages'),")
+      .replace('features: [userActivity, userRealtime, userEngagement],', "features: [userActivity, userRealtime.select('current_session_tokens'), userEngagement],"));
+    const lines = run('plan').stdout.trim().split('\n');
+    expect(lines).toEqual([
+      'Updated on demand feature view user_engagement',
+      '  inputs.user_realtime@v1.current_session_messages: (none) -> "Int64"',
+      'Updated feature service churn_model',
+      '  projections.user_realtime@v1: "current_session_messages, current_session_tokens, last_active_minutes_ago" -> "current_session_tokens"',
+    ]);
   });
 });
