@@ -99,7 +99,7 @@ export class FeatureStore extends Construct {
     this.ingest = new StreamIngest(this, 'Ingest', { push: this.functions.push, bucket: this.bucket, ...(props.kinesis !== undefined ? { kinesis: props.kinesis } : {}), ...(props.streamRetention ? { streamRetention: props.streamRetention } : {}), ...(props.msk ? { msk: props.msk } : {}) });
     if (this.ingest.stream) this.stream = this.ingest.stream;
     this.schedules = new ScheduledJobs(this, 'Schedules', { views: props.views, materialize: this.functions.materialize, freshnessCheck: this.functions['freshness-check'] });
-    this.materialization = new MaterializationWorkflow(this, 'Materialization', { worker: this.functions.materialize, bucket: this.bucket, offlinePrefix: OFFLINE, views: props.views });
+    this.materialization = new MaterializationWorkflow(this, 'Materialization', { worker: this.functions.materialize, bucket: this.bucket, offlinePrefix: OFFLINE, views: props.views, deadLetterQueue: this.schedules.failures });
     this.workflow = new TrainingWorkflow(this, 'Training', { prepare: this.functions['historical-prepare'], finalize: this.functions['historical-finalize'], workgroup: this.workgroupName, database: this.databaseName, bucket: this.bucket, offlinePrefix: OFFLINE, datasetsPrefix: DATASETS });
 
     this.topic = new AlarmTopic(this, 'Alarms', { removalPolicy, ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}) }).topic;

@@ -5,6 +5,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Choice, Condition, DefinitionBody, DistributedMap, Fail, JsonPath, LogLevel, S3JsonItemReader, StateMachine, StateMachineType, Succeed, TaskInput } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
@@ -23,6 +24,8 @@ export interface MaterializationWorkflowProps {
   readonly maxConcurrency?: number;
   /** @default 6 hours */
   readonly timeout?: Duration;
+  /** Where EventBridge puts events it could not deliver to this construct's schedules (the stack's schedule failure queue). @default none */
+  readonly deadLetterQueue?: IQueue;
 }
 
 const LAMBDA_TRANSIENT = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'];
@@ -90,10 +93,11 @@ export class MaterializationWorkflow extends Construct {
 
     // Daily compaction of the small Parquet parts offline pushes write (one per request), by the same function.
     props.worker.addToRolePolicy(new PolicyStatement({ actions: ['s3:PutObject', 's3:DeleteObject'], resources: [props.bucket.arnForObjects(`${props.offlinePrefix}/*`)] }));
+    const dlq = props.deadLetterQueue ? { deadLetterQueue: props.deadLetterQueue } : {};
     new Rule(this, 'CompactPushes', {
       description: 'compact small pushed Parquet parts, daily',
       schedule: Schedule.rate(Duration.days(1)),
-      targets: [new LambdaFunction(props.worker, { event: RuleTargetInput.fromObject({ action: 'compact' }), retryAttempts: 2 })],
+      targets: [new LambdaFunction(props.worker, { event: RuleTargetInput.fromObject({ action: 'compact' }), retryAttempts: 2, ...dlq })],
     });
 
     for (const view of props.views ?? []) {
@@ -103,7 +107,7 @@ export class MaterializationWorkflow extends Construct {
         description: `fan-out materialize-incremental ${view.name}@v${view.version} every ${minutes} min (half its freshness SLA)`,
         schedule: Schedule.rate(Duration.minutes(minutes)),
         // EventField.time renders an input transformer: `time` is the event's time, the window's end.
-        targets: [new SfnStateMachine(this.stateMachine, { input: RuleTargetInput.fromObject({ action: 'plan', view: `${view.name}@v${view.version}`, time: EventField.time }), retryAttempts: 2 })],
+        targets: [new SfnStateMachine(this.stateMachine, { input: RuleTargetInput.fromObject({ action: 'plan', view: `${view.name}@v${view.version}`, time: EventField.time }), retryAttempts: 2, ...dlq })],
       });
     }
 

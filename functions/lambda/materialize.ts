@@ -37,6 +37,13 @@ export const MaterializeWorkflowEvent = z.discriminatedUnion('action', [
   z.object({ action: z.literal('compact'), views: z.array(z.string()).optional() }),
 ]);
 
+const isWorkflowEvent = (event: unknown): boolean => typeof event === 'object' && event !== null && 'action' in event;
+
+/** Every event this function accepts, dispatched as the handler does (the EventBridge contract test parses with it). */
+export const MaterializeInput = {
+  safeParse: (event: unknown) => (isWorkflowEvent(event) ? MaterializeWorkflowEvent.safeParse(event) : MaterializeEvent.safeParse(event)),
+};
+
 function parse<T extends z.ZodType>(schema: T, event: unknown): z.infer<T> {
   const parsed = schema.safeParse(event);
   if (!parsed.success) throw new ValidationError(`invalid materialize event: ${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}`, []);
@@ -69,7 +76,7 @@ async function workflowStep(event: unknown) {
 export const handler = middy()
   .use(observability())
   .handler(async (event: unknown) => {
-    if (event && typeof event === 'object' && 'action' in event) return workflowStep(event);
+    if (isWorkflowEvent(event)) return workflowStep(event);
     const e = parse(MaterializeEvent, event);
     const store = await lambdaStore();
     const end = e.end ?? e.time ?? new Date();

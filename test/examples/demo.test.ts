@@ -21,7 +21,7 @@ async function serveOnce(repo: string, serveArgs: string[], body: unknown): Prom
       });
       child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
     });
-    const res = await fetch(`${url}/get-online-features`, { method: 'POST', body: JSON.stringify(body) });
+    const res = await fetch(`${url}/get-online-features`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const json = (await res.json()) as { results: { statuses: string[] }[] };
     return { statuses: json.results.map((r) => r.statuses), hint: err };
   } finally {

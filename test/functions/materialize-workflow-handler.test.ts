@@ -70,7 +70,7 @@ describe('Lambda: materialize, fan-out steps with the events the state machine s
   });
 
   it('compact: the daily schedule input merges pushed parts', async () => {
-    for (let p = 0; p < 8; p++) await admin.push({ pushSourceName: 'user_realtime_events', to: 'offline', df: { user_id: [`r${p}`], event_timestamp: [ago(1).toISOString()], current_session_messages: [p] } });
+    for (let p = 0; p < 8; p++) await admin.push({ pushSourceName: 'user_realtime_events', to: 'offline', df: { user_id: [`r${p}`], event_timestamp: [ago(1).toISOString()], current_session_messages: [p], current_session_tokens: [null], last_active_minutes_ago: [null] } });
     const r = await handler({ action: 'compact' }, context);
     expect(r.compacted.find((c: { view: string }) => c.view.startsWith('user_realtime'))).toMatchObject({ partitions: 1, filesBefore: 8, filesAfter: 1, rows: 8 });
   });

@@ -15,7 +15,7 @@ const context = { functionName: 'f', awsRequestId: 'r', invokedFunctionArn: 'arn
 const entries: Record<string, () => Promise<{ handler: (e: unknown, c: Context) => Promise<any>; schema: { safeParse: (v: unknown) => { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } } } }>> = {
   'skewless-materialize': async () => {
     const m = await import('../../functions/lambda/materialize.js');
-    return { handler: m.handler as never, schema: m.MaterializeEvent };
+    return { handler: m.handler as never, schema: m.MaterializeInput };
   },
   'skewless-freshness-check': async () => {
     const m = await import('../../functions/lambda/freshness-check.js');
@@ -57,7 +57,9 @@ describe('Contract: every EventBridge target of the synthesized stack receives a
   afterAll(() => deployment.restore());
 
   it('finds the schedules of the stack (materialize per batch view, the freshness check)', () => {
-    expect(all.map((d) => d.service).sort()).toEqual(['skewless-freshness-check', 'skewless-materialize']);
+    // materialize: the per-view schedule and the daily compaction of pushed parts.
+    expect(all.map((d) => d.service).sort()).toEqual(['skewless-freshness-check', 'skewless-materialize', 'skewless-materialize']);
+    expect(all.filter((d) => d.service === 'skewless-materialize').map((d) => (d.input as { action?: string }).action ?? 'schedule').sort()).toEqual(['compact', 'schedule']);
   });
 
   it.each(all.map((d) => [d.rule, d] as const))('%s: the rendered input parses with the target handler\'s own schema', async (_rule, d) => {
@@ -71,14 +73,16 @@ describe('Contract: every EventBridge target of the synthesized stack receives a
     resetLambdaStore();
     const { result } = await quietly(() => entries[d.service]().then((e) => e.handler(d.input, context)));
     expect(result).toBeDefined();
-    if (d.service === 'skewless-materialize') expect(result).toMatchObject({ materialized: [], skipped: (d.input as { views: string[] }).views });
+    const action = (d.input as { action?: string }).action;
+    if (d.service === 'skewless-materialize' && action === 'compact') expect(result).toEqual({ compacted: [] });
+    else if (d.service === 'skewless-materialize') expect(result).toMatchObject({ materialized: [], skipped: (d.input as { views: string[] }).views });
     if (d.service === 'skewless-freshness-check') expect(result).toEqual({ views: [], stale: 0 });
   });
 
   it('materialize: after apply, the scheduled input materializes its view with the scheduled time as the window end', async () => {
     const config = parseConfig({ project: 'skewless_demo', provider: 'aws', aws: deployment.names }, '/tmp', {});
     await new FeatureStore(config, await createStores(config)).apply(Object.values(repo));
-    const d = all.find((x) => x.service === 'skewless-materialize')!;
+    const d = all.find((x) => x.service === 'skewless-materialize' && !(x.input as { action?: string }).action)!;
     resetLambdaStore();
     const { result } = await quietly(() => entries[d.service]().then((e) => e.handler(d.input, context)));
     expect(result.materialized).toMatchObject([{ view: 'user_activity@v1' }]);

@@ -14,7 +14,7 @@ import { freshDeployment } from './deployed-env.js';
 
 const context = {} as Context;
 const NOW = new Date('2026-11-01T12:00:00Z');
-const body = (id: string, messages: unknown) => ({ push_source_name: 'user_realtime_events', to: 'online', df: { user_id: [id], event_timestamp: ['2026-11-01T11:58:00Z'], current_session_messages: [messages] } });
+const body = (id: string, messages: unknown) => ({ push_source_name: 'user_realtime_events', to: 'online', df: { user_id: [id], event_timestamp: ['2026-11-01T11:58:00Z'], current_session_messages: [messages], current_session_tokens: [null], last_active_minutes_ago: [null] } });
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const kinesis = (payloads: string[]): KinesisStreamEvent => ({
   Records: payloads.map((p, i) => ({ eventSource: 'aws:kinesis', eventVersion: '1.0', eventID: `shardId-000000000000:4959${i}`, eventName: 'aws:kinesis:record', invokeIdentityArn: 'arn:aws:iam::1:role/r', awsRegion: 'us-east-1', eventSourceARN: 'arn:aws:kinesis:us-east-1:123456789012:stream/push', kinesis: { kinesisSchemaVersion: '1.0', partitionKey: 'p', sequenceNumber: `4959${i}`, data: b64(p), approximateArrivalTimestamp: NOW.getTime() / 1000 } })),

@@ -47,7 +47,8 @@ describe('Construct: TrainingWorkflow (Step Functions training request)', () => 
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     const stack = new SkewlessStack(app, 'Skewless', { project: 'skewless_demo', views: specs.featureViews, definitionsPath: 'examples/feature_repo/definitions.ts', env: { account: '123456789012', region: 'eu-west-1' } });
     t = Template.fromStack(stack as Stack);
-    const [sm] = Object.values(t.findResources('AWS::StepFunctions::StateMachine')) as { Properties: { DefinitionString: unknown } }[];
+    // The training state machine (the stack also has the materialization fan-out one).
+    const [sm] = Object.entries(t.findResources('AWS::StepFunctions::StateMachine')).filter(([id]) => id.startsWith('FeatureStoreTrainingStateMachine')).map(([, r]) => r) as { Properties: { DefinitionString: unknown } }[];
     definition = JSON.parse(text(sm.Properties.DefinitionString));
     concreteDefinition = JSON.parse(text(sm.Properties.DefinitionString, true));
     const [policy] = Object.entries(t.findResources('AWS::IAM::Policy')).filter(([id]) => id.startsWith('FeatureStoreTrainingStateMachineRoleDefaultPolicy')).map(([, p]) => p as { Properties: { PolicyDocument: { Statement: Statement[] } } });
