@@ -49,19 +49,23 @@ export function bundlingOptions(definitionsPath: string): BundlingOptions {
 export class SkewlessFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: SkewlessFunctionProps) {
     const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH });
+    const timeout = props.timeout ?? Duration.seconds(30);
     super(scope, id, {
       entry: join(ROOT, 'functions/lambda', `${props.name}.ts`),
       handler: 'handler',
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
-      timeout: props.timeout ?? Duration.seconds(30),
+      timeout,
       tracing: Tracing.ACTIVE,
       logGroup,
       projectRoot: ROOT,
       depsLockFilePath: join(ROOT, 'package-lock.json'),
       ...(props.reservedConcurrentExecutions !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions } : {}),
-      environment: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: `skewless-${props.name}`, POWERTOOLS_METRICS_NAMESPACE: 'Skewless', ...props.environment },
+      environment: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: `skewless-${props.name}`, POWERTOOLS_METRICS_NAMESPACE: 'Skewless',
+        // The AWS SDK clients size their request timeouts and retries to the invocation's budget (shared/aws/clients.ts).
+        SKEWLESS_FUNCTION_TIMEOUT_SECONDS: String(timeout.toSeconds()),
+        ...props.environment },
       bundling: bundlingOptions(props.definitionsPath),
     });
   }

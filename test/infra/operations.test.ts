@@ -110,6 +110,14 @@ describe('Stack: operations (issue 9)', () => {
     expect(allows(t, 'FeatureStorepushServiceRole', { action: 's3:PutObject', resource: `arn:aws:s3:::${dataBucketId(t)}/quarantine/2026-11-01/x.json` })).toBe(true);
   });
 
+  it('tells every function its own timeout, so its AWS SDK clients time out and retry within it', () => {
+    const fns = Object.values(synthOne().findResources('AWS::Lambda::Function')) as { Properties: { Timeout: number; Environment: { Variables: Record<string, string> } } }[];
+    const skewless = fns.filter((f) => f.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME?.startsWith('skewless-'));
+    expect(skewless.length).toBeGreaterThanOrEqual(6);
+    for (const f of skewless) expect(f.Properties.Environment.Variables.SKEWLESS_FUNCTION_TIMEOUT_SECONDS).toBe(String(f.Properties.Timeout));
+    expect(new Set(skewless.map((f) => f.Properties.Timeout)).size).toBeGreaterThan(1);
+  });
+
   it('reserves concurrency only for the functions asked for', () => {
     const r = synthOne({ reservedConcurrency: { push: 50 } });
     const fns = resourcesOf(r, 'AWS::Lambda::Function');
