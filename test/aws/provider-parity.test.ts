@@ -77,6 +77,18 @@ describe('provider aws = provider local', () => {
     expect(athena.queries.at(-1)).toContain('ROW_NUMBER() OVER (PARTITION BY e."__row_id"');
   });
 
+  it.each(['json', 'csv'] as const)('writes the same %s training set file, timestamps in RFC 3339 with their zone, on both providers', async (format) => {
+    const { readFileSync } = await import('node:fs');
+    const entity = { rows: users.slice(0, 6).map((u, i) => ({ user_id: u, event_timestamp: T(8, i % 3), label: i })) };
+    const features = ['activity:sessions', 'activity:model', 'realtime:minutes_ago'];
+    const paths = { local: join(tmp.dir, `local-out.${format}`), aws: join(tmp.dir, `aws-out.${format}`) };
+    await local.getHistoricalFeatures({ entity, features, output: { path: paths.local, format } });
+    await aws.getHistoricalFeatures({ entity, features, output: { path: paths.aws, format } });
+    const [a, b] = [readFileSync(paths.local, 'utf8'), readFileSync(paths.aws, 'utf8')];
+    expect(a).toMatch(/2024-03-08T01:00:00\.000Z/);
+    expect(b).toBe(a);
+  });
+
   it('writes a training dataset to S3 with UNLOAD, each run under its own prefix (a reused output path neither fails nor mixes)', async () => {
     const { bucket } = aws.config.aws!;
     const { ListObjectsV2Command } = await import('@aws-sdk/client-s3');

@@ -17,6 +17,7 @@ import { quoteString } from '../sql/quote.js';
 import { trinoDialect } from '../sql/trino-dialect.js';
 import { AthenaRunner } from './athena-runner.js';
 import { createTempTable, dropTable, ensureViewTable, hiveType, viewColumns, viewTableName } from './glue-tables.js';
+import { stringify } from 'csv-stringify/sync';
 import { parquetMetadataAsync } from 'hyparquet';
 import { openEntitySource } from './entity-source.js';
 import { listDataFiles, listParquet, parseS3Uri, readRowGroups, s3AsyncBuffer } from './s3-parquet.js';
@@ -342,7 +343,17 @@ export class AthenaOfflineStore implements OfflineStore {
       const typed = columns.map((c) => ({ name: c.name, dtype: c.dtype ?? inferDType(rows.map((r) => r[c.name])) }));
       body = toParquet(typed, rows);
     } else if (output.format === 'json') body = Buffer.from(rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
-    else throw new ValidationError('provider aws writes parquet or json results', [{ field: 'format', message: `got ${output.format}` }]);
+    else if (output.format === 'csv') {
+      // The same text provider local writes: RFC 3339 instants with their zone, empty for null, true/false.
+      const names = columns.map((c) => c.name);
+      body = Buffer.from(
+        stringify(rows.map((r) => names.map((n) => r[n])), {
+          header: true,
+          columns: names,
+          cast: { date: (d) => d.toISOString(), boolean: (b) => String(b), bigint: (n) => n.toString() },
+        }),
+      );
+    } else throw new ValidationError('provider aws writes parquet, csv or json results', [{ field: 'format', message: `got ${String(output.format)}` }]);
     if (output.path.startsWith('s3://')) {
       const { bucket, key } = parseS3Uri(output.path);
       await this.o.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
