@@ -47,7 +47,7 @@ export interface FeatureStoreProps {
 const ENTITIES = 'entities';
 
 /**
- * skewless on AWS (DESIGN §7): S3 (registry, offline Parquet, datasets), DynamoDB (online), Glue +
+ * skewless on AWS (docs/architecture.md, docs/aws-deployment.md): S3 (registry, offline Parquet, datasets), DynamoDB (online), Glue +
  * Athena (PIT joins), one Lambda per job, API Gateway with IAM auth, Kinesis / MSK push, EventBridge
  * schedules, a Step Functions training workflow, freshness alarms to SNS and a dashboard.
  *

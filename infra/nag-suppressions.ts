@@ -22,7 +22,7 @@ export function justifiedFindings(stack: Stack, fs: FeatureStore): Finding[] {
     { id: 'AwsSolutions-COG4', reason: 'Callers are AWS workloads authenticated with IAM (SigV4), not end users of a Cognito pool.' },
     { id: 'AwsSolutions-S1', reason: 'Only the access-log bucket itself lacks access logs (logging it to itself would loop).' },
     { id: 'AwsSolutions-SQS3', reason: 'Both queues are dead-letter queues themselves: PushDeadLetters (stream records that failed every retry) and Schedules/Failures (EventBridge deliveries and async invocations of the scheduled functions that failed every retry).' },
-    { id: 'AwsSolutions-L1', reason: 'The functions target Node.js 22 (DESIGN §7); the bundle is tested on 20 and 22, a runtime bump is a deliberate change.' },
+    { id: 'AwsSolutions-L1', reason: 'The functions target Node.js 22 (docs/architecture.md, docs/aws-deployment.md); the bundle is tested on 20 and 22, a runtime bump is a deliberate change.' },
     { id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: 'The AWS-maintained minimum for a Lambda to write its own logs.' },
     { id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaMSKExecutionRole]', reason: "Only with an MSK source: added to the push role by CDK's MSK event source, the AWS-maintained minimum for Lambda to poll the cluster (kafka describe / bootstrap brokers, VPC network interfaces)." },
     { id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]', reason: 'The AWS-maintained role API Gateway needs to write access and execution logs.' },

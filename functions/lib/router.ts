@@ -15,7 +15,7 @@ class MethodNotAllowedError extends SkewlessError {
   }
 }
 
-/** The routes of `serve`, mapped to the same handlers the Lambdas export (DESIGN §6). */
+/** The routes of `serve`, mapped to the same handlers the Lambdas export (docs/architecture.md). */
 export function createRouter(getStore: StoreProvider, options: { maxBytes?: number } = {}) {
   const routes: Record<string, { method: string; handler: Handler }> = {
     '/get-online-features': { method: 'POST', handler: createOnlineLookupHandler(getStore, options) as Handler },

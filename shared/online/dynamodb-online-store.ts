@@ -70,7 +70,7 @@ async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Prom
 }
 
 /**
- * Online store in one DynamoDB table (DESIGN §5): pk = canonical entity key, sk = `view@vN`,
+ * Online store in one DynamoDB table (docs/architecture.md#storage-layouts): pk = canonical entity key, sk = `view@vN`,
  * features as native attribute types, event / created timestamps in epoch ms, `expires_at`
  * (epoch seconds) for DynamoDB TTL. Writes are conditional puts (newer wins); reads are
  * BatchGetItem calls of up to 100 keys, in parallel, with UnprocessedKeys retried.
@@ -124,7 +124,7 @@ export class DynamoDBOnlineStore extends BaseOnlineStore {
         created_ts: { N: String(r.createdTs) },
         ...(ttl > 0 ? { expires_at: { N: String(Math.ceil(r.eventTs / 1000) + ttl) } } : {}),
       },
-      // Newer-wins (DESIGN §4): equal event time → the later or equal created time wins.
+      // Newer-wins (docs/semantics.md#online-writes-newer-wins): equal event time → the later or equal created time wins.
       ConditionExpression: /* @mutate */ 'attribute_not_exists(pk) OR event_ts < :e OR (event_ts = :e AND created_ts <= :c)',
       ExpressionAttributeValues: { ':e': { N: String(r.eventTs) }, ':c': { N: String(r.createdTs) } },
     };

@@ -13,7 +13,7 @@ CREATE TABLE IF NOT EXISTS online_features (
 CREATE TABLE IF NOT EXISTS watermarks (view TEXT PRIMARY KEY, event_ts INTEGER NOT NULL, written_at INTEGER NOT NULL);
 `;
 
-// Newer-wins (DESIGN §4): the update only happens when (event_ts, created_ts) is >= the stored pair.
+// Newer-wins (docs/semantics.md#online-writes-newer-wins): the update only happens when (event_ts, created_ts) is >= the stored pair.
 // The conditions are literals of their own, marked for tools/mutate/conditions.ts (Stryker does not
 // mutate operators inside SQL text).
 const NEWER_WINS = /* @mutate */ 'excluded.event_ts > online_features.event_ts OR (excluded.event_ts = online_features.event_ts AND excluded.created_ts >= online_features.created_ts)';

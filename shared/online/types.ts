@@ -32,7 +32,7 @@ export interface ItemKey {
 export interface WriteResult {
   /** Rows applied (newer than or equal to what was stored). */
   written: number;
-  /** Rows dropped because the store already held a newer event (DESIGN §4 write ordering). */
+  /** Rows dropped because the store already held a newer event (docs/semantics.md#online-writes-newer-wins). */
   skipped: number;
 }
 

@@ -7,7 +7,7 @@ import { DynamoDBOnlineStore } from '../online/dynamodb-online-store.js';
 import { S3RegistryStore } from '../registry/s3-registry-store.js';
 import type { StoreParts } from './types.js';
 
-/** provider aws: registry in S3, DynamoDB online, S3 Parquet + Glue + Athena offline (DESIGN §5). */
+/** provider aws: registry in S3, DynamoDB online, S3 Parquet + Glue + Athena offline (docs/architecture.md#storage-layouts). */
 export function awsProvider(config: RepoConfig): StoreParts {
   const aws = config.aws;
   if (!aws) throw new ValidationError('provider aws needs an "aws" section (bucket, table, …) in skewless.json', [{ field: 'aws', message: 'required for provider aws' }]);

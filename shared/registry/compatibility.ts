@@ -13,7 +13,7 @@ function comparable(v: FeatureViewSpec): Record<string, unknown> {
 }
 
 /**
- * Classifies each property change of one view version (DESIGN §4 Versioning): adding fields,
+ * Classifies each property change of one view version (docs/semantics.md#versioning): adding fields,
  * tags, descriptions, owner, TTL or the storage path is compatible; removing / retyping a field,
  * changing entities or join keys, or the source's timestamp semantics is breaking.
  */

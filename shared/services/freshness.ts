@@ -15,7 +15,7 @@ export interface ViewFreshness {
   status: FreshnessStatus;
 }
 
-/** Freshness (DESIGN §4): age = now − watermark; stale = age > SLA; never written = stale. */
+/** Freshness (docs/semantics.md#freshness): age = now − watermark; stale = age > SLA; never written = stale. */
 export async function freshness(ctx: StoreContext, now = ctx.now()): Promise<ViewFreshness[]> {
   const registry = await ctx.registry();
   const marks = new Map((await ctx.online.watermarks()).map((w) => [w.view, w]));

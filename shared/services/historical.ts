@@ -14,7 +14,7 @@ export interface HistoricalFeaturesRequest {
 const inputName = (view: string, feature: string) => `__in__${view}__${feature}`;
 
 /**
- * Point-in-time correct training data (DESIGN §4 PIT join). On-demand features are computed after
+ * Point-in-time correct training data (docs/semantics.md#pit-join). On-demand features are computed after
  * the join by the same function objects online lookup runs.
  */
 export async function getHistoricalFeatures(ctx: StoreContext, req: HistoricalFeaturesRequest, progress?: Progress): Promise<HistoricalResult> {

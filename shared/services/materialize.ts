@@ -155,7 +155,7 @@ export async function finishRun(ctx: StoreContext, run: MaterializationRun): Pro
   const now = ctx.now();
   if (totals.maxEventTs !== null) await ctx.online.recordWatermark(run.view, totals.maxEventTs, now);
   const [start, end] = [new Date(run.start), new Date(run.end)];
-  // The interval is recorded only once every row is written (DESIGN §4).
+  // The interval is recorded only once every row is written (docs/semantics.md#materialization).
   await ctx.registryStore.update((current) => {
     if (!current?.featureViews[run.view]) throw new ValidationError(`feature view ${run.view} was deleted during materialization`, [{ field: 'feature_view', message: run.view }]);
     const next: RegistryData = structuredClone(current);

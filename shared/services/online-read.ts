@@ -49,7 +49,7 @@ function entityRowCount(entities: Record<string, unknown[]>): number {
   return n!;
 }
 
-/** Online lookup (DESIGN §4 Online read): one batched read for all (entity, view) items. */
+/** Online lookup (docs/semantics.md#online-reads): one batched read for all (entity, view) items. */
 export async function getOnlineFeatures(ctx: StoreContext, req: OnlineFeaturesRequest): Promise<OnlineFeaturesResponse> {
   const registry = await ctx.registry();
   const resolved = resolveRequested(registry, req.features, req.featureService, req.fullFeatureNames ?? false);

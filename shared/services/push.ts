@@ -133,7 +133,7 @@ export class PushIncompleteError extends ServiceUnavailableError {
 }
 
 /**
- * Push (DESIGN §4, docs/reliability.md): validate everything first; then offline, then online. The
+ * Push (docs/semantics.md#push, docs/reliability.md): validate everything first; then offline, then online. The
  * offline part is written (and made visible) before any online write, so online is never ahead of
  * offline for `online_and_offline`. If an online write fails part-way, the store stops its workers and
  * the caller gets a 503 (Retry-After) saying which views were written, partly written or not

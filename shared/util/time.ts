@@ -2,7 +2,7 @@
  * The one timestamp parser of skewless (issue 11 item 3). Accepted:
  * - a valid `Date`;
  * - RFC 3339 text `YYYY-MM-DD[Tt ]hh:mm[:ss[.fff…]](Z|±hh:mm)`; a date alone or a time without zone
- *   is UTC (DESIGN §4) unless the caller asks for a zone (`requireZone`, the push API does);
+ *   is UTC (docs/semantics.md#time) unless the caller asks for a zone (`requireZone`, the push API does);
  * - an epoch number (or bigint) in the unit the caller declares (`epochUnit`, default seconds).
  * Calendar fields are checked, never rolled over: `2026-02-30`, `T24:00`, `:60` are refused; so are
  * instants outside years 0001–9999 (what RFC 3339 and Parquet both represent).

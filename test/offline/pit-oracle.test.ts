@@ -42,7 +42,7 @@ function makeViews(rand: () => number, keys: string[]): ViewCase[] {
   });
 }
 
-/** Brute force DESIGN §4: candidates in [ts − ttl, ts], winner = max (event_ts, created_ts). */
+/** Brute force docs/semantics.md#pit-join: candidates in [ts − ttl, ts], winner = max (event_ts, created_ts). */
 function oracle(view: ViewCase, key: string | null, ts: number): FeatureRow | undefined {
   let best: FeatureRow | undefined;
   for (const r of view.rows) {

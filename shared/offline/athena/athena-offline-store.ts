@@ -31,7 +31,7 @@ export interface AthenaOfflineStoreOptions {
   glue: GlueClient;
   athena: AthenaClient;
   bucket: string;
-  /** Offline data lives under s3://bucket/prefix/<view>/v<N>/dt=YYYY-MM-DD/ (DESIGN §5). */
+  /** Offline data lives under s3://bucket/prefix/<view>/v<N>/dt=YYYY-MM-DD/ (docs/architecture.md#storage-layouts). */
   prefix: string;
   database: string;
   workgroup: string;

@@ -13,7 +13,7 @@ export function hiveType(dtype: DType | 'Timestamp'): string {
   return array ? `array<${HIVE[scalar]}>` : HIVE[scalar];
 }
 
-/** Glue table name of a view version: one table per version (DESIGN §5). */
+/** Glue table name of a view version: one table per version (docs/architecture.md#storage-layouts). */
 export function viewTableName(view: FeatureViewSpec): string {
   return `${view.name}_v${view.version}`.toLowerCase();
 }

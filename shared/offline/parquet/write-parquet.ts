@@ -13,7 +13,7 @@ type SchemaElement = Record<string, unknown>;
 function element(c: ParquetColumn): SchemaElement {
   const base = { name: c.name, repetition_type: 'OPTIONAL' };
   if (c.dtype === 'Timestamp' || c.dtype === 'UnixTimestamp') {
-    // Microseconds, UTC-adjusted (DESIGN §4: Parquet timestamps have µs precision).
+    // Microseconds, UTC-adjusted (docs/semantics.md#time: Parquet timestamps have µs precision).
     return { ...base, type: 'INT64', logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MICROS' } };
   }
   const { scalar, array } = parseDType(c.dtype);

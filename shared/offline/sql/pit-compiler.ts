@@ -9,7 +9,7 @@ const CREATED_TS = '__created_ts';
 
 
 /**
- * Compiles PIT joins and materialization reads to SQL for one dialect (DESIGN §4).
+ * Compiles PIT joins and materialization reads to SQL for one dialect (docs/semantics.md#pit-join).
  * Output: one row per entity row, input order and duplicates kept, input columns first.
  */
 export class PitCompiler {
