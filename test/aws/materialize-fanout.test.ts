@@ -14,9 +14,10 @@ import { seededRandom } from '../../shared/util/random.js';
 import { uniqueName } from '../helpers/aws.js';
 import { testDefinitions } from '../helpers/repo.js';
 import { tempDir } from '../helpers/tmp.js';
+import { latestPerUser, type ActivityRow } from '../helpers/latest-oracle.js';
 
 const T = (d: number, h = 0) => new Date(Date.UTC(2024, 2, d, h));
-type Row = { user_id: string; event_date: Date; created_at: Date; sessions: number; model: string };
+type Row = ActivityRow;
 const COLUMNS = [
   { name: 'user_id', dtype: 'String' as const }, { name: 'event_date', dtype: 'Timestamp' as const }, { name: 'created_at', dtype: 'Timestamp' as const },
   { name: 'sessions', dtype: 'Int64' as const }, { name: 'model', dtype: 'String' as const },
@@ -37,15 +38,7 @@ async function runMap<T>(items: T[], concurrency: number, fn: (item: T) => Promi
   return out;
 }
 
-function oracle(rows: Row[], start: Date, end: Date): Map<string, Row> {
-  const out = new Map<string, Row>();
-  for (const r of rows) {
-    if (r.event_date < start || r.event_date >= end) continue;
-    const cur = out.get(r.user_id);
-    if (!cur || r.event_date > cur.event_date || (r.event_date.getTime() === cur.event_date.getTime() && r.created_at >= cur.created_at)) out.set(r.user_id, r);
-  }
-  return out;
-}
+const oracle = latestPerUser;
 
 describe('Workflow: fan-out materialization on moto (plan → Distributed Map of chunks → finish)', () => {
   const tmp = tempDir();

@@ -20,7 +20,7 @@ import { quoteString } from '../../shared/offline/sql/quote.js';
 import { createStores } from '../../shared/providers/index.js';
 import { uniqueName } from '../helpers/aws.js';
 import { tempDir } from '../helpers/tmp.js';
-import { writeParquet } from '../helpers/write-parquet.js';
+import { USER_ACTIVITY_COLUMNS, writeParquet } from '../helpers/write-parquet.js';
 
 const context = { functionName: 'test', awsRequestId: 'req-1', invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:test', memoryLimitInMB: '1024', getRemainingTimeInMillis: () => 300_000 } as unknown as Context;
 const T = (d: number, h = 0) => new Date(Date.UTC(2026, 9, d, h));
@@ -57,10 +57,7 @@ describe('Training datasets: prepare → Athena UNLOAD → finalize (moto + Athe
     const admin = new FeatureStore(config, await createStores(config));
     await admin.apply(Object.values(repo));
     const file = join(tmp.dir, 'part.parquet');
-    await writeParquet(file, [
-      { name: 'user_id', type: 'VARCHAR' }, { name: 'sessions_7d', type: 'BIGINT' }, { name: 'avg_session_duration_sec', type: 'FLOAT' }, { name: 'messages_sent_7d', type: 'BIGINT' },
-      { name: 'tools_used_7d', type: 'BIGINT' }, { name: 'preferred_model', type: 'VARCHAR' }, { name: 'total_tokens_7d', type: 'BIGINT' }, { name: 'event_date', type: 'TIMESTAMP' }, { name: 'created_at', type: 'TIMESTAMP' },
-    ], Array.from({ length: 100 }, (_, i) => ({ user_id: `u${i}`, sessions_7d: i, avg_session_duration_sec: 1.5, messages_sent_7d: 2, tools_used_7d: 0, preferred_model: `m${i % 3}`, total_tokens_7d: 10, event_date: T(20), created_at: T(20) })));
+    await writeParquet(file, USER_ACTIVITY_COLUMNS, Array.from({ length: 100 }, (_, i) => ({ user_id: `u${i}`, sessions_7d: i, avg_session_duration_sec: 1.5, messages_sent_7d: 2, tools_used_7d: 0, preferred_model: `m${i % 3}`, total_tokens_7d: 10, event_date: T(20), created_at: T(20) })));
     await (await createStores(config)).importPart!((await admin.context.registry()).view('user_activity'), file, T(20));
     resetLambdaStore();
     h = {

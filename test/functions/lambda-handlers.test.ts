@@ -12,7 +12,7 @@ import { AthenaRunner } from '../../shared/offline/athena/athena-runner.js';
 import { createStores } from '../../shared/providers/index.js';
 import { uniqueName } from '../helpers/aws.js';
 import { tempDir } from '../helpers/tmp.js';
-import { writeParquet } from '../helpers/write-parquet.js';
+import { USER_ACTIVITY_COLUMNS, writeParquet } from '../helpers/write-parquet.js';
 
 const context = { functionName: 'test', awsRequestId: 'req-1', invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:test', memoryLimitInMB: '512', getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
 const apiEvent = (path: string, body: unknown) => ({ httpMethod: 'POST', path, resource: path, headers: { 'content-type': 'application/json' }, queryStringParameters: null, body: JSON.stringify(body), isBase64Encoded: false, requestContext: { requestId: 'r1' } });
@@ -56,10 +56,7 @@ describe('Lambda handlers with real event shapes (against moto)', () => {
     const admin = new FeatureStore(config, await createStores(config));
     await admin.apply(Object.values(repo));
     const file = join(tmp.dir, 'part.parquet');
-    await writeParquet(file, [
-      { name: 'user_id', type: 'VARCHAR' }, { name: 'sessions_7d', type: 'BIGINT' }, { name: 'avg_session_duration_sec', type: 'FLOAT' }, { name: 'messages_sent_7d', type: 'BIGINT' },
-      { name: 'tools_used_7d', type: 'BIGINT' }, { name: 'preferred_model', type: 'VARCHAR' }, { name: 'total_tokens_7d', type: 'BIGINT' }, { name: 'event_date', type: 'TIMESTAMP' }, { name: 'created_at', type: 'TIMESTAMP' },
-    ], [
+    await writeParquet(file, USER_ACTIVITY_COLUMNS, [
       { user_id: 'u1', sessions_7d: 6, avg_session_duration_sec: 100.5, messages_sent_7d: 40, tools_used_7d: 3, preferred_model: 'gpt-4o', total_tokens_7d: 8000, event_date: ago(43200), created_at: ago(43200) },
       { user_id: 'u2', sessions_7d: 1, avg_session_duration_sec: 10, messages_sent_7d: 2, tools_used_7d: 0, preferred_model: 'llama-3', total_tokens_7d: 100, event_date: ago(43200), created_at: ago(43200) },
     ]);

@@ -11,9 +11,10 @@ import { seededRandom } from '../../shared/util/random.js';
 import { testDefinitions } from '../helpers/repo.js';
 import { tempDir } from '../helpers/tmp.js';
 import { ACTIVITY_COLUMNS, writeParquet } from '../helpers/write-parquet.js';
+import { latestPerUser, type ActivityRow } from '../helpers/latest-oracle.js';
 
 const T = (d: number, h = 0) => new Date(Date.UTC(2024, 2, d, h));
-type Row = { user_id: string; event_date: Date; created_at: Date; sessions: number; model: string };
+type Row = ActivityRow;
 
 /** An online store that dies (like `kill -9`) on its `failAt`-th write call, and counts calls. */
 function crashingOnline(inner: OnlineStore, state: { failAt: number; calls: number }): OnlineStore {
@@ -31,16 +32,7 @@ function crashingOnline(inner: OnlineStore, state: { failAt: number; calls: numb
   });
 }
 
-/** Brute force: latest (event, created) row per user in [start, end). */
-function oracle(rows: Row[], start: Date, end: Date): Map<string, Row> {
-  const out = new Map<string, Row>();
-  for (const r of rows) {
-    if (r.event_date < start || r.event_date >= end) continue;
-    const cur = out.get(r.user_id);
-    if (!cur || r.event_date > cur.event_date || (r.event_date.getTime() === cur.event_date.getTime() && r.created_at >= cur.created_at)) out.set(r.user_id, r);
-  }
-  return out;
-}
+const oracle = latestPerUser;
 
 function randomRows(seed: number, n: number, users: number): Row[] {
   const rand = seededRandom(seed);
