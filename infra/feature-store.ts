@@ -10,7 +10,7 @@ import { AlarmTopic } from './alarm-topic.js';
 import { FeatureApi } from './api.js';
 import { SkewlessFunction, type FunctionName } from './functions.js';
 import { FreshnessMonitoring } from './monitoring.js';
-import { fansOut, MaterializationWorkflow } from './materialization-workflow.js';
+import { MaterializationWorkflow } from './materialization-workflow.js';
 import { OperatorPolicy } from './operator-policy.js';
 import { StackOutputs } from './outputs.js';
 import { ScheduledJobs } from './scheduled-jobs.js';

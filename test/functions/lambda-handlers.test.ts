@@ -13,6 +13,7 @@ import { createStores } from '../../shared/providers/index.js';
 import { uniqueName } from '../helpers/aws.js';
 import { tempDir } from '../helpers/tmp.js';
 import { USER_ACTIVITY_COLUMNS, writeParquet } from '../helpers/write-parquet.js';
+import { captureStdout } from '../helpers/stdout.js';
 
 const context = { functionName: 'test', awsRequestId: 'req-1', invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:test', memoryLimitInMB: '512', getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
 const apiEvent = (path: string, body: unknown) => ({ httpMethod: 'POST', path, resource: path, headers: { 'content-type': 'application/json' }, queryStringParameters: null, body: JSON.stringify(body), isBase64Encoded: false, requestContext: { requestId: 'r1' } });
@@ -21,18 +22,6 @@ const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64');
 const NOW = new Date(Math.floor(Date.now() / 1000) * 1000);
 const ago = (s: number) => new Date(NOW.getTime() - s * 1000);
 const pushBody = (id: string, messages: unknown, ts = ago(120).toISOString()) => ({ push_source_name: 'user_realtime_events', to: 'online', df: { user_id: [id], event_timestamp: [ts], current_session_messages: [messages], current_session_tokens: [null], last_active_minutes_ago: [null] } });
-
-/** Captures what Powertools writes to stdout (EMF metrics, JSON logs) during `fn`. */
-async function captureStdout<T>(fn: () => Promise<T>): Promise<{ result: T; lines: string[] }> {
-  const lines: string[] = [];
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array) => (lines.push(String(chunk)), true)) as typeof process.stdout.write;
-  try {
-    return { result: await fn(), lines };
-  } finally {
-    process.stdout.write = write;
-  }
-}
 
 describe('Lambda handlers with real event shapes (against moto)', () => {
   const tmp = tempDir();

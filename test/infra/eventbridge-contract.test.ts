@@ -5,7 +5,8 @@ import { parseConfig } from '../../shared/config/config.js';
 import { FeatureStore } from '../../shared/feature-store.js';
 import { createStores } from '../../shared/providers/index.js';
 import { resetLambdaStore } from '../../functions/lambda/store.js';
-import { freshDeployment, quietly } from './deployed-env.js';
+import { captureStdout } from '../helpers/stdout.js';
+import { freshDeployment } from './deployed-env.js';
 import { renderRuleTarget, renderSchedulerTarget, sampleScheduledEvent, type RuleTarget } from './eventbridge-render.js';
 import { synthOne } from './synth.js';
 
@@ -71,7 +72,7 @@ describe('Contract: every EventBridge target of the synthesized stack receives a
 
   it.each(all.map((d) => [d.rule, d] as const))('%s: the handler runs on a fresh deployment before any apply (no registry) without failing', async (_rule, d) => {
     resetLambdaStore();
-    const { result } = await quietly(() => entries[d.service]().then((e) => e.handler(d.input, context)));
+    const { result } = await captureStdout(() => entries[d.service]().then((e) => e.handler(d.input, context)));
     expect(result).toBeDefined();
     const action = (d.input as { action?: string }).action;
     if (d.service === 'skewless-materialize' && action === 'compact') expect(result).toEqual({ compacted: [] });
@@ -84,7 +85,7 @@ describe('Contract: every EventBridge target of the synthesized stack receives a
     await new FeatureStore(config, await createStores(config)).apply(Object.values(repo));
     const d = all.find((x) => x.service === 'skewless-materialize' && !(x.input as { action?: string }).action)!;
     resetLambdaStore();
-    const { result } = await quietly(() => entries[d.service]().then((e) => e.handler(d.input, context)));
+    const { result } = await captureStdout(() => entries[d.service]().then((e) => e.handler(d.input, context)));
     expect(result.materialized).toMatchObject([{ view: 'user_activity@v1' }]);
     expect(result.skipped).toBeUndefined();
     const registry = (await (await createStores(config)).registryStore.read())!;

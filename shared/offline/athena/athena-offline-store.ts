@@ -20,7 +20,7 @@ import { createTempTable, dropTable, ensureViewTable, hiveType, viewColumns, vie
 import { stringify } from 'csv-stringify/sync';
 import { parquetMetadataAsync } from 'hyparquet';
 import { openEntitySource } from './entity-source.js';
-import { listDataFiles, listParquet, parseS3Uri, readRowGroups, s3AsyncBuffer } from './s3-parquet.js';
+import { listDataFiles, parseS3Uri, readRowGroups, s3AsyncBuffer } from './s3-parquet.js';
 import { SourceFileMissingError, type CheckpointStore, type SourceFile } from '../materialization-source.js';
 import { S3CheckpointStore } from './s3-checkpoint-store.js';
 import { compactS3Prefix } from './s3-compaction.js';

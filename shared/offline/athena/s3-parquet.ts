@@ -21,18 +21,6 @@ export async function s3AsyncBuffer(s3: S3Client, bucket: string, key: string): 
   };
 }
 
-/** Keys of Parquet objects under a prefix (all pages). */
-export async function listParquet(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
-  const keys: string[] = [];
-  let token: string | undefined;
-  do {
-    const r = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
-    for (const o of r.Contents ?? []) if (o.Key?.endsWith('.parquet')) keys.push(o.Key);
-    token = r.NextContinuationToken;
-  } while (token);
-  return keys.sort();
-}
-
 /**
  * Keys of every data file under a prefix (all pages), whatever their extension: Athena's UNLOAD
  * writes extensionless objects. Names starting with `_` or `.` are skipped, as Hive readers do.
