@@ -35,8 +35,8 @@ const own = (row: Row, name: string): unknown => (Object.hasOwn(row, name) ? row
 
 export interface PushValidationOptions {
   /** The store's clock: event times past it by more than `maxClockSkewMs` are refused. */
-  now?: Date;
-  maxClockSkewMs?: number;
+  now: Date;
+  maxClockSkewMs: number;
 }
 
 /**
@@ -46,7 +46,7 @@ export interface PushValidationOptions {
  * silently overwrite the stored value with null). Timestamps are RFC 3339 with a zone or epoch
  * seconds, and not beyond the clock-skew allowance.
  */
-export function validatePushRows(views: readonly FeatureViewSpec[], rows: readonly Row[], sourceName: string, options: PushValidationOptions = {}): Row[] {
+export function validatePushRows(views: readonly FeatureViewSpec[], rows: readonly Row[], sourceName: string, options: PushValidationOptions): Row[] {
   if (!rows.length) throw new ValidationError('push has no rows', [{ field: 'df', message: 'expected at least one row' }]);
   const src = batchSourceSpec(views[0]);
   const fields = new Map<string, DType>();
@@ -60,8 +60,14 @@ export function validatePushRows(views: readonly FeatureViewSpec[], rows: readon
     for (const f of v.features) fields.set(f.name, f.dtype);
   }
   const timestamps = [src.timestampField, ...(src.createdTimestampColumn ? [src.createdTimestampColumn] : [])];
+  // The first MAX_ISSUES are reported in full; the rest are only counted (a million bad rows must
+  // not build a million issue objects).
   const issues: FieldIssue[] = [];
-  const add = (issue: FieldIssue) => void (issues.length < MAX_ISSUES * 4 && issues.push(issue));
+  let total = 0;
+  const add = (issue: FieldIssue) => {
+    total++;
+    if (issues.length < MAX_ISSUES) issues.push(issue);
+  };
   const out = rows.map((row, i) => {
     const norm: Row = {};
     if (!row || typeof row !== 'object' || Array.isArray(row)) {
@@ -78,7 +84,7 @@ export function validatePushRows(views: readonly FeatureViewSpec[], rows: readon
         continue;
       }
       const r = parseInstantResult(raw, { requireZone: !(raw instanceof Date) });
-      const future = r.ok && options.now ? futureIssue(r.date, options.now, options.maxClockSkewMs ?? DEFAULT_LIMITS.maxClockSkewSeconds * 1000) : undefined;
+      const future = r.ok ? futureIssue(r.date, options.now, options.maxClockSkewMs) : undefined;
       if (r.ok && !future) norm[name] = r.date;
       else add({ row: i, field: name, message: r.ok ? future! : `${r.message} (or epoch seconds), got ${preview(raw)}` });
     }
@@ -97,9 +103,9 @@ export function validatePushRows(views: readonly FeatureViewSpec[], rows: readon
     }
     return norm;
   });
-  if (issues.length) {
+  if (total) {
     const first = issues[0];
-    throw new ValidationError(`push to '${sourceName}' rejected, nothing written: row ${first.row}, field '${first.field}': ${first.message}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}`, issues.slice(0, MAX_ISSUES));
+    throw new ValidationError(`push to '${sourceName}' rejected, nothing written: row ${first.row}, field '${first.field}': ${first.message}${total > 1 ? ` (and ${total - 1} more)` : ''}`, issues);
   }
   return out;
 }
