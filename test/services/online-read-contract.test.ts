@@ -101,6 +101,7 @@ describe('Online read: what the client gets', () => {
       expect(out.metadata).toEqual({ feature_names: ['user_id', 'shop', 'cents', 'n'] });
       expect(out.results.map((r) => r.values)).toEqual([['a', 'b', 'a'], [1, 1, 2], [100, 7, null], [3, null, 3]]);
       expect(out.results[0].statuses).toEqual(['PRESENT', 'PRESENT', 'PRESENT']);
+      expect(out.results[0].event_timestamps).toEqual(Array(3).fill('1970-01-01T00:00:00.000Z'));
       expect(out.results[2].statuses).toEqual(['PRESENT', 'PRESENT', 'NOT_FOUND']);
       // b's visit is 90 min old, past the 1 h ttl; its spend is 100 min old, inside 2 h.
       expect(out.results[3].statuses).toEqual(['PRESENT', 'OUTSIDE_MAX_AGE', 'PRESENT']);
@@ -129,6 +130,25 @@ describe('Online read: what the client gets', () => {
       expect(sum.values).toEqual([1103, 1007, null]);
       expect(sum.statuses).toEqual(['PRESENT', 'PRESENT', 'NULL_VALUE']);
       expect(sum.event_timestamps).toEqual([iso(-10 * 60_000), iso(-90 * 60_000), '1970-01-01T00:00:00.000Z']);
+    });
+
+    it('stamps an on-demand feature with the one input found when another is missing', async () => {
+      await store.push({ pushSourceName: 'visits_push', rows: [{ user_id: 'd', ts: iso(-5 * 60_000), n: 1 }] });
+      const out = await store.getOnlineFeatures({ features: ['total:sum'], entities: { user_id: ['d'], shop: [9], bonus: [0] } });
+      expect(out.results[2]).toEqual({ values: [1], statuses: ['PRESENT'], event_timestamps: [iso(-5 * 60_000)] });
+    });
+
+    it('feeds an on-demand view the inputs of a ttl-0 view however old they are', async () => {
+      const years = new FeatureView({ name: 'years', entities: [user], ttl: 0, schema: [new Field({ name: 'y', dtype: Int64 })], source: push('years_push') });
+      const age = new OnDemandFeatureView({
+        name: 'age', sources: [years.select('y')], schema: [new Field({ name: 'next', dtype: Int64 })],
+        transform: (c) => ({ next: c.y.map((y) => (y === null ? null : (y as number) + 1)) }),
+      });
+      await store.apply([user, shop, visits, spend, total, years, age]);
+      await store.push({ pushSourceName: 'years_push', rows: [{ user_id: 'a', ts: iso(-1), y: 2019 }] });
+      clock.now = new Date(T0.getTime() + 10 * 365 * 24 * 3_600_000);
+      const out = await store.getOnlineFeatures({ features: ['age:next'], entities: { user_id: ['a'] } });
+      expect(out.results[1].values).toEqual([2020]);
     });
 
     it('reads an expired input as null at exactly one millisecond past the ttl, not before', async () => {
