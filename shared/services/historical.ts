@@ -1,3 +1,4 @@
+import { viewKey } from '../layout/view-ref.js';
 import type { EntityInput, HistoricalResult, Progress, Row, TableFormat } from '../offline/offline-store.js';
 import type { StoreContext } from './context.js';
 import { implementationFor, requestColumns, runOnDemand } from './on-demand.js';
@@ -37,7 +38,7 @@ export async function getHistoricalFeatures(ctx: StoreContext, req: HistoricalFe
     const impl = implementationFor(spec, ctx.transforms);
     const inputs = requestColumns(spec.inputs.filter((i) => i.kind === 'request').flatMap((i) => i.features), (name) => (joined.columns.includes(name) ? column(name) : undefined), n);
     for (const input of spec.inputs.filter((i) => i.kind === 'view')) {
-      const key = `${input.name}@v${input.version}`;
+      const key = viewKey(input.name, input.version!);
       for (const f of input.features) inputs[f.name] = column(offlineOutputs.find((o) => o.view === key && o.feature === f.name)!.name);
     }
     computed.set(spec.name, runOnDemand(spec, impl, inputs, n));

@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors.js';
+import { viewKey } from '../layout/view-ref.js';
 import { entityKey } from '../online/entity-key.js';
 import type { ItemKey } from '../online/types.js';
 import type { Registry } from '../registry/registry.js';
@@ -99,7 +100,7 @@ export async function getOnlineFeatures(ctx: StoreContext, req: OnlineFeaturesRe
     const inputs = requestColumns(spec.inputs.filter((i) => i.kind === 'request').flatMap((i) => i.features), (name) => own(req.entities, name), n);
     const inputKeys: string[] = [];
     for (const input of spec.inputs.filter((i) => i.kind === 'view')) {
-      const key = `${input.name}@v${input.version}`;
+      const key = viewKey(input.name, input.version!);
       inputKeys.push(key);
       for (const f of input.features) inputs[f.name] = rows.map((_, j) => served(key, f.name, j));
     }
