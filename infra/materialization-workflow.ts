@@ -9,7 +9,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Choice, Condition, DefinitionBody, DistributedMap, Fail, JsonPath, LogLevel, S3JsonItemReader, StateMachine, StateMachineType, Succeed, TaskInput } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { viewKey } from '../shared/layout/view-ref.js';
+import { checkpointRoot, viewKey } from '../shared/layout/index.js';
 import type { FeatureViewSpec } from '../shared/registry/types.js';
 import { materializationPeriodMinutes } from './schedules.js';
 
@@ -50,7 +50,7 @@ export class MaterializationWorkflow extends Construct {
   constructor(scope: Construct, id: string, props: MaterializationWorkflowProps) {
     super(scope, id);
     MaterializationWorkflow.validate(props);
-    const checkpoints = `${props.offlinePrefix}/_materialize`;
+    const checkpoints = checkpointRoot(props.offlinePrefix).replace(/\/$/, '');
 
     // The plan's answer (references only: run id, S3 location of the chunk list) goes to $.plan.
     const plan = new LambdaInvoke(this, 'Plan', { lambdaFunction: props.worker, payload: TaskInput.fromJsonPathAt('$'), resultSelector: { 'result.$': '$.Payload' }, resultPath: '$.plan' });

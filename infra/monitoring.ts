@@ -4,7 +4,7 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { viewKey } from '../shared/layout/view-ref.js';
+import { viewKey } from '../shared/layout/index.js';
 import type { FeatureViewSpec } from '../shared/registry/types.js';
 import { accountUniqueName } from './names.js';
 import { freshnessSlaSeconds } from './schedules.js';

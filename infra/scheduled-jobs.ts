@@ -5,7 +5,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { viewKey } from '../shared/layout/view-ref.js';
+import { viewKey } from '../shared/layout/index.js';
 import type { FeatureViewSpec } from '../shared/registry/types.js';
 import { fansOut } from './materialization-workflow.js';
 import { materializationPeriodMinutes } from './schedules.js';

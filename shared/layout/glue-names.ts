@@ -8,7 +8,7 @@
 export const ENTITY_TABLE_PREFIX = 'skewless_entity_';
 
 /** Glue table of a view version: `<view>_v<N>`, lower-cased as Glue stores it. */
-export function viewTableName(name: string, version: number): string {
+export function glueTableName(name: string, version: number): string {
   return `${name}_v${version}`.toLowerCase();
 }
 

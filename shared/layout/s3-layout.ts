@@ -44,7 +44,7 @@ export function stagingRoot(offlinePrefix: string): string {
 }
 
 /** `<offline>/_staging/<id>/`: the staged entity rows of one prepared dataset. */
-export function stagePrefix(offlinePrefix: string, id: string): string {
+export function stagingPrefix(offlinePrefix: string, id: string): string {
   return `${stagingRoot(offlinePrefix)}${id}/`;
 }
 
