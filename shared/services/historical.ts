@@ -3,6 +3,7 @@ import type { EntityInput, HistoricalResult, Progress, Row, TableFormat } from '
 import type { StoreContext } from './context.js';
 import { implementationFor, requestColumns, runOnDemand } from './on-demand.js';
 import { resolveRequested } from './online-read.js';
+import { rowsToColumns } from './rows.js';
 
 export interface HistoricalFeaturesRequest {
   entity: EntityInput;
@@ -32,7 +33,7 @@ export async function getHistoricalFeatures(ctx: StoreContext, req: HistoricalFe
   const joined = await ctx.offline.getHistoricalFeatures({ entity: req.entity, views: resolved.views, outputs: offlineOutputs }, progress);
   const rows = joined.rows!;
   const n = rows.length;
-  const column = (name: string) => rows.map((r) => r[name] ?? null);
+  const column = (name: string) => rowsToColumns(rows, [name])[name];
   const computed = new Map<string, Record<string, unknown[]>>();
   for (const { spec } of resolved.onDemand) {
     const impl = implementationFor(spec, ctx.transforms);
