@@ -45,6 +45,10 @@ export function columnMap() {
 
 /** The number of rows of column-oriented data: at least one column, every column as long as the first. */
 export function rowCount(df: unknown, field = 'df'): number {
+  return checkedColumns(df, field).n;
+}
+
+function checkedColumns(df: unknown, field: string): { columns: Columns; n: number } {
   const r = ownColumns(df);
   if ('problem' in r) {
     const at = r.problem.column !== undefined ? `${field}.${r.problem.column}` : field;
@@ -56,13 +60,12 @@ export function rowCount(df: unknown, field = 'df'): number {
   for (const [name, values] of cols) {
     if (values.length !== n) throw new ValidationError(`${field}.${name} has ${values.length} values, expected ${n}`, [{ field: `${field}.${name}`, message: `expected ${n} values` }]);
   }
-  return n;
+  return { columns: r.columns, n };
 }
 
 /** Column-oriented data → rows (of `names` only, when given); see `rowCount` for what is refused. */
 export function columnsToRows(df: unknown, field = 'df', names?: readonly string[]): Row[] {
-  const n = rowCount(df, field);
-  const cols = (ownColumns(df) as { columns: Columns }).columns;
+  const { columns: cols, n } = checkedColumns(df, field);
   const keys = names ?? Object.keys(cols);
   return Array.from({ length: n }, (_, i) => Object.fromEntries(keys.map((k) => [k, cols[k]?.[i]])));
 }
