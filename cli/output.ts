@@ -1,5 +1,6 @@
 import Table from 'cli-table3';
 import { SkewlessError } from '../shared/errors.js';
+import { ENV } from '../shared/layout/env.js';
 
 export interface GlobalOptions {
   repo: string;
@@ -38,6 +39,6 @@ export function reportError(err: unknown, asJson: boolean): number {
     }
     return 1;
   }
-  console.error(err instanceof Error ? (process.env.SKEWLESS_DEBUG ? err.stack : `error: ${err.message}`) : `error: ${String(err)}`);
+  console.error(err instanceof Error ? (process.env[ENV.debug] ? err.stack : `error: ${err.message}`) : `error: ${String(err)}`);
   return 2;
 }

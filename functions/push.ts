@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { columnMap } from './lib/columns.js';
+import { columnMap } from '../shared/services/rows.js';
 import { jsonRoute } from './lib/http-middleware.js';
 import { checkColumnsCap } from './lib/limits.js';
 import type { StoreProvider } from './lib/store-provider.js';

@@ -1,4 +1,6 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { ENV } from '../shared/layout/env.js';
+import { S3_PREFIX } from '../shared/layout/s3-layout.js';
 import type { StreamRecord } from './stream-push.js';
 
 /** Where an invalid stream record goes, with why: it is kept, not retried. */
@@ -10,7 +12,7 @@ export type Quarantine = (record: StreamRecord, reason: { message: string; detai
  * record overwrites its own object instead of piling up copies. The exact bytes are kept (base64)
  * beside the decoded text, so a fix can replay them.
  */
-export function s3Quarantine(s3: S3Client, bucket: string, prefix = 'quarantine'): Quarantine {
+export function s3Quarantine(s3: S3Client, bucket: string, prefix: string = S3_PREFIX.quarantine): Quarantine {
   return async (record, reason) => {
     const day = new Date(record.arrivedAt).toISOString().slice(0, 10);
     const key = `${prefix}/${record.source}/dt=${day}/${record.key.replace(/[^A-Za-z0-9._=-]/g, '_')}.json`;
@@ -23,8 +25,9 @@ let fromEnv: Quarantine | undefined;
 
 /** The Lambda's quarantine: the data bucket the stack sets in SKEWLESS_BUCKET. */
 export function quarantineFromEnv(env: NodeJS.ProcessEnv = process.env): Quarantine {
-  if (!env.SKEWLESS_BUCKET) throw new Error('SKEWLESS_BUCKET is not set: invalid stream records have nowhere to go');
-  fromEnv ??= s3Quarantine(new S3Client({}), env.SKEWLESS_BUCKET);
+  const bucket = env[ENV.bucket];
+  if (!bucket) throw new Error(`${ENV.bucket} is not set: invalid stream records have nowhere to go`);
+  fromEnv ??= s3Quarantine(new S3Client({}), bucket);
   return fromEnv;
 }
 

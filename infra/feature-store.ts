@@ -5,6 +5,7 @@ import type { Stream } from 'aws-cdk-lib/aws-kinesis';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { lambdaEnvironment, REGISTRY_KEY, S3_PREFIX } from '../shared/layout/index.js';
 import type { FeatureViewSpec } from '../shared/registry/types.js';
 import { AlarmTopic } from './alarm-topic.js';
 import { FeatureApi } from './api.js';
@@ -14,7 +15,7 @@ import { MaterializationWorkflow } from './materialization-workflow.js';
 import { OperatorPolicy } from './operator-policy.js';
 import { StackOutputs } from './outputs.js';
 import { ScheduledJobs } from './scheduled-jobs.js';
-import { DATASETS, OFFLINE, REGISTRY_KEY, Storage } from './storage.js';
+import { Storage } from './storage.js';
 import { StreamIngest } from './stream-ingest.js';
 import { TrainingWorkflow } from './training-workflow.js';
 
@@ -43,8 +44,7 @@ export interface FeatureStoreProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
-// Entity files of training requests (entity_uri) are read from here.
-const ENTITIES = 'entities';
+const { offline: OFFLINE, datasets: DATASETS, entities: ENTITIES } = S3_PREFIX;
 
 /**
  * skewless on AWS (docs/architecture.md, docs/aws-deployment.md): S3 (registry, offline Parquet, datasets), DynamoDB (online), Glue +
@@ -80,7 +80,7 @@ export class FeatureStore extends Construct {
     this.storage = new Storage(this, 'Storage', { project: props.project, removalPolicy, bytesScannedCutoffPerQuery: props.bytesScannedCutoffPerQuery ?? 100 * 2 ** 30 });
     ({ bucket: this.bucket, table: this.table, databaseName: this.databaseName, workgroupName: this.workgroupName } = this.storage);
 
-    const environment = { SKEWLESS_PROJECT: props.project, SKEWLESS_BUCKET: this.bucket.bucketName, SKEWLESS_TABLE: this.table.tableName, SKEWLESS_GLUE_DATABASE: this.databaseName, SKEWLESS_ATHENA_WORKGROUP: this.workgroupName, SKEWLESS_REGISTRY_CACHE_SECONDS: '30', ...(props.codeHashes && Object.keys(props.codeHashes).length ? { SKEWLESS_CODE_HASHES: JSON.stringify(props.codeHashes) } : {}) };
+    const environment = lambdaEnvironment({ project: props.project, bucket: this.bucket.bucketName, table: this.table.tableName, glueDatabase: this.databaseName, athenaWorkgroup: this.workgroupName, registryCacheSeconds: 30, ...(props.codeHashes ? { codeHashes: props.codeHashes } : {}) });
     const fn = (name: FunctionName, extra: { memorySize?: number; timeout?: Duration } = {}) => {
       const reserved = props.reservedConcurrency?.[name];
       return new SkewlessFunction(this, name, { name, definitionsPath: props.definitionsPath, environment, ...extra, ...(reserved !== undefined ? { reservedConcurrentExecutions: reserved } : {}) });

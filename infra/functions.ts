@@ -4,6 +4,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { ENV } from '../shared/layout/index.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -64,7 +65,7 @@ export class SkewlessFunction extends NodejsFunction {
       ...(props.reservedConcurrentExecutions !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions } : {}),
       environment: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: `skewless-${props.name}`, POWERTOOLS_METRICS_NAMESPACE: 'Skewless',
         // The AWS SDK clients size their request timeouts and retries to the invocation's budget (shared/aws/clients.ts).
-        SKEWLESS_FUNCTION_TIMEOUT_SECONDS: String(timeout.toSeconds()),
+        [ENV.functionTimeoutSeconds]: String(timeout.toSeconds()),
         ...props.environment },
       bundling: bundlingOptions(props.definitionsPath),
     });

@@ -9,6 +9,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Choice, Condition, DefinitionBody, DistributedMap, Fail, JsonPath, LogLevel, S3JsonItemReader, StateMachine, StateMachineType, Succeed, TaskInput } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { checkpointRoot, viewKey } from '../shared/layout/index.js';
 import type { FeatureViewSpec } from '../shared/registry/types.js';
 import { materializationPeriodMinutes } from './schedules.js';
 
@@ -49,7 +50,7 @@ export class MaterializationWorkflow extends Construct {
   constructor(scope: Construct, id: string, props: MaterializationWorkflowProps) {
     super(scope, id);
     MaterializationWorkflow.validate(props);
-    const checkpoints = `${props.offlinePrefix}/_materialize`;
+    const checkpoints = checkpointRoot(props.offlinePrefix).replace(/\/$/, '');
 
     // The plan's answer (references only: run id, S3 location of the chunk list) goes to $.plan.
     const plan = new LambdaInvoke(this, 'Plan', { lambdaFunction: props.worker, payload: TaskInput.fromJsonPathAt('$'), resultSelector: { 'result.$': '$.Payload' }, resultPath: '$.plan' });
@@ -104,10 +105,10 @@ export class MaterializationWorkflow extends Construct {
       const minutes = materializationPeriodMinutes(view);
       if (!fansOut(view) || minutes === undefined || view.status !== 'active') continue;
       new Rule(this, `Schedule-${view.name}-v${view.version}`, {
-        description: `fan-out materialize-incremental ${view.name}@v${view.version} every ${minutes} min (half its freshness SLA)`,
+        description: `fan-out materialize-incremental ${viewKey(view.name, view.version)} every ${minutes} min (half its freshness SLA)`,
         schedule: Schedule.rate(Duration.minutes(minutes)),
         // EventField.time renders an input transformer: `time` is the event's time, the window's end.
-        targets: [new SfnStateMachine(this.stateMachine, { input: RuleTargetInput.fromObject({ action: 'plan', view: `${view.name}@v${view.version}`, time: EventField.time }), retryAttempts: 2, ...dlq })],
+        targets: [new SfnStateMachine(this.stateMachine, { input: RuleTargetInput.fromObject({ action: 'plan', view: viewKey(view.name, view.version), time: EventField.time }), retryAttempts: 2, ...dlq })],
       });
     }
 

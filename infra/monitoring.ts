@@ -4,6 +4,7 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { viewKey } from '../shared/layout/index.js';
 import type { FeatureViewSpec } from '../shared/registry/types.js';
 import { accountUniqueName } from './names.js';
 import { freshnessSlaSeconds } from './schedules.js';
@@ -44,14 +45,14 @@ export class FreshnessMonitoring extends Construct {
     const evaluationPeriods = props.evaluationPeriods ?? 3;
     const datapointsToAlarm = props.datapointsToAlarm ?? 2;
     const age = (view: FeatureViewSpec) =>
-      new Metric({ namespace: 'Skewless', metricName: 'FeatureAgeSeconds', dimensionsMap: { service: props.serviceName, View: `${view.name}@v${view.version}` }, statistic: 'Maximum', period: PERIOD });
+      new Metric({ namespace: 'Skewless', metricName: 'FeatureAgeSeconds', dimensionsMap: { service: props.serviceName, View: viewKey(view.name, view.version) }, statistic: 'Maximum', period: PERIOD });
     const online = props.views.filter((v) => v.online && v.status === 'active');
     const notify = new SnsAction(props.topic);
     this.alarms = online.map(
       (view) =>
         new Alarm(this, `Stale-${view.name}-v${view.version}`, {
           alarmName: accountUniqueName(this, `stale-${view.name}-v${view.version}`),
-          alarmDescription: `${view.name}@v${view.version} is older than its freshness SLA (${freshnessSlaSeconds(view)} s) in ${datapointsToAlarm} of the last ${evaluationPeriods} checks`,
+          alarmDescription: `${viewKey(view.name, view.version)} is older than its freshness SLA (${freshnessSlaSeconds(view)} s) in ${datapointsToAlarm} of the last ${evaluationPeriods} checks`,
           metric: age(view),
           threshold: freshnessSlaSeconds(view),
           comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,

@@ -1,5 +1,6 @@
 import { Stack, Token, Validations, type CfnElement } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import { ENTITY_TABLE_PREFIX, S3_PREFIX, stagingRoot } from '../shared/layout/index.js';
 import type { FeatureStore } from './feature-store.js';
 
 export interface Finding {
@@ -31,13 +32,13 @@ export function justifiedFindings(stack: Stack, fs: FeatureStore): Finding[] {
       reason:
         'Function roles: X-Ray xray:PutTraceSegments / PutTelemetryRecords (accept only "*"). State machine roles (training, materialization): X-Ray (the same plus GetSamplingRules / GetSamplingTargets) and CloudWatch Logs delivery (logs:CreateLogDelivery / GetLogDelivery / UpdateLogDelivery / DeleteLogDelivery / ListLogDeliveries / PutResourcePolicy / DescribeResourcePolicies / DescribeLogGroups), which accept only "*".',
     },
-    { id: `AwsSolutions-IAM5[Resource::${data}/offline/*]`, reason: 'Offline Parquet of every view version lives under offline/ of the one data bucket; writers and readers are limited to that prefix.' },
-    { id: `AwsSolutions-IAM5[Resource::${data}/offline/_staging/*]`, reason: 'Entity rows of a training request are staged under offline/_staging/ and removed after the query.' },
-    { id: `AwsSolutions-IAM5[Resource::${data}/quarantine/*]`, reason: 'The push function writes each invalid stream record (payload and reason) to its own object under quarantine/ (s3:PutObject only).' },
-    { id: `AwsSolutions-IAM5[Resource::${data}/datasets/*]`, reason: 'Training datasets are written under datasets/ (one prefix per request).' },
-    { id: `AwsSolutions-IAM5[Resource::${data}/entities/*]`, reason: 'historical-prepare reads the entity files of training requests (entity_uri) from entities/ of the data bucket.' },
-    { id: `AwsSolutions-IAM5[Resource::${data}/athena-results/*]`, reason: "The training workflow's UNLOAD writes its manifest and metadata to the workgroup's result location athena-results/." },
-    { id: `AwsSolutions-IAM5[Resource::${glue(`table/${db}/skewless_entity_*`)}]`, reason: 'Only the temporary entity tables a training request creates and drops.' },
+    { id: `AwsSolutions-IAM5[Resource::${data}/${S3_PREFIX.offline}/*]`, reason: 'Offline Parquet of every view version lives under offline/ of the one data bucket; writers and readers are limited to that prefix.' },
+    { id: `AwsSolutions-IAM5[Resource::${data}/${stagingRoot(S3_PREFIX.offline)}*]`, reason: 'Entity rows of a training request are staged under offline/_staging/ and removed after the query.' },
+    { id: `AwsSolutions-IAM5[Resource::${data}/${S3_PREFIX.quarantine}/*]`, reason: 'The push function writes each invalid stream record (payload and reason) to its own object under quarantine/ (s3:PutObject only).' },
+    { id: `AwsSolutions-IAM5[Resource::${data}/${S3_PREFIX.datasets}/*]`, reason: 'Training datasets are written under datasets/ (one prefix per request).' },
+    { id: `AwsSolutions-IAM5[Resource::${data}/${S3_PREFIX.entities}/*]`, reason: 'historical-prepare reads the entity files of training requests (entity_uri) from entities/ of the data bucket.' },
+    { id: `AwsSolutions-IAM5[Resource::${data}/${S3_PREFIX.athenaResults}/*]`, reason: "The training workflow's UNLOAD writes its manifest and metadata to the workgroup's result location athena-results/." },
+    { id: `AwsSolutions-IAM5[Resource::${glue(`table/${db}/${ENTITY_TABLE_PREFIX}*`)}]`, reason: 'Only the temporary entity tables a training request creates and drops.' },
     { id: `AwsSolutions-IAM5[Resource::${glue(`table/${db}/*`)}]`, reason: 'Tables of this project database, one per view version: the training workflow reads them (glue:GetTable / GetPartitions for Athena) and the apply operator policy creates / updates them (apply owns every view table).' },
     { id: `AwsSolutions-IAM5[Resource::${arnOf(fs.functions['historical-prepare'])}:*]`, reason: 'Step Functions invokes versions / aliases of the prepare function.' },
     { id: `AwsSolutions-IAM5[Resource::${arnOf(fs.functions['historical-finalize'])}:*]`, reason: 'Step Functions invokes versions / aliases of the finalize function.' },

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { ENV } from '../shared/layout/index.js';
 
 /**
  * `eval "$(node --import ./cli/register.js infra/outputs-env.ts cdk-outputs.json [StackName])"`:
@@ -7,11 +8,11 @@ import { readFileSync } from 'node:fs';
  * against the deployed stack without hand-copying names into skewless.json.
  */
 const MAPPING: Record<string, string> = {
-  Project: 'SKEWLESS_PROJECT',
-  Bucket: 'SKEWLESS_BUCKET',
-  Table: 'SKEWLESS_TABLE',
-  GlueDatabase: 'SKEWLESS_GLUE_DATABASE',
-  AthenaWorkgroup: 'SKEWLESS_ATHENA_WORKGROUP',
+  Project: ENV.project,
+  Bucket: ENV.bucket,
+  Table: ENV.table,
+  GlueDatabase: ENV.glueDatabase,
+  AthenaWorkgroup: ENV.athenaWorkgroup,
   Region: 'AWS_REGION',
 };
 
@@ -20,7 +21,7 @@ export function outputsToEnv(outputs: Record<string, Record<string, string>>, st
   const chosen = stack ?? (names.length === 1 ? names[0] : undefined);
   if (!chosen || !outputs[chosen]) throw new Error(`outputs-env: name the stack (one of ${names.join(', ') || 'none'})`);
   const o = outputs[chosen];
-  const env: Record<string, string> = { SKEWLESS_PROVIDER: 'aws' };
+  const env: Record<string, string> = { [ENV.provider]: 'aws' };
   for (const [key, variable] of Object.entries(MAPPING)) {
     if (o[key] === undefined) throw new Error(`outputs-env: stack ${chosen} has no output ${key}`);
     env[variable] = o[key];

@@ -5,6 +5,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { viewKey } from '../shared/layout/index.js';
 import type { FeatureViewSpec } from '../shared/registry/types.js';
 import { fansOut } from './materialization-workflow.js';
 import { materializationPeriodMinutes } from './schedules.js';
@@ -38,7 +39,7 @@ export class ScheduledJobs extends Construct {
       const minutes = materializationPeriodMinutes(view);
       // Views that fan out are scheduled by their workflow (infra/materialization-workflow.ts).
       if (minutes === undefined || view.status !== 'active' || fansOut(view)) continue;
-      const ref = `${view.name}@v${view.version}`;
+      const ref = viewKey(view.name, view.version);
       this.rules.push(
         new Rule(scope, `Materialize-${view.name}-v${view.version}`, {
           description: `materialize-incremental ${ref} every ${minutes} min (half its freshness SLA)`,

@@ -4,13 +4,7 @@ import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/
 import { CfnDatabase } from 'aws-cdk-lib/aws-glue';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { projectNames } from './names.js';
-
-export const REGISTRY_KEY = 'registry/registry.json';
-export const OFFLINE = 'offline';
-export const DATASETS = 'datasets';
-export const QUARANTINE = 'quarantine';
-export const ATHENA_RESULTS = 'athena-results';
+import { athenaResultsLocation, projectNames, S3_PREFIX, stagingRoot } from '../shared/layout/index.js';
 
 export interface StorageProps {
   readonly project: string;
@@ -50,8 +44,8 @@ export class Storage extends Construct {
       removalPolicy,
       lifecycleRules: [
         { id: 'expire-replaced-versions', noncurrentVersionExpiration: props.noncurrentVersionRetention ?? Duration.days(30), abortIncompleteMultipartUploadAfter: Duration.days(1), expiredObjectDeleteMarker: true },
-        { id: 'staged-entity-rows', prefix: `${OFFLINE}/_staging/`, expiration: Duration.days(1) },
-        { id: 'athena-results', prefix: `${ATHENA_RESULTS}/`, expiration: Duration.days(7) },
+        { id: 'staged-entity-rows', prefix: stagingRoot(S3_PREFIX.offline), expiration: Duration.days(1) },
+        { id: 'athena-results', prefix: `${S3_PREFIX.athenaResults}/`, expiration: Duration.days(7) },
       ],
     });
     this.table = new Table(scope, 'Online', {
@@ -76,7 +70,7 @@ export class Storage extends Construct {
         engineVersion: { selectedEngineVersion: 'Athena engine version 3' },
         publishCloudWatchMetricsEnabled: true,
         bytesScannedCutoffPerQuery: props.bytesScannedCutoffPerQuery,
-        resultConfiguration: { outputLocation: `s3://${this.bucket.bucketName}/${ATHENA_RESULTS}/`, encryptionConfiguration: { encryptionOption: 'SSE_S3' } },
+        resultConfiguration: { outputLocation: athenaResultsLocation(this.bucket.bucketName), encryptionConfiguration: { encryptionOption: 'SSE_S3' } },
       },
     });
   }

@@ -6,7 +6,7 @@ import { KinesisEventSource, ManagedKafkaEventSource, SqsDlq } from 'aws-cdk-lib
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { QUARANTINE } from './storage.js';
+import { S3_PREFIX } from '../shared/layout/index.js';
 
 export interface StreamIngestProps {
   /** The push function: validates each record, quarantines invalid ones, reports retryable failures. */
@@ -49,6 +49,6 @@ export class StreamIngest extends Construct {
       // Partial batch responses, bounded retries and bisection on Kafka sources need provisioned pollers.
       props.push.addEventSource(new ManagedKafkaEventSource({ clusterArn: props.msk.clusterArn, topic: props.msk.topic, ...shared, provisionedPollerConfig: { minimumPollers: 1, maximumPollers: 3 } }));
     }
-    props.push.addToRolePolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [props.bucket.arnForObjects(`${QUARANTINE}/*`)] }));
+    props.push.addToRolePolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [props.bucket.arnForObjects(`${S3_PREFIX.quarantine}/*`)] }));
   }
 }

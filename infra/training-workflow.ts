@@ -6,6 +6,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { CustomState, DefinitionBody, Fail, JsonPath, LogLevel, StateMachine, Succeed, TaskInput } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { S3_PREFIX } from '../shared/layout/index.js';
 
 export interface TrainingWorkflowProps {
   readonly prepare: IFunction;
@@ -37,7 +38,7 @@ export class TrainingWorkflow extends Construct {
   constructor(scope: Construct, id: string, props: TrainingWorkflowProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const results = (props.resultsPrefix ?? 'athena-results').replace(/\/+$/, '');
+    const results = (props.resultsPrefix ?? S3_PREFIX.athenaResults).replace(/\/+$/, '');
     const prepare = new LambdaInvoke(this, 'Prepare', { lambdaFunction: props.prepare, resultSelector: { 'prepared.$': '$.Payload' }, resultPath: '$' });
     prepare.addRetry({ errors: ['Lambda.ServiceException', 'Lambda.TooManyRequestsException', 'Lambda.SdkClientException'], maxAttempts: 3, backoffRate: 2, interval: Duration.seconds(2) });
 

@@ -3,6 +3,7 @@ import { loadDefinitions } from './config/load-definitions.js';
 import type { FeatureView } from './definitions/feature-view.js';
 import type { OnDemandFeatureView } from './definitions/on-demand-feature-view.js';
 import { ValidationError } from './errors.js';
+import { viewKey } from './layout/view-ref.js';
 import { computeView, type ComputeResult } from './services/compute.js';
 import type { HistoricalResult, Progress } from './offline/offline-store.js';
 import { createStores, type StoreParts } from './providers/index.js';
@@ -106,7 +107,7 @@ export class FeatureStore {
    */
   async promote(ref: string, options: { force?: boolean } = {}): Promise<{ view: string; status: 'active'; warning?: string }> {
     const marks = new Map((await this.parts.online.watermarks()).map((w) => [w.view, w.eventTs]));
-    const r = await promoteView(this.parts.registryStore, ref, this.context.now(), (spec, state) => promotionProblem(spec, state, marks.get(`${spec.name}@v${spec.version}`)), options.force ?? false);
+    const r = await promoteView(this.parts.registryStore, ref, this.context.now(), (spec, state) => promotionProblem(spec, state, marks.get(viewKey(spec.name, spec.version))), options.force ?? false);
     this.registryCache.invalidate();
     return r;
   }
@@ -138,7 +139,7 @@ export class FeatureStore {
     const scratch = await mkdtemp(`${tmpdir()}/skewless-compute-`);
     try {
       const r = await computeView(def, this.config.repoDir, asOf, this.context.now(), scratch);
-      const spec = (await this.context.registry()).view(`${def.name}@v${def.version}`);
+      const spec = (await this.context.registry()).view(viewKey(def.name, def.version));
       return { ...r, path: await importPart(spec, r.path, asOf) };
     } finally {
       await rm(scratch, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { FeatureStore } from '../../shared/feature-store.js';
+import { viewKey } from '../../shared/layout/view-ref.js';
 import { formatPlan, type Plan } from '../../shared/registry/plan.js';
 import type { Definition } from '../../shared/registry/to-specs.js';
 import { withStore } from '../context.js';
@@ -78,7 +79,7 @@ export function registerRegistryCommands(program: Command, globals: () => Global
         })),
         // On demand views have no version, entities or ttl of their own: they list their inputs.
         ...Object.values(dump?.onDemandFeatureViews ?? {}).map((o) => ({
-          name: o.name, kind: 'on demand', version: '', status: 'active', entities: o.inputs.map((i) => (i.kind === 'view' ? `${i.name}@v${i.version}` : `request:${i.name}`)).join(','),
+          name: o.name, kind: 'on demand', version: '', status: 'active', entities: o.inputs.map((i) => (i.kind === 'view' ? viewKey(i.name, i.version!) : `request:${i.name}`)).join(','),
           ttl_seconds: '', features: o.features.length, sla: '',
         })),
       ],
@@ -92,7 +93,7 @@ export function registerRegistryCommands(program: Command, globals: () => Global
     columns: ['name', 'features'],
     rows: Object.values((await store.registryDump())?.featureServices ?? {}).map((s) => ({
       name: s.name,
-      features: s.projections.map((p) => `${p.onDemand ? p.view : `${p.view}@v${p.version}`}[${p.features.length}]`).join(', '),
+      features: s.projections.map((p) => `${p.onDemand ? p.view : viewKey(p.view, p.version)}[${p.features.length}]`).join(', '),
     })),
   }));
 }

@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
 import { ValidationError } from '../../shared/errors.js';
+import { viewKey } from '../../shared/layout/view-ref.js';
 import { parseInstant } from '../../shared/util/time.js';
 import { logger, metrics, observability } from '../lib/observability.js';
 import { lambdaStore } from './store.js';
@@ -27,11 +28,11 @@ export const handler = middy<unknown, unknown>()
     for (const v of views) {
       if (v.ageSeconds === null) continue;
       const m = metrics.singleMetric();
-      m.addDimension('View', `${v.view}@v${v.version}`);
+      m.addDimension('View', viewKey(v.view, v.version));
       m.addMetric('FeatureAgeSeconds', MetricUnit.Seconds, v.ageSeconds);
     }
     const stale = views.filter((v) => v.status === 'stale');
     metrics.addMetric('StaleFeatureViews', MetricUnit.Count, stale.length);
-    if (stale.length) logger.warn('stale feature views', { views: stale.map((v) => `${v.view}@v${v.version}`) });
+    if (stale.length) logger.warn('stale feature views', { views: stale.map((v) => viewKey(v.view, v.version)) });
     return { views, stale: stale.length };
   });

@@ -1,19 +1,19 @@
 import middy from '@middy/core';
 import { z } from 'zod';
 import { ValidationError } from '../../shared/errors.js';
+import { ENTITY_TABLE_PREFIX, entityTableIdOf, entityTableName } from '../../shared/layout/glue-names.js';
+import { S3_PREFIX, stagingIdOf, stagingPrefix, stagingRoot } from '../../shared/layout/s3-layout.js';
 import { observability } from '../lib/observability.js';
 import { lambdaStore } from './store.js';
 
-const STAGE_PREFIX = /^(?:[A-Za-z0-9_=-][A-Za-z0-9_.=-]*\/)*_staging\/([0-9a-f]{32})\/$/;
-
 export const FinalizeInput = z.object({
   prepared: z
-    .object({ name: z.string(), features: z.array(z.string()), table: z.string().regex(/^skewless_entity_[0-9a-f]+$/), stagePrefix: z.string(), outputUri: z.string().regex(/^s3:\/\/[^/]+\/.+\/$/) })
+    .object({ name: z.string(), features: z.array(z.string()), table: z.string().refine((t) => entityTableIdOf(t) !== undefined, { message: `expected ${ENTITY_TABLE_PREFIX}<hex id>` }), stagePrefix: z.string(), outputUri: z.string().regex(/^s3:\/\/[^/]+\/.+\/$/) })
     // Finalize deletes everything under stagePrefix: only the staging layout that prepare writes,
     // `<prefix>/_staging/<id>/` with the id of the staging table, is accepted (issue 11 item 13).
-    .refine((p) => STAGE_PREFIX.exec(p.stagePrefix)?.[1] === p.table.slice('skewless_entity_'.length), {
+    .refine((p) => stagingIdOf(p.stagePrefix) !== undefined && stagingIdOf(p.stagePrefix) === entityTableIdOf(p.table), {
       path: ['stagePrefix'],
-      message: "expected '<prefix>/_staging/<id>/' matching the staging table skewless_entity_<id>",
+      message: `expected '${stagingPrefix('<prefix>', '<id>')}' matching the staging table ${entityTableName('<id>')}`,
     }),
   /** Present on the Catch path: the error of a failed step. */
   error: z.unknown().optional(),
@@ -30,7 +30,7 @@ export const handler = middy()
     }
     const input = parsed.data;
     const store = await lambdaStore();
-    const root = `${(store.config.aws?.prefix ?? 'offline').replace(/\/+$/, '')}/_staging/`;
+    const root = stagingRoot(store.config.aws?.prefix ?? S3_PREFIX.offline);
     if (!input.prepared.stagePrefix.startsWith(root)) {
       throw new ValidationError(`invalid finalize input: prepared.stagePrefix: expected it under ${root}`, [{ field: 'prepared.stagePrefix', message: `expected it under ${root}` }]);
     }

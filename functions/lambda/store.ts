@@ -1,6 +1,7 @@
 import * as repoDefinitions from 'skewless-repo-definitions';
 import { parseConfig } from '../../shared/config/config.js';
 import { FeatureStore } from '../../shared/feature-store.js';
+import { ENV } from '../../shared/layout/env.js';
 import { createStores } from '../../shared/providers/index.js';
 import type { Definition } from '../../shared/registry/to-specs.js';
 import type { StoreProvider } from '../lib/store-provider.js';
@@ -16,10 +17,10 @@ let store: Promise<FeatureStore> | undefined;
 export const lambdaStore: StoreProvider = () => {
   store ??= (async () => {
     const env = process.env;
-    const config = parseConfig({ project: env.SKEWLESS_PROJECT ?? 'skewless', provider: 'aws', registryCacheSeconds: Number(env.SKEWLESS_REGISTRY_CACHE_SECONDS ?? 30) }, '/tmp', env);
+    const config = parseConfig({ project: env[ENV.project] ?? 'skewless', provider: 'aws', registryCacheSeconds: Number(env[ENV.registryCacheSeconds] ?? 30) }, '/tmp', env);
     const definitions = (Object.values(repoDefinitions) as unknown[]).filter((d): d is Definition => typeof (d as { kind?: unknown })?.kind === 'string');
     // SKEWLESS_CODE_HASHES: the hashes of the transformations' source when this bundle was built (set by the CDK app).
-    const codeHashes = env.SKEWLESS_CODE_HASHES ? (JSON.parse(env.SKEWLESS_CODE_HASHES) as Record<string, string>) : undefined;
+    const codeHashes = env[ENV.codeHashes] ? (JSON.parse(env[ENV.codeHashes]!) as Record<string, string>) : undefined;
     return new FeatureStore(config, await createStores(config)).useDefinitions(definitions, codeHashes ? { codeHashes } : {});
   })().catch((err) => {
     store = undefined;

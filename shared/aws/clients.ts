@@ -2,6 +2,7 @@ import { AthenaClient } from '@aws-sdk/client-athena';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GlueClient } from '@aws-sdk/client-glue';
 import { S3Client } from '@aws-sdk/client-s3';
+import { ENV } from '../layout/env.js';
 import { SkewlessRetryStrategy } from './retry-policy.js';
 
 /**
@@ -39,7 +40,7 @@ export function clientTimeouts(budgetMs: number, maxAttempts: number): { connect
 
 export function createAwsClients(region: string, env: NodeJS.ProcessEnv = process.env, options: ClientOptions = {}): AwsClients {
   const forcePathStyle = Boolean(env.AWS_ENDPOINT_URL || env.AWS_ENDPOINT_URL_S3);
-  const budgetMs = options.budgetMs ?? (Number(env.SKEWLESS_FUNCTION_TIMEOUT_SECONDS) > 0 ? Number(env.SKEWLESS_FUNCTION_TIMEOUT_SECONDS) * 1000 : 30_000);
+  const budgetMs = options.budgetMs ?? (Number(env[ENV.functionTimeoutSeconds]) > 0 ? Number(env[ENV.functionTimeoutSeconds]) * 1000 : 30_000);
   const maxAttempts = options.maxAttempts ?? 4;
   // Explicit retries (retry-policy.ts): the same attempt budget for every call, no shared quota.
   const common = { region, maxAttempts, retryStrategy: new SkewlessRetryStrategy({ maxAttempts }), requestHandler: clientTimeouts(budgetMs, maxAttempts) };

@@ -3,6 +3,9 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { NAME_PATTERN } from '../definitions/schemas.js';
 import { ValidationError } from '../errors.js';
+import { ENV } from '../layout/env.js';
+import { LOCAL_LAYOUT } from '../layout/local-layout.js';
+import { REGISTRY_KEY, S3_PREFIX } from '../layout/s3-layout.js';
 import { LimitsSchema, limitsFromEnv } from '../util/limits.js';
 
 export const CONFIG_FILE = 'skewless.json';
@@ -10,8 +13,8 @@ export const CONFIG_FILE = 'skewless.json';
 const AwsConfig = z.object({
   region: z.string().default('us-east-1'),
   bucket: z.string().min(3),
-  prefix: z.string().default('offline'),
-  registryKey: z.string().default('registry/registry.json'),
+  prefix: z.string().default(S3_PREFIX.offline),
+  registryKey: z.string().default(REGISTRY_KEY),
   table: z.string().min(3),
   glueDatabase: z.string().default('skewless'),
   athenaWorkgroup: z.string().default('primary'),
@@ -24,7 +27,7 @@ export const RepoConfigSchema = z.object({
   /** The TypeScript module(s) that export the repo's definitions, relative to the repo. */
   definitions: z.union([z.string(), z.array(z.string()).min(1)]).default('definitions.ts'),
   /** Local provider: registry.json and online.sqlite live here, relative to the repo. */
-  dataDir: z.string().default('.skewless'),
+  dataDir: z.string().default(LOCAL_LAYOUT.dataDir),
   /** How often a long-running process re-reads the registry. */
   registryCacheSeconds: z.number().min(0).default(1),
   server: z
@@ -44,18 +47,18 @@ export type RepoConfig = z.output<typeof RepoConfigSchema> & { repoDir: string }
 /** Environment overrides (used by Lambda and CI), applied after the file. */
 function envOverrides(env: NodeJS.ProcessEnv): Record<string, unknown> {
   const o: Record<string, unknown> = {};
-  if (env.SKEWLESS_PROVIDER) o.provider = env.SKEWLESS_PROVIDER;
-  if (env.SKEWLESS_DATA_DIR) o.dataDir = env.SKEWLESS_DATA_DIR;
-  if (env.SKEWLESS_PROJECT) o.project = env.SKEWLESS_PROJECT;
+  if (env[ENV.provider]) o.provider = env[ENV.provider];
+  if (env[ENV.dataDir]) o.dataDir = env[ENV.dataDir];
+  if (env[ENV.project]) o.project = env[ENV.project];
   if (Object.keys(limitsFromEnv(env)).length) o.limits = limitsFromEnv(env);
   // Lambda: the CDK app passes resource names as environment variables.
-  if (env.SKEWLESS_BUCKET || env.SKEWLESS_TABLE) {
+  if (env[ENV.bucket] || env[ENV.table]) {
     o.aws = {
       ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}),
-      ...(env.SKEWLESS_BUCKET ? { bucket: env.SKEWLESS_BUCKET } : {}),
-      ...(env.SKEWLESS_TABLE ? { table: env.SKEWLESS_TABLE } : {}),
-      ...(env.SKEWLESS_GLUE_DATABASE ? { glueDatabase: env.SKEWLESS_GLUE_DATABASE } : {}),
-      ...(env.SKEWLESS_ATHENA_WORKGROUP ? { athenaWorkgroup: env.SKEWLESS_ATHENA_WORKGROUP } : {}),
+      ...(env[ENV.bucket] ? { bucket: env[ENV.bucket] } : {}),
+      ...(env[ENV.table] ? { table: env[ENV.table] } : {}),
+      ...(env[ENV.glueDatabase] ? { glueDatabase: env[ENV.glueDatabase] } : {}),
+      ...(env[ENV.athenaWorkgroup] ? { athenaWorkgroup: env[ENV.athenaWorkgroup] } : {}),
     };
   }
   return o;

@@ -1,6 +1,7 @@
 import { relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SkewlessError, ValidationError } from '../errors.js';
+import { viewKey } from '../layout/view-ref.js';
 import { featureServiceSpec, featureViewSpec, onDemandSpec, entitySpec, type Definition } from '../registry/to-specs.js';
 import type { RepoConfig } from './config.js';
 
@@ -105,7 +106,7 @@ function assertDefinedOnce(exported: Exported[]): void {
       }
       views.set(d.name, x);
     }
-    const label = d.kind === 'FeatureView' ? `${d.name}@v${d.version}` : d.name;
+    const label = d.kind === 'FeatureView' ? viewKey(d.name, d.version) : d.name;
     const seen = byKey.get(`${d.kind}:${label}`);
     if (seen && seen.definition !== d && specOf(seen.definition) !== spec) {
       throw new ValidationError(`${KIND_LABEL[d.kind]} '${label}' is defined twice: ${where(seen)} and ${where(x)}; remove one or rename it${d.kind === 'FeatureView' ? ` (a changed schema is \`version: ${d.version + 1}\`)` : ''}`, [{ field: 'name', message: `'${label}' defined twice` }]);

@@ -1,5 +1,6 @@
 import { parseDType } from '../definitions/dtypes.js';
 import { ValidationError } from '../errors.js';
+import { viewKey } from '../layout/view-ref.js';
 import type { FeatureViewSpec } from '../registry/types.js';
 
 /** DynamoDB's item size limit (attribute names + values, UTF-8), 400 KB. */
@@ -15,7 +16,7 @@ const utf8 = (s: string) => Buffer.byteLength(s, 'utf8');
  * writes of ordinary rows would fail in production; `apply` refuses the view instead.
  */
 export function fixedItemBytes(view: FeatureViewSpec, maxEntityKeyBytes = 2048): number {
-  let bytes = utf8('pk') + maxEntityKeyBytes + utf8('sk') + utf8(`${view.name}@v${view.version}`);
+  let bytes = utf8('pk') + maxEntityKeyBytes + utf8('sk') + utf8(viewKey(view.name, view.version));
   bytes += utf8('event_ts') + NUMBER_MAX + utf8('created_ts') + NUMBER_MAX + utf8('expires_at') + NUMBER_MAX;
   bytes += utf8('features') + 3;
   for (const f of view.features) {
@@ -31,7 +32,7 @@ export function assertViewsFitDynamoItem(views: FeatureViewSpec[], maxEntityKeyB
   const wide = views.filter((v) => v.online).map((v) => ({ v, bytes: fixedItemBytes(v, maxEntityKeyBytes) })).filter((x) => x.bytes > DYNAMODB_MAX_ITEM_BYTES);
   if (!wide.length) return;
   throw new ValidationError(
-    wide.map(({ v, bytes }) => `feature view '${v.name}@v${v.version}' is too wide for one DynamoDB item: its ${v.features.length} features take ${bytes} bytes before any string value (limit ${DYNAMODB_MAX_ITEM_BYTES}); split it into several views`).join('; '),
-    wide.map(({ v, bytes }) => ({ field: `${v.name}@v${v.version}`, message: `${bytes} bytes > ${DYNAMODB_MAX_ITEM_BYTES}` })),
+    wide.map(({ v, bytes }) => `feature view '${viewKey(v.name, v.version)}' is too wide for one DynamoDB item: its ${v.features.length} features take ${bytes} bytes before any string value (limit ${DYNAMODB_MAX_ITEM_BYTES}); split it into several views`).join('; '),
+    wide.map(({ v, bytes }) => ({ field: viewKey(v.name, v.version), message: `${bytes} bytes > ${DYNAMODB_MAX_ITEM_BYTES}` })),
   );
 }

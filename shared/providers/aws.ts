@@ -1,6 +1,7 @@
 import { createAwsClients } from '../aws/clients.js';
 import type { RepoConfig } from '../config/config.js';
 import { ValidationError } from '../errors.js';
+import { athenaResultsLocation } from '../layout/s3-layout.js';
 import { AthenaOfflineStore } from '../offline/athena/athena-offline-store.js';
 import { assertViewsFitDynamoItem } from '../online/dynamodb-item-size.js';
 import { DynamoDBOnlineStore } from '../online/dynamodb-online-store.js';
@@ -20,7 +21,7 @@ export function awsProvider(config: RepoConfig): StoreParts {
     prefix: aws.prefix,
     database: aws.glueDatabase,
     workgroup: aws.athenaWorkgroup,
-    outputLocation: aws.athenaOutput ?? `s3://${aws.bucket}/athena-results/`,
+    outputLocation: aws.athenaOutput ?? athenaResultsLocation(aws.bucket),
   });
   return {
     registryStore: new S3RegistryStore(clients.s3, aws.bucket, aws.registryKey),

@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import type { RepoConfig } from '../config/config.js';
+import { LOCAL_LAYOUT } from '../layout/local-layout.js';
 import { LocalOfflineStore } from '../offline/local/local-offline-store.js';
 import { SqliteOnlineStore } from '../online/sqlite-online-store.js';
 import { LocalRegistryStore } from '../registry/local-registry-store.js';
@@ -9,8 +10,8 @@ import type { StoreParts } from './types.js';
 export function localProvider(config: RepoConfig): StoreParts {
   const dataDir = resolve(config.repoDir, config.dataDir);
   return {
-    registryStore: new LocalRegistryStore(join(dataDir, 'registry.json')),
-    online: new SqliteOnlineStore(join(dataDir, 'online.sqlite')),
+    registryStore: new LocalRegistryStore(join(dataDir, LOCAL_LAYOUT.registryFile)),
+    online: new SqliteOnlineStore(join(dataDir, LOCAL_LAYOUT.onlineFile)),
     offline: new LocalOfflineStore({ repoDir: config.repoDir, stateDir: dataDir }),
   };
 }

@@ -1,7 +1,9 @@
 import { ConflictError } from '../errors.js';
 import { classifyViewChanges, type ClassifiedChange } from './compatibility.js';
+import { consumersOf } from './consumers.js';
 import { diffJson } from './diff.js';
-import { viewKey, type FeatureServiceSpec, type OnDemandSpec, type RegistryData, type RepoSpecs } from './types.js';
+import { parseVersionedViewRef, viewKey } from '../layout/view-ref.js';
+import type { FeatureServiceSpec, OnDemandSpec, RegistryData, RepoSpecs } from './types.js';
 
 export type ObjectType = 'entity' | 'data source' | 'feature view' | 'on demand feature view' | 'feature service';
 
@@ -29,13 +31,6 @@ export interface PlanOptions {
   promote?: boolean;
 }
 
-function consumersOf(services: Record<string, FeatureServiceSpec>, view: string, version?: number): string[] {
-  return Object.values(services)
-    .filter((s) => s.projections.some((p) => p.view === view && (version === undefined || p.version === version)))
-    .map((s) => s.name)
-    .sort();
-}
-
 /**
  * Lists of named things keyed by name, so a diff says which input, feature or projection changed
  * (`projections.user_realtime@v1: "a, b" -> "a"`) instead of printing both whole arrays.
@@ -47,13 +42,13 @@ function readable(type: ObjectType, spec: unknown): unknown {
     const o = spec as OnDemandSpec;
     return {
       ...o,
-      inputs: Object.fromEntries(o.inputs.map((i) => [i.kind === 'request' ? `request:${i.name}` : `${i.name}@v${i.version}`, fields(i.features)])),
+      inputs: Object.fromEntries(o.inputs.map((i) => [i.kind === 'request' ? `request:${i.name}` : viewKey(i.name, i.version!), fields(i.features)])),
       features: Object.fromEntries(o.features.map((f) => [f.name, { ...f, name: undefined }])),
     };
   }
   if (type === 'feature service') {
     const s = spec as FeatureServiceSpec;
-    return { ...s, projections: Object.fromEntries(s.projections.map((p) => [p.onDemand ? p.view : `${p.view}@v${p.version}`, p.features.join(', ')])) };
+    return { ...s, projections: Object.fromEntries(s.projections.map((p) => [p.onDemand ? p.view : viewKey(p.view, p.version), p.features.join(', ')])) };
   }
   return spec;
 }
@@ -144,9 +139,9 @@ export function assertNoBreakingChanges(plan: Plan): void {
   const breaking = plan.changes.filter((c) => c.op === 'Updated' && c.breaking);
   if (!breaking.length) return;
   const lines = breaking.map((c) => {
-    const [name, v] = c.name.split('@v');
+    const { name, version: v } = parseVersionedViewRef(c.name);
     const reasons = c.properties.filter((p) => p.breaking).map((p) => p.reason).join('; ');
-    return `feature view ${c.name}: ${reasons}. Register it as a new version instead: set \`version: ${Number(v) + 1}\` in FeatureView '${name}' (v${v} stays served until you materialize and \`skewless promote ${name}@v${Number(v) + 1}\`)${c.consumers.length ? `; consumers: ${c.consumers.join(', ')}` : ''}`;
+    return `feature view ${c.name}: ${reasons}. Register it as a new version instead: set \`version: ${v + 1}\` in FeatureView '${name}' (v${v} stays served until you materialize and \`skewless promote ${viewKey(name, v + 1)}\`)${c.consumers.length ? `; consumers: ${c.consumers.join(', ')}` : ''}`;
   });
   throw new ConflictError(`breaking change refused:\n${lines.join('\n')}`, { changes: breaking });
 }

@@ -1,5 +1,6 @@
 import { NotFoundError, ValidationError } from '../errors.js';
-import { viewKey, type FeatureServiceSpec, type FeatureViewSpec, type FieldSpec, type OnDemandSpec, type PushSourceSpec, type RegistryData } from './types.js';
+import { featureRef, parseFeatureRef, parseViewRef, viewKey } from '../layout/view-ref.js';
+import type { FeatureServiceSpec, FeatureViewSpec, FieldSpec, OnDemandSpec, PushSourceSpec, RegistryData } from './types.js';
 
 /** One view version and the features requested from it, in request order. */
 export interface ViewRequest {
@@ -29,8 +30,6 @@ function own<T>(map: Record<string, T> | undefined, name: string): T | undefined
   return map && Object.hasOwn(map, name) ? map[name] : undefined;
 }
 
-const REF = /^([A-Za-z_][A-Za-z0-9_]*)(?:@v(\d+))?:([A-Za-z_][A-Za-z0-9_]*)$/;
-
 /** Read-only queries over a registry document: the single place names from callers are checked. */
 export class Registry {
   constructor(readonly data: RegistryData) {}
@@ -41,12 +40,10 @@ export class Registry {
 
   /** `name` → latest active version; `name@vN` → that version. */
   view(ref: string): FeatureViewSpec {
-    const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:@v(\d+))?$/.exec(ref);
-    if (!m) throw new ValidationError(`invalid feature view reference '${ref}': expected 'view' or 'view@vN'`, [{ field: 'feature_view', message: `got '${ref}'` }]);
-    const [, name, version] = m;
+    const { name, version } = parseViewRef(ref);
     if (version !== undefined) {
-      const v = own(this.data.featureViews, viewKey(name, Number(version)));
-      if (!v) throw new NotFoundError('feature view', `${name}@v${version}`, this.versionsHint(name));
+      const v = own(this.data.featureViews, viewKey(name, version));
+      if (!v) throw new NotFoundError('feature view', viewKey(name, version), this.versionsHint(name));
       return v;
     }
     const candidates = this.views().filter((v) => v.name === name);
@@ -126,14 +123,8 @@ export class Registry {
       return true;
     };
     refs.forEach((ref, i) => {
-      const m = typeof ref === 'string' ? REF.exec(ref) : null;
-      if (!m) {
-        throw new ValidationError(`invalid feature reference '${String(ref)}': expected 'view:feature' or 'view@vN:feature'`, [
-          { row: i, field: 'features', message: `got '${String(ref)}'` },
-        ]);
-      }
-      const [, name, version, feature] = m;
-      const odfv = version ? undefined : this.onDemandView(name);
+      const { name, version, feature } = parseFeatureRef(ref, i);
+      const odfv = version !== undefined ? undefined : this.onDemandView(name);
       if (odfv) {
         const field = odfv.features.find((f) => f.name === feature);
         if (!field) throw new NotFoundError('feature', `${name}:${feature}`, `'${name}' has ${odfv.features.map((f) => f.name).join(', ')}`);
@@ -144,7 +135,7 @@ export class Registry {
         outputs.push({ view: name, feature, name: fullFeatureNames ? `${name}__${feature}` : feature, onDemand: true });
         return;
       }
-      const view = this.view(version ? `${name}@v${version}` : name);
+      const view = this.view(version !== undefined ? viewKey(name, version) : name);
       const key = viewKey(view.name, view.version);
       const field = view.features.find((f) => f.name === feature);
       if (!field) throw new NotFoundError('feature', `${key}:${feature}`, `'${key}' has ${view.features.map((f) => f.name).join(', ')}`);
@@ -158,7 +149,7 @@ export class Registry {
           input.features.forEach((f) => requestFields.set(f.name, f));
           continue;
         }
-        const view = this.view(`${input.name}@v${this.servedVersion(input.name, input.version!, input.features.map((f) => f.name), true)}`);
+        const view = this.view(viewKey(input.name, this.servedVersion(input.name, input.version!, input.features.map((f) => f.name), true)));
         for (const f of input.features) want(view, view.features.find((x) => x.name === f.name)!);
       }
     }
@@ -169,7 +160,7 @@ export class Registry {
   serviceRefs(name: string): string[] {
     return this.featureService(name).projections.flatMap((p) => {
       const version = p.onDemand ? 0 : this.servedVersion(p.view, p.version, p.features);
-      return p.features.map((f) => (p.onDemand ? `${p.view}:${f}` : `${p.view}@v${version}:${f}`));
+      return p.features.map((f) => featureRef(p.view, f, p.onDemand ? undefined : version));
     });
   }
 }

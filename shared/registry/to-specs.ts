@@ -5,6 +5,7 @@ import type { FeatureView } from '../definitions/feature-view.js';
 import type { OnDemandFeatureView } from '../definitions/on-demand-feature-view.js';
 import type { RequestSource } from '../definitions/request-source.js';
 import type { DataSource, FileSource } from '../definitions/sources.js';
+import { viewKey } from '../layout/view-ref.js';
 import type { DataSourceSpec, EntitySpec, FeatureServiceSpec, FeatureViewSpec, FileSourceSpec, OnDemandSpec, RepoSpecs } from './types.js';
 
 /** Anything a feature repo module may export. */
@@ -106,7 +107,7 @@ export function toRepoSpecs(definitions: Iterable<Definition>): RepoSpecs {
     if (s.kind === 'PushSource') putSource(s.batchSource);
   };
   const addView = (v: FeatureView) => {
-    const key = `${v.name}@v${v.version}`;
+    const key = viewKey(v.name, v.version);
     const spec = featureViewSpec(v);
     const seen = views.get(key);
     if (seen && JSON.stringify(seen) !== JSON.stringify(spec)) {
@@ -129,7 +130,7 @@ export function toRepoSpecs(definitions: Iterable<Definition>): RepoSpecs {
   // Feature references are `name:feature` whatever the kind, so the two kinds share one namespace.
   for (const o of onDemand.values()) {
     const view = [...views.values()].find((v) => v.name === o.name);
-    if (view) throw new DefinitionError('OnDemandFeatureView', o.name, 'name', `feature view '${view.name}@v${view.version}' has the same name; give one of them another name`);
+    if (view) throw new DefinitionError('OnDemandFeatureView', o.name, 'name', `feature view '${viewKey(view.name, view.version)}' has the same name; give one of them another name`);
   }
   return {
     entities: [...entities.values()],

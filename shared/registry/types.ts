@@ -129,9 +129,6 @@ export interface RepoSpecs {
   onDemandFeatureViews: OnDemandSpec[];
 }
 
-export function viewKey(name: string, version: number): string {
-  return `${name}@v${version}`;
-}
 
 export function emptyRegistry(project: string): RegistryData {
   return {

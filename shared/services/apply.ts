@@ -1,7 +1,8 @@
 import { ValidationError } from '../errors.js';
+import { viewKey } from '../layout/view-ref.js';
 import { assertNoBreakingChanges, planApply, type Plan, type PlanOptions } from '../registry/plan.js';
 import type { RegistryStore } from '../registry/registry-store.js';
-import { emptyRegistry, viewKey, type RegistryData, type RepoSpecs } from '../registry/types.js';
+import { emptyRegistry, type RegistryData, type RepoSpecs } from '../registry/types.js';
 
 /** Feature services must reference registered view versions and features. */
 function assertServicesResolve(next: RegistryData): void {
@@ -15,7 +16,7 @@ function assertServicesResolve(next: RegistryData): void {
       const v = next.featureViews[viewKey(p.view, p.version)];
       if (!v) throw new ValidationError(`feature service '${s.name}' references ${viewKey(p.view, p.version)}, which is not registered`, [{ field: `featureServices.${s.name}`, message: 'unknown view version' }]);
       const missing = p.features.filter((f) => !v.features.some((x) => x.name === f));
-      if (missing.length) throw new ValidationError(`feature service '${s.name}' references unknown feature(s) ${missing.join(', ')} of ${v.name}@v${v.version}`, [{ field: `featureServices.${s.name}`, message: 'unknown feature' }]);
+      if (missing.length) throw new ValidationError(`feature service '${s.name}' references unknown feature(s) ${missing.join(', ')} of ${viewKey(v.name, v.version)}`, [{ field: `featureServices.${s.name}`, message: 'unknown feature' }]);
     }
   }
 }

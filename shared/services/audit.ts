@@ -1,9 +1,9 @@
 import { parseDType, type DType } from '../definitions/dtypes.js';
 import { ValidationError } from '../errors.js';
+import { viewKey } from '../layout/view-ref.js';
 import { decodeEntityKey, entityKey } from '../online/entity-key.js';
 import type { OnlineRecord } from '../online/types.js';
 import type { OnDemandRequest, Registry, ViewRequest } from '../registry/registry.js';
-import { viewKey } from '../registry/types.js';
 import type { StoreContext } from './context.js';
 import { implementationFor, runOnDemand, TransformationDriftError } from './on-demand.js';
 
@@ -161,7 +161,7 @@ async function auditOnDemand(ctx: StoreContext, registry: Registry, od: OnDemand
     return od.spec.features.map((f) => ({ ...tally(od.spec.name, f.name, f.dtype, [], tol), compared: 0 }));
   }
   const inputViews: ViewRequest[] = viewInputs.map((i) => {
-    const view = registry.view(`${i.name}@v${i.version}`);
+    const view = registry.view(viewKey(i.name, i.version!));
     return { key: viewKey(view.name, view.version), view, features: i.features.map((f) => view.features.find((x) => x.name === f.name)!) };
   });
   const first = inputViews[0];

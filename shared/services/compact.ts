@@ -1,5 +1,5 @@
+import { viewKey } from '../layout/view-ref.js';
 import type { CompactionOptions, CompactionResult } from '../offline/compaction.js';
-import { viewKey } from '../registry/types.js';
 import type { StoreContext } from './context.js';
 
 /**

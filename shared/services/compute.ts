@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { FeatureView } from '../definitions/feature-view.js';
 import { ValidationError } from '../errors.js';
+import { viewKey } from '../layout/view-ref.js';
 
 export interface ComputeResult {
   view: string;
@@ -33,7 +34,7 @@ export async function computeView(view: FeatureView, repoDir: string, asOf: Date
     const { mkdir } = await import('node:fs/promises');
     await mkdir(dir, { recursive: true });
     const rows = await view.batch.compute({ input: resolve(repoDir, view.batch.input), asOf, createdAt, outputPath, db });
-    return { view: `${view.name}@v${view.version}`, asOf: asOf.toISOString(), rows, path: outputPath };
+    return { view: viewKey(view.name, view.version), asOf: asOf.toISOString(), rows, path: outputPath };
   } finally {
     db.close();
   }

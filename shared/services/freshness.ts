@@ -1,5 +1,5 @@
 import { parseFreshnessSla } from '../definitions/freshness-sla.js';
-import { viewKey } from '../registry/types.js';
+import { viewKey } from '../layout/view-ref.js';
 import type { StoreContext } from './context.js';
 
 export type FreshnessStatus = 'fresh' | 'stale' | 'no_sla';

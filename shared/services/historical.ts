@@ -1,7 +1,9 @@
+import { viewKey } from '../layout/view-ref.js';
 import type { EntityInput, HistoricalResult, Progress, Row, TableFormat } from '../offline/offline-store.js';
 import type { StoreContext } from './context.js';
 import { implementationFor, requestColumns, runOnDemand } from './on-demand.js';
 import { resolveRequested } from './online-read.js';
+import { rowsToColumns } from './rows.js';
 
 export interface HistoricalFeaturesRequest {
   entity: EntityInput;
@@ -31,13 +33,13 @@ export async function getHistoricalFeatures(ctx: StoreContext, req: HistoricalFe
   const joined = await ctx.offline.getHistoricalFeatures({ entity: req.entity, views: resolved.views, outputs: offlineOutputs }, progress);
   const rows = joined.rows!;
   const n = rows.length;
-  const column = (name: string) => rows.map((r) => r[name] ?? null);
+  const column = (name: string) => rowsToColumns(rows, [name])[name];
   const computed = new Map<string, Record<string, unknown[]>>();
   for (const { spec } of resolved.onDemand) {
     const impl = implementationFor(spec, ctx.transforms);
     const inputs = requestColumns(spec.inputs.filter((i) => i.kind === 'request').flatMap((i) => i.features), (name) => (joined.columns.includes(name) ? column(name) : undefined), n);
     for (const input of spec.inputs.filter((i) => i.kind === 'view')) {
-      const key = `${input.name}@v${input.version}`;
+      const key = viewKey(input.name, input.version!);
       for (const f of input.features) inputs[f.name] = column(offlineOutputs.find((o) => o.view === key && o.feature === f.name)!.name);
     }
     computed.set(spec.name, runOnDemand(spec, impl, inputs, n));

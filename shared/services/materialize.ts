@@ -1,9 +1,10 @@
 import { SkewlessError, ValidationError } from '../errors.js';
+import { viewKey } from '../layout/view-ref.js';
 import { planChunks, runIdOf, SourceFileMissingError, type ChunkResult, type MaterializationRun } from '../offline/materialization-source.js';
 import { entityKey } from '../online/entity-key.js';
 import type { OnlineWrite } from '../online/types.js';
 import { covers, mergeIntervals } from '../registry/intervals.js';
-import { viewKey, type FeatureViewSpec, type RegistryData } from '../registry/types.js';
+import type { FeatureViewSpec, RegistryData } from '../registry/types.js';
 import { DEFAULT_LIMITS } from '../util/limits.js';
 import { futureIssue } from '../util/time.js';
 import type { StoreContext } from './context.js';

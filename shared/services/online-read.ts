@@ -1,9 +1,11 @@
 import { ValidationError } from '../errors.js';
+import { viewKey } from '../layout/view-ref.js';
 import { entityKey } from '../online/entity-key.js';
 import type { ItemKey } from '../online/types.js';
 import type { Registry } from '../registry/registry.js';
 import type { StoreContext } from './context.js';
 import { implementationFor, requestColumns, runOnDemand } from './on-demand.js';
+import { columnsToRows, rowCount } from './rows.js';
 
 export type FeatureStatus = 'PRESENT' | 'NOT_FOUND' | 'OUTSIDE_MAX_AGE' | 'NULL_VALUE';
 
@@ -34,26 +36,11 @@ export function resolveRequested(registry: Registry, features: string[] | undefi
 /** A caller's own column only (`constructor`, `__proto__` … are never inherited). */
 const own = (entities: Record<string, unknown[]>, name: string): unknown[] | undefined => (Object.hasOwn(entities, name) ? entities[name] : undefined);
 
-function entityRowCount(entities: Record<string, unknown[]>): number {
-  if (!entities || typeof entities !== 'object' || Array.isArray(entities)) throw new ValidationError('entities: expected an object of join key columns', [{ field: 'entities', message: 'expected an object' }]);
-  const cols = Object.entries(entities);
-  if (!cols.length) throw new ValidationError('no entities given', [{ field: 'entities', message: 'expected at least one join key column' }]);
-  let n: number | undefined;
-  for (const [name, values] of cols) {
-    if (!Array.isArray(values)) throw new ValidationError(`entities.${name}: expected an array`, [{ field: `entities.${name}`, message: 'expected an array of values' }]);
-    if (n !== undefined && values.length !== n) {
-      throw new ValidationError(`entities.${name} has ${values.length} values, other join keys have ${n}`, [{ field: `entities.${name}`, message: `expected ${n} values` }]);
-    }
-    n = values.length;
-  }
-  return n!;
-}
-
 /** Online lookup (docs/semantics.md#online-reads): one batched read for all (entity, view) items. */
 export async function getOnlineFeatures(ctx: StoreContext, req: OnlineFeaturesRequest): Promise<OnlineFeaturesResponse> {
   const registry = await ctx.registry();
   const resolved = resolveRequested(registry, req.features, req.featureService, req.fullFeatureNames ?? false);
-  const n = entityRowCount(req.entities);
+  const n = rowCount(req.entities, 'entities');
   const joinKeys = [...new Set(resolved.views.flatMap((v) => v.view.joinKeys.map((k) => k.name)))];
   const requestNames = resolved.requestFields.map((f) => f.name);
   for (const k of joinKeys) {
@@ -64,7 +51,7 @@ export async function getOnlineFeatures(ctx: StoreContext, req: OnlineFeaturesRe
       throw new ValidationError(`unknown entity key '${k}': expected ${[...joinKeys, ...requestNames].join(', ')}`, [{ field: `entities.${k}`, message: 'not a join key or request field of the requested features' }]);
     }
   }
-  const rows = Array.from({ length: n }, (_, j) => Object.fromEntries(joinKeys.map((k) => [k, own(req.entities, k)![j]])));
+  const rows = columnsToRows(req.entities, 'entities', joinKeys);
   const keys: ItemKey[] = [];
   const slot = new Map<string, number[]>();
   resolved.views.forEach((v) => {
@@ -99,7 +86,7 @@ export async function getOnlineFeatures(ctx: StoreContext, req: OnlineFeaturesRe
     const inputs = requestColumns(spec.inputs.filter((i) => i.kind === 'request').flatMap((i) => i.features), (name) => own(req.entities, name), n);
     const inputKeys: string[] = [];
     for (const input of spec.inputs.filter((i) => i.kind === 'view')) {
-      const key = `${input.name}@v${input.version}`;
+      const key = viewKey(input.name, input.version!);
       inputKeys.push(key);
       for (const f of input.features) inputs[f.name] = rows.map((_, j) => served(key, f.name, j));
     }

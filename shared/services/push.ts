@@ -1,4 +1,5 @@
 import { OnlineWriteIncompleteError, ServiceUnavailableError, SkewlessError, ValidationError, type FieldIssue } from '../errors.js';
+import { viewKey } from '../layout/view-ref.js';
 import type { Row } from '../offline/offline-store.js';
 import { batchSourceSpec } from '../offline/source-node.js';
 import { entityKey } from '../online/entity-key.js';
@@ -170,7 +171,7 @@ export async function push(ctx: StoreContext, req: PushRequest): Promise<PushRes
   const online: PushResult['online'] = [];
   if (to !== 'offline') {
     for (const [i, w] of writes.entries()) {
-      const key = `${w.view.name}@v${w.view.version}`;
+      const key = viewKey(w.view.name, w.view.version);
       try {
         online.push({ view: key, ...(await ctx.online.write(key, w.writes, now, { ttlSeconds: w.view.ttlSeconds })) });
       } catch (err) {
@@ -179,7 +180,7 @@ export async function push(ctx: StoreContext, req: PushRequest): Promise<PushRes
         const report = [
           ...online.map((o) => ({ view: o.view, status: 'written' as const })),
           { view: key, status: 'partial' as const, ...partial },
-          ...writes.slice(i + 1).map((x) => ({ view: `${x.view.name}@v${x.view.version}`, status: 'not attempted' as const })),
+          ...writes.slice(i + 1).map((x) => ({ view: viewKey(x.view.name, x.view.version), status: 'not attempted' as const })),
         ];
         throw new PushIncompleteError(
           `push to '${req.pushSourceName}' incomplete: ${offlinePath ? 'offline written' : 'offline not requested'}; online ${key}: ${partial.written} of ${partial.written + partial.unwritten} rows written before the online store failed; retry the same request`,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ENV } from '../layout/env.js';
 
 /**
  * Request limits and the clock-skew allowance (issue 11 items 1, 2, 12): `limits` in skewless.json, or
@@ -24,9 +25,9 @@ export const DEFAULT_LIMITS: Limits = LimitsSchema.parse({});
 export function limitsFromEnv(env: NodeJS.ProcessEnv): Partial<Limits> {
   const o: Partial<Limits> = {};
   const num = (k: string) => (env[k] !== undefined && env[k] !== '' ? Number(env[k]) : undefined);
-  const skew = num('SKEWLESS_MAX_CLOCK_SKEW_SECONDS');
-  const rows = num('SKEWLESS_MAX_ROWS_PER_PUSH');
-  const entities = num('SKEWLESS_MAX_ENTITIES_PER_LOOKUP');
+  const skew = num(ENV.maxClockSkewSeconds);
+  const rows = num(ENV.maxRowsPerPush);
+  const entities = num(ENV.maxEntitiesPerLookup);
   if (skew !== undefined) o.maxClockSkewSeconds = skew;
   if (rows !== undefined) o.maxRowsPerPush = rows;
   if (entities !== undefined) o.maxEntitiesPerLookup = entities;

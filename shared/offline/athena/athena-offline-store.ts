@@ -5,6 +5,8 @@ import type { AthenaClient } from '@aws-sdk/client-athena';
 import type { GlueClient } from '@aws-sdk/client-glue';
 import type { DType } from '../../definitions/dtypes.js';
 import { ValidationError } from '../../errors.js';
+import { entityTableName } from '../../layout/glue-names.js';
+import { datasetsRoot, dayPartition, partitionDayOf, stagingPrefix, viewPrefix } from '../../layout/s3-layout.js';
 import type { FeatureViewSpec } from '../../registry/types.js';
 import { utcDay } from '../../util/time.js';
 import { ENTITY_TS, EntityChunkStager, prepareEntityRows, ROW_ID } from '../entity-rows.js';
@@ -72,7 +74,7 @@ export class AthenaOfflineStore implements OfflineStore {
   }
 
   viewPrefix(view: FeatureViewSpec): string {
-    return `${this.o.prefix.replace(/\/+$/, '')}/${view.name}/v${view.version}/`;
+    return viewPrefix(this.o.prefix, view.name, view.version);
   }
 
   /** Creates / updates the Glue table of every view version (run by `apply` for provider aws). */
@@ -89,8 +91,8 @@ export class AthenaOfflineStore implements OfflineStore {
    */
   async prepareDataset(request: HistoricalRequest): Promise<PreparedDataset> {
     const id = randomUUID().replace(/-/g, '');
-    const table = `skewless_entity_${id}`;
-    const stagePrefix = `${this.o.prefix.replace(/\/+$/, '')}/_staging/${id}/`;
+    const table = entityTableName(id);
+    const stagePrefix = stagingPrefix(this.o.prefix, id);
     let stager: EntityChunkStager;
     let chunks: AsyncIterable<Row[]> | Iterable<Row[]>;
     if ('rows' in request.entity) {
@@ -169,7 +171,7 @@ export class AthenaOfflineStore implements OfflineStore {
   }
 
   private get datasetsPrefix(): string {
-    return `${(this.o.datasetsPrefix ?? 'datasets').replace(/^\/+|\/+$/g, '')}/`;
+    return datasetsRoot(this.o.datasetsPrefix);
   }
 
   /** Drops the staging table and objects of a prepared dataset (after success or failure). */
@@ -243,7 +245,7 @@ export class AthenaOfflineStore implements OfflineStore {
       const r = await this.o.s3.send(new ListObjectsV2Command({ Bucket: this.o.bucket, Prefix: this.viewPrefix(view), ContinuationToken: token }));
       for (const o of r.Contents ?? []) {
         if (!o.Key?.endsWith('.parquet')) continue;
-        const dt = /\/dt=(\d{4}-\d{2}-\d{2})\//.exec(o.Key)?.[1];
+        const dt = partitionDayOf(o.Key);
         if (!dt || (dt >= from && dt <= to)) out.push({ path: o.Key, bytes: o.Size ?? 0 });
       }
       token = r.NextContinuationToken;
@@ -317,7 +319,7 @@ export class AthenaOfflineStore implements OfflineStore {
         else byDay.set(day, [out]);
       }
       for (const [day, dayRows] of byDay) {
-        parts.push({ key: `${this.viewPrefix(view)}dt=${day}/part-${Date.now()}-${randomUUID()}.parquet`, body: toParquet(columns, dayRows) });
+        parts.push({ key: `${this.viewPrefix(view)}${dayPartition(day)}part-${Date.now()}-${randomUUID()}.parquet`, body: toParquet(columns, dayRows) });
       }
     }
     return {
@@ -332,7 +334,7 @@ export class AthenaOfflineStore implements OfflineStore {
   /** Uploads a locally computed batch part into the view's layout, partitioned by its as-of day. */
   async importPart(view: FeatureViewSpec, file: string, asOf: Date): Promise<string> {
     const { readFile } = await import('node:fs/promises');
-    const key = `${this.viewPrefix(view)}dt=${utcDay(asOf)}/${file.split('/').pop()}`;
+    const key = `${this.viewPrefix(view)}${dayPartition(utcDay(asOf))}${file.split('/').pop()}`;
     await this.o.s3.send(new PutObjectCommand({ Bucket: this.o.bucket, Key: key, Body: await readFile(file) }));
     return `s3://${this.o.bucket}/${key}`;
   }

@@ -1,5 +1,6 @@
 import { CreateTableCommand, DeleteTableCommand, GetTableCommand, UpdateTableCommand, type Column, type GlueClient } from '@aws-sdk/client-glue';
 import { parseDType, type DType } from '../../definitions/dtypes.js';
+import { glueTableName } from '../../layout/glue-names.js';
 import type { FeatureViewSpec } from '../../registry/types.js';
 import { batchSourceSpec, sourceColumnName } from '../source-node.js';
 
@@ -15,7 +16,7 @@ export function hiveType(dtype: DType | 'Timestamp'): string {
 
 /** Glue table name of a view version: one table per version (docs/architecture.md#storage-layouts). */
 export function viewTableName(view: FeatureViewSpec): string {
-  return `${view.name}_v${view.version}`.toLowerCase();
+  return glueTableName(view.name, view.version);
 }
 
 /** Source columns of a view's offline table, with the names its Parquet parts use. */

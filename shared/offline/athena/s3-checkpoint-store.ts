@@ -1,4 +1,5 @@
 import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { checkpointRoot } from '../../layout/s3-layout.js';
 import type { CheckpointStore, ChunkResult, MaterializationRun } from '../materialization-source.js';
 
 const isPreconditionFailure = (err: unknown) => {
@@ -20,7 +21,7 @@ export class S3CheckpointStore implements CheckpointStore {
   ) {}
 
   private base(runId: string): string {
-    return `${this.prefix.replace(/\/+$/, '')}/_materialize/${runId}/`;
+    return `${checkpointRoot(this.prefix)}${runId}/`;
   }
 
   private async getJson<T>(key: string): Promise<T | undefined> {
