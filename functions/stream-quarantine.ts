@@ -1,5 +1,5 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { StreamRecord } from './stream-push.js';
+import type { StreamRecord } from './stream-push-handler.js';
 
 /** Where an invalid stream record goes, with why: it is kept, not retried. */
 export type Quarantine = (record: StreamRecord, reason: { message: string; details?: unknown }) => Promise<void>;

@@ -1,6 +1,6 @@
 import { Stack, Token, Validations, type CfnElement } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import type { FeatureStore } from './feature-store.js';
+import type { ServerlessFeatureStore } from './serverless-feature-store.js';
 
 export interface Finding {
   id: string;
@@ -11,7 +11,7 @@ export interface Finding {
 const arnOf = (c: IConstruct) => `<${Stack.of(c).getLogicalId(c.node.defaultChild as CfnElement)}.Arn>`;
 
 /** Every cdk-nag finding we accept on the stack, each with its reason. Anything else fails synth. */
-export function justifiedFindings(stack: Stack, fs: FeatureStore): Finding[] {
+export function justifiedFindings(stack: Stack, fs: ServerlessFeatureStore): Finding[] {
   const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
   const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
   const glue = (resource: string) => `arn:<AWS::Partition>:glue:${region}:${account}:${resource}`;
@@ -44,6 +44,6 @@ export function justifiedFindings(stack: Stack, fs: FeatureStore): Finding[] {
   ];
 }
 
-export function suppressJustifiedFindings(stack: Stack, fs: FeatureStore): void {
+export function suppressJustifiedFindings(stack: Stack, fs: ServerlessFeatureStore): void {
   for (const f of justifiedFindings(stack, fs)) Validations.of(stack).acknowledge({ id: `AwsSolutions::${f.id}`, reason: f.reason });
 }

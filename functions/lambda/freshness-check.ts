@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ValidationError } from '../../shared/errors.js';
 import { parseInstant } from '../../shared/util/time.js';
 import { logger, metrics, observability } from '../lib/observability.js';
-import { lambdaStore } from './store.js';
+import { lambdaStore } from '../lib/lambda-store.js';
 
 /** The EventBridge scheduled event (the rule sends it whole): its `time` is "now" for the check. */
 export const FreshnessCheckEvent = z.looseObject({

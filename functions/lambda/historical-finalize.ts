@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import { z } from 'zod';
 import { ValidationError } from '../../shared/errors.js';
 import { observability } from '../lib/observability.js';
-import { lambdaStore } from './store.js';
+import { lambdaStore } from '../lib/lambda-store.js';
 
 const STAGE_PREFIX = /^(?:[A-Za-z0-9_=-][A-Za-z0-9_.=-]*\/)*_staging\/([0-9a-f]{32})\/$/;
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ValidationError } from '../../shared/errors.js';
 import { MAX_INLINE_ENTITY_ROWS } from '../../shared/services/training-dataset.js';
 import { observability } from '../lib/observability.js';
-import { lambdaStore } from './store.js';
+import { lambdaStore } from '../lib/lambda-store.js';
 
 /** Step Functions task input: what the training workflow asks for. */
 export const PrepareInput = z.object({

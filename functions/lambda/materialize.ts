@@ -6,7 +6,7 @@ import { compactOffline } from '../../shared/services/compact.js';
 import { chunkStep, finishStep, planStep } from '../../shared/services/materialize-workflow.js';
 import { parseInstantResult } from '../../shared/util/time.js';
 import { logger, metrics, observability } from '../lib/observability.js';
-import { lambdaStore } from './store.js';
+import { lambdaStore } from '../lib/lambda-store.js';
 
 const instant = z.string().transform((v, ctx) => {
   const r = parseInstantResult(v, { requireZone: true });

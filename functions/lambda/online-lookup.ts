@@ -1,6 +1,6 @@
-import { createOnlineLookupHandler } from '../online-lookup.js';
+import { createOnlineLookupHandler } from '../http-online-lookup-handler.js';
 import { observability } from '../lib/observability.js';
-import { lambdaStore } from './store.js';
+import { lambdaStore } from '../lib/lambda-store.js';
 
 /** API Gateway POST /get-online-features. */
 export const handler = createOnlineLookupHandler(lambdaStore).use(observability());

@@ -2,9 +2,9 @@ import middy from '@middy/core';
 import type { Context, KinesisStreamEvent, MSKEvent } from 'aws-lambda';
 import { logger, observability } from '../lib/observability.js';
 import type { ApiEvent } from '../lib/types.js';
-import { createPushHandler } from '../push.js';
-import { createStreamPushHandler } from '../stream-push.js';
-import { lambdaStore } from './store.js';
+import { createPushHandler } from '../http-push-handler.js';
+import { createStreamPushHandler } from '../stream-push-handler.js';
+import { lambdaStore } from '../lib/lambda-store.js';
 
 const http = createPushHandler(lambdaStore);
 const stream = createStreamPushHandler(lambdaStore, { onInvalid: (record, error) => logger.warn('push record rejected', { record: record.id, error: (error as Error).message }) });

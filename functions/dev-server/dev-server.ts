@@ -2,10 +2,10 @@ import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SkewlessError } from '../../shared/errors.js';
-import { errorResult, PayloadTooLargeError } from './http-middleware.js';
+import { errorResult, PayloadTooLargeError } from '../lib/http-middleware.js';
 import { createRouter } from './router.js';
-import type { StoreProvider } from './store-provider.js';
-import type { ApiEvent, ApiResult } from './types.js';
+import type { StoreProvider } from '../lib/store-provider.js';
+import type { ApiEvent, ApiResult } from '../lib/types.js';
 
 export interface LocalServerOptions {
   getStore: StoreProvider;

@@ -3,7 +3,7 @@ import { parseConfig } from '../../shared/config/config.js';
 import { FeatureStore } from '../../shared/feature-store.js';
 import { createStores } from '../../shared/providers/index.js';
 import type { Definition } from '../../shared/registry/to-specs.js';
-import type { StoreProvider } from '../lib/store-provider.js';
+import type { StoreProvider } from './store-provider.js';
 
 let store: Promise<FeatureStore> | undefined;
 

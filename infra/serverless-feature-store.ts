@@ -18,7 +18,7 @@ import { DATASETS, OFFLINE, REGISTRY_KEY, Storage } from './storage.js';
 import { StreamIngest } from './stream-ingest.js';
 import { TrainingWorkflow } from './training-workflow.js';
 
-export interface FeatureStoreProps {
+export interface ServerlessFeatureStoreProps {
   /** Project name (registry `project`). */
   readonly project: string;
   /** The feature repo's view versions (from its definitions): per-view schedules and alarms. */
@@ -55,7 +55,7 @@ const ENTITIES = 'entities';
  * monitoring → outputs. A new concern (e.g. a materialization fan-out) is one more construct that
  * takes `storage` and `functions` and adds its own grants.
  */
-export class FeatureStore extends Construct {
+export class ServerlessFeatureStore extends Construct {
   readonly storage: Storage;
   readonly bucket: Bucket;
   readonly table: Table;
@@ -72,9 +72,9 @@ export class FeatureStore extends Construct {
   readonly workgroupName: string;
   readonly databaseName: string;
 
-  constructor(scope: Construct, id: string, props: FeatureStoreProps) {
+  constructor(scope: Construct, id: string, props: ServerlessFeatureStoreProps) {
     super(scope, id);
-    FeatureStore.validate(props);
+    ServerlessFeatureStore.validate(props);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
     this.storage = new Storage(this, 'Storage', { project: props.project, removalPolicy, bytesScannedCutoffPerQuery: props.bytesScannedCutoffPerQuery ?? 100 * 2 ** 30 });
@@ -121,13 +121,13 @@ export class FeatureStore extends Construct {
     });
   }
 
-  private static validate(props: FeatureStoreProps): void {
+  private static validate(props: ServerlessFeatureStoreProps): void {
     const errors: string[] = [];
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(props.project)) errors.push(`project '${props.project}' must be letters, digits and _`);
     if (!props.views.length) errors.push('views: the feature repo defines no feature view');
     if (props.bytesScannedCutoffPerQuery !== undefined && props.bytesScannedCutoffPerQuery < 10 * 2 ** 20) errors.push('bytesScannedCutoffPerQuery must be at least 10 MB (Athena minimum)');
     for (const [name, n] of Object.entries(props.reservedConcurrency ?? {})) if (!Number.isInteger(n) || n! < 1) errors.push(`reservedConcurrency.${name} must be a positive integer`);
-    if (errors.length) throw new Error(`FeatureStore: ${errors.join('; ')}`);
+    if (errors.length) throw new Error(`ServerlessFeatureStore: ${errors.join('; ')}`);
   }
 
   /** Least privilege: each function gets exactly the actions its job needs, on the narrowest resource. */

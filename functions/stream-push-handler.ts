@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import type { KinesisStreamEvent, MSKEvent } from 'aws-lambda';
 import { SkewlessError } from '../shared/errors.js';
 import type { PushRequest } from '../shared/services/push.js';
-import { PushBody } from './push.js';
+import { PushBody } from './http-push-handler.js';
 import type { StoreProvider } from './lib/store-provider.js';
 import { quarantineFromEnv, type Quarantine } from './stream-quarantine.js';
 
