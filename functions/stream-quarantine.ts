@@ -1,5 +1,6 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { StreamRecord } from './stream-push-handler.js';
+import { tracer } from './lib/observability.js';
+import type { StreamRecord } from './lib/stream-records.js';
 
 /** Where an invalid stream record goes, with why: it is kept, not retried. */
 export type Quarantine = (record: StreamRecord, reason: { message: string; details?: unknown }) => Promise<void>;
@@ -24,7 +25,7 @@ let fromEnv: Quarantine | undefined;
 /** The Lambda's quarantine: the data bucket the stack sets in SKEWLESS_BUCKET. */
 export function quarantineFromEnv(env: NodeJS.ProcessEnv = process.env): Quarantine {
   if (!env.SKEWLESS_BUCKET) throw new Error('SKEWLESS_BUCKET is not set: invalid stream records have nowhere to go');
-  fromEnv ??= s3Quarantine(new S3Client({}), env.SKEWLESS_BUCKET);
+  fromEnv ??= s3Quarantine(tracer.captureAWSv3Client(new S3Client({})), env.SKEWLESS_BUCKET);
   return fromEnv;
 }
 

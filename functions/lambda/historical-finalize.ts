@@ -1,7 +1,9 @@
 import middy from '@middy/core';
 import { z } from 'zod';
 import { ValidationError } from '../../shared/errors.js';
+import { eventEnvelope } from '../lib/envelopes.js';
 import { observability } from '../lib/observability.js';
+import { parseInput } from '../lib/parse-input.js';
 import { lambdaStore } from '../lib/lambda-store.js';
 
 const STAGE_PREFIX = /^(?:[A-Za-z0-9_=-][A-Za-z0-9_.=-]*\/)*_staging\/([0-9a-f]{32})\/$/;
@@ -18,17 +20,13 @@ export const FinalizeInput = z.object({
   /** Present on the Catch path: the error of a failed step. */
   error: z.unknown().optional(),
 });
+export type FinalizeInput = z.output<typeof FinalizeInput>;
 
 /** Cleans up the staging table; on success returns the dataset's S3 URI, row count and schema. */
-export const handler = middy()
+export const handler = middy<FinalizeInput, unknown>()
   .use(observability())
-  .handler(async (event: unknown) => {
-    const parsed = FinalizeInput.safeParse(event);
-    if (!parsed.success) {
-      const i = parsed.error.issues[0];
-      throw new ValidationError(`invalid finalize input: ${i.path.join('.')}: ${i.message}`, parsed.error.issues.map((x) => ({ field: x.path.join('.'), message: x.message })));
-    }
-    const input = parsed.data;
+  .use(parseInput(FinalizeInput, eventEnvelope<FinalizeInput>(), 'finalize input'))
+  .handler(async (input) => {
     const store = await lambdaStore();
     const root = `${(store.config.aws?.prefix ?? 'offline').replace(/\/+$/, '')}/_staging/`;
     if (!input.prepared.stagePrefix.startsWith(root)) {
