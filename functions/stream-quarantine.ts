@@ -1,5 +1,5 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { tracer } from './lib/observability.js';
+import { tracer } from './lib/tracer.js';
 import type { StreamRecord } from './lib/stream-records.js';
 
 /** Where an invalid stream record goes, with why: it is kept, not retried. */

@@ -4,7 +4,7 @@ import { parseConfig } from '../../shared/config/config.js';
 import { FeatureStore } from '../../shared/feature-store.js';
 import { createStores } from '../../shared/providers/index.js';
 import type { Definition } from '../../shared/registry/to-specs.js';
-import { tracer } from './observability.js';
+import { tracer } from './tracer.js';
 import type { StoreProvider } from './store-provider.js';
 
 // Every SDK call of the Lambda's stores is a subsegment of the invocation's trace (a no-op outside Lambda).

@@ -2,21 +2,18 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type middy from '@middy/core';
 import { SkewlessError } from '../../shared/errors.js';
+import { tracer } from './tracer.js';
 
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'skewless';
 
-/** One logger, one EMF metrics emitter and one X-Ray tracer per Lambda container (Powertools). */
+/** One logger and one EMF metrics emitter per Lambda container (Powertools); the tracer is in tracer.ts. */
 export const logger = new Logger({ serviceName });
 // Metrics' own warnings (e.g. "No application metrics to publish" from a lookup that records none)
 // go through the structured logger and its level, not straight to the console.
 export const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Skewless', serviceName, logger });
-// The functions run with X-Ray active tracing (infra/functions.ts). Outside Lambda (tests, `serve`)
-// the tracer switches itself off: no segments, SDK clients returned as they are.
-export const tracer = new Tracer({ serviceName });
 
 /** A failure that is ours, not the caller's: anything but a SkewlessError below 500. */
 export function isInternalError(err: unknown): boolean {
