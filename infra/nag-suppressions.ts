@@ -7,15 +7,25 @@ export interface Finding {
   reason: string;
 }
 
-/** How cdk-nag names a resource's ARN inside a finding id. */
-const arnOf = (c: IConstruct) => `<${Stack.of(c).getLogicalId(c.node.defaultChild as CfnElement)}.Arn>`;
+/**
+ * How cdk-nag names a resource's ARN inside a finding id: `<LogicalId.Arn>` for a resource of the
+ * stack; for an imported one (an existing bucket) its ARN with pseudo parameters as `<AWS::…>`.
+ */
+export function arnInFindings(c: IConstruct, arn?: string): string {
+  const child = c.node.defaultChild as CfnElement | undefined;
+  if (child || arn === undefined) return `<${Stack.of(c).getLogicalId(child as CfnElement)}.Arn>`;
+  const resolved = Stack.of(c).resolve(arn) as string | { 'Fn::Join': [string, (string | { Ref: string })[]] };
+  if (typeof resolved === 'string') return resolved;
+  return resolved['Fn::Join'][1].map((p) => (typeof p === 'string' ? p : `<${p.Ref}>`)).join(resolved['Fn::Join'][0]);
+}
+const arnOf = (c: IConstruct) => arnInFindings(c);
 
 /** Every cdk-nag finding we accept on the stack, each with its reason. Anything else fails synth. */
 export function justifiedFindings(stack: Stack, fs: ServerlessFeatureStore): Finding[] {
   const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
   const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
   const glue = (resource: string) => `arn:<AWS::Partition>:glue:${region}:${account}:${resource}`;
-  const data = arnOf(fs.bucket);
+  const data = arnInFindings(fs.bucket, fs.bucket.bucketArn);
   const db = fs.databaseName;
   return [
     { id: 'AwsSolutions-APIG3', reason: 'The API is IAM-authorized (SigV4) for internal inference services; a WAF is a per-deployment choice, not a default.' },

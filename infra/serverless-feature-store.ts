@@ -1,8 +1,8 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import type { Table } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { Stream } from 'aws-cdk-lib/aws-kinesis';
-import type { Bucket } from 'aws-cdk-lib/aws-s3';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { FeatureViewSpec } from '../shared/registry/types.js';
@@ -41,6 +41,18 @@ export interface ServerlessFeatureStoreProps {
   readonly reservedConcurrency?: Partial<Record<FunctionName, number>>;
   /** @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * An existing data bucket (registry, offline Parquet, datasets, quarantine): used as it is, no
+   * bucket is created (nor its access-log bucket; its lifecycle and logging stay the owner's). A
+   * KMS-encrypted bucket is imported with its key (`Bucket.fromBucketAttributes({ encryptionKey })`):
+   * every grant then includes the key. @default a new versioned, encrypted bucket
+   */
+  readonly bucket?: IBucket;
+  /**
+   * An existing online table (string keys `pk` / `sk`, TTL on `expires_at`): used as it is, no table is
+   * created. Imported with its customer-managed key, grants include the key. @default a new on-demand table
+   */
+  readonly table?: ITable;
 }
 
 // Entity files of training requests (entity_uri) are read from here.
@@ -57,8 +69,8 @@ const ENTITIES = 'entities';
  */
 export class ServerlessFeatureStore extends Construct {
   readonly storage: Storage;
-  readonly bucket: Bucket;
-  readonly table: Table;
+  readonly bucket: IBucket;
+  readonly table: ITable;
   readonly functions: Record<FunctionName, SkewlessFunction>;
   readonly api: FeatureApi;
   readonly workflow: TrainingWorkflow;
@@ -77,7 +89,7 @@ export class ServerlessFeatureStore extends Construct {
     ServerlessFeatureStore.validate(props);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
-    this.storage = new Storage(this, 'Storage', { project: props.project, removalPolicy, bytesScannedCutoffPerQuery: props.bytesScannedCutoffPerQuery ?? 100 * 2 ** 30 });
+    this.storage = new Storage(this, 'Storage', { project: props.project, removalPolicy, bytesScannedCutoffPerQuery: props.bytesScannedCutoffPerQuery ?? 100 * 2 ** 30, ...(props.bucket ? { bucket: props.bucket } : {}), ...(props.table ? { table: props.table } : {}) });
     ({ bucket: this.bucket, table: this.table, databaseName: this.databaseName, workgroupName: this.workgroupName } = this.storage);
 
     const environment = { SKEWLESS_PROJECT: props.project, SKEWLESS_BUCKET: this.bucket.bucketName, SKEWLESS_TABLE: this.table.tableName, SKEWLESS_GLUE_DATABASE: this.databaseName, SKEWLESS_ATHENA_WORKGROUP: this.workgroupName, SKEWLESS_REGISTRY_CACHE_SECONDS: '30', ...(props.codeHashes && Object.keys(props.codeHashes).length ? { SKEWLESS_CODE_HASHES: JSON.stringify(props.codeHashes) } : {}) };
@@ -93,7 +105,7 @@ export class ServerlessFeatureStore extends Construct {
       'historical-finalize': fn('historical-finalize', { timeout: Duration.minutes(2) }),
       'freshness-check': fn('freshness-check'),
     };
-    this.grant(Stack.of(this));
+    this.grantFunctions();
 
     this.api = new FeatureApi(this, 'Api', { onlineLookup: this.functions['online-lookup'], push: this.functions.push });
     this.ingest = new StreamIngest(this, 'Ingest', { push: this.functions.push, bucket: this.bucket, ...(props.kinesis !== undefined ? { kinesis: props.kinesis } : {}), ...(props.streamRetention ? { streamRetention: props.streamRetention } : {}), ...(props.msk ? { msk: props.msk } : {}) });
@@ -105,7 +117,7 @@ export class ServerlessFeatureStore extends Construct {
     this.topic = new AlarmTopic(this, 'Alarms', { removalPolicy, ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}) }).topic;
     this.monitoring = new FreshnessMonitoring(this, 'Freshness', { views: props.views, topic: this.topic, functions: Object.values(this.functions), serviceName: 'skewless-freshness-check' });
 
-    this.operatorPolicy = new OperatorPolicy(this, 'Operator', { bucket: this.bucket, registryKey: REGISTRY_KEY, database: this.databaseName });
+    this.operatorPolicy = new OperatorPolicy(this, 'Operator', { description: `skewless apply for ${Stack.of(this).stackName}: registry object and the Glue tables of database ${this.databaseName}`, grant: (policy) => this.grantApply(policy) });
     new StackOutputs(this, 'Outputs', {
       Project: props.project,
       Bucket: this.bucket.bucketName,
@@ -130,49 +142,144 @@ export class ServerlessFeatureStore extends Construct {
     if (errors.length) throw new Error(`ServerlessFeatureStore: ${errors.join('; ')}`);
   }
 
-  /** Least privilege: each function gets exactly the actions its job needs, on the narrowest resource. */
-  private grant(stack: Stack): void {
+  // ---- Grants: what a principal may do with the store, each on the narrowest resource. The stack's
+  // own functions get theirs through the same methods; an inference service or a CI role calls them too.
+
+  /**
+   * Read the registry object; ListBucket on exactly its key, because S3 answers a GET of a missing
+   * key with 403 unless the caller may list it: a stack not applied yet reads as 404, not AccessDenied.
+   */
+  grantRegistryRead(grantee: IGrantable): Grant {
+    return this.grantObjects(grantee, ['s3:GetObject'], [REGISTRY_KEY]).combine(this.grantList(grantee, { StringEquals: { 's3:prefix': [REGISTRY_KEY] } }));
+  }
+
+  /** Rewrite the registry object (conditional PUT): apply, materialization intervals, finished datasets. */
+  grantRegistryWrite(grantee: IGrantable): Grant {
+    return this.grantObjects(grantee, ['s3:PutObject'], [REGISTRY_KEY]);
+  }
+
+  /** Read online rows directly from the table (what the online-lookup function does). */
+  grantOnlineRead(grantee: IGrantable): Grant {
+    return this.grantTable(grantee, 'dynamodb:BatchGetItem');
+  }
+
+  /** Write online rows directly (newer-wins conditional writes: PutItem / UpdateItem). */
+  grantOnlineWrite(grantee: IGrantable): Grant {
+    return this.grantTable(grantee, 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+  }
+
+  /** Read the offline Parquet of every view version (objects and listing under the offline prefix). */
+  grantOfflineRead(grantee: IGrantable): Grant {
+    return this.grantObjects(grantee, ['s3:GetObject'], [`${OFFLINE}/*`]).combine(this.grantList(grantee, { StringLike: { 's3:prefix': [`${OFFLINE}/*`] } }));
+  }
+
+  /** Append offline Parquet parts (offline pushes). */
+  grantOfflineWrite(grantee: IGrantable): Grant {
+    return this.grantObjects(grantee, ['s3:PutObject'], [`${OFFLINE}/*`]);
+  }
+
+  /** Call POST /get-online-features of the API (IAM-authorized, SigV4). */
+  grantGetOnlineFeatures(grantee: IGrantable): Grant {
+    return this.grantInvoke(grantee, '/get-online-features');
+  }
+
+  /** Push rows: POST /push of the API and, when the stack has one, records into the push stream. */
+  grantPush(grantee: IGrantable): Grant {
+    const api = this.grantInvoke(grantee, '/push');
+    return this.stream ? api.combine(this.stream.grantWrite(grantee)) : api;
+  }
+
+  /**
+   * Build training datasets: start the training workflow, put entity files under entities/ (entity_uri)
+   * and read the finished datasets.
+   */
+  grantTrainingDatasets(grantee: IGrantable): Grant {
+    return this.workflow.stateMachine
+      .grantStartExecution(grantee)
+      .combine(this.grantObjects(grantee, ['s3:PutObject'], [`${ENTITIES}/*`]))
+      .combine(this.grantObjects(grantee, ['s3:GetObject'], [`${DATASETS}/*`]));
+  }
+
+  /** What `skewless apply` needs: read and rewrite the registry, own the project's Glue tables (one per view version). */
+  grantApply(grantee: IGrantable): Grant {
+    return this.grantObjects(grantee, ['s3:GetObject', 's3:PutObject'], [REGISTRY_KEY])
+      .combine(this.grantList(grantee, { StringEquals: { 's3:prefix': [REGISTRY_KEY] } }))
+      .combine(this.grantGlue(grantee, ['glue:GetDatabase', 'glue:GetTable', 'glue:CreateTable', 'glue:UpdateTable'], '*'));
+  }
+
+  /** Least privilege: each function gets exactly the actions its job needs, through the grants above. */
+  private grantFunctions(): void {
     const f = this.functions;
-    const registry = this.bucket.arnForObjects(REGISTRY_KEY);
-    const readRegistry = new PolicyStatement({ actions: ['s3:GetObject'], resources: [registry] });
-    // S3 answers a GET of a missing key with 403 unless the caller may list it: with ListBucket on
-    // exactly the registry key, a stack not yet applied reads as "no registry" (404), not AccessDenied.
-    const listRegistry = new PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn], conditions: { StringEquals: { 's3:prefix': [REGISTRY_KEY] } } });
-    for (const fn of Object.values(f)) {
-      fn.addToRolePolicy(readRegistry);
-      fn.addToRolePolicy(listRegistry);
-    }
-    const glueArns = (tables: string) => [
-      stack.formatArn({ service: 'glue', resource: 'catalog' }),
-      stack.formatArn({ service: 'glue', resource: 'database', resourceName: this.databaseName }),
-      stack.formatArn({ service: 'glue', resource: 'table', resourceName: `${this.databaseName}/${tables}` }),
-    ];
-    const tableArn = this.table.tableArn;
-    const write = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
+    for (const fn of Object.values(f)) this.grantRegistryRead(fn);
 
-    f['online-lookup'].addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:BatchGetItem'], resources: [tableArn] }));
+    this.grantOnlineRead(f['online-lookup']);
 
-    f.push.addToRolePolicy(new PolicyStatement({ actions: write, resources: [tableArn] }));
-    f.push.addToRolePolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [this.bucket.arnForObjects(`${OFFLINE}/*`)] }));
+    this.grantOnlineWrite(f.push);
+    this.grantOfflineWrite(f.push);
 
-    f.materialize.addToRolePolicy(new PolicyStatement({ actions: write, resources: [tableArn] }));
-    f.materialize.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [this.bucket.arnForObjects(`${OFFLINE}/*`)] }));
-    f.materialize.addToRolePolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn], conditions: { StringLike: { 's3:prefix': [`${OFFLINE}/*`] } } }));
-    // Materialization records its interval in the registry (conditional PUT on the one object).
-    f.materialize.addToRolePolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [registry] }));
+    this.grantOnlineWrite(f.materialize);
+    this.grantOfflineRead(f.materialize);
+    // Materialization records its interval in the registry.
+    this.grantRegistryWrite(f.materialize);
 
-    f['historical-prepare'].addToRolePolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [this.bucket.arnForObjects(`${OFFLINE}/_staging/*`)] }));
+    this.grantObjects(f['historical-prepare'], ['s3:PutObject'], [`${OFFLINE}/_staging/*`]);
     // Entity files of training requests (entity_uri) are read from entities/ of the data bucket.
-    f['historical-prepare'].addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [this.bucket.arnForObjects(`${ENTITIES}/*`)] }));
-    f['historical-prepare'].addToRolePolicy(new PolicyStatement({ actions: ['glue:CreateTable', 'glue:GetDatabase'], resources: glueArns('skewless_entity_*') }));
+    this.grantObjects(f['historical-prepare'], ['s3:GetObject'], [`${ENTITIES}/*`]);
+    this.grantGlue(f['historical-prepare'], ['glue:CreateTable', 'glue:GetDatabase'], 'skewless_entity_*');
 
-    f['historical-finalize'].addToRolePolicy(new PolicyStatement({ actions: ['glue:DeleteTable'], resources: glueArns('skewless_entity_*') }));
-    // Registers the finished dataset in the registry (conditional PUT on the one object).
-    f['historical-finalize'].addToRolePolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [registry] }));
-    f['historical-finalize'].addToRolePolicy(new PolicyStatement({ actions: ['s3:DeleteObject'], resources: [this.bucket.arnForObjects(`${OFFLINE}/_staging/*`)] }));
-    f['historical-finalize'].addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [this.bucket.arnForObjects(`${DATASETS}/*`)] }));
-    f['historical-finalize'].addToRolePolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn], conditions: { StringLike: { 's3:prefix': [`${OFFLINE}/_staging/*`, `${DATASETS}/*`] } } }));
+    this.grantGlue(f['historical-finalize'], ['glue:DeleteTable'], 'skewless_entity_*');
+    // Registers the finished dataset in the registry.
+    this.grantRegistryWrite(f['historical-finalize']);
+    this.grantObjects(f['historical-finalize'], ['s3:DeleteObject'], [`${OFFLINE}/_staging/*`]);
+    this.grantObjects(f['historical-finalize'], ['s3:GetObject'], [`${DATASETS}/*`]);
+    this.grantList(f['historical-finalize'], { StringLike: { 's3:prefix': [`${OFFLINE}/_staging/*`, `${DATASETS}/*`] } });
 
-    f['freshness-check'].addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: [tableArn] }));
+    this.grantTable(f['freshness-check'], 'dynamodb:Query');
+  }
+
+  /**
+   * Object actions on key patterns of the data bucket, plus its KMS key when it has one. Not
+   * `bucket.grantRead/grantPut`: those add `s3:GetBucket*`, `s3:List*` on the whole bucket or the
+   * `Put*`/`Abort*` families, more than any function here needs.
+   */
+  private grantObjects(grantee: IGrantable, actions: string[], keyPatterns: string[]): Grant {
+    const grant = Grant.addToPrincipal({ grantee, actions, resourceArns: keyPatterns.map((k) => this.bucket.arnForObjects(k)) });
+    const key = this.bucket.encryptionKey;
+    if (!key) return grant;
+    const writes = actions.some((a) => a !== 's3:GetObject');
+    return grant.combine(writes ? key.grantEncryptDecrypt(grantee) : key.grantDecrypt(grantee));
+  }
+
+  /** execute-api:Invoke on one POST route of the deployed stage. */
+  private grantInvoke(grantee: IGrantable, path: string): Grant {
+    return Grant.addToPrincipal({ grantee, actions: ['execute-api:Invoke'], resourceArns: [this.api.api.arnForExecuteApi('POST', path, this.api.api.deploymentStage.stageName)] });
+  }
+
+  /** ListBucket on the data bucket, always narrowed by an `s3:prefix` condition. */
+  private grantList(grantee: IGrantable, conditions: Record<string, Record<string, string[]>>): Grant {
+    return Grant.addToPrincipal({ grantee, actions: ['s3:ListBucket'], resourceArns: [this.bucket.bucketArn], conditions });
+  }
+
+  /** The online table's own grant (table and its key), with exactly these actions. */
+  private grantTable(grantee: IGrantable, ...actions: string[]): Grant {
+    const grant = this.table.grant(grantee, ...actions);
+    const key = this.table.encryptionKey;
+    if (!key) return grant;
+    const writes = actions.some((a) => /Put|Update|Delete|Write/.test(a));
+    return grant.combine(writes ? key.grantEncryptDecrypt(grantee) : key.grantDecrypt(grantee));
+  }
+
+  /** Glue actions on the catalog, the project database and its tables matching `tables`. */
+  private grantGlue(grantee: IGrantable, actions: string[], tables: string): Grant {
+    const stack = Stack.of(this);
+    return Grant.addToPrincipal({
+      grantee,
+      actions,
+      resourceArns: [
+        stack.formatArn({ service: 'glue', resource: 'catalog' }),
+        stack.formatArn({ service: 'glue', resource: 'database', resourceName: this.databaseName }),
+        stack.formatArn({ service: 'glue', resource: 'table', resourceName: `${this.databaseName}/${tables}` }),
+      ],
+    });
   }
 }
