@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { Stream } from 'aws-cdk-lib/aws-kinesis';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -246,8 +247,7 @@ export class ServerlessFeatureStore extends Construct {
     const grant = Grant.addToPrincipal({ grantee, actions, resourceArns: keyPatterns.map((k) => this.bucket.arnForObjects(k)) });
     const key = this.bucket.encryptionKey;
     if (!key) return grant;
-    const writes = actions.some((a) => a !== 's3:GetObject');
-    return grant.combine(writes ? key.grantEncryptDecrypt(grantee) : key.grantDecrypt(grantee));
+    return grant.combine(ServerlessFeatureStore.grantKey(key, grantee, actions.some((a) => a !== 's3:GetObject')));
   }
 
   /** execute-api:Invoke on one POST route of the deployed stage. */
@@ -265,8 +265,16 @@ export class ServerlessFeatureStore extends Construct {
     const grant = this.table.grant(grantee, ...actions);
     const key = this.table.encryptionKey;
     if (!key) return grant;
-    const writes = actions.some((a) => /Put|Update|Delete|Write/.test(a));
-    return grant.combine(writes ? key.grantEncryptDecrypt(grantee) : key.grantDecrypt(grantee));
+    return grant.combine(ServerlessFeatureStore.grantKey(key, grantee, actions.some((a) => /Put|Update|Delete|Write/.test(a))));
+  }
+
+  /**
+   * The customer-managed key of an existing bucket or table: Decrypt to read; to write also Encrypt and
+   * GenerateDataKey. Named actions, not `grantEncryptDecrypt` (its `ReEncrypt*` / `GenerateDataKey*`
+   * wildcards are more than a writer needs).
+   */
+  private static grantKey(key: IKey, grantee: IGrantable, writes: boolean): Grant {
+    return writes ? key.grant(grantee, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey') : key.grant(grantee, 'kms:Decrypt');
   }
 
   /** Glue actions on the catalog, the project database and its tables matching `tables`. */
