@@ -1,7 +1,8 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ENV } from '../shared/layout/env.js';
 import { S3_PREFIX } from '../shared/layout/s3-layout.js';
-import type { StreamRecord } from './stream-push.js';
+import { tracer } from './lib/tracer.js';
+import type { StreamRecord } from './lib/stream-records.js';
 
 /** Where an invalid stream record goes, with why: it is kept, not retried. */
 export type Quarantine = (record: StreamRecord, reason: { message: string; details?: unknown }) => Promise<void>;
@@ -27,7 +28,7 @@ let fromEnv: Quarantine | undefined;
 export function quarantineFromEnv(env: NodeJS.ProcessEnv = process.env): Quarantine {
   const bucket = env[ENV.bucket];
   if (!bucket) throw new Error(`${ENV.bucket} is not set: invalid stream records have nowhere to go`);
-  fromEnv ??= s3Quarantine(new S3Client({}), bucket);
+  fromEnv ??= s3Quarantine(tracer.captureAWSv3Client(new S3Client({})), bucket);
   return fromEnv;
 }
 

@@ -12,6 +12,7 @@ import { Construct } from 'constructs';
 import { checkpointRoot, viewKey } from '../shared/layout/index.js';
 import type { FeatureViewSpec } from '../shared/registry/types.js';
 import { materializationPeriodMinutes } from './schedules.js';
+import { arnInFindings } from './nag-suppressions.js';
 
 export interface MaterializationWorkflowProps {
   /** The materialize function: it runs the plan, chunk and finish steps (`{ action }` events). */
@@ -121,7 +122,7 @@ export class MaterializationWorkflow extends Construct {
     const logicalId = (c: Construct) => stack.getLogicalId(c.node.defaultChild as CfnElement);
     const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
     const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
-    const objects = `AwsSolutions::AwsSolutions-IAM5[Resource::<${logicalId(props.bucket as unknown as Construct)}.Arn>/${checkpoints}/*]`;
+    const objects = `AwsSolutions::AwsSolutions-IAM5[Resource::${arnInFindings(props.bucket, props.bucket.bucketArn)}/${checkpoints}/*]`;
     const reason = `Materialization checkpoints: one object per run and per finished chunk under ${checkpoints}/ (names known only at run time).`;
     Validations.of(props.worker).acknowledge({ id: objects, reason });
     Validations.of(this.stateMachine).acknowledge({ id: objects, reason });

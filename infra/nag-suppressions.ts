@@ -1,22 +1,32 @@
 import { Stack, Token, Validations, type CfnElement } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { ENTITY_TABLE_PREFIX, S3_PREFIX, stagingRoot } from '../shared/layout/index.js';
-import type { FeatureStore } from './feature-store.js';
+import type { ServerlessFeatureStore } from './serverless-feature-store.js';
 
 export interface Finding {
   id: string;
   reason: string;
 }
 
-/** How cdk-nag names a resource's ARN inside a finding id. */
-const arnOf = (c: IConstruct) => `<${Stack.of(c).getLogicalId(c.node.defaultChild as CfnElement)}.Arn>`;
+/**
+ * How cdk-nag names a resource's ARN inside a finding id: `<LogicalId.Arn>` for a resource of the
+ * stack; for an imported one (an existing bucket) its ARN with pseudo parameters as `<AWS::…>`.
+ */
+export function arnInFindings(c: IConstruct, arn?: string): string {
+  const child = c.node.defaultChild as CfnElement | undefined;
+  if (child || arn === undefined) return `<${Stack.of(c).getLogicalId(child as CfnElement)}.Arn>`;
+  const resolved = Stack.of(c).resolve(arn) as string | { 'Fn::Join': [string, (string | { Ref: string })[]] };
+  if (typeof resolved === 'string') return resolved;
+  return resolved['Fn::Join'][1].map((p) => (typeof p === 'string' ? p : `<${p.Ref}>`)).join(resolved['Fn::Join'][0]);
+}
+const arnOf = (c: IConstruct) => arnInFindings(c);
 
 /** Every cdk-nag finding we accept on the stack, each with its reason. Anything else fails synth. */
-export function justifiedFindings(stack: Stack, fs: FeatureStore): Finding[] {
+export function justifiedFindings(stack: Stack, fs: ServerlessFeatureStore): Finding[] {
   const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
   const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
   const glue = (resource: string) => `arn:<AWS::Partition>:glue:${region}:${account}:${resource}`;
-  const data = arnOf(fs.bucket);
+  const data = arnInFindings(fs.bucket, fs.bucket.bucketArn);
   const db = fs.databaseName;
   return [
     { id: 'AwsSolutions-APIG3', reason: 'The API is IAM-authorized (SigV4) for internal inference services; a WAF is a per-deployment choice, not a default.' },
@@ -45,6 +55,6 @@ export function justifiedFindings(stack: Stack, fs: FeatureStore): Finding[] {
   ];
 }
 
-export function suppressJustifiedFindings(stack: Stack, fs: FeatureStore): void {
+export function suppressJustifiedFindings(stack: Stack, fs: ServerlessFeatureStore): void {
   for (const f of justifiedFindings(stack, fs)) Validations.of(stack).acknowledge({ id: `AwsSolutions::${f.id}`, reason: f.reason });
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { FeatureStore } from '../../shared/feature-store.js';
 import { ENV } from '../../shared/layout/env.js';
-import { startServer } from '../../functions/lib/local-server.js';
+import { startServer } from '../../functions/dev-server/dev-server.js';
 import { instantArg } from '../args.js';
 import type { GlobalOptions } from '../output.js';
 

@@ -1,30 +1,30 @@
 import middy from '@middy/core';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
-import { ValidationError } from '../../shared/errors.js';
 import { viewKey } from '../../shared/layout/view-ref.js';
 import { parseInstant } from '../../shared/util/time.js';
+import { eventEnvelope } from '../lib/envelopes.js';
 import { logger, metrics, observability } from '../lib/observability.js';
-import { lambdaStore } from './store.js';
+import { parseInput } from '../lib/parse-input.js';
+import { lambdaStore } from '../lib/lambda-store.js';
 
 /** The EventBridge scheduled event (the rule sends it whole): its `time` is "now" for the check. */
 export const FreshnessCheckEvent = z.looseObject({
   time: z.string().transform((v, ctx) => parseInstant(v) ?? (ctx.addIssue({ code: 'custom', message: 'expected an RFC 3339 timestamp' }), z.NEVER)).optional(),
 });
+export type FreshnessCheckEvent = z.output<typeof FreshnessCheckEvent>;
 
 /**
  * EventBridge, every 5 minutes: per view `FeatureAgeSeconds` (dimension View = name@vN; a view
  * never written reports no age) and `StaleFeatureViews` — emitted on every run, also with an empty
  * registry, so the heartbeat alarm can tell a silent checker from a quiet store.
  */
-export const handler = middy<unknown, unknown>()
+export const handler = middy<FreshnessCheckEvent, unknown>()
   .use(observability())
-  .handler(async (event: unknown) => {
-    const parsed = FreshnessCheckEvent.safeParse(event ?? {});
-    if (!parsed.success) throw new ValidationError(`invalid freshness-check event: ${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}`, []);
+  .use(parseInput(FreshnessCheckEvent, eventEnvelope<FreshnessCheckEvent>(), 'freshness-check event'))
+  .handler(async (event) => {
     const store = await lambdaStore();
-    const now = parsed.data.time ?? new Date();
-    const views = await store.freshness(now);
+    const views = await store.freshness(event.time ?? store.context.now());
     for (const v of views) {
       if (v.ageSeconds === null) continue;
       const m = metrics.singleMetric();

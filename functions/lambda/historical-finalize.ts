@@ -3,8 +3,10 @@ import { z } from 'zod';
 import { ValidationError } from '../../shared/errors.js';
 import { ENTITY_TABLE_PREFIX, entityTableIdOf, entityTableName } from '../../shared/layout/glue-names.js';
 import { S3_PREFIX, stagingIdOf, stagingPrefix, stagingRoot } from '../../shared/layout/s3-layout.js';
+import { eventEnvelope } from '../lib/envelopes.js';
 import { observability } from '../lib/observability.js';
-import { lambdaStore } from './store.js';
+import { parseInput } from '../lib/parse-input.js';
+import { lambdaStore } from '../lib/lambda-store.js';
 
 export const FinalizeInput = z.object({
   prepared: z
@@ -18,17 +20,13 @@ export const FinalizeInput = z.object({
   /** Present on the Catch path: the error of a failed step. */
   error: z.unknown().optional(),
 });
+export type FinalizeInput = z.output<typeof FinalizeInput>;
 
 /** Cleans up the staging table; on success returns the dataset's S3 URI, row count and schema. */
-export const handler = middy()
+export const handler = middy<FinalizeInput, unknown>()
   .use(observability())
-  .handler(async (event: unknown) => {
-    const parsed = FinalizeInput.safeParse(event);
-    if (!parsed.success) {
-      const i = parsed.error.issues[0];
-      throw new ValidationError(`invalid finalize input: ${i.path.join('.')}: ${i.message}`, parsed.error.issues.map((x) => ({ field: x.path.join('.'), message: x.message })));
-    }
-    const input = parsed.data;
+  .use(parseInput(FinalizeInput, eventEnvelope<FinalizeInput>(), 'finalize input'))
+  .handler(async (input) => {
     const store = await lambdaStore();
     const root = stagingRoot(store.config.aws?.prefix ?? S3_PREFIX.offline);
     if (!input.prepared.stagePrefix.startsWith(root)) {

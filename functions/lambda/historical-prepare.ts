@@ -1,9 +1,10 @@
 import middy from '@middy/core';
 import { z } from 'zod';
-import { ValidationError } from '../../shared/errors.js';
 import { MAX_INLINE_ENTITY_ROWS } from '../../shared/services/training-dataset.js';
+import { eventEnvelope } from '../lib/envelopes.js';
 import { observability } from '../lib/observability.js';
-import { lambdaStore } from './store.js';
+import { parseInput } from '../lib/parse-input.js';
+import { lambdaStore } from '../lib/lambda-store.js';
 
 /** Step Functions task input: what the training workflow asks for. */
 export const PrepareInput = z.object({
@@ -18,20 +19,16 @@ export const PrepareInput = z.object({
   output_uri: z.string().regex(/^s3:\/\/[^/]+\/.+/, 'expected s3://bucket/prefix/'),
   dataset_name: z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/).optional(),
 }).refine((r) => (r.entity_rows === undefined) !== (r.entity_uri === undefined), { message: 'give exactly one of entity_rows (small sets) and entity_uri (s3:// Parquet or CSV)', path: ['entity_uri'] });
+export type PrepareInput = z.output<typeof PrepareInput>;
 
 /**
  * Validates references and the output URI, stages the entity rows (from S3 or inline), returns
  * references for the rest of the workflow: the UNLOAD statement, its token, staging and output names.
  */
-export const handler = middy()
+export const handler = middy<PrepareInput, unknown>()
   .use(observability())
-  .handler(async (event: unknown) => {
-    const parsed = PrepareInput.safeParse(event);
-    if (!parsed.success) {
-      const i = parsed.error.issues[0];
-      throw new ValidationError(`invalid training request: ${i.path.join('.')}: ${i.message}`, parsed.error.issues.map((x) => ({ field: x.path.join('.'), message: x.message })));
-    }
-    const r = parsed.data;
+  .use(parseInput(PrepareInput, eventEnvelope<PrepareInput>(), 'training request'))
+  .handler(async (r) => {
     const store = await lambdaStore();
     return store.prepareTrainingDataset({
       ...(r.features ? { features: r.features } : {}),

@@ -1,12 +1,14 @@
 import middy from '@middy/core';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
-import { NotFoundError, ValidationError } from '../../shared/errors.js';
+import { NotFoundError } from '../../shared/errors.js';
 import { compactOffline } from '../../shared/services/compact.js';
 import { chunkStep, finishStep, planStep } from '../../shared/services/materialize-workflow.js';
 import { parseInstantResult } from '../../shared/util/time.js';
+import { eventEnvelope } from '../lib/envelopes.js';
 import { logger, metrics, observability } from '../lib/observability.js';
-import { lambdaStore } from './store.js';
+import { parseInput, type InputSchema } from '../lib/parse-input.js';
+import { lambdaStore } from '../lib/lambda-store.js';
 
 const instant = z.string().transform((v, ctx) => {
   const r = parseInstantResult(v, { requireZone: true });
@@ -37,24 +39,21 @@ export const MaterializeWorkflowEvent = z.discriminatedUnion('action', [
   z.object({ action: z.literal('compact'), views: z.array(z.string()).optional() }),
 ]);
 
+type MaterializeEvent = z.output<typeof MaterializeEvent>;
+type MaterializeWorkflowEvent = z.output<typeof MaterializeWorkflowEvent>;
+export type MaterializeInput = MaterializeEvent | MaterializeWorkflowEvent;
+
 const isWorkflowEvent = (event: unknown): boolean => typeof event === 'object' && event !== null && 'action' in event;
 
-/** Every event this function accepts, dispatched as the handler does (the EventBridge contract test parses with it). */
-export const MaterializeInput = {
+/** Every event this function accepts: a workflow step when it names an `action`, else a schedule or direct invoke (the EventBridge contract test parses with it). */
+export const MaterializeInput: InputSchema<MaterializeInput> = {
   safeParse: (event: unknown) => (isWorkflowEvent(event) ? MaterializeWorkflowEvent.safeParse(event) : MaterializeEvent.safeParse(event)),
 };
 
-function parse<T extends z.ZodType>(schema: T, event: unknown): z.infer<T> {
-  const parsed = schema.safeParse(event);
-  if (!parsed.success) throw new ValidationError(`invalid materialize event: ${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}`, []);
-  return parsed.data;
-}
-
-async function workflowStep(event: unknown) {
-  const e = parse(MaterializeWorkflowEvent, event);
+async function workflowStep(e: MaterializeWorkflowEvent) {
   const ctx = (await lambdaStore()).context;
   if (e.action === 'plan') {
-    const planned = await planStep(ctx, { view: e.view, end: e.end ?? e.time ?? new Date(), ...(e.start ? { start: e.start } : {}), ...(e.chunkBytes ? { chunkBytes: e.chunkBytes } : {}) });
+    const planned = await planStep(ctx, { view: e.view, end: e.end ?? e.time ?? ctx.now(), ...(e.start ? { start: e.start } : {}), ...(e.chunkBytes ? { chunkBytes: e.chunkBytes } : {}) });
     logger.info('materialization planned', { ...planned });
     return planned;
   }
@@ -73,37 +72,39 @@ async function workflowStep(event: unknown) {
   return r;
 }
 
-export const handler = middy()
+/** A schedule or a direct invoke: the views' windows up to `end` (the scheduled time, else the store's clock). */
+async function scheduledOrDirect(e: MaterializeEvent) {
+  const store = await lambdaStore();
+  const end = e.end ?? e.time ?? store.context.now();
+  // A window too large for one invocation resumes from its checkpoints on the next one.
+  let requested = e.views;
+  const skipped: string[] = [];
+  if (e.scheduled && requested) {
+    const registry = await store.context.registry();
+    const known = (ref: string) => {
+      try {
+        registry.view(ref);
+        return true;
+      } catch (err) {
+        if (err instanceof NotFoundError) return false;
+        throw err;
+      }
+    };
+    skipped.push(...requested.filter((v) => !known(v)));
+    requested = requested.filter(known);
+    if (skipped.length) logger.warn('scheduled views are not in the registry yet (run skewless apply); skipped', { views: skipped });
+    if (!requested.length) return { materialized: [], skipped };
+  }
+  const views = requested ? { views: requested } : {};
+  const result = e.start ? await store.materialize({ start: e.start, end, ...views }) : await store.materializeIncremental({ end, ...views });
+  for (const r of result) {
+    metrics.addMetric('RowsMaterialized', MetricUnit.Count, r.rows);
+    logger.info('materialized', { ...r });
+  }
+  return { materialized: result, ...(skipped.length ? { skipped } : {}) };
+}
+
+export const handler = middy<MaterializeInput, unknown>()
   .use(observability())
-  .handler(async (event: unknown) => {
-    if (isWorkflowEvent(event)) return workflowStep(event);
-    const e = parse(MaterializeEvent, event);
-    const store = await lambdaStore();
-    const end = e.end ?? e.time ?? new Date();
-    // A window too large for one invocation resumes from its checkpoints on the next one.
-    let requested = e.views;
-    const skipped: string[] = [];
-    if (e.scheduled && requested) {
-      const registry = await store.context.registry();
-      const known = (ref: string) => {
-        try {
-          registry.view(ref);
-          return true;
-        } catch (err) {
-          if (err instanceof NotFoundError) return false;
-          throw err;
-        }
-      };
-      skipped.push(...requested.filter((v) => !known(v)));
-      requested = requested.filter(known);
-      if (skipped.length) logger.warn('scheduled views are not in the registry yet (run skewless apply); skipped', { views: skipped });
-      if (!requested.length) return { materialized: [], skipped };
-    }
-    const views = requested ? { views: requested } : {};
-    const result = e.start ? await store.materialize({ start: e.start, end, ...views }) : await store.materializeIncremental({ end, ...views });
-    for (const r of result) {
-      metrics.addMetric('RowsMaterialized', MetricUnit.Count, r.rows);
-      logger.info('materialized', { ...r });
-    }
-    return { materialized: result, ...(skipped.length ? { skipped } : {}) };
-  });
+  .use(parseInput(MaterializeInput, eventEnvelope<MaterializeInput>(), 'materialize event'))
+  .handler(async (event) => ('action' in event ? workflowStep(event) : scheduledOrDirect(event)));

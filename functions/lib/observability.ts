@@ -2,15 +2,42 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type middy from '@middy/core';
+import { SkewlessError } from '../../shared/errors.js';
+import { tracer } from './tracer.js';
 
-/** One logger and one EMF metrics emitter per Lambda container (Powertools). */
-export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'skewless' });
+const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'skewless';
+
+/** One logger and one EMF metrics emitter per Lambda container (Powertools); the tracer is in tracer.ts. */
+export const logger = new Logger({ serviceName });
 // Metrics' own warnings (e.g. "No application metrics to publish" from a lookup that records none)
 // go through the structured logger and its level, not straight to the console.
-export const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Skewless', serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'skewless', logger });
+export const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Skewless', serviceName, logger });
 
-/** The Lambda-only middlewares: structured logs with the request context, and EMF metrics flushed per invocation. */
+/** A failure that is ours, not the caller's: anything but a SkewlessError below 500. */
+export function isInternalError(err: unknown): boolean {
+  return !(err instanceof SkewlessError) || err.status >= 500;
+}
+
+/** 5xx of an invocation go through the structured logger (with the request context); 4xx are the caller's and are not logged as errors. */
+function logInternalErrors(): middy.MiddlewareObj {
+  return {
+    onError: (request) => {
+      if (isInternalError(request.error)) logger.error('invocation failed', request.error as Error);
+    },
+  };
+}
+
+/**
+ * The Lambda-only middlewares, outermost in every entry: structured logs with the request context,
+ * a traced handler segment, EMF metrics flushed per invocation, internal errors logged.
+ */
 export function observability(): middy.MiddlewareObj[] {
-  return [injectLambdaContext(logger, { resetKeys: true }) as middy.MiddlewareObj, logMetrics(metrics) as middy.MiddlewareObj];
+  return [
+    injectLambdaContext(logger, { resetKeys: true }) as middy.MiddlewareObj,
+    captureLambdaHandler(tracer) as middy.MiddlewareObj,
+    logMetrics(metrics) as middy.MiddlewareObj,
+    logInternalErrors(),
+  ];
 }

@@ -38,6 +38,17 @@ export function clientTimeouts(budgetMs: number, maxAttempts: number): { connect
   return { connectionTimeout: Math.min(3000, Math.max(200, Math.floor(perAttempt / 4))), requestTimeout: Math.max(500, perAttempt), throwOnRequestTimeout: true };
 }
 
+type Instrument = <C extends object>(client: C) => C;
+let instrument: Instrument = (client) => client;
+
+/**
+ * Wraps every client made from here on: the Lambda entries trace SDK calls with X-Ray
+ * (functions/lib/lambda-store.ts) while `shared/` never imports the tracer.
+ */
+export function instrumentAwsClients(fn: Instrument): void {
+  instrument = fn;
+}
+
 export function createAwsClients(region: string, env: NodeJS.ProcessEnv = process.env, options: ClientOptions = {}): AwsClients {
   const forcePathStyle = Boolean(env.AWS_ENDPOINT_URL || env.AWS_ENDPOINT_URL_S3);
   const budgetMs = options.budgetMs ?? (Number(env[ENV.functionTimeoutSeconds]) > 0 ? Number(env[ENV.functionTimeoutSeconds]) * 1000 : 30_000);
@@ -45,9 +56,9 @@ export function createAwsClients(region: string, env: NodeJS.ProcessEnv = proces
   // Explicit retries (retry-policy.ts): the same attempt budget for every call, no shared quota.
   const common = { region, maxAttempts, retryStrategy: new SkewlessRetryStrategy({ maxAttempts }), requestHandler: clientTimeouts(budgetMs, maxAttempts) };
   return {
-    s3: new S3Client({ ...common, forcePathStyle }),
-    dynamodb: new DynamoDBClient(common),
-    glue: new GlueClient(common),
-    athena: new AthenaClient(common),
+    s3: instrument(new S3Client({ ...common, forcePathStyle })),
+    dynamodb: instrument(new DynamoDBClient(common)),
+    glue: instrument(new GlueClient(common)),
+    athena: instrument(new AthenaClient(common)),
   };
 }

@@ -33,7 +33,7 @@ export const RepoConfigSchema = z.object({
   server: z
     .object({
       maxBodyBytes: z.number().int().positive().default(6 * 1024 * 1024),
-      /** Browser origins allowed to call `serve` (default none); see functions/lib/local-server.ts. */
+      /** Browser origins allowed to call `serve` (default none); see functions/dev-server/dev-server.ts. */
       allowedOrigins: z.array(z.string()).default([]),
       /** Host names accepted besides the bound address and localhost (DNS rebinding protection). */
       allowedHosts: z.array(z.string()).default([]),

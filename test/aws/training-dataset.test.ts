@@ -8,7 +8,7 @@ import { AthenaDouble } from '../../examples/aws-local/athena-double.js';
 import { athenaSyntaxErrors } from '../../examples/aws-local/athena-grammar.js';
 import { ensureAwsResources } from '../../examples/aws-local/resources.js';
 import * as repo from '../../examples/feature_repo/definitions.js';
-import { resetLambdaStore } from '../../functions/lambda/store.js';
+import { resetLambdaStore } from '../../functions/lib/lambda-store.js';
 import { createAwsClients } from '../../shared/aws/clients.js';
 import { parseConfig } from '../../shared/config/config.js';
 import { FeatureStore } from '../../shared/feature-store.js';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer } from '../../functions/lib/local-server.js';
-import { createRouter } from '../../functions/lib/router.js';
+import { startServer } from '../../functions/dev-server/dev-server.js';
+import { createRouter } from '../../functions/dev-server/router.js';
 import type { ApiEvent } from '../../functions/lib/types.js';
 import { parseConfig } from '../../shared/config/config.js';
 import { FeatureStore } from '../../shared/feature-store.js';

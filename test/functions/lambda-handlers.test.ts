@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AthenaDouble } from '../../examples/aws-local/athena-double.js';
 import { ensureAwsResources } from '../../examples/aws-local/resources.js';
 import * as repo from '../../examples/feature_repo/definitions.js';
-import { lambdaStore, resetLambdaStore } from '../../functions/lambda/store.js';
+import { lambdaStore, resetLambdaStore } from '../../functions/lib/lambda-store.js';
 import { createAwsClients } from '../../shared/aws/clients.js';
 import { parseConfig } from '../../shared/config/config.js';
 import { FeatureStore } from '../../shared/feature-store.js';

@@ -3,7 +3,7 @@ import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureAwsResources } from '../../examples/aws-local/resources.js';
 import * as repo from '../../examples/feature_repo/definitions.js';
-import { resetLambdaStore } from '../../functions/lambda/store.js';
+import { resetLambdaStore } from '../../functions/lib/lambda-store.js';
 import { createAwsClients } from '../../shared/aws/clients.js';
 import { parseConfig } from '../../shared/config/config.js';
 import { FeatureStore } from '../../shared/feature-store.js';

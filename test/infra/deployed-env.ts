@@ -1,5 +1,5 @@
 import { ensureAwsResources } from '../../examples/aws-local/resources.js';
-import { resetLambdaStore } from '../../functions/lambda/store.js';
+import { resetLambdaStore } from '../../functions/lib/lambda-store.js';
 import { createAwsClients } from '../../shared/aws/clients.js';
 import { uniqueName } from '../helpers/aws.js';
 

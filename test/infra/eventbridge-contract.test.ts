@@ -4,7 +4,7 @@ import * as repo from '../../examples/feature_repo/definitions.js';
 import { parseConfig } from '../../shared/config/config.js';
 import { FeatureStore } from '../../shared/feature-store.js';
 import { createStores } from '../../shared/providers/index.js';
-import { resetLambdaStore } from '../../functions/lambda/store.js';
+import { resetLambdaStore } from '../../functions/lib/lambda-store.js';
 import { captureStdout } from '../helpers/stdout.js';
 import { freshDeployment } from './deployed-env.js';
 import { renderRuleTarget, renderSchedulerTarget, sampleScheduledEvent, type RuleTarget } from './eventbridge-render.js';

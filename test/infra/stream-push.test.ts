@@ -3,7 +3,7 @@ import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { Context, KinesisStreamEvent, MSKEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as repo from '../../examples/feature_repo/definitions.js';
-import { createStreamPushHandler } from '../../functions/stream-push.js';
+import { createStreamPushHandler } from '../../functions/stream-push-handler.js';
 import { resetQuarantine } from '../../functions/stream-quarantine.js';
 import { createAwsClients } from '../../shared/aws/clients.js';
 import { parseConfig } from '../../shared/config/config.js';

@@ -1,11 +1,11 @@
 import { NotFoundError, SkewlessError } from '../../shared/errors.js';
-import { createFreshnessHandler, createHealthHandler } from '../freshness-http.js';
-import { createMaterializeHandler } from '../materialize-http.js';
-import { createOnlineLookupHandler } from '../online-lookup.js';
-import { createPushHandler } from '../push.js';
-import { errorResult } from './http-middleware.js';
-import type { StoreProvider } from './store-provider.js';
-import type { ApiEvent, ApiResult } from './types.js';
+import { createFreshnessHandler, createHealthHandler } from '../http-freshness-handler.js';
+import { createMaterializeHandler } from '../http-materialize-handler.js';
+import { createOnlineLookupHandler } from '../http-online-lookup-handler.js';
+import { createPushHandler } from '../http-push-handler.js';
+import { errorResult } from '../lib/http-middleware.js';
+import type { StoreProvider } from '../lib/store-provider.js';
+import type { ApiEvent, ApiResult } from '../lib/types.js';
 
 type Handler = (event: ApiEvent, context: object) => Promise<ApiResult>;
 

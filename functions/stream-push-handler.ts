@@ -2,46 +2,15 @@ import middy from '@middy/core';
 import type { KinesisStreamEvent, MSKEvent } from 'aws-lambda';
 import { SkewlessError } from '../shared/errors.js';
 import type { PushRequest } from '../shared/services/push.js';
-import { PushBody } from './push.js';
+import { PushBody } from './http-push-handler.js';
+import { streamRecordsEnvelope, type StreamInput } from './lib/envelopes.js';
+import { parseInput } from './lib/parse-input.js';
 import type { StoreProvider } from './lib/store-provider.js';
+import type { ItemIdentifier, StreamRecord } from './lib/stream-records.js';
 import { quarantineFromEnv, type Quarantine } from './stream-quarantine.js';
-
-/**
- * The identifier Lambda expects back for a failed record: Kinesis, the record's sequence number;
- * Kafka (MSK / self-managed), `{ "topic-partition": "<topic>-<partition>", "offset": <offset> }`
- * (the shape AWS Powertools for Lambda emits for Kafka partial batch responses).
- */
-export type ItemIdentifier = string | { 'topic-partition': string; offset: number };
 
 export interface StreamBatchResponse {
   batchItemFailures: { itemIdentifier: ItemIdentifier }[];
-}
-
-/** One stream record: where it came from, its identifier for batchItemFailures and its payload (Feast push JSON). */
-export interface StreamRecord {
-  source: 'kinesis' | 'kafka';
-  id: ItemIdentifier;
-  /** Human-readable position (logs, quarantine). */
-  position: string;
-  /** Deterministic object name for its quarantine entry. */
-  key: string;
-  arrivedAt: number;
-  payload: string;
-  payloadBase64: string;
-}
-
-export function kinesisRecords(event: KinesisStreamEvent): StreamRecord[] {
-  return event.Records.map((r) => {
-    const stream = r.eventSourceARN?.split('/').pop() ?? 'stream';
-    const shard = r.eventID?.split(':')[0] ?? 'shard';
-    return { source: 'kinesis', id: r.kinesis.sequenceNumber, position: `${stream}/${shard}/${r.kinesis.sequenceNumber}`, key: `${stream}-${shard}-${r.kinesis.sequenceNumber}`, arrivedAt: Math.round(r.kinesis.approximateArrivalTimestamp * 1000), payload: Buffer.from(r.kinesis.data, 'base64').toString('utf8'), payloadBase64: r.kinesis.data };
-  });
-}
-
-export function mskRecords(event: MSKEvent): StreamRecord[] {
-  return Object.values(event.records).flatMap((records) =>
-    records.map((r) => ({ source: 'kafka' as const, id: { 'topic-partition': `${r.topic}-${r.partition}`, offset: Number(r.offset) }, position: `${r.topic}-${r.partition}@${r.offset}`, key: `${r.topic}-${r.partition}-${r.offset}`, arrivedAt: r.timestamp, payload: Buffer.from(r.value ?? '', 'base64').toString('utf8'), payloadBase64: r.value ?? '' })),
-  );
 }
 
 export interface StreamPushOptions {
@@ -70,7 +39,7 @@ const reasonOf = (err: unknown) => ({ message: err instanceof Error ? err.messag
  * then the dead-letter queue). A record whose quarantine write fails is reported too — never lost.
  * Re-delivered records are harmless: online writes are newer-wins, quarantine keys are positional.
  */
-export async function processStream(getStore: StoreProvider, records: StreamRecord[], o: StreamPushOptions = {}): Promise<StreamBatchResponse> {
+export async function processStream(getStore: StoreProvider, inputs: StreamInput<PushBody>[], o: StreamPushOptions = {}): Promise<StreamBatchResponse> {
   const store = await getStore();
   const failed: StreamRecord[] = [];
   const groups = new Map<string, { req: PushRequest; records: StreamRecord[] }>();
@@ -83,13 +52,15 @@ export async function processStream(getStore: StoreProvider, records: StreamReco
       failed.push(record);
     }
   };
-  for (const record of records) {
-    let body: ReturnType<typeof PushBody.parse>;
+  for (const { record, body, error } of inputs) {
+    if (error) {
+      await quarantine(record, error);
+      continue;
+    }
     try {
-      body = PushBody.parse(JSON.parse(record.payload));
       await store.validatePush({ pushSourceName: body.push_source_name, df: body.df, to: body.to });
     } catch (err) {
-      if (isPermanent(err) || err instanceof SyntaxError || (err as { name?: string }).name === 'ZodError') await quarantine(record, err);
+      if (isPermanent(err)) await quarantine(record, err);
       else {
         o.onRetryable?.([record], err);
         failed.push(record);
@@ -118,10 +89,9 @@ export async function processStream(getStore: StoreProvider, records: StreamReco
   return { batchItemFailures: failed.map((r) => ({ itemIdentifier: r.id })) };
 }
 
-/** Lambda handler for Kinesis and MSK event sources. */
+/** Lambda handler for Kinesis and MSK event sources: each record parsed on its own by the stream envelope. */
 export function createStreamPushHandler(getStore: StoreProvider, o: StreamPushOptions = {}) {
-  return middy<KinesisStreamEvent | MSKEvent, StreamBatchResponse>().handler(async (event) => {
-    const records = 'Records' in event ? kinesisRecords(event) : mskRecords(event);
-    return processStream(getStore, records, o);
-  });
+  return middy<KinesisStreamEvent | MSKEvent, StreamBatchResponse>()
+    .use(parseInput(PushBody, streamRecordsEnvelope<PushBody>(), 'push record'))
+    .handler(async (inputs) => processStream(getStore, inputs as unknown as StreamInput<PushBody>[], o));
 }

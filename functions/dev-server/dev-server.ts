@@ -1,11 +1,12 @@
-import { timingSafeEqual } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SkewlessError } from '../../shared/errors.js';
-import { errorResult, PayloadTooLargeError } from './http-middleware.js';
+import { errorResult } from '../lib/http-middleware.js';
+import { PayloadTooLargeError } from '../lib/http-request.js';
 import { createRouter } from './router.js';
-import type { StoreProvider } from './store-provider.js';
-import type { ApiEvent, ApiResult } from './types.js';
+import type { StoreProvider } from '../lib/store-provider.js';
+import type { ApiEvent, ApiResult } from '../lib/types.js';
 
 export interface LocalServerOptions {
   getStore: StoreProvider;
@@ -93,7 +94,7 @@ export function toApiEvent(req: IncomingMessage, body: string): ApiEvent {
     queryStringParameters: url.searchParams.size ? Object.fromEntries(url.searchParams) : null,
     body: body || null,
     isBase64Encoded: false,
-    requestContext: { requestId: `local-${Date.now().toString(36)}` },
+    requestContext: { requestId: `local-${randomUUID()}` },
   };
 }
 

@@ -1,10 +1,15 @@
 import * as repoDefinitions from 'skewless-repo-definitions';
+import { instrumentAwsClients } from '../../shared/aws/clients.js';
 import { parseConfig } from '../../shared/config/config.js';
 import { FeatureStore } from '../../shared/feature-store.js';
 import { ENV } from '../../shared/layout/env.js';
 import { createStores } from '../../shared/providers/index.js';
 import type { Definition } from '../../shared/registry/to-specs.js';
-import type { StoreProvider } from '../lib/store-provider.js';
+import { tracer } from './tracer.js';
+import type { StoreProvider } from './store-provider.js';
+
+// Every SDK call of the Lambda's stores is a subsegment of the invocation's trace (a no-op outside Lambda).
+instrumentAwsClients((client) => tracer.captureAWSv3Client(client));
 
 let store: Promise<FeatureStore> | undefined;
 

@@ -9,6 +9,7 @@ export const PushBody = z.object({
   df: columnMap(),
   to: z.enum(['online', 'offline', 'online_and_offline']).default('online'),
 });
+export type PushBody = z.output<typeof PushBody>;
 
 /** POST /push (Feast JSON): all rows validated before anything is written. */
 export function createPushHandler(getStore: StoreProvider, options: { maxBytes?: number } = {}) {
