@@ -12,7 +12,6 @@ import type { HistoricalRequest, HistoricalResult, LatestRow, OfflineStore, Pend
 import { toParquet, type ParquetColumn } from '../parquet/write-parquet.js';
 import { batchSourceSpec, sourceColumnName, sourceNodeFor } from '../source-node.js';
 import { node } from '../sql/nodes.js';
-import { PitCompiler } from '../sql/pit-compiler.js';
 import { quoteString } from '../sql/quote.js';
 import { trinoDialect } from '../sql/trino-dialect.js';
 import { AthenaRunner } from './athena-runner.js';
@@ -64,7 +63,7 @@ const STAGE_TYPES: Record<string, DType | 'Timestamp'> = { VARCHAR: 'String', BI
 
 /** The production offline store: Parquet in S3, one Glue table per view version, PIT joins on Athena. */
 export class AthenaOfflineStore implements OfflineStore {
-  private readonly compiler = new PitCompiler(trinoDialect());
+  private readonly compiler = trinoDialect().createCompiler();
   private readonly runner: AthenaRunner;
 
   constructor(private readonly o: AthenaOfflineStoreOptions) {
