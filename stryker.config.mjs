@@ -8,6 +8,8 @@ export default {
   plugins: ['@stryker-mutator/vitest-runner'],
   mutate: (process.env.MUTATE ?? [
     'shared/offline/sql/pit-compiler.ts',
+    'shared/offline/sql/asof-pit-compiler.ts',
+    'shared/offline/sql/window-pit-compiler.ts',
     'shared/offline/sql/quote.ts',
     'shared/registry/plan.ts',
     'shared/registry/compatibility.ts',
