@@ -14,7 +14,7 @@ import { MaterializationWorkflow } from './materialization-workflow.js';
 import { OperatorPolicy } from './operator-policy.js';
 import { StackOutputs } from './outputs.js';
 import { ScheduledJobs } from './scheduled-jobs.js';
-import { DATASETS, OFFLINE, REGISTRY_KEY, Storage } from './storage.js';
+import { ATHENA_RESULTS, DATASETS, OFFLINE, REGISTRY_KEY, Storage } from './storage.js';
 import { StreamIngest } from './stream-ingest.js';
 import { TrainingWorkflow } from './training-workflow.js';
 
@@ -160,6 +160,12 @@ export class FeatureStore extends Construct {
     f.materialize.addToRolePolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn], conditions: { StringLike: { 's3:prefix': [`${OFFLINE}/*`] } } }));
     // Materialization records its interval in the registry (conditional PUT on the one object).
     f.materialize.addToRolePolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [registry] }));
+    // Each chunk is reduced to the latest row per key by an Athena UNLOAD under offline/_staging/ (run with this role), read back and deleted.
+    f.materialize.addToRolePolicy(new PolicyStatement({ actions: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:StopQueryExecution'], resources: [stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: this.workgroupName })] }));
+    f.materialize.addToRolePolicy(new PolicyStatement({ actions: ['athena:GetDataCatalog'], resources: [stack.formatArn({ service: 'athena', resource: 'datacatalog', resourceName: 'AwsDataCatalog' })] }));
+    f.materialize.addToRolePolicy(new PolicyStatement({ actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartitions'], resources: glueArns('*') }));
+    f.materialize.addToRolePolicy(new PolicyStatement({ actions: ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'], resources: [this.bucket.arnForObjects(`${OFFLINE}/_staging/*`), this.bucket.arnForObjects(`${ATHENA_RESULTS}/*`)] }));
+    f.materialize.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetBucketLocation', 's3:ListBucketMultipartUploads'], resources: [this.bucket.bucketArn] }));
 
     f['historical-prepare'].addToRolePolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [this.bucket.arnForObjects(`${OFFLINE}/_staging/*`)] }));
     // Entity files of training requests (entity_uri) are read from entities/ of the data bucket.
