@@ -223,6 +223,11 @@ export class ServerlessFeatureStore extends Construct {
     this.grantOfflineRead(f.materialize);
     // Materialization records its interval in the registry.
     this.grantRegistryWrite(f.materialize);
+    // Each chunk is reduced to the latest row per key by an Athena UNLOAD under offline/_staging/ (run with this role), read back and deleted.
+    this.grantAthenaQuery(f.materialize);
+    this.grantGlue(f.materialize, ['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartitions'], '*');
+    this.grantObjects(f.materialize, ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'], [`${STAGING}*`, `${S3_PREFIX.athenaResults}/*`]);
+    Grant.addToPrincipal({ grantee: f.materialize, actions: ['s3:GetBucketLocation', 's3:ListBucketMultipartUploads'], resourceArns: [this.bucket.bucketArn] });
 
     this.grantObjects(f['historical-prepare'], ['s3:PutObject'], [`${STAGING}*`]);
     // Entity files of training requests (entity_uri) are read from entities/ of the data bucket.
@@ -276,6 +281,16 @@ export class ServerlessFeatureStore extends Construct {
    */
   private static grantKey(key: IKey, grantee: IGrantable, writes: boolean): Grant {
     return writes ? key.grant(grantee, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey') : key.grant(grantee, 'kms:Decrypt');
+  }
+
+  /** Queries in the project's Athena workgroup over the default data catalog. */
+  private grantAthenaQuery(grantee: IGrantable): Grant {
+    const stack = Stack.of(this);
+    return Grant.addToPrincipal({
+      grantee,
+      actions: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:StopQueryExecution'],
+      resourceArns: [stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: this.workgroupName })],
+    }).combine(Grant.addToPrincipal({ grantee, actions: ['athena:GetDataCatalog'], resourceArns: [stack.formatArn({ service: 'athena', resource: 'datacatalog', resourceName: 'AwsDataCatalog' })] }));
   }
 
   /** Glue actions on the catalog, the project database and its tables matching `tables`. */

@@ -15,7 +15,8 @@
  *   (one s3:// URI per data file) and `<QueryExecutionId>.metadata` to the result location;
  * - a repeated ClientRequestToken returns the first execution instead of running the query again;
  * - table scans read every object under the table location except names starting with `_` or `.`
- *   (Hive's rule), whatever their extension.
+ *   (Hive's rule), whatever their extension, and carry Hive's `"$path"` pseudo-column (the object's
+ *   s3:// URI).
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -191,9 +192,11 @@ export class AthenaDouble {
         token = list.NextContinuationToken;
       } while (token);
       const cols = [...(t.Table!.StorageDescriptor!.Columns ?? []), ...(t.Table!.PartitionKeys ?? [])];
+      // Hive's "$path" pseudo-column: the s3:// URI of the object each row was read from.
+      const root = join(this.scratch, exec.id, '/');
       const relation = files.length
-        ? `read_parquet([${files.map(quoteString).join(', ')}], hive_partitioning = ${t.Table!.PartitionKeys?.length ? 'true' : 'false'}, hive_types_autocast = false, union_by_name = true)`
-        : `(SELECT ${cols.map((c) => `CAST(NULL AS ${DUCK_TYPES[c.Type!] ?? 'VARCHAR'}) AS ${q(c.Name!)}`).join(', ')} WHERE 1 = 0)`;
+        ? `(SELECT * EXCLUDE (${q('filename')}), ${quoteString('s3://')} || substr(${q('filename')}, ${root.length + 1}) AS ${q('$path')} FROM read_parquet([${files.map(quoteString).join(', ')}], hive_partitioning = ${t.Table!.PartitionKeys?.length ? 'true' : 'false'}, hive_types_autocast = false, union_by_name = true, filename = true))`
+        : `(SELECT ${cols.map((c) => `CAST(NULL AS ${DUCK_TYPES[c.Type!] ?? 'VARCHAR'}) AS ${q(c.Name!)}`).join(', ')}, CAST(NULL AS VARCHAR) AS ${q('$path')} WHERE 1 = 0)`;
       out = out.split(ref).join(relation);
     }
     return out;

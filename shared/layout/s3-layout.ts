@@ -48,6 +48,11 @@ export function stagingPrefix(offlinePrefix: string, id: string): string {
   return `${stagingRoot(offlinePrefix)}${id}/`;
 }
 
+/** `<offline>/_staging/latest-<id>/`: one materialization chunk reduced by Athena, read back and deleted. */
+export function latestStagingPrefix(offlinePrefix: string, id: string): string {
+  return `${stagingRoot(offlinePrefix)}latest-${id}/`;
+}
+
 /**
  * The dataset id of a staging prefix `…/_staging/<32 hex>/` (any offline prefix of plain
  * segments), or undefined for anything else: finalize deletes everything under it.

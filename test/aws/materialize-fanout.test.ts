@@ -1,6 +1,7 @@
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AthenaDouble } from '../../examples/aws-local/athena-double.js';
 import { ensureAwsResources } from '../../examples/aws-local/resources.js';
 import { createAwsClients } from '../../shared/aws/clients.js';
 import { parseConfig } from '../../shared/config/config.js';
@@ -51,8 +52,11 @@ describe('Workflow: fan-out materialization on moto (plan → Distributed Map of
   let store: FeatureStore;
   const rows: Row[] = [];
   const [start, end] = [T(5), T(9)];
+  // Chunks are reduced by Athena (the latest-per-key query over the chunk's objects).
+  const athena = new AthenaDouble(clients.s3, clients.glue);
 
   beforeAll(async () => {
+    process.env.AWS_ENDPOINT_URL_ATHENA = await athena.start();
     await ensureAwsResources(clients, names);
     clients.dynamodb.middlewareStack.add(
       (next, context) => async (args) => {
@@ -61,12 +65,14 @@ describe('Workflow: fan-out materialization on moto (plan → Distributed Map of
       },
       { step: 'initialize', name: 'crash' },
     );
-    offline = new AthenaOfflineStore({ s3: clients.s3, glue: clients.glue, athena: clients.athena, bucket: names.bucket, prefix: 'offline', database: names.glueDatabase, workgroup: 'primary' });
+    offline = new AthenaOfflineStore({ s3: clients.s3, glue: clients.glue, athena: createAwsClients('us-east-1').athena, bucket: names.bucket, prefix: 'offline', database: names.glueDatabase, workgroup: 'primary', outputLocation: `s3://${names.bucket}/athena-results/` });
     const config = parseConfig({ project: 'fanout', provider: 'aws', registryCacheSeconds: 0, aws: names }, join(tmp.dir, 'repo'), {});
     store = new FeatureStore(config, {
       registryStore: new S3RegistryStore(clients.s3, names.bucket, 'registry/registry.json'),
       online: new DynamoDBOnlineStore({ client: clients.dynamodb, table: names.table }),
       offline,
+      // As provider aws does: apply creates the Glue table of each view version.
+      onApply: (views) => offline.ensureTables(views),
     }, { now: () => clock.now });
     await store.apply(testDefinitions().all);
     // 16 Parquet objects over 5 dt partitions (4 inside the window, one day before it), 120 rows each, 200 users.
@@ -82,7 +88,11 @@ describe('Workflow: fan-out materialization on moto (plan → Distributed Map of
       await clients.s3.send(new PutObjectCommand({ Bucket: names.bucket, Key: key, Body: toParquet(COLUMNS, fileRows) }));
     }
   }, 120_000);
-  afterAll(() => tmp.cleanup());
+  afterAll(async () => {
+    await athena.stop();
+    delete process.env.AWS_ENDPOINT_URL_ATHENA;
+    tmp.cleanup();
+  });
 
   it('resumes after a worker is killed mid-chunk: checkpointed chunks are not redone, none is skipped, the result equals the oracle', async () => {
     const ctx = store.context;

@@ -1,6 +1,7 @@
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AthenaDouble } from '../../examples/aws-local/athena-double.js';
 import { ensureAwsResources } from '../../examples/aws-local/resources.js';
 import * as repo from '../../examples/feature_repo/definitions.js';
 import { resetLambdaStore } from '../../functions/lib/lambda-store.js';
@@ -27,8 +28,11 @@ describe('Lambda: materialize, fan-out steps with the events the state machine s
   const clients = createAwsClients('us-east-1');
   let handler: (e: unknown, c: Context) => Promise<any>;
   let admin: FeatureStore;
+  // Materialization chunks are reduced by Athena.
+  const athena = new AthenaDouble(clients.s3, clients.glue);
 
   beforeAll(async () => {
+    process.env.AWS_ENDPOINT_URL_ATHENA = await athena.start();
     Object.assign(process.env, { SKEWLESS_PROJECT: 'mwf', SKEWLESS_BUCKET: names.bucket, SKEWLESS_TABLE: names.table, SKEWLESS_GLUE_DATABASE: names.glueDatabase, SKEWLESS_REGISTRY_CACHE_SECONDS: '0', POWERTOOLS_METRICS_NAMESPACE: 'SkewlessTest', POWERTOOLS_LOG_LEVEL: 'ERROR' });
     await ensureAwsResources(clients, names);
     const config = parseConfig({ project: 'mwf', provider: 'aws', aws: names }, tmp.dir, {});
@@ -43,8 +47,9 @@ describe('Lambda: materialize, fan-out steps with the events the state machine s
     resetLambdaStore();
     handler = (await import('../../functions/lambda/materialize.js')).handler as never;
   }, 120_000);
-  afterAll(() => {
-    for (const k of ['SKEWLESS_PROJECT', 'SKEWLESS_BUCKET', 'SKEWLESS_TABLE', 'SKEWLESS_GLUE_DATABASE', 'SKEWLESS_REGISTRY_CACHE_SECONDS']) delete process.env[k];
+  afterAll(async () => {
+    await athena.stop();
+    for (const k of ['AWS_ENDPOINT_URL_ATHENA', 'SKEWLESS_PROJECT', 'SKEWLESS_BUCKET', 'SKEWLESS_TABLE', 'SKEWLESS_GLUE_DATABASE', 'SKEWLESS_REGISTRY_CACHE_SECONDS']) delete process.env[k];
     tmp.cleanup();
   });
 

@@ -131,8 +131,16 @@ describe('Construct: ServerlessFeatureStore (CDK)', () => {
     for (const fn of ['freshness-check', 'materialize']) expect(nonLog(fn).filter((a) => a.startsWith('sqs:'))).toEqual(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
     expect(nonLog('freshness-check').filter((a) => !a.startsWith('sqs:'))).toEqual(['dynamodb:Query', 's3:GetObject', 's3:ListBucket']);
     // …plus its checkpoints under offline/_materialize/ and compaction of pushed parts under offline/ (infra/materialization-workflow.ts).
-    expect(nonLog('materialize').filter((a) => !a.startsWith('sqs:'))).toEqual(['dynamodb:PutItem', 'dynamodb:UpdateItem', 's3:DeleteObject', 's3:DeleteObject', 's3:GetObject', 's3:GetObject', 's3:ListBucket', 's3:ListBucket', 's3:PutObject', 's3:PutObject', 's3:PutObject']);
+    // …plus the Athena UNLOAD that reduces each chunk to the latest row per key (query in its workgroup, read the view tables, write and delete under offline/_staging/ and the result location).
+    expect(nonLog('materialize').filter((a) => !a.startsWith('sqs:'))).toEqual([
+      'athena:GetDataCatalog', 'athena:GetQueryExecution', 'athena:StartQueryExecution', 'athena:StopQueryExecution',
+      'dynamodb:PutItem', 'dynamodb:UpdateItem', 'glue:GetDatabase', 'glue:GetPartitions', 'glue:GetTable',
+      's3:AbortMultipartUpload', 's3:DeleteObject', 's3:DeleteObject', 's3:DeleteObject', 's3:GetBucketLocation', 's3:GetObject', 's3:GetObject', 's3:ListBucket', 's3:ListBucket',
+      's3:ListBucketMultipartUploads', 's3:ListMultipartUploadParts', 's3:PutObject', 's3:PutObject', 's3:PutObject', 's3:PutObject',
+    ]);
     const matS3 = statementsOf(t, 'materialize').filter((x) => String(x.Action).startsWith('s3:'));
+    const unloadWrite = matS3.find((x) => Array.isArray(x.Action) && x.Action.includes('s3:PutObject'))!;
+    expect(JSON.stringify(unloadWrite.Resource).match(/\/(offline\/_staging|athena-results)\/\*/g)).toEqual(['/offline/_staging/*', '/athena-results/*']);
     expect(JSON.stringify(matS3.find((x) => x.Action === 's3:PutObject')!.Resource)).toContain('/registry/registry.json');
     expect(matS3.filter((x) => x.Action === 's3:ListBucket').map((x) => x.Condition)).toEqual([{ StringEquals: { 's3:prefix': ['registry/registry.json'] } }, { StringLike: { 's3:prefix': ['offline/*'] } }]);
     expect(nonLog('historical-prepare')).toEqual(['glue:CreateTable', 'glue:GetDatabase', 's3:GetObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject']);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { entityTableIdOf, entityTableName, ENTITY_TABLE_PREFIX, glueTableName, projectNames } from '../../shared/layout/glue-names.js';
-import { athenaResultsLocation, checkpointRoot, datasetsRoot, dayPartition, partitionDayOf, REGISTRY_KEY, S3_PREFIX, stagingIdOf, stagingPrefix, stagingRoot, viewPrefix } from '../../shared/layout/s3-layout.js';
+import { athenaResultsLocation, checkpointRoot, datasetsRoot, dayPartition, partitionDayOf, REGISTRY_KEY, S3_PREFIX, latestStagingPrefix, stagingIdOf, stagingPrefix, stagingRoot, viewPrefix } from '../../shared/layout/s3-layout.js';
 import { randomInt, seededRandom } from '../../shared/util/random.js';
 
 const rand = seededRandom(7);
@@ -31,6 +31,9 @@ describe('Module: shared/layout/s3-layout — where provider aws keeps things', 
         const id = hexId();
         expect(stagingPrefix(prefix, id).startsWith(stagingRoot(prefix))).toBe(true);
         expect(stagingIdOf(stagingPrefix(prefix, id))).toBe(id);
+        // A materialization chunk's scratch space is under the same expiring root, never taken for a dataset's.
+        expect(latestStagingPrefix(prefix, id).startsWith(stagingRoot(prefix))).toBe(true);
+        expect(stagingIdOf(latestStagingPrefix(prefix, id))).toBeUndefined();
       }
     }
   });

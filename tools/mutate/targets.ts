@@ -16,7 +16,7 @@ export interface MutationGroup {
 export const GROUPS: MutationGroup[] = [
   {
     name: 'sql',
-    mutate: ['shared/offline/sql/pit-compiler.ts', 'shared/offline/sql/quote.ts'],
+    mutate: ['shared/offline/sql/pit-compiler.ts', 'shared/offline/sql/asof-pit-compiler.ts', 'shared/offline/sql/window-pit-compiler.ts', 'shared/offline/sql/quote.ts'],
     tests: ['test/offline/**/*.test.ts'],
   },
   {

@@ -1,21 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
-import { DeleteObjectsCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { AthenaClient } from '@aws-sdk/client-athena';
 import type { GlueClient } from '@aws-sdk/client-glue';
 import type { DType } from '../../definitions/dtypes.js';
 import { ValidationError } from '../../errors.js';
 import { entityTableName } from '../../layout/glue-names.js';
-import { datasetsRoot, dayPartition, partitionDayOf, stagingPrefix, viewPrefix } from '../../layout/s3-layout.js';
+import { datasetsRoot, dayPartition, latestStagingPrefix, partitionDayOf, stagingPrefix, viewPrefix } from '../../layout/s3-layout.js';
 import type { FeatureViewSpec } from '../../registry/types.js';
 import { utcDay } from '../../util/time.js';
 import { ENTITY_TS, EntityChunkStager, prepareEntityRows, ROW_ID } from '../entity-rows.js';
 import type { HistoricalRequest, HistoricalResult, LatestRow, OfflineStore, PendingWrite, Progress, Row, TableFormat } from '../offline-store.js';
 import { toParquet, type ParquetColumn } from '../parquet/write-parquet.js';
-import { batchSourceSpec, sourceColumnName, sourceNodeFor } from '../source-node.js';
+import { batchSourceSpec, sourceNodeFor } from '../source-node.js';
 import { node } from '../sql/nodes.js';
-import { PitCompiler } from '../sql/pit-compiler.js';
-import { quoteString } from '../sql/quote.js';
+import { unloadStatement } from '../sql/unload.js';
+import { CREATED_TS, EVENT_TS } from '../sql/pit-compiler.js';
 import { trinoDialect } from '../sql/trino-dialect.js';
 import { AthenaRunner } from './athena-runner.js';
 import { createTempTable, dropTable, ensureViewTable, hiveType, viewColumns, viewTableName } from './glue-tables.js';
@@ -66,7 +66,7 @@ const STAGE_TYPES: Record<string, DType | 'Timestamp'> = { VARCHAR: 'String', BI
 
 /** The production offline store: Parquet in S3, one Glue table per view version, PIT joins on Athena. */
 export class AthenaOfflineStore implements OfflineStore {
-  private readonly compiler = new PitCompiler(trinoDialect());
+  private readonly compiler = trinoDialect().createCompiler();
   private readonly runner: AthenaRunner;
 
   constructor(private readonly o: AthenaOfflineStoreOptions) {
@@ -157,7 +157,7 @@ export class AthenaOfflineStore implements OfflineStore {
    */
   unloadTo(prepared: Pick<PreparedDataset, 'sql'>, s3Prefix: string): string {
     if (!/^s3:\/\/[^/]+\/.*$/.test(s3Prefix)) throw new ValidationError(`dataset output must be an s3:// prefix, got '${s3Prefix}'`, [{ field: 'output', message: 'expected s3://bucket/prefix/' }]);
-    return `UNLOAD (SELECT * FROM (${prepared.sql}) "__dataset") TO ${quoteString(s3Prefix.replace(/\/?$/, '/'))} WITH (format = 'PARQUET')`;
+    return unloadStatement(prepared.sql, s3Prefix);
   }
 
   /**
@@ -254,43 +254,45 @@ export class AthenaOfflineStore implements OfflineStore {
   }
 
   /**
-   * Rows in [start, end) of the given objects, one row group at a time (ranged GETs), latest per key
-   * within the row group: memory is bounded by one row group, not by the window's keys.
+   * Latest row per key in [start, end) among the given objects, reduced by Athena: the compiled
+   * latest-per-key query (docs/semantics.md#materialization) over the view's table, restricted to
+   * these objects (`"$path"`) and the window's dt partitions, is UNLOADed as Parquet under
+   * `_staging/` and read back row group by row group. Memory: one row group of the reduced result.
    */
   async *readLatestFrom(view: FeatureViewSpec, files: readonly SourceFile[], start: Date, end: Date): AsyncIterable<LatestRow[]> {
-    const src = batchSourceSpec(view);
-    const col = (name: string) => sourceColumnName(src, name);
-    const s = start.getTime();
-    const e = end.getTime();
-    for (const file of files) {
-      let groups: AsyncGenerator<Record<string, unknown>[]>;
+    if (!files.length) return;
+    // A planned object that is gone would silently read as empty: the run must be re-planned instead.
+    for (const f of files) await this.assertObjectExists(f.path);
+    for (const objects of objectGroups(files.map((f) => `s3://${this.o.bucket}/${f.path}`))) {
+      const { sql } = this.compiler.compileLatest(
+        node.latest({
+          source: sourceNodeFor(view, { kind: 'table', database: this.o.database, table: viewTableName(view), objects }, 'dt'),
+          joinKeys: view.joinKeys.map((k) => ({ name: k.name, dtype: k.valueType })),
+          features: view.features.map((f) => f.name),
+          start,
+          end,
+        }),
+      );
+      const id = randomUUID().replace(/-/g, '');
+      const target = latestStagingPrefix(this.o.prefix, id);
       try {
-        groups = readRowGroups(this.o.s3, this.o.bucket, file.path);
-        const first = await groups.next();
-        if (first.done) continue;
-        groups = prepend(first.value, groups);
-      } catch (err) {
-        const name = (err as { name?: string }).name;
-        if (name === 'NotFound' || name === 'NoSuchKey') throw new SourceFileMissingError(file.path);
-        throw err;
-      }
-      for await (const rows of groups) {
-        const latest = new Map<string, LatestRow>();
-        for (const r of rows) {
-          const ts = toDate(r[src.timestampField]);
-          if (!ts || ts.getTime() < s || ts.getTime() >= e) continue;
-          const keysOf = Object.fromEntries(view.joinKeys.map((k) => [k.name, plain(r[col(k.name)])]));
-          if (Object.values(keysOf).some((v) => v === null || v === undefined)) continue;
-          const created = src.createdTimestampColumn ? toDate(r[src.createdTimestampColumn]) : undefined;
-          const id = JSON.stringify(Object.values(keysOf));
-          const cur = latest.get(id);
-          const newer = !cur || ts > cur.eventTs || (ts.getTime() === cur.eventTs.getTime() && (created?.getTime() ?? -1) >= (cur.createdTs?.getTime() ?? -1));
-          if (newer) {
-            latest.set(id, { keys: keysOf, values: Object.fromEntries(view.features.map((f) => [f.name, plain(r[col(f.name)])])), eventTs: ts, ...(created ? { createdTs: created } : {}) });
-          }
+        await this.runner.run(unloadStatement(sql, `s3://${this.o.bucket}/${target}`), { clientRequestToken: id });
+        for (const key of await listDataFiles(this.o.s3, this.o.bucket, target)) {
+          for await (const rows of readRowGroups(this.o.s3, this.o.bucket, key)) if (rows.length) yield rows.map((r) => latestRow(view, r));
         }
-        if (latest.size) yield [...latest.values()];
+      } finally {
+        await this.deletePrefix(target);
       }
+    }
+  }
+
+  private async assertObjectExists(key: string): Promise<void> {
+    try {
+      await this.o.s3.send(new HeadObjectCommand({ Bucket: this.o.bucket, Key: key }));
+    } catch (err) {
+      const name = (err as { name?: string }).name;
+      if (name === 'NotFound' || name === 'NoSuchKey') throw new SourceFileMissingError(key);
+      throw err;
     }
   }
 
@@ -365,9 +367,33 @@ export class AthenaOfflineStore implements OfflineStore {
   async close(): Promise<void> {}
 }
 
-async function* prepend<T>(first: T, rest: AsyncGenerator<T>): AsyncGenerator<T> {
-  yield first;
-  yield* rest;
+/** Athena refuses query strings over 256 KiB: a chunk with very many objects is read as several queries (newer-wins makes their union exact). */
+const MAX_OBJECT_LIST_CHARS = 200_000;
+
+function* objectGroups(uris: readonly string[]): Iterable<string[]> {
+  let group: string[] = [];
+  let size = 0;
+  for (const u of uris) {
+    if (group.length && size + u.length + 4 > MAX_OBJECT_LIST_CHARS) {
+      yield group;
+      group = [];
+      size = 0;
+    }
+    group.push(u);
+    size += u.length + 4;
+  }
+  if (group.length) yield group;
+}
+
+/** One row of the UNLOADed latest-per-key result (columns named as compiled: join keys, features, event and created ts). */
+function latestRow(view: FeatureViewSpec, r: Record<string, unknown>): LatestRow {
+  const created = toDate(r[CREATED_TS]);
+  return {
+    keys: Object.fromEntries(view.joinKeys.map((k) => [k.name, plain(r[k.name])])),
+    values: Object.fromEntries(view.features.map((f) => [f.name, plain(r[f.name])])),
+    eventTs: toDate(r[EVENT_TS])!,
+    ...(created ? { createdTs: created } : {}),
+  };
 }
 
 function toDate(v: unknown): Date | undefined {

@@ -11,7 +11,7 @@ import type { DType } from '../../definitions/dtypes.js';
 import { batchSourceSpec, sourceColumnName, sourceNodeFor } from '../source-node.js';
 import { duckdbDialect } from '../sql/duckdb-dialect.js';
 import { node } from '../sql/nodes.js';
-import { PitCompiler } from '../sql/pit-compiler.js';
+import type { PitCompiler } from '../sql/pit-compiler.js';
 import { quoteIdentifier as q, quoteString } from '../sql/quote.js';
 import { inferStageType, stageTypeOf } from '../stage-types.js';
 import { listSourceFiles, pushDirectory } from './file-listing.js';
@@ -82,7 +82,7 @@ export class LocalOfflineStore implements OfflineStore {
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: LocalOfflineStoreOptions) {
-    this.compiler = new PitCompiler(duckdbDialect(options.pitStrategy ?? 'asof'));
+    this.compiler = duckdbDialect(options.pitStrategy ?? 'asof').createCompiler();
   }
 
   private db(): Promise<DuckDBSession> {

@@ -1,20 +1,21 @@
 import { parseDType, type DType, type ScalarDType } from '../../definitions/dtypes.js';
+import type { PitCompiler } from './pit-compiler.js';
 import { quoteIdentifier, quoteString } from './quote.js';
 import type { RelationLocation, SourceColumn } from './nodes.js';
 
 /**
  * The few things that differ between engines. The compiler writes portable SQL and asks the
- * dialect only for these hooks (kysely's shape).
+ * dialect only for these hooks; the dialect creates its compiler (kysely's `createQueryCompiler`),
+ * so no caller pairs a compiler with a dialect by hand.
  */
 export interface Dialect {
   readonly name: 'duckdb' | 'trino';
-  /** `asof` uses DuckDB's ASOF JOIN; `window` is the portable ROW_NUMBER() form. */
-  readonly pitStrategy: 'asof' | 'window';
   sqlType(dtype: DType): string;
   relation(location: RelationLocation, columns: readonly SourceColumn[], extra: readonly string[]): string;
+  /** A predicate keeping only rows read from the given objects (full URIs) of a table location. */
+  objectFilter(objects: readonly string[]): string;
   timestampLiteral(value: Date): string;
-  /** Whether `QUALIFY` is available (DuckDB) or a subquery is needed (Trino). */
-  readonly supportsQualify: boolean;
+  createCompiler(): PitCompiler;
 }
 
 export function baseTimestampLiteral(value: Date): string {
@@ -30,4 +31,10 @@ export function scalarType(map: Record<ScalarDType, string>, dtype: DType, array
 /** A zero-row relation with the given column names, for views whose source has no files yet. */
 export function emptyRelation(names: readonly string[]): string {
   return `(SELECT ${names.map((n) => `NULL AS ${quoteIdentifier(n)}`).join(', ')} WHERE 1 = 0)`;
+}
+
+/** Hive's (and so Athena's) pseudo-column naming the object a row was read from. */
+export function hivePathFilter(objects: readonly string[]): string {
+  if (!objects.length) throw new Error('an object filter needs at least one object');
+  return `${quoteIdentifier('$path')} IN (${objects.map(quoteString).join(', ')})`;
 }

@@ -1,18 +1,21 @@
 import type { ScalarDType } from '../../definitions/dtypes.js';
+import { AsofPitCompiler } from './asof-pit-compiler.js';
 import { baseTimestampLiteral, emptyRelation, scalarType, type Dialect } from './dialect.js';
 import { quoteIdentifier, quoteString } from './quote.js';
+import { WindowPitCompiler } from './window-pit-compiler.js';
 
 const TYPES: Record<ScalarDType, string> = {
   Int32: 'INTEGER', Int64: 'BIGINT', Float32: 'FLOAT', Float64: 'DOUBLE', String: 'VARCHAR',
   Bool: 'BOOLEAN', Bytes: 'BLOB', UnixTimestamp: 'TIMESTAMP',
 };
 
-/** DuckDB over local (or httpfs) Parquet. Uses ASOF JOIN for the PIT join unless told otherwise. */
+/**
+ * DuckDB over local (or httpfs) Parquet. Its compiler uses ASOF JOIN for the PIT join; `window`
+ * makes it create the portable (Athena) form instead, to run that form locally.
+ */
 export function duckdbDialect(pitStrategy: 'asof' | 'window' = 'asof'): Dialect {
-  return {
+  const dialect: Dialect = {
     name: 'duckdb',
-    pitStrategy,
-    supportsQualify: true,
     sqlType: (dtype) => scalarType(TYPES, dtype, (inner) => `${inner}[]`),
     timestampLiteral: baseTimestampLiteral,
     relation(location, columns, extra) {
@@ -20,5 +23,10 @@ export function duckdbDialect(pitStrategy: 'asof' | 'window' = 'asof'): Dialect 
       if (!location.files.length) return emptyRelation([...new Set([...columns.map((c) => c.source), ...extra])]);
       return `read_parquet([${location.files.map(quoteString).join(', ')}], union_by_name = true)`;
     },
+    objectFilter() {
+      throw new Error('the duckdb dialect reads files, listed in the relation itself');
+    },
+    createCompiler: () => (pitStrategy === 'asof' ? new AsofPitCompiler(dialect) : new WindowPitCompiler(dialect)),
   };
+  return dialect;
 }

@@ -1,7 +1,12 @@
 import type { DType } from '../../definitions/dtypes.js';
 
-/** Where a view's rows come from: Parquet files (DuckDB) or a catalog table (Athena). */
-export type RelationLocation = { kind: 'files'; files: readonly string[] } | { kind: 'table'; database: string; table: string };
+/**
+ * Where a view's rows come from: Parquet files (DuckDB) or a catalog table (Athena). A table read
+ * may be restricted to some of its objects (`objects`: full URIs), e.g. one materialization chunk.
+ */
+export type RelationLocation =
+  | { kind: 'files'; files: readonly string[] }
+  | { kind: 'table'; database: string; table: string; objects?: readonly string[] };
 
 export interface SourceColumn {
   /** Column name in the source data. */
@@ -62,9 +67,18 @@ export interface LatestQueryNode {
   readonly end: Date;
 }
 
+/**
+ * A compiled statement. Values are never bound as parameters: identifiers and literals go through
+ * quote.ts, entity values are staged as data (so there is nothing to bind).
+ */
 export interface CompiledQuery {
   readonly sql: string;
-  readonly parameters: readonly unknown[];
+}
+
+/** One output column of a query: its name and the expression that computes it, kept apart so nothing is recovered from SQL text. */
+export interface Selection {
+  readonly alias: string;
+  readonly sql: string;
 }
 
 /** Frozen node factories, so a compiled tree cannot be mutated behind the compiler's back. */

@@ -1,19 +1,34 @@
 import { ValidationError } from '../../errors.js';
 import { utcDay } from '../../util/time.js';
 import type { Dialect } from './dialect.js';
-import type { CompiledQuery, LatestQueryNode, PitQueryNode, PitViewNode, SourceNode } from './nodes.js';
-import { intervalSeconds, quoteIdentifier as q } from './quote.js';
+import type { CompiledQuery, EntityNode, LatestQueryNode, PitQueryNode, PitViewNode, Selection, SourceNode } from './nodes.js';
+import { quoteIdentifier as q, quoteString } from './quote.js';
 
-const EVENT_TS = '__event_ts';
-const CREATED_TS = '__created_ts';
+/** Names of the typed event and created timestamps in every compiled source select (and in materialization results). */
+export const EVENT_TS = '__event_ts';
+export const CREATED_TS = '__created_ts';
 
+/** What one view adds to a PIT query: its CTEs, its join onto the entity rows, its feature columns. */
+export interface ViewJoin {
+  readonly ctes: readonly string[];
+  readonly join: string;
+  readonly selections: readonly Selection[];
+}
 
 /**
  * Compiles PIT joins and materialization reads to SQL for one dialect (docs/semantics.md#pit-join).
- * Output: one row per entity row, input order and duplicates kept, input columns first.
+ * Output: one row per entity row, input order and duplicates kept, input columns first. The forms
+ * of the PIT join (ASOF, window) are subclasses overriding `joinView`; a dialect creates the one it
+ * runs (`dialect.createCompiler()`).
  */
-export class PitCompiler {
+export abstract class PitCompiler {
   constructor(readonly dialect: Dialect) {}
+
+  /**
+   * How one view's rows are joined onto the entity rows (`e`, staged as `__entity`): `source` is the
+   * CTE of the view's typed rows, `alias` the unique relation alias the join must use.
+   */
+  protected abstract joinView(view: PitViewNode, source: string, alias: string, entity: EntityNode): ViewJoin;
 
   /** The typed rows of a source, restricted to [from, to] (inclusive) when given, or [from, to) for `halfOpen`. */
   sourceSelect(src: SourceNode, range?: { from?: Date; to: Date; halfOpen?: boolean }): string {
@@ -29,10 +44,11 @@ export class PitCompiler {
       where.push(`${ts} ${range.halfOpen ? '<' : '<='} ${d.timestampLiteral(range.to)}`);
       if (src.datePartitionColumn) {
         // Partition pruning: the dt partition holds the event date, so whole days outside the range are skipped.
-        if (range.from) where.push(`${q(src.datePartitionColumn)} >= '${utcDay(range.from)}'`);
-        where.push(`${q(src.datePartitionColumn)} <= '${utcDay(range.to)}'`);
+        if (range.from) where.push(`${q(src.datePartitionColumn)} >= ${quoteString(utcDay(range.from))}`);
+        where.push(`${q(src.datePartitionColumn)} <= ${quoteString(utcDay(range.to))}`);
       }
     }
+    if (src.location.kind === 'table' && src.location.objects) where.push(d.objectFilter(src.location.objects));
     return `SELECT ${cols.join(', ')} FROM ${d.relation(src.location, src.columns, extra)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
   }
 
@@ -47,64 +63,32 @@ export class PitCompiler {
     });
     const from = entity.database ? `${q(entity.database)}.${q(entity.table)}` : q(entity.table);
     const ctes = [`${q('__entity')} AS (SELECT ${q(entity.rowIdColumn)}, ${entityCols.join(', ')} FROM ${from})`];
-    const selects: string[] = [];
+    const selections = new Map<string, Selection>();
     const joins: string[] = [];
     query.views.forEach((v, i) => {
-      const alias = `v${i}`;
       const range = timeRange && {
         from: v.ttlSeconds > 0 ? new Date(timeRange.min.getTime() - v.ttlSeconds * 1000) : undefined,
         to: timeRange.max,
       };
-      ctes.push(`${q(`${v.alias}__src`)} AS (${this.sourceSelect(v.source, range)})`);
-      if (this.dialect.pitStrategy === 'asof') this.asofView(v, alias, entity.timestampColumn, ctes, selects, joins);
-      else this.windowView(v, alias, entity, ctes, selects, joins);
+      const source = `${v.alias}__src`;
+      ctes.push(`${q(source)} AS (${this.sourceSelect(v.source, range)})`);
+      const view = this.joinView(v, source, `v${i}`, entity);
+      ctes.push(...view.ctes);
+      joins.push(view.join);
+      for (const s of view.selections) selections.set(s.alias, s);
     });
     // Features come out in the caller's order (request order), after every input column.
     const order = query.featureOrder ?? query.views.flatMap((v) => v.features.map((f) => f.as));
-    const byName = new Map(selects.map((s) => [/ AS ("(?:[^"]|"")*")$/.exec(s)![1], s]));
-    const columns = [...entity.columns.map((c) => `e.${q(c)}`), ...order.map((n) => byName.get(q(n))!)];
+    const columns = [...entity.columns.map((c) => `e.${q(c)}`), ...order.map((n) => selectionSql(selections, n))];
     const sql = `WITH ${ctes.join(',\n')}\nSELECT ${columns.join(', ')}\nFROM ${q('__entity')} e\n${joins.join('\n')}\nORDER BY e.${q(entity.rowIdColumn)}`;
-    return Object.freeze({ sql, parameters: Object.freeze([]) });
+    return Object.freeze({ sql });
   }
 
-  /** ASOF: dedupe ties on event_ts by created_ts, take the latest row at or before the entity ts, then apply the TTL. */
-  private asofView(v: PitViewNode, alias: string, tsCol: string, ctes: string[], selects: string[], joins: string[]): void {
-    const keys = v.joinKeys.map((k) => q(k.name));
-    let rel = `${v.alias}__src`;
-    if (v.source.createdColumn) {
-      ctes.push(
-        `${q(`${v.alias}__dedup`)} AS (SELECT * FROM ${q(rel)} QUALIFY ROW_NUMBER() OVER (PARTITION BY ${[...keys, q(EVENT_TS)].join(', ')} ORDER BY ${q(CREATED_TS)} DESC NULLS LAST) = 1)`,
-      );
-      rel = `${v.alias}__dedup`;
-    }
-    const on = [...keys.map((k) => `e.${k} = ${alias}.${k}`), `e.${q(tsCol)} >= ${alias}.${q(EVENT_TS)}`];
-    joins.push(`ASOF LEFT JOIN ${q(rel)} ${alias} ON ${on.join(' AND ')}`);
-    const inTtl = v.ttlSeconds > 0 ? `${alias}.${q(EVENT_TS)} >= e.${q(tsCol)} - ${intervalSeconds(v.ttlSeconds)}` : undefined;
-    for (const f of v.features) {
-      selects.push(inTtl ? `CASE WHEN ${inTtl} THEN ${alias}.${q(f.name)} END AS ${q(f.as)}` : `${alias}.${q(f.name)} AS ${q(f.as)}`);
-    }
-  }
-
-  /** Portable: join candidates in [ts − ttl, ts], rank by (event_ts, created_ts) desc, keep rank 1. */
-  private windowView(v: PitViewNode, alias: string, entity: PitQueryNode['entity'], ctes: string[], selects: string[], joins: string[]): void {
-    const rid = q(entity.rowIdColumn);
-    const ts = q(entity.timestampColumn);
-    const feats = v.features.map((f) => q(f.name));
-    const cond = [
-      ...v.joinKeys.map((k) => `e.${q(k.name)} = f.${q(k.name)}`),
-      `f.${q(EVENT_TS)} <= e.${ts}`,
-      ...(v.ttlSeconds > 0 ? [`f.${q(EVENT_TS)} >= e.${ts} - ${intervalSeconds(v.ttlSeconds)}`] : []),
-    ];
-    const ranked =
-      `SELECT e.${rid} AS ${rid}, ${feats.map((f) => `f.${f} AS ${f}`).join(', ')}, ` +
-      `ROW_NUMBER() OVER (PARTITION BY e.${rid} ORDER BY f.${q(EVENT_TS)} DESC, f.${q(CREATED_TS)} DESC NULLS LAST) AS ${q('__rn')} ` +
-      `FROM ${q('__entity')} e JOIN ${q(`${v.alias}__src`)} f ON ${cond.join(' AND ')}`;
-    ctes.push(`${q(`${v.alias}__pit`)} AS (SELECT ${rid}, ${feats.join(', ')} FROM (${ranked}) ${q('ranked')} WHERE ${q('__rn')} = 1)`);
-    joins.push(`LEFT JOIN ${q(`${v.alias}__pit`)} ${alias} ON ${alias}.${rid} = e.${rid}`);
-    for (const f of v.features) selects.push(`${alias}.${q(f.name)} AS ${q(f.as)}`);
-  }
-
-  /** Latest row per key in [start, end), ties on event_ts broken by created_ts. */
+  /**
+   * Latest row per key in [start, end), ties on event_ts broken by created_ts (a missing created ts
+   * sorts lowest): docs/semantics.md#materialization. The engine does the reduction, in the
+   * portable window form (no QUALIFY), so one shape runs on every dialect.
+   */
   compileLatest(query: LatestQueryNode): CompiledQuery {
     const keys = query.joinKeys.map((k) => q(k.name));
     const src = this.sourceSelect(query.source, { from: query.start, to: query.end, halfOpen: true });
@@ -112,10 +96,8 @@ export class PitCompiler {
     const rank = `ROW_NUMBER() OVER (PARTITION BY ${keys.join(', ')} ORDER BY ${q(EVENT_TS)} DESC, ${q(CREATED_TS)} DESC NULLS LAST)`;
     // Rows with a null join key have no entity to be served for.
     const notNull = keys.map((k) => `${k} IS NOT NULL`).join(' AND ');
-    const sql = this.dialect.supportsQualify
-      ? `SELECT ${cols} FROM (${src}) s WHERE ${notNull} QUALIFY ${rank} = 1`
-      : `SELECT ${cols} FROM (SELECT *, ${rank} AS ${q('__rn')} FROM (${src}) s WHERE ${notNull}) r WHERE ${q('__rn')} = 1`;
-    return Object.freeze({ sql, parameters: Object.freeze([]) });
+    const sql = `SELECT ${cols} FROM (SELECT *, ${rank} AS ${q('__rn')} FROM (${src}) s WHERE ${notNull}) r WHERE ${q('__rn')} = 1`;
+    return Object.freeze({ sql });
   }
 
   private checkOutputNames(query: PitQueryNode): void {
@@ -133,4 +115,11 @@ export class PitCompiler {
       throw new ValidationError(`entity column '${query.entity.rowIdColumn}' is reserved`, [{ field: query.entity.rowIdColumn, message: 'reserved name' }]);
     }
   }
+}
+
+/** `expr AS "alias"`: the one place a selection becomes SQL text. */
+export function selectionSql(selections: ReadonlyMap<string, Selection>, alias: string): string {
+  const s = selections.get(alias);
+  if (!s) throw new Error(`no selection for output column ${alias}`);
+  return `${s.sql} AS ${q(s.alias)}`;
 }

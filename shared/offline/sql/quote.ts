@@ -19,5 +19,5 @@ export function quoteString(value: string): string {
 /** A non-negative whole number of seconds, rendered as a portable interval literal. */
 export function intervalSeconds(seconds: number): string {
   if (!Number.isSafeInteger(seconds) || seconds < 0) throw new Error(`invalid interval: ${seconds}`);
-  return `INTERVAL '${seconds}' SECOND`;
+  return `INTERVAL ${quoteString(String(seconds))} SECOND`;
 }

@@ -1,18 +1,17 @@
 import type { ScalarDType } from '../../definitions/dtypes.js';
-import { baseTimestampLiteral, emptyRelation, scalarType, type Dialect } from './dialect.js';
+import { baseTimestampLiteral, emptyRelation, hivePathFilter, scalarType, type Dialect } from './dialect.js';
 import { quoteIdentifier } from './quote.js';
+import { WindowPitCompiler } from './window-pit-compiler.js';
 
 const TYPES: Record<ScalarDType, string> = {
   Int32: 'INTEGER', Int64: 'BIGINT', Float32: 'REAL', Float64: 'DOUBLE', String: 'VARCHAR',
   Bool: 'BOOLEAN', Bytes: 'VARBINARY', UnixTimestamp: 'TIMESTAMP',
 };
 
-/** Athena (Trino): catalog tables, the portable window-function PIT join, no QUALIFY. */
+/** Athena (Trino): catalog tables and the portable window-function PIT join. */
 export function trinoDialect(): Dialect {
-  return {
+  const dialect: Dialect = {
     name: 'trino',
-    pitStrategy: 'window',
-    supportsQualify: false,
     sqlType: (dtype) => scalarType(TYPES, dtype, (inner) => `ARRAY(${inner})`),
     timestampLiteral: baseTimestampLiteral,
     relation(location, columns, extra) {
@@ -22,5 +21,8 @@ export function trinoDialect(): Dialect {
       }
       return `${quoteIdentifier(location.database)}.${quoteIdentifier(location.table)}`;
     },
+    objectFilter: hivePathFilter,
+    createCompiler: () => new WindowPitCompiler(dialect),
   };
+  return dialect;
 }
