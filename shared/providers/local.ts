@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import type { RepoConfig } from '../config/config.js';
+import { duckdbBatchEngine } from '../offline/duckdb/batch-engine.js';
 import { LocalOfflineStore } from '../offline/local/local-offline-store.js';
 import { SqliteOnlineStore } from '../online/sqlite-online-store.js';
 import { LocalRegistryStore } from '../registry/local-registry-store.js';
@@ -12,5 +13,6 @@ export function localProvider(config: RepoConfig): StoreParts {
     registryStore: new LocalRegistryStore(join(dataDir, 'registry.json')),
     online: new SqliteOnlineStore(join(dataDir, 'online.sqlite')),
     offline: new LocalOfflineStore({ repoDir: config.repoDir, stateDir: dataDir }),
+    batchEngine: duckdbBatchEngine,
   };
 }

@@ -1,11 +1,6 @@
-import type { ScalarDType } from '../../definitions/dtypes.js';
-import { baseTimestampLiteral, emptyRelation, scalarType, type Dialect } from './dialect.js';
+import { trinoType } from '../../definitions/type-map.js';
+import { baseTimestampLiteral, emptyRelation, type Dialect } from './dialect.js';
 import { quoteIdentifier } from './quote.js';
-
-const TYPES: Record<ScalarDType, string> = {
-  Int32: 'INTEGER', Int64: 'BIGINT', Float32: 'REAL', Float64: 'DOUBLE', String: 'VARCHAR',
-  Bool: 'BOOLEAN', Bytes: 'VARBINARY', UnixTimestamp: 'TIMESTAMP',
-};
 
 /** Athena (Trino): catalog tables, the portable window-function PIT join, no QUALIFY. */
 export function trinoDialect(): Dialect {
@@ -13,7 +8,7 @@ export function trinoDialect(): Dialect {
     name: 'trino',
     pitStrategy: 'window',
     supportsQualify: false,
-    sqlType: (dtype) => scalarType(TYPES, dtype, (inner) => `ARRAY(${inner})`),
+    sqlType: trinoType,
     timestampLiteral: baseTimestampLiteral,
     relation(location, columns, extra) {
       if (location.kind === 'files') {
