@@ -22,7 +22,7 @@ import { AthenaRunner } from './athena-runner.js';
 import { createTempTable, dropTable, ensureViewTable, viewColumns, viewTableName } from './glue-tables.js';
 import { stringify } from 'csv-stringify/sync';
 import { parquetMetadataAsync } from 'hyparquet';
-import { openEntitySource } from './entity-source.js';
+import { openEntitySource } from '../entity-source.js';
 import { listDataFiles, parseS3Uri, readRowGroups, s3AsyncBuffer } from './s3-parquet.js';
 import { SourceFileMissingError, type CheckpointStore, type SourceFile } from '../materialization-source.js';
 import { S3CheckpointStore } from './s3-checkpoint-store.js';

@@ -211,7 +211,7 @@ export class LocalOfflineStore implements OfflineStore {
    */
   private async stageS3Entity(db: DuckDBSession, request: HistoricalRequest, uri: string, format?: 'parquet' | 'csv'): Promise<string[]> {
     const { createAwsClients } = await import('../../aws/clients.js');
-    const { openEntitySource } = await import('../athena/entity-source.js');
+    const { openEntitySource } = await import('../entity-source.js');
     const s3 = createAwsClients(process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1').s3;
     try {
       const source = await openEntitySource(s3, uri, format);

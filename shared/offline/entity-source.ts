@@ -2,13 +2,13 @@ import { createReadStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { asyncBufferFromFile, parquetMetadataAsync, type AsyncBuffer } from 'hyparquet';
-import type { DType } from '../../definitions/dtypes.js';
-import { fromParquetType } from '../../definitions/type-map.js';
-import { ValidationError } from '../../errors.js';
-import type { Row } from '../offline-store.js';
-import { parseS3Uri, readBufferRowGroups, s3AsyncBuffer } from './s3-parquet.js';
+import type { DType } from '../definitions/dtypes.js';
+import { fromParquetType } from '../definitions/type-map.js';
+import { ValidationError } from '../errors.js';
+import type { Row } from './offline-store.js';
+import { parseS3Uri, readBufferRowGroups, s3AsyncBuffer } from './athena/s3-parquet.js';
 
-/** An entity file in S3, read chunk by chunk so that millions of rows never sit in memory at once. */
+/** An entity file (an S3 object or a local file), read chunk by chunk so that millions of rows never sit in memory at once. */
 export interface EntitySource {
   /** Columns in file order; the type when the file declares one (Parquet), else undefined (CSV text). */
   columns: { name: string; dtype?: DType }[];
