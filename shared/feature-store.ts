@@ -132,13 +132,13 @@ export class FeatureStore {
     const def = this.batchViews.get(view);
     if (!def) throw new ValidationError(`no batch transformation loaded for feature view '${view}'`, [{ field: 'view', message: 'declare batch: { input, compute } on the view and load the repo definitions' }]);
     const importPart = this.parts.importPart;
-    if (!importPart) return computeView(def, this.config.repoDir, asOf, this.context.now());
+    if (!importPart) return computeView(this.parts.batchEngine, def, this.config.repoDir, asOf, this.context.now());
     // Providers with a remote layout: compute into a scratch directory, then hand the part over.
     const { mkdtemp, rm } = await import('node:fs/promises');
     const { tmpdir } = await import('node:os');
     const scratch = await mkdtemp(`${tmpdir()}/skewless-compute-`);
     try {
-      const r = await computeView(def, this.config.repoDir, asOf, this.context.now(), scratch);
+      const r = await computeView(this.parts.batchEngine, def, this.config.repoDir, asOf, this.context.now(), scratch);
       const spec = (await this.context.registry()).view(viewKey(def.name, def.version));
       return { ...r, path: await importPart(spec, r.path, asOf) };
     } finally {

@@ -17,6 +17,11 @@ async function checkEntityFile(path: string): Promise<string> {
   const field = [{ field: 'entities', message: 'expected a Parquet, CSV or JSON file' }];
   const kind = FORMATS[extname(path).toLowerCase()];
   if (!kind) throw new ValidationError(`--entities ${path}: unsupported format: expected a .parquet, .csv or .json file`, field);
+  if (path.startsWith('s3://')) {
+    // The offline store reads the object itself (and names a missing one); JSON is read here, from local files only.
+    if (kind === 'json') throw new ValidationError(`--entities ${path}: JSON entity files are read from local disk; put Parquet or CSV in S3`, field);
+    return kind;
+  }
   let head: Buffer;
   try {
     const f = await open(path, 'r');
@@ -48,7 +53,7 @@ export function registerHistoricalCommands(program: Command, globals: () => Glob
   program
     .command('get-historical-features')
     .description('build a point-in-time correct training set for entity rows (Parquet or CSV with event_timestamp)')
-    .requiredOption('--entities <path>', 'entity rows: Parquet or CSV with join keys and event_timestamp')
+    .requiredOption('--entities <path>', 'entity rows: a Parquet or CSV file (local path or s3:// URI) with join keys and event_timestamp')
     .option('-f, --features <refs>', 'comma-separated view:feature references', listArg)
     .option('-s, --feature-service <name>', 'a feature service instead of --features')
     .option('--full-feature-names', 'name columns view__feature')
@@ -63,9 +68,9 @@ export function registerHistoricalCommands(program: Command, globals: () => Glob
         const input = await checkEntityFile(o.entities);
         const bar = progressBar('historical', !globals().json);
         const t0 = performance.now();
-        // DuckDB reads local Parquet and CSV in place; Athena needs the rows, which are staged to S3 as
-        // Parquet; a renamed timestamp column goes through rows too. Both paths validate row by row.
-        const inPlace = store.config.provider === 'local' && input !== 'json' && o.timestampColumn === ENTITY_TS;
+        // Every offline store reads a Parquet or CSV file itself (in chunks); JSON and a renamed
+        // timestamp column go through rows. Both paths validate row by row.
+        const inPlace = input !== 'json' && o.timestampColumn === ENTITY_TS;
         const entity = inPlace ? { path: o.entities } : { rows: renameColumn(await readRows(o.entities), o.timestampColumn, ENTITY_TS) };
         const res = await store
           .getHistoricalFeatures(

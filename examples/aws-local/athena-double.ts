@@ -25,6 +25,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { GetTableCommand, type GlueClient } from '@aws-sdk/client-glue';
+import { duckdbType, fromDuckdbType, fromHiveType, trinoType } from '../../shared/definitions/type-map.js';
 import { DuckDBSession } from '../../shared/offline/duckdb/session.js';
 import { quoteIdentifier as q, quoteString } from '../../shared/offline/sql/quote.js';
 import { athenaSyntaxErrors } from './athena-grammar.js';
@@ -54,8 +55,19 @@ export interface AthenaDoubleOptions {
 
 const S3_URI = /^s3:\/\/([^/]+)\/(.*)$/;
 
-const DUCK_TYPES: Record<string, string> = { string: 'VARCHAR', bigint: 'BIGINT', int: 'INTEGER', float: 'FLOAT', double: 'DOUBLE', boolean: 'BOOLEAN', binary: 'BLOB', timestamp: 'TIMESTAMP' };
-const ATHENA_TYPES: Record<string, string> = { VARCHAR: 'varchar', BIGINT: 'bigint', INTEGER: 'integer', FLOAT: 'real', DOUBLE: 'double', BOOLEAN: 'boolean', TIMESTAMP: 'timestamp', 'TIMESTAMP WITH TIME ZONE': 'timestamp', DATE: 'date', BLOB: 'varbinary' };
+/** The DuckDB type of a Glue column (through the type map); text when we have no dtype for it. */
+function duckTypeOfGlue(hive: string): string {
+  const dtype = fromHiveType(hive);
+  return dtype ? duckdbType(dtype) : 'VARCHAR';
+}
+
+/** The result column type Athena reports for a DuckDB column type (dates and decimals have no dtype of ours). */
+function athenaTypeOf(duck: string): string {
+  if (duck === 'DATE') return 'date';
+  if (duck.startsWith('DECIMAL')) return 'decimal';
+  const dtype = fromDuckdbType(duck);
+  return dtype ? trinoType(dtype).toLowerCase() : 'varchar';
+}
 
 function text(v: unknown): string | undefined {
   if (v === null || v === undefined) return undefined;
@@ -196,7 +208,7 @@ export class AthenaDouble {
       const root = join(this.scratch, exec.id, '/');
       const relation = files.length
         ? `(SELECT * EXCLUDE (${q('filename')}), ${quoteString('s3://')} || substr(${q('filename')}, ${root.length + 1}) AS ${q('$path')} FROM read_parquet([${files.map(quoteString).join(', ')}], hive_partitioning = ${t.Table!.PartitionKeys?.length ? 'true' : 'false'}, hive_types_autocast = false, union_by_name = true, filename = true))`
-        : `(SELECT ${cols.map((c) => `CAST(NULL AS ${DUCK_TYPES[c.Type!] ?? 'VARCHAR'}) AS ${q(c.Name!)}`).join(', ')}, CAST(NULL AS VARCHAR) AS ${q('$path')} WHERE 1 = 0)`;
+        : `(SELECT ${cols.map((c) => `CAST(NULL AS ${duckTypeOfGlue(c.Type!)}) AS ${q(c.Name!)}`).join(', ')}, CAST(NULL AS VARCHAR) AS ${q('$path')} WHERE 1 = 0)`;
       out = out.split(ref).join(relation);
     }
     return out;
@@ -218,7 +230,7 @@ export class AthenaDouble {
       if (unload) await this.unload(exec, db, sql, unload[2].replaceAll("''", "'"));
       else {
         const described = await db.all(`DESCRIBE SELECT * FROM (${sql}) t`);
-        exec.columns = described.map((d) => ({ name: String(d.column_name), type: ATHENA_TYPES[String(d.column_type)] ?? (String(d.column_type).startsWith('DECIMAL') ? 'decimal' : 'varchar') }));
+        exec.columns = described.map((d) => ({ name: String(d.column_name), type: athenaTypeOf(String(d.column_type)) }));
         const rows = await db.all(sql);
         exec.rows = rows.map((r) => exec.columns.map((c) => text(r[c.name])));
       }

@@ -1,17 +1,26 @@
+import { parseDType, type DType } from '../definitions/dtypes.js';
 import { ValidationError, type FieldIssue } from '../errors.js';
 import type { ViewRequest } from '../registry/registry.js';
 import { parseInstant } from '../util/time.js';
-import type { StageColumn } from './duckdb/session.js';
+import { inferDType } from './infer-dtype.js';
 import type { Row } from './offline-store.js';
-import { inferStageType, stageTypeOf } from './stage-types.js';
 
 export const ENTITY_TS = 'event_timestamp';
 export const ROW_ID = '__row_id';
 
-/** Join keys every requested view needs, with their types (first declaration wins). */
-export function requiredJoinKeys(views: readonly ViewRequest[]): Map<string, StageColumn['type']> {
-  const keys = new Map<string, StageColumn['type']>();
-  for (const v of views) for (const k of v.view.joinKeys) if (!keys.has(k.name)) keys.set(k.name, stageTypeOf(k.valueType));
+/** An entity column typed by our dtypes; each offline store maps them to its engine through the type map. */
+export interface EntityColumn {
+  name: string;
+  dtype: DType;
+}
+
+/**
+ * Join keys every requested view needs, with their types (first declaration wins). An array key
+ * travels as its JSON text.
+ */
+export function requiredJoinKeys(views: readonly ViewRequest[]): Map<string, DType> {
+  const keys = new Map<string, DType>();
+  for (const v of views) for (const k of v.view.joinKeys) if (!keys.has(k.name)) keys.set(k.name, parseDType(k.valueType).array ? 'String' : k.valueType);
   return keys;
 }
 
@@ -28,7 +37,7 @@ export function assertEntityColumns(columns: readonly string[], views: readonly 
  * Columns and typed values for in-memory entity rows. Columns keep first-seen order; timestamps are
  * parsed (naive = UTC) and a bad one names its row.
  */
-export function prepareEntityRows(rows: readonly Row[], views: readonly ViewRequest[]): { columns: StageColumn[]; rows: Iterable<Row> } {
+export function prepareEntityRows(rows: readonly Row[], views: readonly ViewRequest[]): { columns: EntityColumn[]; rows: Iterable<Row> } {
   if (!rows.length) throw new ValidationError('no entity rows given', [{ field: 'entity_rows', message: 'expected at least one row' }]);
   const names: string[] = [];
   const seen = new Set<string>();
@@ -42,9 +51,9 @@ export function prepareEntityRows(rows: readonly Row[], views: readonly ViewRequ
     return d;
   });
   if (issues.length) throw new ValidationError(`invalid ${ENTITY_TS} in row ${issues[0].row}`, issues);
-  const columns: StageColumn[] = names.map((name) => ({
+  const columns: EntityColumn[] = names.map((name) => ({
     name,
-    type: name === ENTITY_TS ? 'TIMESTAMP' : (keys.get(name) ?? inferStageType(rows.map((r) => r[name]))),
+    dtype: name === ENTITY_TS ? 'UnixTimestamp' : (keys.get(name) ?? inferDType(rows.map((r) => r[name]))),
   }));
   const converted = function* () {
     for (let i = 0; i < rows.length; i++) yield { ...rows[i], [ENTITY_TS]: ts[i] };
@@ -59,16 +68,16 @@ export function prepareEntityRows(rows: readonly Row[], views: readonly ViewRequ
  * input. Only one chunk is in memory at a time.
  */
 export class EntityChunkStager {
-  readonly columns: StageColumn[];
+  readonly columns: EntityColumn[];
   private next = 0;
   private minTs = Infinity;
   private maxTs = -Infinity;
 
   /** `columns`: the input's columns with their types when the source declares them (Parquet), else undefined (CSV text). */
-  constructor(columns: readonly { name: string; type?: StageColumn['type'] }[], views: readonly ViewRequest[]) {
+  constructor(columns: readonly { name: string; dtype?: DType }[], views: readonly ViewRequest[]) {
     assertEntityColumns(columns.map((c) => c.name), views);
     const keys = requiredJoinKeys(views);
-    this.columns = columns.map((c) => ({ name: c.name, type: c.name === ENTITY_TS ? 'TIMESTAMP' : (keys.get(c.name) ?? c.type ?? 'VARCHAR') }));
+    this.columns = columns.map((c) => ({ name: c.name, dtype: c.name === ENTITY_TS ? 'UnixTimestamp' : (keys.get(c.name) ?? c.dtype ?? 'String') }));
   }
 
   get rowCount(): number {
@@ -100,9 +109,9 @@ export class EntityChunkStager {
           o[c.name] = d;
           continue;
         }
-        const coerced = coerce(c.type, v);
+        const coerced = coerce(c.dtype, v);
         if (coerced === INVALID) {
-          if (issues.length < 20) issues.push({ row, field: c.name, message: `expected ${c.type}, got ${JSON.stringify(typeof v === 'bigint' ? String(v) : v)}` });
+          if (issues.length < 20) issues.push({ row, field: c.name, message: `expected ${c.dtype}, got ${JSON.stringify(typeof v === 'bigint' ? String(v) : v)}` });
           continue;
         }
         o[c.name] = coerced;
@@ -117,32 +126,30 @@ export class EntityChunkStager {
 
 const INVALID = Symbol('invalid');
 
-/** One value in the stage type of its column; `INVALID` when it cannot be (names row and field upstream). */
-function coerce(type: StageColumn['type'], v: unknown): unknown {
-  if (v === null || v === undefined || v === '') return type === 'VARCHAR' && v === '' ? '' : null;
-  switch (type) {
-    case 'VARCHAR':
+/** One value in the dtype of its column; `INVALID` when it cannot be (names row and field upstream). */
+function coerce(dtype: DType, v: unknown): unknown {
+  if (v === null || v === undefined || v === '') return dtype === 'String' && v === '' ? '' : null;
+  switch (dtype) {
+    case 'String':
       return v instanceof Date ? v.toISOString() : typeof v === 'object' ? JSON.stringify(v) : String(v);
-    case 'BIGINT':
-    case 'INTEGER': {
+    case 'Int64':
+    case 'Int32': {
       if (typeof v === 'bigint') return v;
       const n = typeof v === 'number' ? v : typeof v === 'string' && /^[+-]?\d+$/.test(v.trim()) ? Number(v) : NaN;
       if (!Number.isInteger(n)) return INVALID;
-      return Number.isSafeInteger(n) || type === 'INTEGER' ? n : BigInt(String(v).trim());
+      return Number.isSafeInteger(n) || dtype === 'Int32' ? n : BigInt(String(v).trim());
     }
-    case 'DOUBLE':
-    case 'FLOAT': {
+    case 'Float64':
+    case 'Float32': {
       const n = typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
       return Number.isNaN(n) ? INVALID : n;
     }
-    case 'BOOLEAN':
+    case 'Bool':
       if (typeof v === 'boolean') return v;
       if (typeof v === 'string' && /^(true|false)$/i.test(v.trim())) return v.trim().toLowerCase() === 'true';
       return INVALID;
-    case 'TIMESTAMP':
+    case 'UnixTimestamp':
       return parseInstant(v) ?? INVALID;
-    case 'JSON':
-      return typeof v === 'string' ? v : JSON.stringify(v);
     default:
       return v;
   }

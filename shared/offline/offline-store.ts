@@ -1,13 +1,17 @@
 import type { DType } from '../definitions/dtypes.js';
 import type { FeatureViewSpec } from '../registry/types.js';
 import type { ViewRequest } from '../registry/registry.js';
+import type { DatasetExporter } from './capabilities.js';
 import type { CompactionOptions, CompactionResult } from './compaction.js';
 import type { CheckpointStore, SourceFile } from './materialization-source.js';
 
 export type Row = Record<string, unknown>;
 export type TableFormat = 'parquet' | 'csv' | 'json';
 
-/** Entity rows for historical retrieval: in memory, or a Parquet / CSV file. */
+/**
+ * Entity rows for historical retrieval: in memory, or a Parquet / CSV file given as a local path or
+ * an s3:// URI (every store reads both; a large file is read in chunks, never whole).
+ */
 export type EntityInput = { rows: readonly Row[] } | { path: string; format?: 'parquet' | 'csv' };
 
 export interface HistoricalRequest {
@@ -74,5 +78,7 @@ export interface OfflineStore {
   stagePush(views: readonly FeatureViewSpec[], rows: readonly Row[]): Promise<PendingWrite>;
   /** Writes rows computed in JS (e.g. after on-demand transformations) as a Parquet, CSV or JSON file. */
   writeTable(columns: readonly { name: string; dtype?: DType }[], rows: readonly Row[], output: { path: string; format: TableFormat }): Promise<void>;
+  /** Capability: training sets written by the engine itself, step by step (absent: no remote export). */
+  readonly datasetExporter?: DatasetExporter;
   close(): Promise<void>;
 }

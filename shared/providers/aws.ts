@@ -3,6 +3,7 @@ import type { RepoConfig } from '../config/config.js';
 import { ValidationError } from '../errors.js';
 import { athenaResultsLocation } from '../layout/s3-layout.js';
 import { AthenaOfflineStore } from '../offline/athena/athena-offline-store.js';
+import { duckdbBatchEngine } from '../offline/duckdb/batch-engine.js';
 import { assertViewsFitDynamoItem } from '../online/dynamodb-item-size.js';
 import { DynamoDBOnlineStore } from '../online/dynamodb-online-store.js';
 import { S3RegistryStore } from '../registry/s3-registry-store.js';
@@ -32,5 +33,7 @@ export function awsProvider(config: RepoConfig): StoreParts {
     // Glue tables follow the registry: `apply` creates / updates one per view version.
     onApply: (views) => offline.ensureTables(views),
     importPart: (view, file, asOf) => offline.importPart(view, file, asOf),
+    // Batch transformations run where the CLI runs (DuckDB, loaded only then); importPart uploads their output.
+    batchEngine: duckdbBatchEngine,
   };
 }

@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { RepoConfig } from '../config/config.js';
 import { LOCAL_LAYOUT } from '../layout/local-layout.js';
+import { duckdbBatchEngine } from '../offline/duckdb/batch-engine.js';
 import { LocalOfflineStore } from '../offline/local/local-offline-store.js';
 import { SqliteOnlineStore } from '../online/sqlite-online-store.js';
 import { LocalRegistryStore } from '../registry/local-registry-store.js';
@@ -13,5 +14,6 @@ export function localProvider(config: RepoConfig): StoreParts {
     registryStore: new LocalRegistryStore(join(dataDir, LOCAL_LAYOUT.registryFile)),
     online: new SqliteOnlineStore(join(dataDir, LOCAL_LAYOUT.onlineFile)),
     offline: new LocalOfflineStore({ repoDir: config.repoDir, stateDir: dataDir }),
+    batchEngine: duckdbBatchEngine,
   };
 }

@@ -1,3 +1,4 @@
+import type { BatchEngine } from '../offline/capabilities.js';
 import type { OfflineStore } from '../offline/offline-store.js';
 import type { OnlineStore } from '../online/online-store.js';
 import type { RegistryStore } from '../registry/registry-store.js';
@@ -14,4 +15,6 @@ export interface StoreParts {
   onApply?: (views: FeatureViewSpec[]) => Promise<void>;
   /** Moves a locally computed batch part into the provider's offline layout (absent: it is already in place). */
   importPart?: (view: FeatureViewSpec, file: string, asOf: Date) => Promise<string>;
+  /** Where batch transformations run (absent: `compute` is refused); their output lands through `importPart`. */
+  batchEngine?: BatchEngine;
 }

@@ -1,7 +1,8 @@
 import { join, resolve } from 'node:path';
 import type { FeatureView } from '../definitions/feature-view.js';
-import { ValidationError } from '../errors.js';
+import { SkewlessError, ValidationError } from '../errors.js';
 import { viewKey } from '../layout/view-ref.js';
+import type { BatchEngine } from '../offline/capabilities.js';
 
 export interface ComputeResult {
   view: string;
@@ -19,23 +20,18 @@ export function asOfFileName(asOf: Date): string {
  * Runs the batch transformation declared on a view as of `asOf`, writing one Parquet part into the
  * view's (directory) source, where the next materialization and historical retrieval read it.
  */
-export async function computeView(view: FeatureView, repoDir: string, asOf: Date, createdAt: Date = asOf, outputDir?: string): Promise<ComputeResult> {
-  if (!view.batch) throw new ValidationError(`feature view '${view.name}' declares no batch transformation`, [{ field: 'batch', message: 'add batch: { input, compute } to the FeatureView' }]);
+export async function computeView(engine: BatchEngine | undefined, view: FeatureView, repoDir: string, asOf: Date, createdAt: Date = asOf, outputDir?: string): Promise<ComputeResult> {
+  const batch = view.batch;
+  if (!batch) throw new ValidationError(`feature view '${view.name}' declares no batch transformation`, [{ field: 'batch', message: 'add batch: { input, compute } to the FeatureView' }]);
   const source = view.source.kind === 'PushSource' ? view.source.batchSource : view.source;
   if (!outputDir && /\.parquet$/i.test(source.path)) {
     throw new ValidationError(`feature view '${view.name}': a batch transformation needs a directory source, not ${source.path}`, [{ field: 'source.path', message: 'expected a directory' }]);
   }
+  if (!engine) throw new SkewlessError('batch transformations need a provider with a batch engine (local or aws, run from the CLI)', { code: 'UNSUPPORTED', status: 400 });
   const dir = outputDir ?? resolve(repoDir, source.path);
   const outputPath = join(dir, asOfFileName(asOf));
-  // Batch transformations run where DuckDB is (CLI, jobs), never in a Lambda bundle.
-  const { DuckDBSession } = await import('../offline/duckdb/session.js');
-  const db = await DuckDBSession.create();
-  try {
-    const { mkdir } = await import('node:fs/promises');
-    await mkdir(dir, { recursive: true });
-    const rows = await view.batch.compute({ input: resolve(repoDir, view.batch.input), asOf, createdAt, outputPath, db });
-    return { view: viewKey(view.name, view.version), asOf: asOf.toISOString(), rows, path: outputPath };
-  } finally {
-    db.close();
-  }
+  const { mkdir } = await import('node:fs/promises');
+  await mkdir(dir, { recursive: true });
+  const rows = await engine.run((db) => batch.compute({ input: resolve(repoDir, batch.input), asOf, createdAt, outputPath, db }));
+  return { view: viewKey(view.name, view.version), asOf: asOf.toISOString(), rows, path: outputPath };
 }

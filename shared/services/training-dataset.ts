@@ -1,5 +1,5 @@
 import { SkewlessError, ValidationError } from '../errors.js';
-import type { AthenaOfflineStore } from '../offline/athena/athena-offline-store.js';
+import type { DatasetExporter } from '../offline/capabilities.js';
 import type { Row } from '../offline/offline-store.js';
 import type { DatasetSpec } from '../registry/types.js';
 import type { StoreContext } from './context.js';
@@ -43,12 +43,11 @@ export interface PreparedTrainingDataset {
   columns: string[];
 }
 
-function athenaStore(ctx: StoreContext): AthenaOfflineStore {
-  const store = ctx.offline as Partial<AthenaOfflineStore>;
-  if (typeof store.prepareDataset !== 'function') {
-    throw new SkewlessError('training dataset workflows need provider aws (Athena)', { code: 'UNSUPPORTED', status: 400 });
-  }
-  return ctx.offline as AthenaOfflineStore;
+/** The offline store's dataset exporter; a store without one cannot run the training workflow. */
+function exporterOf(ctx: StoreContext): DatasetExporter {
+  const exporter = ctx.offline.datasetExporter;
+  if (!exporter) throw new SkewlessError('training dataset workflows need an offline store that exports datasets (provider aws: Athena UNLOAD)', { code: 'UNSUPPORTED', status: 400 });
+  return exporter;
 }
 
 /**
@@ -61,8 +60,8 @@ export async function prepareTrainingDataset(ctx: StoreContext, req: TrainingDat
   if (resolved.onDemand.length) {
     throw new ValidationError(`on demand features (${resolved.onDemand.map((o) => o.spec.name).join(', ')}) run in process; request them with get-historical-features`, [{ field: 'features', message: 'on demand views are not computed by Athena' }]);
   }
-  const store = athenaStore(ctx);
-  store.assertDatasetOutput(req.outputUri);
+  const exporter = exporterOf(ctx);
+  exporter.assertOutput(req.outputUri);
   if ((req.entityRows === undefined) === (req.entitySource === undefined)) {
     throw new ValidationError('give entity rows either inline (entity_rows) or as an s3:// Parquet / CSV file (entity_uri), not both', [{ field: 'entity_uri', message: 'exactly one of entity_rows, entity_uri' }]);
   }
@@ -70,11 +69,11 @@ export async function prepareTrainingDataset(ctx: StoreContext, req: TrainingDat
     throw new ValidationError(`${req.entityRows.length} inline entity rows: inline rows are for at most ${MAX_INLINE_ENTITY_ROWS}; put larger sets in S3 (Parquet or CSV) and pass entity_uri`, [{ field: 'entity_rows', message: `at most ${MAX_INLINE_ENTITY_ROWS} rows inline` }]);
   }
   const entity = req.entitySource ? { path: req.entitySource.uri, ...(req.entitySource.format ? { format: req.entitySource.format } : {}) } : { rows: req.entityRows! };
-  const prepared = await store.prepareDataset({ entity, views: resolved.views, outputs: resolved.outputs });
+  const prepared = await exporter.prepare({ entity, views: resolved.views, outputs: resolved.outputs }, req.outputUri);
   const name = req.name ?? (req.outputUri.replace(/\/+$/, '').split('/').pop() ?? 'dataset').replace(/[^A-Za-z0-9_.-]/g, '_');
   const features = req.featureService !== undefined ? registry.serviceRefs(req.featureService) : req.features!;
-  const outputUri = store.runPrefix(prepared, req.outputUri);
-  return { name, features, queryString: store.unloadTo(prepared, outputUri), clientRequestToken: prepared.id, table: prepared.table, stagePrefix: prepared.stagePrefix, outputUri, rowCount: prepared.rowCount, columns: prepared.columns };
+  const { statement, id, ...rest } = prepared;
+  return { name, features, queryString: statement, clientRequestToken: id, ...rest };
 }
 
 /**
@@ -82,10 +81,10 @@ export async function prepareTrainingDataset(ctx: StoreContext, req: TrainingDat
  * schema) and register it in the registry under its name.
  */
 export async function finishTrainingDataset(ctx: StoreContext, prepared: Pick<PreparedTrainingDataset, 'name' | 'features' | 'table' | 'stagePrefix' | 'outputUri'>, succeeded: boolean) {
-  const store = athenaStore(ctx);
-  await store.cleanupDataset(prepared);
+  const exporter = exporterOf(ctx);
+  await exporter.finalize(prepared);
   if (!succeeded) return { status: 'FAILED' as const, outputUri: prepared.outputUri };
-  const described = await store.describeDataset(prepared.outputUri);
+  const described = await exporter.describe(prepared.outputUri);
   const dataset: DatasetSpec = { name: prepared.name, s3Uri: described.s3Uri, rowCount: described.rowCount, schema: described.schema, features: prepared.features, createdAt: ctx.now().toISOString() };
   await ctx.registryStore.update((current) => {
     if (!current) throw new ValidationError('registry is empty', [{ field: 'registry', message: 'not applied' }]);

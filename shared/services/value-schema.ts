@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { parseDType, type DType, type ScalarDType } from '../definitions/dtypes.js';
+import type { DType } from '../definitions/dtypes.js';
+import { jsonKind, type JsonKind } from '../definitions/type-map.js';
 import { parseInstantResult } from '../util/time.js';
 import { preview } from '../util/preview.js';
 
@@ -60,15 +61,16 @@ function float(bits: 32 | 64) {
   };
 }
 
-const SCALARS: Record<ScalarDType, (v: unknown) => Check> = {
-  Int32: int(32),
-  Int64: int(64),
-  Float32: float(32),
-  Float64: float(64),
-  String: (v) => (typeof v === 'string' ? { ok: true, value: v } : { ok: false, message: `expected a string, got ${preview(v)}` }),
-  Bool: (v) => (typeof v === 'boolean' ? { ok: true, value: v } : { ok: false, message: `expected true or false, got ${preview(v)}` }),
-  Bytes: (v) => (typeof v === 'string' && /^[A-Za-z0-9+/]*={0,2}$/.test(v) ? { ok: true, value: v } : { ok: false, message: `expected base64 text, got ${preview(v)}` }),
-  UnixTimestamp: (v) => {
+/** One check per JSON kind; which kind a dtype travels as is the type map's (`jsonKind`). */
+const CHECKS: Record<JsonKind, (v: unknown) => Check> = {
+  int32: int(32),
+  int64: int(64),
+  float32: float(32),
+  float64: float(64),
+  string: (v) => (typeof v === 'string' ? { ok: true, value: v } : { ok: false, message: `expected a string, got ${preview(v)}` }),
+  boolean: (v) => (typeof v === 'boolean' ? { ok: true, value: v } : { ok: false, message: `expected true or false, got ${preview(v)}` }),
+  base64: (v) => (typeof v === 'string' && /^[A-Za-z0-9+/]*={0,2}$/.test(v) ? { ok: true, value: v } : { ok: false, message: `expected base64 text, got ${preview(v)}` }),
+  instant: (v) => {
     const r = parseInstantResult(v, { requireZone: !(v instanceof Date) });
     return r.ok ? { ok: true, value: r.date.toISOString() } : { ok: false, message: `${r.message}, got ${preview(v)}` };
   },
@@ -77,16 +79,17 @@ const SCALARS: Record<ScalarDType, (v: unknown) => Check> = {
 /** Checks one value of a dtype: null and undefined are null (a null value is NULL_VALUE, not an error). */
 export function checkValue(dtype: DType, v: unknown): Check {
   if (v === null || v === undefined) return { ok: true, value: null };
-  const { scalar, array } = parseDType(dtype);
-  if (!array) return SCALARS[scalar](v);
-  if (!Array.isArray(v)) return { ok: false, message: `expected an array of ${scalar}, got ${preview(v)}` };
+  const { kind, array } = jsonKind(dtype);
+  const check = CHECKS[kind];
+  if (!array) return check(v);
+  if (!Array.isArray(v)) return { ok: false, message: `expected an array of ${dtype.slice('Array('.length, -1)}, got ${preview(v)}` };
   const out: unknown[] = [];
   for (let i = 0; i < v.length; i++) {
     if (v[i] === null || v[i] === undefined) {
       out.push(null);
       continue;
     }
-    const r = SCALARS[scalar](v[i]);
+    const r = check(v[i]);
     if (!r.ok) return { ok: false, message: `[${i}]: ${r.message}` };
     out.push(r.value);
   }

@@ -4,12 +4,15 @@ import { DeleteObjectsCommand, HeadObjectCommand, ListObjectsV2Command, PutObjec
 import type { AthenaClient } from '@aws-sdk/client-athena';
 import type { GlueClient } from '@aws-sdk/client-glue';
 import type { DType } from '../../definitions/dtypes.js';
+import { hiveType } from '../../definitions/type-map.js';
 import { ValidationError } from '../../errors.js';
 import { entityTableName } from '../../layout/glue-names.js';
 import { datasetsRoot, dayPartition, latestStagingPrefix, partitionDayOf, stagingPrefix, viewPrefix } from '../../layout/s3-layout.js';
 import type { FeatureViewSpec } from '../../registry/types.js';
 import { utcDay } from '../../util/time.js';
+import type { DatasetExporter } from '../capabilities.js';
 import { ENTITY_TS, EntityChunkStager, prepareEntityRows, ROW_ID } from '../entity-rows.js';
+import { inferDType } from '../infer-dtype.js';
 import type { HistoricalRequest, HistoricalResult, LatestRow, OfflineStore, PendingWrite, Progress, Row, TableFormat } from '../offline-store.js';
 import { toParquet, type ParquetColumn } from '../parquet/write-parquet.js';
 import { batchSourceSpec, sourceNodeFor } from '../source-node.js';
@@ -18,10 +21,10 @@ import { unloadStatement } from '../sql/unload.js';
 import { CREATED_TS, EVENT_TS } from '../sql/pit-compiler.js';
 import { trinoDialect } from '../sql/trino-dialect.js';
 import { AthenaRunner } from './athena-runner.js';
-import { createTempTable, dropTable, ensureViewTable, hiveType, viewColumns, viewTableName } from './glue-tables.js';
+import { createTempTable, dropTable, ensureViewTable, viewColumns, viewTableName } from './glue-tables.js';
 import { stringify } from 'csv-stringify/sync';
 import { parquetMetadataAsync } from 'hyparquet';
-import { openEntitySource } from './entity-source.js';
+import { openEntitySource } from '../entity-source.js';
 import { listDataFiles, parseS3Uri, readRowGroups, s3AsyncBuffer } from './s3-parquet.js';
 import { SourceFileMissingError, type CheckpointStore, type SourceFile } from '../materialization-source.js';
 import { S3CheckpointStore } from './s3-checkpoint-store.js';
@@ -62,8 +65,6 @@ function* chunked<T>(items: readonly T[], size: number): Iterable<T[]> {
   for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
 }
 
-const STAGE_TYPES: Record<string, DType | 'Timestamp'> = { VARCHAR: 'String', BIGINT: 'Int64', INTEGER: 'Int32', DOUBLE: 'Float64', FLOAT: 'Float32', BOOLEAN: 'Bool', TIMESTAMP: 'Timestamp', BLOB: 'Bytes', JSON: 'String' };
-
 /** The production offline store: Parquet in S3, one Glue table per view version, PIT joins on Athena. */
 export class AthenaOfflineStore implements OfflineStore {
   private readonly compiler = trinoDialect().createCompiler();
@@ -72,6 +73,19 @@ export class AthenaOfflineStore implements OfflineStore {
   constructor(private readonly o: AthenaOfflineStoreOptions) {
     this.runner = new AthenaRunner({ client: o.athena, workgroup: o.workgroup, database: o.database, ...(o.outputLocation ? { outputLocation: o.outputLocation } : {}), ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}) });
   }
+
+  /** Training sets written by Athena itself (UNLOAD to S3): the Step Functions workflow runs these steps apart. */
+  readonly datasetExporter: DatasetExporter = {
+    assertOutput: (uri) => this.assertDatasetOutput(uri),
+    prepare: async (request, outputUri) => {
+      const p = await this.prepareDataset(request);
+      const runUri = this.runPrefix(p, outputUri);
+      return { id: p.id, statement: this.unloadTo(p, runUri), table: p.table, stagePrefix: p.stagePrefix, outputUri: runUri, rowCount: p.rowCount, columns: p.columns };
+    },
+    run: async (prepared) => void (await this.runner.run(prepared.statement, { clientRequestToken: prepared.id })),
+    finalize: (prepared) => this.cleanupDataset(prepared),
+    describe: (uri) => this.describeDataset(uri),
+  };
 
   viewPrefix(view: FeatureViewSpec): string {
     return viewPrefix(this.o.prefix, view.name, view.version);
@@ -85,7 +99,7 @@ export class AthenaOfflineStore implements OfflineStore {
   /**
    * Stages entity rows (as Parquet behind a temporary Glue table) and compiles the PIT query.
    * The rows come inline (small sets) or from a Parquet / CSV file in S3 (the main path for
-   * training sets: read and staged chunk by chunk, never whole in memory). The Step Functions
+   * training sets) or on local disk (the CLI): read and staged chunk by chunk, never whole in memory. The Step Functions
    * training workflow runs `unloadTo(…)` of it with Athena's `.sync` task, then `finishDataset`;
    * `getHistoricalFeatures` does all three in process.
    */
@@ -99,16 +113,14 @@ export class AthenaOfflineStore implements OfflineStore {
       const { columns, rows } = prepareEntityRows(request.entity.rows, request.views);
       stager = new EntityChunkStager(columns, request.views);
       chunks = chunked([...rows], STAGE_CHUNK_ROWS);
-    } else if (request.entity.path.startsWith('s3://')) {
+    } else {
       const source = await openEntitySource(this.o.s3, request.entity.path, request.entity.format, STAGE_CHUNK_ROWS);
       stager = new EntityChunkStager(source.columns, request.views);
       chunks = source.chunks();
-    } else {
-      throw new ValidationError('provider aws reads entity rows inline or from an s3:// Parquet / CSV file', [{ field: 'entity', message: `expected rows or an s3:// URI, got '${request.entity.path}'` }]);
     }
     const columns = stager.columns;
     // Entity values travel as Parquet data behind a temporary table, never as SQL text.
-    const parquetColumns: ParquetColumn[] = [{ name: ROW_ID, dtype: 'Int64' }, ...columns.map((c) => ({ name: c.name, dtype: STAGE_TYPES[c.type] }))];
+    const parquetColumns: ParquetColumn[] = [{ name: ROW_ID, dtype: 'Int64' }, ...columns.map((c) => ({ name: c.name, dtype: c.dtype }))];
     let part = 0;
     try {
       for await (const chunk of chunks) {
@@ -405,13 +417,5 @@ function toDate(v: unknown): Date | undefined {
 function plain(v: unknown): unknown {
   if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
   return v ?? null;
-}
-
-function inferDType(values: unknown[]): DType | 'Timestamp' {
-  const v = values.find((x) => x !== null && x !== undefined);
-  if (v instanceof Date) return 'Timestamp';
-  if (typeof v === 'boolean') return 'Bool';
-  if (typeof v === 'number') return values.every((x) => x === null || x === undefined || Number.isInteger(x)) ? 'Int64' : 'Float64';
-  return 'String';
 }
 

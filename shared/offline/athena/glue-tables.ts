@@ -1,18 +1,9 @@
 import { CreateTableCommand, DeleteTableCommand, GetTableCommand, UpdateTableCommand, type Column, type GlueClient } from '@aws-sdk/client-glue';
 import { parseDType, type DType } from '../../definitions/dtypes.js';
+import { hiveType, type ColumnType } from '../../definitions/type-map.js';
 import { glueTableName } from '../../layout/glue-names.js';
 import type { FeatureViewSpec } from '../../registry/types.js';
 import { batchSourceSpec, sourceColumnName } from '../source-node.js';
-
-const HIVE: Record<string, string> = {
-  Int32: 'int', Int64: 'bigint', Float32: 'float', Float64: 'double', String: 'string', Bool: 'boolean', Bytes: 'binary', UnixTimestamp: 'timestamp',
-};
-
-export function hiveType(dtype: DType | 'Timestamp'): string {
-  if (dtype === 'Timestamp') return 'timestamp';
-  const { scalar, array } = parseDType(dtype);
-  return array ? `array<${HIVE[scalar]}>` : HIVE[scalar];
-}
 
 /** Glue table name of a view version: one table per version (docs/architecture.md#storage-layouts). */
 export function viewTableName(view: FeatureViewSpec): string {
@@ -20,7 +11,7 @@ export function viewTableName(view: FeatureViewSpec): string {
 }
 
 /** Source columns of a view's offline table, with the names its Parquet parts use. */
-export function viewColumns(view: FeatureViewSpec): { name: string; dtype: DType | 'Timestamp' }[] {
+export function viewColumns(view: FeatureViewSpec): { name: string; dtype: ColumnType }[] {
   const src = batchSourceSpec(view);
   const col = (name: string) => sourceColumnName(src, name);
   return [

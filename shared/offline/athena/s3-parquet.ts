@@ -41,7 +41,11 @@ export async function listDataFiles(s3: S3Client, bucket: string, prefix: string
 
 /** Reads one object row group by row group (never the whole object at once). */
 export async function* readRowGroups(s3: S3Client, bucket: string, key: string, columns?: string[]): AsyncGenerator<Record<string, unknown>[]> {
-  const file = await s3AsyncBuffer(s3, bucket, key);
+  yield* readBufferRowGroups(await s3AsyncBuffer(s3, bucket, key), columns);
+}
+
+/** Reads a Parquet file behind any AsyncBuffer (an S3 object, a local file) row group by row group. */
+export async function* readBufferRowGroups(file: AsyncBuffer, columns?: string[]): AsyncGenerator<Record<string, unknown>[]> {
   // Footers are small: a 64 KiB tail read finds them without pulling a small object whole.
   const metadata = await parquetMetadataAsync(file, { initialFetchSize: 64 * 1024 });
   let rowStart = 0;

@@ -1,8 +1,14 @@
 import { DuckDBInstance, timestampValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import { duckdbType, dtypeOf, type ColumnType } from '../../definitions/type-map.js';
 import { quoteIdentifier as q, quoteString } from '../sql/quote.js';
 
 /** Column types the stager knows how to append from JS values. */
 export type StageType = 'VARCHAR' | 'BIGINT' | 'INTEGER' | 'DOUBLE' | 'FLOAT' | 'BOOLEAN' | 'TIMESTAMP' | 'BLOB' | 'JSON';
+
+/** How a value of a column type is appended: the type map's DuckDB type; arrays travel as JSON text, cast after. */
+export function stageTypeOf(type: ColumnType): StageType {
+  return dtypeOf(type).startsWith('Array(') ? 'JSON' : (duckdbType(type) as StageType);
+}
 
 export interface StageColumn {
   name: string;
@@ -22,7 +28,8 @@ function appendTyped(a: DuckDBAppender, type: StageType, v: unknown): void {
   if (v === null || v === undefined) return a.appendNull();
   switch (type) {
     case 'VARCHAR':
-      return a.appendVarchar(String(v));
+      // Objects in a text column (an untyped pass-through column) are kept as JSON text.
+      return a.appendVarchar(typeof v === 'object' && !(v instanceof Date) ? JSON.stringify(v) : String(v));
     case 'JSON':
       return a.appendVarchar(JSON.stringify(v));
     case 'BIGINT':
@@ -84,11 +91,16 @@ export class DuckDBSession {
   async stage(table: string, columns: readonly StageColumn[], rows: Iterable<Row>, rowIdColumn?: string): Promise<number> {
     const defs = [...(rowIdColumn ? [`${q(rowIdColumn)} BIGINT`] : []), ...columns.map((c) => `${q(c.name)} ${c.type === 'JSON' ? 'VARCHAR' : c.type}`)];
     await this.run(`CREATE OR REPLACE TEMP TABLE ${q(table)} (${defs.join(', ')})`);
+    return this.append(table, columns, rows, rowIdColumn);
+  }
+
+  /** Appends rows to a table `stage` created (a large input staged chunk by chunk); row ids continue from `firstRowId`. */
+  async append(table: string, columns: readonly StageColumn[], rows: Iterable<Row>, rowIdColumn?: string, firstRowId = 0): Promise<number> {
     const appender = await this.connection.createAppender(table, 'main', 'temp');
     let n = 0;
     try {
       for (const row of rows) {
-        if (rowIdColumn) appender.appendBigInt(BigInt(n));
+        if (rowIdColumn) appender.appendBigInt(BigInt(firstRowId + n));
         for (const c of columns) appendTyped(appender, c.type, row[c.name]);
         appender.endRow();
         n++;

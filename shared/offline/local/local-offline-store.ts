@@ -4,8 +4,10 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { ValidationError } from '../../errors.js';
 import type { FeatureViewSpec } from '../../registry/types.js';
 import { parseInstant } from '../../util/time.js';
-import { DuckDBSession, type StageColumn } from '../duckdb/session.js';
-import { assertEntityColumns, ENTITY_TS, prepareEntityRows, ROW_ID } from '../entity-rows.js';
+import { duckdbType, fromDuckdbType } from '../../definitions/type-map.js';
+import { DuckDBSession, stageTypeOf, type StageColumn } from '../duckdb/session.js';
+import { assertEntityColumns, ENTITY_TS, EntityChunkStager, prepareEntityRows, ROW_ID, type EntityColumn } from '../entity-rows.js';
+import { inferDType } from '../infer-dtype.js';
 import type { HistoricalRequest, HistoricalResult, LatestRow, OfflineStore, PendingWrite, Progress, Row, TableFormat } from '../offline-store.js';
 import type { DType } from '../../definitions/dtypes.js';
 import { batchSourceSpec, sourceColumnName, sourceNodeFor } from '../source-node.js';
@@ -13,7 +15,6 @@ import { duckdbDialect } from '../sql/duckdb-dialect.js';
 import { node } from '../sql/nodes.js';
 import type { PitCompiler } from '../sql/pit-compiler.js';
 import { quoteIdentifier as q, quoteString } from '../sql/quote.js';
-import { inferStageType, stageTypeOf } from '../stage-types.js';
 import { listSourceFiles, pushDirectory } from './file-listing.js';
 import { FileCheckpointStore } from './file-checkpoint-store.js';
 import { COMPACTABLE, COMPACTION_DEFAULTS, type CompactionOptions, type CompactionResult } from '../compaction.js';
@@ -32,7 +33,9 @@ export interface LocalOfflineStoreOptions {
   stateDir?: string;
 }
 
-const TIMESTAMP_TYPE = /^(TIMESTAMP|DATE)/i;
+/** A DuckDB column type that holds instants (any timestamp, or a date): the type map's reverse. */
+const isTimestamp = (duckdbColumnType: unknown) => fromDuckdbType(String(duckdbColumnType)) === 'UnixTimestamp';
+const stageColumns = (columns: readonly EntityColumn[]): StageColumn[] => columns.map((c) => ({ name: c.name, type: stageTypeOf(c.dtype) }));
 /** RFC 3339 in UTC with milliseconds, as `Date.toISOString()` (and provider aws) render instants. */
 const RFC3339 = '%Y-%m-%dT%H:%M:%S.%gZ';
 
@@ -42,7 +45,7 @@ const RFC3339 = '%Y-%m-%dT%H:%M:%S.%gZ';
  */
 async function assertEntityTimestamps(db: DuckDBSession): Promise<void> {
   const described = await db.all(`DESCRIBE SELECT ${q(ENTITY_TS)} FROM ${q(ENTITY_TABLE)}`);
-  if (TIMESTAMP_TYPE.test(String(described[0]?.column_type))) return;
+  if (isTimestamp(described[0]?.column_type)) return;
   const bad = await db.all(
     `SELECT ${q(ROW_ID)} AS r, CAST(${q(ENTITY_TS)} AS VARCHAR) AS v FROM ${q(ENTITY_TABLE)} WHERE ${q(ENTITY_TS)} IS NOT NULL AND TRY_CAST(${q(ENTITY_TS)} AS TIMESTAMP) IS NULL ORDER BY ${q(ROW_ID)} LIMIT 20`,
   );
@@ -60,7 +63,7 @@ async function copyOut(db: DuckDBSession, sql: string, path: string, format: Tab
   const described = await db.all(`DESCRIBE SELECT * FROM (${sql}) ${q('__out')}`);
   const select = described.map((c) => {
     const name = q(String(c.column_name));
-    if (!TIMESTAMP_TYPE.test(String(c.column_type))) return name;
+    if (!isTimestamp(c.column_type)) return name;
     return format === 'parquet' ? `CAST(${name} AS TIMESTAMPTZ) AS ${name}` : `strftime(CAST(${name} AS TIMESTAMP), '${RFC3339}') AS ${name}`;
   });
   const target = resolve(path);
@@ -176,9 +179,10 @@ export class LocalOfflineStore implements OfflineStore {
     const input = request.entity;
     if ('rows' in input) {
       const { columns, rows } = prepareEntityRows(input.rows, request.views);
-      await db.stage(ENTITY_TABLE, columns, rows, ROW_ID);
+      await db.stage(ENTITY_TABLE, stageColumns(columns), rows, ROW_ID);
       return columns.map((c) => c.name);
     }
+    if (input.path.startsWith('s3://')) return this.stageS3Entity(db, request, input.path, input.format);
     const path = resolve(input.path);
     const format = input.format ?? (/\.csv$/i.test(path) ? 'csv' : 'parquet');
     if (format === 'parquet') {
@@ -199,6 +203,27 @@ export class LocalOfflineStore implements OfflineStore {
     await db.run(`CREATE OR REPLACE TEMP TABLE ${q(ENTITY_TABLE)} AS SELECT rowid AS ${q(ROW_ID)}, * FROM ${q('__entity_raw')}`);
     await db.run(`DROP TABLE ${q('__entity_raw')}`);
     return columns;
+  }
+
+  /**
+   * An entity file in S3, read chunk by chunk (the reader provider aws uses) and appended to the
+   * stage table, so the file is never whole in memory; the SDK's default credentials and region.
+   */
+  private async stageS3Entity(db: DuckDBSession, request: HistoricalRequest, uri: string, format?: 'parquet' | 'csv'): Promise<string[]> {
+    const { createAwsClients } = await import('../../aws/clients.js');
+    const { openEntitySource } = await import('../entity-source.js');
+    const s3 = createAwsClients(process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1').s3;
+    try {
+      const source = await openEntitySource(s3, uri, format);
+      const stager = new EntityChunkStager(source.columns, request.views);
+      const columns = [{ name: ROW_ID, type: 'BIGINT' as const }, ...stageColumns(stager.columns)];
+      await db.stage(ENTITY_TABLE, columns, []);
+      for await (const chunk of source.chunks()) if (chunk.length) await db.append(ENTITY_TABLE, columns, stager.add(chunk));
+      if (!stager.rowCount) throw new ValidationError('no entity rows given', [{ field: 'entity_rows', message: 'expected at least one row' }]);
+      return stager.columns.map((c) => c.name);
+    } finally {
+      s3.destroy();
+    }
   }
 
   async *readLatest(view: FeatureViewSpec, start: Date, end: Date): AsyncIterable<LatestRow[]> {
@@ -286,7 +311,7 @@ export class LocalOfflineStore implements OfflineStore {
         for (const f of v.features) typed.set(f.name, f.dtype);
       }
       const columns: (StageColumn & { from: string; cast?: string })[] = [
-        ...[...typed].map(([name, dtype]) => ({ name: columnOf(name), from: name, type: stageTypeOf(dtype), cast: dtype.startsWith('Array(') ? this.compiler.dialect.sqlType(dtype) : undefined })),
+        ...[...typed].map(([name, dtype]) => ({ name: columnOf(name), from: name, type: stageTypeOf(dtype), cast: dtype.startsWith('Array(') ? duckdbType(dtype) : undefined })),
         { name: src.timestampField, from: src.timestampField, type: 'TIMESTAMP' as const },
         ...(src.createdTimestampColumn ? [{ name: src.createdTimestampColumn, from: src.createdTimestampColumn, type: 'TIMESTAMP' as const }] : []),
       ];
@@ -313,9 +338,12 @@ export class LocalOfflineStore implements OfflineStore {
 
   writeTable(columns: readonly { name: string; dtype?: DType }[], rows: readonly Row[], output: { path: string; format: TableFormat }): Promise<void> {
     return this.exclusive(async (db) => {
-      const staged = columns.map((c) => ({ name: c.name, type: c.dtype ? stageTypeOf(c.dtype) : inferStageType(rows.map((r) => r[c.name])), dtype: c.dtype }));
+      const staged = columns.map((c) => {
+        const dtype = c.dtype ?? inferDType(rows.map((r) => r[c.name]));
+        return { name: c.name, type: stageTypeOf(dtype), dtype };
+      });
       await db.stage('__out_stage', staged, rows);
-      const select = staged.map((c) => (c.type === 'JSON' && c.dtype ? `CAST(CAST(${q(c.name)} AS JSON) AS ${this.compiler.dialect.sqlType(c.dtype)}) AS ${q(c.name)}` : q(c.name))).join(', ');
+      const select = staged.map((c) => (c.type === 'JSON' ? `CAST(CAST(${q(c.name)} AS JSON) AS ${duckdbType(c.dtype)}) AS ${q(c.name)}` : q(c.name))).join(', ');
       try {
         await copyOut(db, `SELECT ${select} FROM ${q('__out_stage')}`, output.path, output.format);
       } finally {

@@ -1,40 +1,30 @@
 import { ByteWriter, parquetWrite } from 'hyparquet-writer';
-import { parseDType, type DType } from '../../definitions/dtypes.js';
+import { dtypeOf, parquetType, type ColumnType } from '../../definitions/type-map.js';
 import { ValidationError } from '../../errors.js';
 
 /** A column to write: a feature dtype, or `Timestamp` for event / created times. */
 export interface ParquetColumn {
   name: string;
-  dtype: DType | 'Timestamp';
+  dtype: ColumnType;
 }
 
 type SchemaElement = Record<string, unknown>;
 
 function element(c: ParquetColumn): SchemaElement {
-  const base = { name: c.name, repetition_type: 'OPTIONAL' };
-  if (c.dtype === 'Timestamp' || c.dtype === 'UnixTimestamp') {
-    // Microseconds, UTC-adjusted (docs/semantics.md#time: Parquet timestamps have µs precision).
-    return { ...base, type: 'INT64', logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MICROS' } };
-  }
-  const { scalar, array } = parseDType(c.dtype);
-  if (array) throw new ValidationError(`column '${c.name}': array features are not supported by the Lambda Parquet writer`, [{ field: c.name, message: 'array dtype' }]);
-  switch (scalar) {
-    case 'Int32': return { ...base, type: 'INT32' };
-    case 'Int64': return { ...base, type: 'INT64' };
-    case 'Float32': return { ...base, type: 'FLOAT' };
-    case 'Float64': return { ...base, type: 'DOUBLE' };
-    case 'String': return { ...base, type: 'BYTE_ARRAY', converted_type: 'UTF8' };
-    case 'Bool': return { ...base, type: 'BOOLEAN' };
-    case 'Bytes': return { ...base, type: 'BYTE_ARRAY' };
-    default: throw new Error(`unsupported dtype ${c.dtype}`);
-  }
+  const type = parquetType(c.dtype);
+  if (!type) throw new ValidationError(`column '${c.name}': array features are not supported by the Lambda Parquet writer`, [{ field: c.name, message: 'array dtype' }]);
+  return { name: c.name, repetition_type: 'OPTIONAL', ...type };
 }
 
+/** A JS value as hyparquet-writer takes it for the column's type (Int64 as bigint, Bytes from base64 text). */
 function value(c: ParquetColumn, v: unknown): unknown {
   if (v === null || v === undefined) return null;
-  if (c.dtype === 'Timestamp' || c.dtype === 'UnixTimestamp') return v instanceof Date ? v : new Date(v as string);
-  if (c.dtype === 'Int64') return BigInt(v as number | string);
-  if (c.dtype === 'Bytes') return typeof v === 'string' ? Buffer.from(v, 'base64') : v;
+  const dtype = dtypeOf(c.dtype);
+  if (dtype === 'UnixTimestamp') return v instanceof Date ? v : new Date(v as string);
+  if (dtype === 'Int64') return BigInt(v as number | string);
+  if (dtype === 'Bytes') return typeof v === 'string' ? Buffer.from(v, 'base64') : v;
+  // An untyped result column inferred as text may hold other values: written as their text (objects as JSON).
+  if (dtype === 'String' && typeof v !== 'string') return v instanceof Date ? v.toISOString() : typeof v === 'object' ? JSON.stringify(v) : String(v);
   return v;
 }
 

@@ -1,4 +1,4 @@
-import { parseDType, type DType, type ScalarDType } from '../../definitions/dtypes.js';
+import type { DType } from '../../definitions/dtypes.js';
 import type { PitCompiler } from './pit-compiler.js';
 import { quoteIdentifier, quoteString } from './quote.js';
 import type { RelationLocation, SourceColumn } from './nodes.js';
@@ -21,11 +21,6 @@ export interface Dialect {
 export function baseTimestampLiteral(value: Date): string {
   if (Number.isNaN(value.getTime())) throw new Error('invalid timestamp');
   return `TIMESTAMP ${quoteString(value.toISOString().replace('T', ' ').replace('Z', ''))}`;
-}
-
-export function scalarType(map: Record<ScalarDType, string>, dtype: DType, array: (inner: string) => string): string {
-  const { scalar, array: isArray } = parseDType(dtype);
-  return isArray ? array(map[scalar]) : map[scalar];
 }
 
 /** A zero-row relation with the given column names, for views whose source has no files yet. */

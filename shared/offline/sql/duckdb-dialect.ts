@@ -1,13 +1,8 @@
-import type { ScalarDType } from '../../definitions/dtypes.js';
+import { duckdbType } from '../../definitions/type-map.js';
 import { AsofPitCompiler } from './asof-pit-compiler.js';
-import { baseTimestampLiteral, emptyRelation, scalarType, type Dialect } from './dialect.js';
+import { baseTimestampLiteral, emptyRelation, type Dialect } from './dialect.js';
 import { quoteIdentifier, quoteString } from './quote.js';
 import { WindowPitCompiler } from './window-pit-compiler.js';
-
-const TYPES: Record<ScalarDType, string> = {
-  Int32: 'INTEGER', Int64: 'BIGINT', Float32: 'FLOAT', Float64: 'DOUBLE', String: 'VARCHAR',
-  Bool: 'BOOLEAN', Bytes: 'BLOB', UnixTimestamp: 'TIMESTAMP',
-};
 
 /**
  * DuckDB over local (or httpfs) Parquet. Its compiler uses ASOF JOIN for the PIT join; `window`
@@ -16,7 +11,7 @@ const TYPES: Record<ScalarDType, string> = {
 export function duckdbDialect(pitStrategy: 'asof' | 'window' = 'asof'): Dialect {
   const dialect: Dialect = {
     name: 'duckdb',
-    sqlType: (dtype) => scalarType(TYPES, dtype, (inner) => `${inner}[]`),
+    sqlType: duckdbType,
     timestampLiteral: baseTimestampLiteral,
     relation(location, columns, extra) {
       if (location.kind === 'table') return `${quoteIdentifier(location.database)}.${quoteIdentifier(location.table)}`;
