@@ -56,18 +56,18 @@ describe('Online read: what the client gets', () => {
     it('entities that are not an object of columns', async () => {
       for (const entities of [null, ['a'], 'a']) {
         expect(await refused({ features: ['visits:n'], entities: entities as never })).toEqual({
-          message: 'entities: expected an object of join key columns', issues: [{ field: 'entities', message: 'expected an object' }],
+          message: 'entities: expected an object of columns: { "name": [values] }', issues: [{ field: 'entities', message: 'expected an object of columns: { "name": [values] }' }],
         });
       }
-      expect(await refused({ features: ['visits:n'], entities: {} })).toEqual({ message: 'no entities given', issues: [{ field: 'entities', message: 'expected at least one join key column' }] });
+      expect(await refused({ features: ['visits:n'], entities: {} })).toEqual({ message: 'no entities given: expected at least one column', issues: [{ field: 'entities', message: 'expected at least one column' }] });
       expect(await refused({ features: ['visits:n'], entities: { user_id: 'a' } as never })).toEqual({
-        message: 'entities.user_id: expected an array', issues: [{ field: 'entities.user_id', message: 'expected an array of values' }],
+        message: 'entities.user_id: expected an array of values', issues: [{ field: 'entities.user_id', message: 'expected an array of values' }],
       });
     });
 
     it('ragged columns, naming the column that differs and the count expected', async () => {
       expect(await refused({ features: ['spend:cents'], entities: { user_id: ['a', 'b'], shop: [1] } })).toEqual({
-        message: 'entities.shop has 1 values, other join keys have 2', issues: [{ field: 'entities.shop', message: 'expected 2 values' }],
+        message: 'entities.shop has 1 values, expected 2', issues: [{ field: 'entities.shop', message: 'expected 2 values' }],
       });
     });
 
