@@ -1,14 +1,52 @@
 /**
+ * The one home of skewless errors (docs/errors.md): every error class and every machine-readable
+ * code. Dependency-free on purpose — every layer (definitions, stores, services, handlers, CLI,
+ * infra) imports from here and nothing here imports back.
+ */
+
+/**
+ * Every `code` an error or an error body can carry. A new code is added here and to docs/errors.md
+ * (test/errors.test.ts checks both).
+ */
+export type ErrorCode =
+  | 'VALIDATION_ERROR'
+  | 'DEFINITION_ERROR'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'LIMIT_EXCEEDED'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'METHOD_NOT_ALLOWED'
+  | 'UNAUTHORIZED'
+  | 'HOST_NOT_ALLOWED'
+  | 'ORIGIN_NOT_ALLOWED'
+  | 'UNSUPPORTED'
+  | 'TRANSFORMATION_ERROR'
+  | 'TRANSFORMATION_DRIFT'
+  | 'REGISTRY_CONFLICT'
+  | 'SOURCE_FILE_MISSING'
+  | 'MATERIALIZATION_INCOMPLETE'
+  | 'ATHENA_QUERY_FAILED'
+  | 'ATHENA_TIMEOUT'
+  | 'SERVICE_UNAVAILABLE'
+  | 'ONLINE_STORE_UNAVAILABLE'
+  | 'ONLINE_WRITE_INCOMPLETE'
+  | 'PUSH_INCOMPLETE'
+  | 'PUSH_FAILED'
+  | 'CONFIGURATION_ERROR'
+  | 'INTERNAL';
+
+/**
  * Base of every error skewless raises on purpose. `code` is stable and machine-readable;
  * `status` is the HTTP status an entry point should answer with (4xx = caller's fault).
  * `details` carries the field / row the error concerns so callers can point at it.
  */
 export class SkewlessError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly status: number;
   readonly details?: unknown;
 
-  constructor(message: string, opts: { code: string; status: number; details?: unknown; cause?: unknown }) {
+  constructor(message: string, opts: { code: ErrorCode; status: number; details?: unknown; cause?: unknown }) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = new.target.name;
     this.code = opts.code;
@@ -60,7 +98,7 @@ export class LimitExceededError extends SkewlessError {
  */
 export class ServiceUnavailableError extends SkewlessError {
   readonly retryAfterSeconds: number;
-  constructor(message: string, opts: { code?: string; details?: unknown; cause?: unknown; retryAfterSeconds?: number } = {}) {
+  constructor(message: string, opts: { code?: ErrorCode; details?: unknown; cause?: unknown; retryAfterSeconds?: number } = {}) {
     super(message, { code: opts.code ?? 'SERVICE_UNAVAILABLE', status: 503, details: opts.details, cause: opts.cause });
     this.retryAfterSeconds = opts.retryAfterSeconds ?? 1;
   }
@@ -74,6 +112,138 @@ export class OnlineWriteIncompleteError extends ServiceUnavailableError {
       details: { view, written, unwritten },
       cause,
     });
+  }
+}
+
+/** A feature definition that is not valid; names the object and the field. */
+export class DefinitionError extends SkewlessError {
+  constructor(objectKind: string, objectName: string, field: string, message: string) {
+    super(`${objectKind} '${objectName}': ${field}: ${message}`, {
+      code: 'DEFINITION_ERROR',
+      status: 400,
+      details: { object: objectKind, name: objectName, field },
+    });
+  }
+}
+
+/** An operation this provider, engine or dialect does not offer (400): the caller asked for something unavailable here. */
+export class UnsupportedError extends SkewlessError {
+  constructor(message: string, details?: unknown) {
+    super(message, { code: 'UNSUPPORTED', status: 400, details });
+  }
+}
+
+/**
+ * The deployment is misconfigured (500: the operator's fault, not the caller's) — an environment
+ * variable a Lambda needs is not set, CDK construct props are invalid, a stack lacks an output.
+ * The message names what is missing so the operator can fix it.
+ */
+export class ConfigurationError extends SkewlessError {
+  constructor(message: string, details?: unknown) {
+    super(message, { code: 'CONFIGURATION_ERROR', status: 500, details });
+  }
+}
+
+/** An internal invariant does not hold (500): a bug in skewless, never the caller's input. */
+export class InternalError extends SkewlessError {
+  constructor(message: string, details?: unknown) {
+    super(message, { code: 'INTERNAL', status: 500, details });
+  }
+}
+
+/** Payload too large (413): bodies over the limit are refused before parsing. */
+export class PayloadTooLargeError extends SkewlessError {
+  constructor(limit: number) {
+    super(`request body exceeds ${limit} bytes`, { code: 'PAYLOAD_TOO_LARGE', status: 413, details: { limit } });
+  }
+}
+
+/** A JSON route called with another content type (415): browsers send text/plain and forms cross-site without a preflight. */
+export class UnsupportedMediaTypeError extends SkewlessError {
+  constructor(got: string) {
+    super(`content-type must be application/json, got '${got.slice(0, 100)}'`, { code: 'UNSUPPORTED_MEDIA_TYPE', status: 415, details: { issues: [{ field: 'content-type', message: 'expected application/json' }] } });
+  }
+}
+
+/** A route called with the wrong method (405). */
+export class MethodNotAllowedError extends SkewlessError {
+  constructor(method: string, path: string, allowed: string) {
+    super(`${method} not allowed on ${path}; use ${allowed}`, { code: 'METHOD_NOT_ALLOWED', status: 405 });
+  }
+}
+
+/** The local server refused the request: wrong Host or Origin (403) or a missing / wrong bearer token (401). */
+export class ForbiddenError extends SkewlessError {
+  constructor(code: 'HOST_NOT_ALLOWED' | 'ORIGIN_NOT_ALLOWED' | 'UNAUTHORIZED', message: string, field: string) {
+    super(message, { code, status: code === 'UNAUTHORIZED' ? 401 : 403, details: { issues: [{ field, message }] } });
+  }
+}
+
+/** The transformation failed or returned something that does not fit its declared schema (422). */
+export class TransformationError extends SkewlessError {
+  constructor(view: string, message: string, details?: unknown) {
+    super(`on demand feature view '${view}': ${message}`, { code: 'TRANSFORMATION_ERROR', status: 422, details: { view, ...(details as object) } });
+  }
+}
+
+/** The code loaded in this process is not the code that was applied (409): skew by deployment drift. */
+export class TransformationDriftError extends SkewlessError {
+  constructor(view: string, applied: string, loaded?: string) {
+    super(
+      loaded
+        ? `on demand feature view '${view}': loaded code (hash ${loaded}) differs from the applied code (hash ${applied}); apply or redeploy so training and serving run the same function`
+        : `on demand feature view '${view}': its code is not loaded in this process (applied hash ${applied})`,
+      { code: 'TRANSFORMATION_DRIFT', status: 409, details: { view, applied, loaded } },
+    );
+  }
+}
+
+/** Too many concurrent writers: the update could not be committed within the retry budget. */
+export class RegistryConflictError extends SkewlessError {
+  constructor(location: string, attempts: number) {
+    super(`registry ${location}: gave up after ${attempts} conflicting concurrent updates`, { code: 'REGISTRY_CONFLICT', status: 409 });
+  }
+}
+
+/** A planned source file is gone (compacted or deleted since planning): the run must be re-planned. */
+export class SourceFileMissingError extends SkewlessError {
+  constructor(readonly path: string) {
+    super(`materialization source file ${path} no longer exists; the run is re-planned`, { code: 'SOURCE_FILE_MISSING', status: 409 });
+  }
+}
+
+/** Finish was asked for a run whose chunks are not all checkpointed (`runId` and chunk count of the run). */
+export class IncompleteRunError extends SkewlessError {
+  constructor(run: { runId: string; chunks: readonly unknown[] }, missing: number[]) {
+    super(`materialization ${run.runId}: ${missing.length} of ${run.chunks.length} chunks not written yet (first: ${missing[0]})`, { code: 'MATERIALIZATION_INCOMPLETE', status: 409, details: { missing: missing.slice(0, 20) } });
+  }
+}
+
+/** An Athena query that failed or was cancelled; carries Athena's StateChangeReason. */
+export class AthenaQueryError extends SkewlessError {
+  constructor(queryId: string, state: string, reason: string | undefined) {
+    super(`Athena query ${queryId} ${state}: ${reason ?? 'no reason given'}`, { code: 'ATHENA_QUERY_FAILED', status: 502, details: { queryId, state, reason } });
+  }
+}
+
+/** An Athena query that ran past its time budget and was stopped (504). */
+export class AthenaTimeoutError extends SkewlessError {
+  constructor(queryId: string, ms: number) {
+    super(`Athena query ${queryId} did not finish within ${ms} ms and was stopped`, { code: 'ATHENA_TIMEOUT', status: 504, details: { queryId } });
+  }
+}
+
+/** Items DynamoDB would not process even after the retry budget. */
+export class OnlineStoreUnavailableError extends ServiceUnavailableError {
+  constructor(what: string) {
+    super(`online store: ${what}`, { code: 'ONLINE_STORE_UNAVAILABLE' });
+  }
+}
+
+/** A push that wrote part of what it should: what was written where, and that a retry is safe. */
+export class PushIncompleteError extends ServiceUnavailableError {
+  constructor(message: string, details: { offline: string; online: { view: string; status: 'written' | 'partial' | 'not attempted'; written?: number; unwritten?: number }[] }, cause: unknown) {
+    super(message, { code: 'PUSH_INCOMPLETE', details: { ...details, retry: 'safe: online writes are newer-wins and idempotent; re-send the same request' }, cause });
   }
 }
 
@@ -97,7 +267,7 @@ export function isTransientDependencyError(err: unknown): boolean {
 }
 
 /** Serializes any error for JSON transports; internals of non-skewless errors never leak. */
-export function errorBody(err: unknown): { status: number; body: { error: { code: string; message: string; details?: unknown } }; headers?: Record<string, string> } {
+export function errorBody(err: unknown): { status: number; body: { error: { code: ErrorCode; message: string; details?: unknown } }; headers?: Record<string, string> } {
   if (err instanceof ServiceUnavailableError) {
     return { status: 503, body: { error: { code: err.code, message: err.message, details: err.details } }, headers: { 'retry-after': String(err.retryAfterSeconds) } };
   }

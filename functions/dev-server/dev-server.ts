@@ -1,9 +1,8 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SkewlessError } from '../../shared/errors.js';
+import { ForbiddenError, PayloadTooLargeError } from '../../shared/errors.js';
 import { errorResult } from '../lib/http-middleware.js';
-import { PayloadTooLargeError } from '../lib/http-request.js';
 import { createRouter } from './router.js';
 import type { StoreProvider } from '../lib/store-provider.js';
 import type { ApiEvent, ApiResult } from '../lib/types.js';
@@ -29,12 +28,6 @@ export interface LocalServerOptions {
   token?: string;
   /** Bytes of an oversized body read and discarded so the client gets to read the 413 (default 8 MiB). */
   drainBytes?: number;
-}
-
-class ForbiddenError extends SkewlessError {
-  constructor(code: string, message: string, field: string) {
-    super(message, { code, status: code === 'UNAUTHORIZED' ? 401 : 403, details: { issues: [{ field, message }] } });
-  }
 }
 
 /**

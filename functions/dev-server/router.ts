@@ -1,4 +1,4 @@
-import { NotFoundError, SkewlessError } from '../../shared/errors.js';
+import { MethodNotAllowedError, NotFoundError } from '../../shared/errors.js';
 import { createFreshnessHandler, createHealthHandler } from '../http-freshness-handler.js';
 import { createMaterializeHandler } from '../http-materialize-handler.js';
 import { createOnlineLookupHandler } from '../http-online-lookup-handler.js';
@@ -8,12 +8,6 @@ import type { StoreProvider } from '../lib/store-provider.js';
 import type { ApiEvent, ApiResult } from '../lib/types.js';
 
 type Handler = (event: ApiEvent, context: object) => Promise<ApiResult>;
-
-class MethodNotAllowedError extends SkewlessError {
-  constructor(method: string, path: string, allowed: string) {
-    super(`${method} not allowed on ${path}; use ${allowed}`, { code: 'METHOD_NOT_ALLOWED', status: 405 });
-  }
-}
 
 /** The routes of `serve`, mapped to the same handlers the Lambdas export (docs/architecture.md). */
 export function createRouter(getStore: StoreProvider, options: { maxBytes?: number } = {}) {

@@ -1,6 +1,6 @@
 import type { KinesisStreamEvent, MSKEvent } from 'aws-lambda';
-import { ValidationError } from '../../shared/errors.js';
-import { assertJsonContentType, PayloadTooLargeError } from './http-request.js';
+import { PayloadTooLargeError, ValidationError } from '../../shared/errors.js';
+import { assertJsonContentType } from './http-request.js';
 import type { Envelope } from './parse-input.js';
 import { kinesisRecords, mskRecords, type StreamRecord } from './stream-records.js';
 import type { ApiEvent } from './types.js';

@@ -4,8 +4,8 @@ import type { Field } from './field.js';
 import type { DataSource } from './sources.js';
 import { parseFreshnessSla } from './freshness-sla.js';
 import * as s from './schemas.js';
-import { DefinitionError } from './errors.js';
 import { parseDefinition } from './validate.js';
+import { DefinitionError } from '../errors.js';
 
 const FeatureViewOptions = z
   .strictObject({

@@ -1,7 +1,7 @@
 export * from './dtypes.js';
 export * from './duration.js';
 export * from './entity.js';
-export * from './errors.js';
+export { DefinitionError } from '../errors.js';
 export * from './feature-service.js';
 export * from './feature-view.js';
 export * from './field.js';

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { DefinitionError } from './errors.js';
+import { DefinitionError } from '../errors.js';
 
 /** The shape of the (nested) object schema at `path`, to list the options it accepts. */
 function schemaShape(schema: z.ZodType, path: PropertyKey[]): Record<string, unknown> | undefined {

@@ -1,4 +1,3 @@
-import { SkewlessError } from '../errors.js';
 
 /** One Parquet object of a view's source, as listed when a materialization run is planned. */
 export interface SourceFile {
@@ -55,13 +54,6 @@ export interface CheckpointStore {
   closeRun(run: MaterializationRun): Promise<void>;
   /** Writes the run's chunk indexes as a JSON array (what the Step Functions Distributed Map reads) and says where; absent for local files. */
   publishItems?(run: MaterializationRun): Promise<{ bucket: string; key: string }>;
-}
-
-/** A planned source file is gone (compacted or deleted since planning): the run must be re-planned. */
-export class SourceFileMissingError extends SkewlessError {
-  constructor(readonly path: string) {
-    super(`materialization source file ${path} no longer exists; the run is re-planned`, { code: 'SOURCE_FILE_MISSING', status: 409 });
-  }
 }
 
 /** The run id of a view's window: stable across retries, safe as a path segment. */

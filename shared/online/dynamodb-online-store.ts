@@ -15,16 +15,9 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { OnlineWriteIncompleteError, ServiceUnavailableError } from '../errors.js';
+import { OnlineStoreUnavailableError, OnlineWriteIncompleteError } from '../errors.js';
 import { BaseOnlineStore } from './online-store.js';
 import type { ItemKey, OnlineRecord, OnlineWrite, Watermark, WriteOptions, WriteResult } from './types.js';
-
-/** Items DynamoDB would not process even after the retry budget. */
-export class OnlineStoreUnavailableError extends ServiceUnavailableError {
-  constructor(what: string) {
-    super(`online store: ${what}`, { code: 'ONLINE_STORE_UNAVAILABLE' });
-  }
-}
 
 const WATERMARK_PK = '__watermark__';
 const MAX_RETRIES = 8;

@@ -1,15 +1,8 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { SkewlessError } from '../errors.js';
+import { RegistryConflictError } from '../errors.js';
 import { sameContent } from './intervals.js';
 import type { RegistryStore } from './registry-store.js';
 import { emptyRegistry, type RegistryData } from './types.js';
-
-/** Too many concurrent writers: the update could not be committed within the retry budget. */
-export class RegistryConflictError extends SkewlessError {
-  constructor(location: string, attempts: number) {
-    super(`registry ${location}: gave up after ${attempts} conflicting concurrent updates`, { code: 'REGISTRY_CONFLICT', status: 409 });
-  }
-}
 
 const isPreconditionFailure = (err: unknown) => {
   const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };

@@ -1,5 +1,4 @@
 import type { Entity } from '../definitions/entity.js';
-import { DefinitionError } from '../definitions/errors.js';
 import type { FeatureService } from '../definitions/feature-service.js';
 import type { FeatureView } from '../definitions/feature-view.js';
 import type { OnDemandFeatureView } from '../definitions/on-demand-feature-view.js';
@@ -7,6 +6,7 @@ import type { RequestSource } from '../definitions/request-source.js';
 import type { DataSource, FileSource } from '../definitions/sources.js';
 import { viewKey } from '../layout/view-ref.js';
 import type { DataSourceSpec, EntitySpec, FeatureServiceSpec, FeatureViewSpec, FileSourceSpec, OnDemandSpec, RepoSpecs } from './types.js';
+import { DefinitionError } from '../errors.js';
 
 /** Anything a feature repo module may export. */
 export type Definition = Entity | FeatureView | FeatureService | DataSource | OnDemandFeatureView | RequestSource;

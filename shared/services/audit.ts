@@ -1,11 +1,11 @@
 import { parseDType, type DType } from '../definitions/dtypes.js';
-import { ValidationError } from '../errors.js';
+import { TransformationDriftError, ValidationError } from '../errors.js';
 import { viewKey } from '../layout/view-ref.js';
 import { decodeEntityKey, entityKey } from '../online/entity-key.js';
 import type { OnlineRecord } from '../online/types.js';
 import type { OnDemandRequest, Registry, ViewRequest } from '../registry/registry.js';
 import type { StoreContext } from './context.js';
-import { implementationFor, runOnDemand, TransformationDriftError } from './on-demand.js';
+import { implementationFor, runOnDemand } from './on-demand.js';
 
 export interface AuditOptions {
   /** View names (`name` or `name@vN`); or a feature service. */

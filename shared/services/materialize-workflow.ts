@@ -1,6 +1,6 @@
-import { ValidationError } from '../errors.js';
+import { SourceFileMissingError, ValidationError } from '../errors.js';
 import { viewKey } from '../layout/view-ref.js';
-import { SourceFileMissingError, type MaterializationRun } from '../offline/materialization-source.js';
+import { type MaterializationRun } from '../offline/materialization-source.js';
 import type { StoreContext } from './context.js';
 import { finishRun, incrementalStart, planRun, replanRun, runChunk, type ChunkingOptions, type ViewMaterialization } from './materialize.js';
 

@@ -1,6 +1,6 @@
-import { SkewlessError, ValidationError } from '../errors.js';
+import { IncompleteRunError, SourceFileMissingError, ValidationError } from '../errors.js';
 import { viewKey } from '../layout/view-ref.js';
-import { planChunks, runIdOf, SourceFileMissingError, type ChunkResult, type MaterializationRun } from '../offline/materialization-source.js';
+import { planChunks, runIdOf, type ChunkResult, type MaterializationRun } from '../offline/materialization-source.js';
 import { entityKey } from '../online/entity-key.js';
 import type { OnlineWrite } from '../online/types.js';
 import { covers, mergeIntervals } from '../registry/intervals.js';
@@ -32,13 +32,6 @@ export interface ChunkingOptions {
 
 const DEFAULT_CHUNK_BYTES = 4 * 2 ** 20;
 const DEFAULT_BATCH = 1000;
-
-/** Finish was asked for a run whose chunks are not all checkpointed. */
-export class IncompleteRunError extends SkewlessError {
-  constructor(run: MaterializationRun, missing: number[]) {
-    super(`materialization ${run.runId}: ${missing.length} of ${run.chunks.length} chunks not written yet (first: ${missing[0]})`, { code: 'MATERIALIZATION_INCOMPLETE', status: 409, details: { missing: missing.slice(0, 20) } });
-  }
-}
 
 /** Online-enabled views, optionally narrowed to names or `name@vN` keys. */
 function targetViews(all: FeatureViewSpec[], names?: string[]): FeatureViewSpec[] {

@@ -1,26 +1,7 @@
 import type { Columns, OnDemandFeatureView } from '../definitions/on-demand-feature-view.js';
-import { SkewlessError, ValidationError } from '../errors.js';
+import { TransformationDriftError, TransformationError, ValidationError } from '../errors.js';
 import type { OnDemandSpec } from '../registry/types.js';
 import { valueSchema } from './value-schema.js';
-
-/** The transformation failed or returned something that does not fit its declared schema (422). */
-export class TransformationError extends SkewlessError {
-  constructor(view: string, message: string, details?: unknown) {
-    super(`on demand feature view '${view}': ${message}`, { code: 'TRANSFORMATION_ERROR', status: 422, details: { view, ...(details as object) } });
-  }
-}
-
-/** The code loaded in this process is not the code that was applied (409): skew by deployment drift. */
-export class TransformationDriftError extends SkewlessError {
-  constructor(view: string, applied: string, loaded?: string) {
-    super(
-      loaded
-        ? `on demand feature view '${view}': loaded code (hash ${loaded}) differs from the applied code (hash ${applied}); apply or redeploy so training and serving run the same function`
-        : `on demand feature view '${view}': its code is not loaded in this process (applied hash ${applied})`,
-      { code: 'TRANSFORMATION_DRIFT', status: 409, details: { view, applied, loaded } },
-    );
-  }
-}
 
 /** The loaded implementation of an on-demand view, refused if it is not the applied code. */
 export function implementationFor(spec: OnDemandSpec, loaded: ReadonlyMap<string, OnDemandFeatureView>): OnDemandFeatureView {

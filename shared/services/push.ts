@@ -1,4 +1,4 @@
-import { OnlineWriteIncompleteError, ServiceUnavailableError, SkewlessError, ValidationError, type FieldIssue } from '../errors.js';
+import { type FieldIssue, OnlineWriteIncompleteError, PushIncompleteError, ServiceUnavailableError, SkewlessError, ValidationError } from '../errors.js';
 import { viewKey } from '../layout/view-ref.js';
 import type { Row } from '../offline/offline-store.js';
 import { batchSourceSpec } from '../offline/source-node.js';
@@ -130,13 +130,6 @@ export async function validatePush(ctx: StoreContext, req: PushRequest): Promise
   if (!views.length) throw new ValidationError(`push source '${req.pushSourceName}' feeds no feature view`, [{ field: 'push_source_name', message: 'no views' }]);
   const input = req.rows ?? (req.df ? columnsToRows(req.df) : []);
   return { views, rows: validatePushRows(views, input, req.pushSourceName, { now: ctx.now(), maxClockSkewMs: limits.maxClockSkewSeconds * 1000 }) };
-}
-
-/** A push that wrote part of what it should: what was written where, and that a retry is safe. */
-export class PushIncompleteError extends ServiceUnavailableError {
-  constructor(message: string, details: { offline: string; online: { view: string; status: 'written' | 'partial' | 'not attempted'; written?: number; unwritten?: number }[] }, cause: unknown) {
-    super(message, { code: 'PUSH_INCOMPLETE', details: { ...details, retry: 'safe: online writes are newer-wins and idempotent; re-send the same request' }, cause });
-  }
 }
 
 /**

@@ -1,8 +1,9 @@
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AthenaDouble } from '../../examples/aws-local/athena-double.js';
-import { AthenaQueryError, AthenaRunner, AthenaTimeoutError } from '../../shared/offline/athena/athena-runner.js';
+import { AthenaRunner } from '../../shared/offline/athena/athena-runner.js';
 import { awsForTests } from '../helpers/aws.js';
+import { AthenaQueryError, AthenaTimeoutError } from '../../shared/errors.js';
 
 describe('Class: AthenaRunner (against the Athena double)', () => {
   const aws = awsForTests();

@@ -8,7 +8,6 @@ import { AthenaOfflineStore } from '../../shared/offline/athena/athena-offline-s
 import { readRowGroups } from '../../shared/offline/athena/s3-parquet.js';
 import { LocalOfflineStore } from '../../shared/offline/local/local-offline-store.js';
 import type { LatestRow, OfflineStore } from '../../shared/offline/offline-store.js';
-import { SourceFileMissingError } from '../../shared/offline/materialization-source.js';
 import { planApply } from '../../shared/registry/plan.js';
 import { Registry } from '../../shared/registry/registry.js';
 import { toRepoSpecs } from '../../shared/registry/to-specs.js';
@@ -16,6 +15,7 @@ import { emptyRegistry, type FeatureViewSpec } from '../../shared/registry/types
 import { randomInt, seededRandom } from '../../shared/util/random.js';
 import { uniqueName } from '../helpers/aws.js';
 import { tempDir } from '../helpers/tmp.js';
+import { SourceFileMissingError } from '../../shared/errors.js';
 
 const DAY = 86400_000;
 const T0 = Date.UTC(2024, 0, 1);

@@ -2,12 +2,12 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Entity, FeatureView, Field, FileSource, Float64, Int64, PushSource, String as Str } from '../../shared/definitions/index.js';
-import { ConflictError, OnlineWriteIncompleteError, ServiceUnavailableError, ValidationError, errorBody } from '../../shared/errors.js';
+import { ConflictError, errorBody, OnlineWriteIncompleteError, PushIncompleteError, ServiceUnavailableError, ValidationError } from '../../shared/errors.js';
 import type { FeatureStore } from '../../shared/feature-store.js';
 import type { OfflineStore } from '../../shared/offline/offline-store.js';
 import type { OnlineStore } from '../../shared/online/online-store.js';
 import type { StoreContext } from '../../shared/services/context.js';
-import { push, PushIncompleteError, type PushRequest } from '../../shared/services/push.js';
+import { push, type PushRequest } from '../../shared/services/push.js';
 import { openTestStore } from '../helpers/repo.js';
 import { tempDir } from '../helpers/tmp.js';
 

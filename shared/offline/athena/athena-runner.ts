@@ -6,20 +6,7 @@ import {
   type AthenaClient,
   type ColumnInfo,
 } from '@aws-sdk/client-athena';
-import { SkewlessError } from '../../errors.js';
-
-/** An Athena query that failed or was cancelled; carries Athena's StateChangeReason. */
-export class AthenaQueryError extends SkewlessError {
-  constructor(queryId: string, state: string, reason: string | undefined) {
-    super(`Athena query ${queryId} ${state}: ${reason ?? 'no reason given'}`, { code: 'ATHENA_QUERY_FAILED', status: 502, details: { queryId, state, reason } });
-  }
-}
-
-export class AthenaTimeoutError extends SkewlessError {
-  constructor(queryId: string, ms: number) {
-    super(`Athena query ${queryId} did not finish within ${ms} ms and was stopped`, { code: 'ATHENA_TIMEOUT', status: 504, details: { queryId } });
-  }
-}
+import { AthenaQueryError, AthenaTimeoutError } from '../../errors.js';
 
 export interface AthenaRunnerOptions {
   client: AthenaClient;

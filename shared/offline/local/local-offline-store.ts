@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { ValidationError } from '../../errors.js';
+import { SourceFileMissingError, ValidationError } from '../../errors.js';
 import type { FeatureViewSpec } from '../../registry/types.js';
 import { parseInstant } from '../../util/time.js';
 import { duckdbType, fromDuckdbType } from '../../definitions/type-map.js';
@@ -18,7 +18,7 @@ import { quoteIdentifier as q, quoteString } from '../sql/quote.js';
 import { listSourceFiles, pushDirectory } from './file-listing.js';
 import { FileCheckpointStore } from './file-checkpoint-store.js';
 import { COMPACTABLE, COMPACTION_DEFAULTS, type CompactionOptions, type CompactionResult } from '../compaction.js';
-import { SourceFileMissingError, type CheckpointStore, type SourceFile } from '../materialization-source.js';
+import { type CheckpointStore, type SourceFile } from '../materialization-source.js';
 
 const ENTITY_TABLE = '__entity_stage';
 const MATERIALIZE_CHUNK = 5000;
