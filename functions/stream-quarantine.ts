@@ -3,6 +3,7 @@ import { ENV } from '../shared/layout/env.js';
 import { S3_PREFIX } from '../shared/layout/s3-layout.js';
 import { tracer } from './lib/tracer.js';
 import type { StreamRecord } from './lib/stream-records.js';
+import { ConfigurationError } from '../shared/errors.js';
 
 /** Where an invalid stream record goes, with why: it is kept, not retried. */
 export type Quarantine = (record: StreamRecord, reason: { message: string; details?: unknown }) => Promise<void>;
@@ -27,7 +28,7 @@ let fromEnv: Quarantine | undefined;
 /** The Lambda's quarantine: the data bucket the stack sets in SKEWLESS_BUCKET. */
 export function quarantineFromEnv(env: NodeJS.ProcessEnv = process.env): Quarantine {
   const bucket = env[ENV.bucket];
-  if (!bucket) throw new Error(`${ENV.bucket} is not set: invalid stream records have nowhere to go`);
+  if (!bucket) throw new ConfigurationError(`${ENV.bucket} is not set: invalid stream records have nowhere to go`, { env: ENV.bucket });
   fromEnv ??= s3Quarantine(tracer.captureAWSv3Client(new S3Client({})), bucket);
   return fromEnv;
 }

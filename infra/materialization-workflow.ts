@@ -13,6 +13,7 @@ import { checkpointRoot, viewKey } from '../shared/layout/index.js';
 import type { FeatureViewSpec } from '../shared/registry/types.js';
 import { materializationPeriodMinutes } from './schedules.js';
 import { arnInFindings } from './nag-suppressions.js';
+import { ConfigurationError } from '../shared/errors.js';
 
 export interface MaterializationWorkflowProps {
   /** The materialize function: it runs the plan, chunk and finish steps (`{ action }` events). */
@@ -137,6 +138,6 @@ export class MaterializationWorkflow extends Construct {
     const errors: string[] = [];
     if (props.maxConcurrency !== undefined && (!Number.isInteger(props.maxConcurrency) || props.maxConcurrency < 1 || props.maxConcurrency > 10_000)) errors.push('maxConcurrency must be an integer in 1..10000 (Distributed Map limit)');
     if (/^\/|\/$/.test(props.offlinePrefix)) errors.push('offlinePrefix must not start or end with /');
-    if (errors.length) throw new Error(`MaterializationWorkflow: ${errors.join('; ')}`);
+    if (errors.length) throw new ConfigurationError(`MaterializationWorkflow: ${errors.join('; ')}`, { construct: 'MaterializationWorkflow', errors });
   }
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ENV } from '../shared/layout/index.js';
+import { ConfigurationError, ValidationError } from '../shared/errors.js';
 
 /**
  * `eval "$(node --import ./cli/register.js infra/outputs-env.ts cdk-outputs.json [StackName])"`:
@@ -19,11 +20,11 @@ const MAPPING: Record<string, string> = {
 export function outputsToEnv(outputs: Record<string, Record<string, string>>, stack?: string): Record<string, string> {
   const names = Object.keys(outputs).filter((s) => 'Bucket' in outputs[s] && 'Table' in outputs[s]);
   const chosen = stack ?? (names.length === 1 ? names[0] : undefined);
-  if (!chosen || !outputs[chosen]) throw new Error(`outputs-env: name the stack (one of ${names.join(', ') || 'none'})`);
+  if (!chosen || !outputs[chosen]) throw new ValidationError(`outputs-env: name the stack (one of ${names.join(', ') || 'none'})`, [{ field: 'stack', message: `one of ${names.join(', ') || 'none'}` }]);
   const o = outputs[chosen];
   const env: Record<string, string> = { [ENV.provider]: 'aws' };
   for (const [key, variable] of Object.entries(MAPPING)) {
-    if (o[key] === undefined) throw new Error(`outputs-env: stack ${chosen} has no output ${key}`);
+    if (o[key] === undefined) throw new ConfigurationError(`outputs-env: stack ${chosen} has no output ${key}`, { stack: chosen, output: key });
     env[variable] = o[key];
   }
   return env;

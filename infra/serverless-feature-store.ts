@@ -19,6 +19,7 @@ import { ScheduledJobs } from './scheduled-jobs.js';
 import { Storage } from './storage.js';
 import { StreamIngest } from './stream-ingest.js';
 import { TrainingWorkflow } from './training-workflow.js';
+import { ConfigurationError } from '../shared/errors.js';
 
 export interface ServerlessFeatureStoreProps {
   /** Project name (registry `project`). */
@@ -141,7 +142,7 @@ export class ServerlessFeatureStore extends Construct {
     if (!props.views.length) errors.push('views: the feature repo defines no feature view');
     if (props.bytesScannedCutoffPerQuery !== undefined && props.bytesScannedCutoffPerQuery < 10 * 2 ** 20) errors.push('bytesScannedCutoffPerQuery must be at least 10 MB (Athena minimum)');
     for (const [name, n] of Object.entries(props.reservedConcurrency ?? {})) if (!Number.isInteger(n) || n! < 1) errors.push(`reservedConcurrency.${name} must be a positive integer`);
-    if (errors.length) throw new Error(`ServerlessFeatureStore: ${errors.join('; ')}`);
+    if (errors.length) throw new ConfigurationError(`ServerlessFeatureStore: ${errors.join('; ')}`, { construct: 'ServerlessFeatureStore', errors });
   }
 
   // ---- Grants: what a principal may do with the store, each on the narrowest resource. The stack's

@@ -7,6 +7,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { S3_PREFIX } from '../shared/layout/index.js';
+import { ConfigurationError } from '../shared/errors.js';
 
 export interface StreamIngestProps {
   /** The push function: validates each record, quarantines invalid ones, reports retryable failures. */
@@ -37,7 +38,7 @@ export class StreamIngest extends Construct {
   constructor(scope: Construct, id: string, props: StreamIngestProps) {
     super(scope, id);
     const retention = props.streamRetention ?? Duration.hours(24);
-    if (retention.toHours() < 24 || retention.toHours() > 8760) throw new Error(`StreamIngest: streamRetention must be between 24 hours and 365 days (got ${retention.toHours()} h)`);
+    if (retention.toHours() < 24 || retention.toHours() > 8760) throw new ConfigurationError(`StreamIngest: streamRetention must be between 24 hours and 365 days (got ${retention.toHours()} h)`, { construct: 'StreamIngest', prop: 'streamRetention' });
     const retryAttempts = props.retryAttempts ?? 3;
     this.deadLetters = new Queue(scope, 'PushDeadLetters', { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
     const shared = { batchSize: 500, bisectBatchOnError: true, retryAttempts, reportBatchItemFailures: true, onFailure: new SqsDlq(this.deadLetters), startingPosition: StartingPosition.LATEST };

@@ -1,4 +1,5 @@
 import type { RetryErrorInfo, RetryStrategyV2, RetryToken } from '@smithy/types';
+import { InternalError } from '../errors.js';
 
 /**
  * The retry policy of every skewless AWS client (issue 11 item 10), explicit instead of the SDK default.
@@ -53,7 +54,7 @@ export class SkewlessRetryStrategy implements RetryStrategyV2 {
 
   async refreshRetryTokenForRetry(token: RetryToken, info: RetryErrorInfo): Promise<RetryToken> {
     const next = token.getRetryCount() + 1;
-    if (info.errorType === 'CLIENT_ERROR' || next >= this.maxAttempts) throw info.error ?? new Error('not retried');
+    if (info.errorType === 'CLIENT_ERROR' || next >= this.maxAttempts) throw info.error ?? new InternalError('not retried');
     const base = info.errorType === 'THROTTLING' ? 500 : 100;
     let delay = this.random() * Math.min(this.maxDelayMs, base * 2 ** (next - 1));
     const hint = info.retryAfterHint instanceof Date ? info.retryAfterHint.getTime() - Date.now() : 0;

@@ -1,3 +1,5 @@
+import { DefinitionError } from '../errors.js';
+
 /** Scalar value types, named as in Feast. */
 export const SCALAR_DTYPES = ['Int32', 'Int64', 'Float32', 'Float64', 'String', 'Bool', 'Bytes', 'UnixTimestamp'] as const;
 export type ScalarDType = (typeof SCALAR_DTYPES)[number];
@@ -46,7 +48,7 @@ export function toDType(value: unknown): DType | undefined {
  */
 export function ArrayOf<T extends ScalarInput>(of: T): `Array(${ScalarName<T>})` {
   const scalar = toDType(of);
-  if (!scalar || scalar.startsWith('Array(')) throw new TypeError(`ArrayOf: expected a scalar dtype such as Int64, got ${globalThis.String(of)}`);
+  if (!scalar || scalar.startsWith('Array(')) throw new DefinitionError('dtype', `ArrayOf(${globalThis.String(of)})`, 'of', `expected a scalar dtype such as Int64, got ${globalThis.String(of)}`);
   return `Array(${scalar})` as `Array(${ScalarName<T>})`;
 }
 

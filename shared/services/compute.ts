@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import type { FeatureView } from '../definitions/feature-view.js';
-import { SkewlessError, ValidationError } from '../errors.js';
+import { UnsupportedError, ValidationError } from '../errors.js';
 import { viewKey } from '../layout/view-ref.js';
 import type { BatchEngine } from '../offline/capabilities.js';
 
@@ -27,7 +27,7 @@ export async function computeView(engine: BatchEngine | undefined, view: Feature
   if (!outputDir && /\.parquet$/i.test(source.path)) {
     throw new ValidationError(`feature view '${view.name}': a batch transformation needs a directory source, not ${source.path}`, [{ field: 'source.path', message: 'expected a directory' }]);
   }
-  if (!engine) throw new SkewlessError('batch transformations need a provider with a batch engine (local or aws, run from the CLI)', { code: 'UNSUPPORTED', status: 400 });
+  if (!engine) throw new UnsupportedError('batch transformations need a provider with a batch engine (local or aws, run from the CLI)');
   const dir = outputDir ?? resolve(repoDir, source.path);
   const outputPath = join(dir, asOfFileName(asOf));
   const { mkdir } = await import('node:fs/promises');

@@ -1,4 +1,4 @@
-import { SkewlessError, ValidationError } from '../errors.js';
+import { UnsupportedError, ValidationError } from '../errors.js';
 import type { DatasetExporter } from '../offline/capabilities.js';
 import type { Row } from '../offline/offline-store.js';
 import type { DatasetSpec } from '../registry/types.js';
@@ -46,7 +46,7 @@ export interface PreparedTrainingDataset {
 /** The offline store's dataset exporter; a store without one cannot run the training workflow. */
 function exporterOf(ctx: StoreContext): DatasetExporter {
   const exporter = ctx.offline.datasetExporter;
-  if (!exporter) throw new SkewlessError('training dataset workflows need an offline store that exports datasets (provider aws: Athena UNLOAD)', { code: 'UNSUPPORTED', status: 400 });
+  if (!exporter) throw new UnsupportedError('training dataset workflows need an offline store that exports datasets (provider aws: Athena UNLOAD)');
   return exporter;
 }
 

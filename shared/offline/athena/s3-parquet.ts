@@ -1,9 +1,10 @@
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { parquetMetadataAsync, parquetReadObjects, type AsyncBuffer } from 'hyparquet';
+import { ValidationError } from '../../errors.js';
 
 export function parseS3Uri(uri: string): { bucket: string; key: string } {
   const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
-  if (!m) throw new Error(`not an s3:// URI: ${uri}`);
+  if (!m) throw new ValidationError(`not an s3:// URI: ${uri}`, [{ field: 'uri', message: 'expected s3://bucket/key' }]);
   return { bucket: m[1], key: m[2] };
 }
 

@@ -2,6 +2,7 @@ import type { DType } from '../../definitions/dtypes.js';
 import type { PitCompiler } from './pit-compiler.js';
 import { quoteIdentifier, quoteString } from './quote.js';
 import type { RelationLocation, SourceColumn } from './nodes.js';
+import { InternalError, ValidationError } from '../../errors.js';
 
 /**
  * The few things that differ between engines. The compiler writes portable SQL and asks the
@@ -19,7 +20,7 @@ export interface Dialect {
 }
 
 export function baseTimestampLiteral(value: Date): string {
-  if (Number.isNaN(value.getTime())) throw new Error('invalid timestamp');
+  if (Number.isNaN(value.getTime())) throw new ValidationError('invalid timestamp', [{ field: 'timestamp', message: 'not a valid date' }]);
   return `TIMESTAMP ${quoteString(value.toISOString().replace('T', ' ').replace('Z', ''))}`;
 }
 
@@ -30,6 +31,6 @@ export function emptyRelation(names: readonly string[]): string {
 
 /** Hive's (and so Athena's) pseudo-column naming the object a row was read from. */
 export function hivePathFilter(objects: readonly string[]): string {
-  if (!objects.length) throw new Error('an object filter needs at least one object');
+  if (!objects.length) throw new InternalError('an object filter needs at least one object');
   return `${quoteIdentifier('$path')} IN (${objects.map(quoteString).join(', ')})`;
 }

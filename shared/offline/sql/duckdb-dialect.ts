@@ -3,6 +3,7 @@ import { AsofPitCompiler } from './asof-pit-compiler.js';
 import { baseTimestampLiteral, emptyRelation, type Dialect } from './dialect.js';
 import { quoteIdentifier, quoteString } from './quote.js';
 import { WindowPitCompiler } from './window-pit-compiler.js';
+import { UnsupportedError } from '../../errors.js';
 
 /**
  * DuckDB over local (or httpfs) Parquet. Its compiler uses ASOF JOIN for the PIT join; `window`
@@ -19,7 +20,7 @@ export function duckdbDialect(pitStrategy: 'asof' | 'window' = 'asof'): Dialect 
       return `read_parquet([${location.files.map(quoteString).join(', ')}], union_by_name = true)`;
     },
     objectFilter() {
-      throw new Error('the duckdb dialect reads files, listed in the relation itself');
+      throw new UnsupportedError('the duckdb dialect reads files, listed in the relation itself');
     },
     createCompiler: () => (pitStrategy === 'asof' ? new AsofPitCompiler(dialect) : new WindowPitCompiler(dialect)),
   };

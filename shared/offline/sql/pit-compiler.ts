@@ -1,4 +1,4 @@
-import { ValidationError } from '../../errors.js';
+import { InternalError, ValidationError } from '../../errors.js';
 import { utcDay } from '../../util/time.js';
 import type { Dialect } from './dialect.js';
 import type { CompiledQuery, EntityNode, LatestQueryNode, PitQueryNode, PitViewNode, Selection, SourceNode } from './nodes.js';
@@ -120,6 +120,6 @@ export abstract class PitCompiler {
 /** `expr AS "alias"`: the one place a selection becomes SQL text. */
 export function selectionSql(selections: ReadonlyMap<string, Selection>, alias: string): string {
   const s = selections.get(alias);
-  if (!s) throw new Error(`no selection for output column ${alias}`);
+  if (!s) throw new InternalError(`no selection for output column ${alias}`);
   return `${s.sql} AS ${q(s.alias)}`;
 }
