@@ -5,36 +5,38 @@
  */
 
 /**
- * Every `code` an error or an error body can carry. A new code is added here and to docs/errors.md
- * (test/errors.test.ts checks both).
+ * Every `code` an error or an error body can carry. A new code is added here and to the table in
+ * docs/errors.md (test/errors.test.ts checks both, and that every class maps to one of these).
  */
-export type ErrorCode =
-  | 'VALIDATION_ERROR'
-  | 'DEFINITION_ERROR'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'LIMIT_EXCEEDED'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'UNSUPPORTED_MEDIA_TYPE'
-  | 'METHOD_NOT_ALLOWED'
-  | 'UNAUTHORIZED'
-  | 'HOST_NOT_ALLOWED'
-  | 'ORIGIN_NOT_ALLOWED'
-  | 'UNSUPPORTED'
-  | 'TRANSFORMATION_ERROR'
-  | 'TRANSFORMATION_DRIFT'
-  | 'REGISTRY_CONFLICT'
-  | 'SOURCE_FILE_MISSING'
-  | 'MATERIALIZATION_INCOMPLETE'
-  | 'ATHENA_QUERY_FAILED'
-  | 'ATHENA_TIMEOUT'
-  | 'SERVICE_UNAVAILABLE'
-  | 'ONLINE_STORE_UNAVAILABLE'
-  | 'ONLINE_WRITE_INCOMPLETE'
-  | 'PUSH_INCOMPLETE'
-  | 'PUSH_FAILED'
-  | 'CONFIGURATION_ERROR'
-  | 'INTERNAL';
+export const ERROR_CODES = [
+  'VALIDATION_ERROR',
+  'DEFINITION_ERROR',
+  'NOT_FOUND',
+  'CONFLICT',
+  'LIMIT_EXCEEDED',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'METHOD_NOT_ALLOWED',
+  'UNAUTHORIZED',
+  'HOST_NOT_ALLOWED',
+  'ORIGIN_NOT_ALLOWED',
+  'UNSUPPORTED',
+  'TRANSFORMATION_ERROR',
+  'TRANSFORMATION_DRIFT',
+  'REGISTRY_CONFLICT',
+  'SOURCE_FILE_MISSING',
+  'MATERIALIZATION_INCOMPLETE',
+  'ATHENA_QUERY_FAILED',
+  'ATHENA_TIMEOUT',
+  'SERVICE_UNAVAILABLE',
+  'ONLINE_STORE_UNAVAILABLE',
+  'ONLINE_WRITE_INCOMPLETE',
+  'PUSH_INCOMPLETE',
+  'PUSH_FAILED',
+  'CONFIGURATION_ERROR',
+  'INTERNAL',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /**
  * Base of every error skewless raises on purpose. `code` is stable and machine-readable;

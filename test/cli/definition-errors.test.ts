@@ -42,6 +42,17 @@ describe('CLI: mistakes in definitions are named, and exit 1', () => {
     expect(r.code).toBe(1);
   });
 
+  it('a feature service selecting an unknown feature is a DefinitionError naming view, field and feature: exit 1, no stack trace', () => {
+    const repo = repoWith('unknown_feature', `import { FeatureService } from 'skewless';\nexport const svc = new FeatureService({ name: 'svc', features: [clicks.select('zzz')] });\n`);
+    for (const args of [['plan'], ['--json', 'plan']]) {
+      const r = cli(['--repo', repo, ...args]);
+      expect(r.stderr).toContain("FeatureView 'clicks': select: unknown feature 'zzz'");
+      expect(r.stderr).not.toMatch(/^\s+at /m);
+      expect(r.code).toBe(1);
+    }
+    expect(JSON.parse(cli(['--repo', repo, '--json', 'plan']).stderr).error).toMatchObject({ code: 'DEFINITION_ERROR', details: { object: 'FeatureView', name: 'clicks', field: 'select' } });
+  });
+
   it('ttl: { weeks: 1 } is refused, not applied as unbounded', () => {
     const repo = repoWith('weeks', `export const weekly = new FeatureView({ name: 'weekly', entities: [user], ttl: { weeks: 1 } as never, schema: [new Field({ name: 'x', dtype: Int64 })], source });\n`);
     const r = cli(['--repo', repo, 'apply']);
