@@ -6,6 +6,7 @@ import * as repo from '../../examples/feature_repo/definitions.js';
 import { materializationPeriodMinutes } from '../../infra/schedules.js';
 import { ServerlessFeatureStore } from '../../infra/serverless-feature-store.js';
 import { SkewlessStack } from '../../infra/stack.js';
+import { ConfigurationError } from '../../shared/errors.js';
 import { toRepoSpecs } from '../../shared/registry/to-specs.js';
 import type { Definition } from '../../shared/registry/to-specs.js';
 
@@ -180,5 +181,6 @@ describe('Construct: ServerlessFeatureStore (CDK)', () => {
     expect(() => new ServerlessFeatureStore(stack, 'Bad', { project: 'bad-name', views: [], definitionsPath: 'x.ts', bytesScannedCutoffPerQuery: 1 })).toThrow(
       /ServerlessFeatureStore: project 'bad-name' must be letters, digits and _; views: the feature repo defines no feature view; bytesScannedCutoffPerQuery must be at least 10 MB/,
     );
+    expect(() => new ServerlessFeatureStore(stack, 'Bad2', { project: 'bad-name', views, definitionsPath: 'x.ts' })).toThrow(ConfigurationError);
   });
 });
