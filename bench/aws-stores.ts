@@ -22,7 +22,11 @@ function percentiles(ms: number[]) {
 
 async function concurrently(n: number, limit: number, fn: (i: number) => Promise<void>) {
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => { while (next < n) await fn(next++); }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < n) await fn(next++);
+    }),
+  );
 }
 
 export async function benchAws(): Promise<void> {
@@ -38,7 +42,9 @@ export async function benchAws(): Promise<void> {
     const { marshall } = await import('@aws-sdk/util-dynamodb');
     const bare = await time(() =>
       concurrently(Math.ceil(ITEMS / 25), 16, async (c) => {
-        let items = rows.slice(c * 25, c * 25 + 25).map((r) => ({ PutRequest: { Item: { pk: { S: r.entityKey }, sk: { S: 'bench@v1' }, features: { M: marshall(r.values) }, event_ts: { N: String(r.eventTs) } } } }));
+        let items = rows.slice(c * 25, c * 25 + 25).map((r) => ({
+          PutRequest: { Item: { pk: { S: r.entityKey }, sk: { S: 'bench@v1' }, features: { M: marshall(r.values) }, event_ts: { N: String(r.eventTs) } } },
+        }));
         while (items.length) {
           const res = await dynamodb.send(new BatchWriteItemCommand({ RequestItems: { bare: items } }));
           items = (res.UnprocessedItems?.bare as typeof items | undefined) ?? [];
@@ -58,13 +64,34 @@ export async function benchAws(): Promise<void> {
     for (const n of [1, 100]) {
       const keys = Array.from({ length: n }, (_, i) => ({ entityKey: key((i * 37) % ITEMS), view: 'bench@v1' }));
       const ourLat = await lat(() => store.read(keys));
-      const bareLat = await lat(() => dynamodb.send(new BatchGetItemCommand({ RequestItems: { bare: { Keys: keys.map((k) => ({ pk: { S: k.entityKey }, sk: { S: 'bench@v1' } })) } } })));
-      lookups.push({ case: `lookup ${n} entities`, p50_ms: ourLat.p50, p99_ms: ourLat.p99, bare_p50_ms: bareLat.p50, bare_p99_ms: bareLat.p99, p50_speed: bareLat.p50 / ourLat.p50, p99_speed: bareLat.p99 / ourLat.p99 });
+      const bareLat = await lat(() =>
+        dynamodb.send(new BatchGetItemCommand({ RequestItems: { bare: { Keys: keys.map((k) => ({ pk: { S: k.entityKey }, sk: { S: 'bench@v1' } })) } } })),
+      );
+      lookups.push({
+        case: `lookup ${n} entities`,
+        p50_ms: ourLat.p50,
+        p99_ms: ourLat.p99,
+        bare_p50_ms: bareLat.p50,
+        bare_p99_ms: bareLat.p99,
+        p50_speed: bareLat.p50 / ourLat.p50,
+        p99_speed: bareLat.p99 / ourLat.p99,
+      });
     }
-    report('aws-online-store', `DynamoDB online store on moto_server (an emulator: ratios show what skewless adds, not AWS speed), ${ITEMS} items × 10 features, ${LOOKUPS} lookups per case; baseline: bare BatchWriteItem / BatchGetItem SDK calls`, ['case', 'items_per_s', 'bare_items_per_s', 'speed', 'p50_ms', 'p99_ms', 'bare_p50_ms', 'bare_p99_ms', 'p50_speed', 'p99_speed'], [
-      { case: `materialize ${ITEMS} items (conditional PutItem ×16 vs BatchWriteItem ×16)`, items_per_s: Math.round(ITEMS / ours.seconds), bare_items_per_s: Math.round(ITEMS / bare.seconds), speed: (ITEMS / ours.seconds) / (ITEMS / bare.seconds) },
-      ...lookups,
-    ], { setup: { emulator: 'moto_server', items: ITEMS, lookupsPerCase: LOOKUPS, features: 10 } });
+    report(
+      'aws-online-store',
+      `DynamoDB online store on moto_server (an emulator: ratios show what skewless adds, not AWS speed), ${ITEMS} items × 10 features, ${LOOKUPS} lookups per case; baseline: bare BatchWriteItem / BatchGetItem SDK calls`,
+      ['case', 'items_per_s', 'bare_items_per_s', 'speed', 'p50_ms', 'p99_ms', 'bare_p50_ms', 'bare_p99_ms', 'p50_speed', 'p99_speed'],
+      [
+        {
+          case: `materialize ${ITEMS} items (conditional PutItem ×16 vs BatchWriteItem ×16)`,
+          items_per_s: Math.round(ITEMS / ours.seconds),
+          bare_items_per_s: Math.round(ITEMS / bare.seconds),
+          speed: ITEMS / ours.seconds / (ITEMS / bare.seconds),
+        },
+        ...lookups,
+      ],
+      { setup: { emulator: 'moto_server', items: ITEMS, lookupsPerCase: LOOKUPS, features: 10 } },
+    );
   } finally {
     moto.stop();
   }

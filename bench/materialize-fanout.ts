@@ -31,7 +31,11 @@ const DAY = Date.UTC(2026, 10, 1);
 
 async function concurrently(n: number, limit: number, fn: (i: number) => Promise<void>) {
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => { while (next < n) await fn(next++); }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < n) await fn(next++);
+    }),
+  );
 }
 
 /** CPU seconds (user + system) this process spends in `fn`. */
@@ -53,20 +57,42 @@ export async function benchMaterializeFanout(): Promise<void> {
     await DynamoDBOnlineStore.ensureTable(clients.dynamodb, 'bare-puts');
     const user = new Entity({ name: 'user_id', valueType: Str });
     const view = new FeatureView({
-      name: 'wide', entities: [user], ttl: { days: 7 },
+      name: 'wide',
+      entities: [user],
+      ttl: { days: 7 },
       schema: Array.from({ length: FEATURES }, (_, f) => new Field({ name: `f${f}`, dtype: Float64 })),
       source: new FileSource({ name: 'wide_src', path: 'data/wide', timestampField: 'event_ts' }),
     });
-    const offline = new AthenaOfflineStore({ s3: clients.s3, glue: clients.glue, athena: clients.athena, bucket: names.bucket, prefix: 'offline', database: names.glueDatabase, workgroup: 'primary' });
-    const store = new FeatureStore(parseConfig({ project: 'bench', provider: 'aws', registryCacheSeconds: 0, aws: names }, tmpdir(), {}), {
-      registryStore: new S3RegistryStore(clients.s3, names.bucket, 'registry/registry.json'),
-      online: new DynamoDBOnlineStore({ client: clients.dynamodb, table: names.table, writeConcurrency: 16 }),
-      offline,
-    }, { now: () => new Date(DAY + 86_400_000) });
+    const offline = new AthenaOfflineStore({
+      s3: clients.s3,
+      glue: clients.glue,
+      athena: clients.athena,
+      bucket: names.bucket,
+      prefix: 'offline',
+      database: names.glueDatabase,
+      workgroup: 'primary',
+    });
+    const store = new FeatureStore(
+      parseConfig({ project: 'bench', provider: 'aws', registryCacheSeconds: 0, aws: names }, tmpdir(), {}),
+      {
+        registryStore: new S3RegistryStore(clients.s3, names.bucket, 'registry/registry.json'),
+        online: new DynamoDBOnlineStore({ client: clients.dynamodb, table: names.table, writeConcurrency: 16 }),
+        offline,
+      },
+      { now: () => new Date(DAY + 86_400_000) },
+    );
     await store.apply([user, view]);
     // ITEMS distinct keys over FILES objects in one dt partition: one chunk per object.
-    const rows = Array.from({ length: ITEMS }, (_, i) => ({ user_id: `u${i}`, event_ts: new Date(DAY + i * 1000), ...Object.fromEntries(Array.from({ length: FEATURES }, (_, f) => [`f${f}`, i * 10 + f + 0.5])) }));
-    const columns = [{ name: 'user_id', dtype: 'String' as const }, { name: 'event_ts', dtype: 'Timestamp' as const }, ...Array.from({ length: FEATURES }, (_, f) => ({ name: `f${f}`, dtype: 'Float64' as const }))];
+    const rows = Array.from({ length: ITEMS }, (_, i) => ({
+      user_id: `u${i}`,
+      event_ts: new Date(DAY + i * 1000),
+      ...Object.fromEntries(Array.from({ length: FEATURES }, (_, f) => [`f${f}`, i * 10 + f + 0.5])),
+    }));
+    const columns = [
+      { name: 'user_id', dtype: 'String' as const },
+      { name: 'event_ts', dtype: 'Timestamp' as const },
+      ...Array.from({ length: FEATURES }, (_, f) => ({ name: `f${f}`, dtype: 'Float64' as const })),
+    ];
     const per = Math.ceil(ITEMS / FILES);
     let parquetBytes = 0;
     for (let f = 0; f < FILES; f++) {
@@ -86,14 +112,21 @@ export async function benchMaterializeFanout(): Promise<void> {
     if (worker.result.written !== ITEMS) throw new Error(`worker wrote ${worker.result.written} of ${ITEMS}`);
 
     // Baseline 1: the same conditional writes, rows already in memory (no S3 read, no checkpoints).
-    const writes = rows.map((r) => ({ entityKey: entityKey(spec.joinKeys, r), values: Object.fromEntries(Array.from({ length: FEATURES }, (_, f) => [`f${f}`, r[`f${f}` as keyof typeof r]])), eventTs: r.event_ts.getTime(), createdTs: 0 }));
+    const writes = rows.map((r) => ({
+      entityKey: entityKey(spec.joinKeys, r),
+      values: Object.fromEntries(Array.from({ length: FEATURES }, (_, f) => [`f${f}`, r[`f${f}` as keyof typeof r]])),
+      eventTs: r.event_ts.getTime(),
+      createdTs: 0,
+    }));
     const putsOnly = new DynamoDBOnlineStore({ client: clients.dynamodb, table: 'bare-puts', writeConcurrency: 16 });
     const puts = await cpu(() => putsOnly.write('wide@v1', writes, new Date(), { ttlSeconds: 7 * 86400, advanceWatermark: false }));
 
     // Baseline 2: bare BatchWriteItem ×16 (unconditional: what a store without newer-wins could do).
     const bare = await cpu(() =>
       concurrently(Math.ceil(ITEMS / 25), 16, async (c) => {
-        let items = writes.slice(c * 25, c * 25 + 25).map((r) => ({ PutRequest: { Item: { pk: { S: r.entityKey }, sk: { S: 'wide@v1' }, features: { M: marshall(r.values) }, event_ts: { N: String(r.eventTs) } } } }));
+        let items = writes.slice(c * 25, c * 25 + 25).map((r) => ({
+          PutRequest: { Item: { pk: { S: r.entityKey }, sk: { S: 'wide@v1' }, features: { M: marshall(r.values) }, event_ts: { N: String(r.eventTs) } } },
+        }));
         while (items.length) {
           const res = await clients.dynamodb.send(new BatchWriteItemCommand({ RequestItems: { 'bare-fanout': items } }));
           items = (res.UnprocessedItems?.['bare-fanout'] as typeof items | undefined) ?? [];
@@ -103,15 +136,21 @@ export async function benchMaterializeFanout(): Promise<void> {
     const line = (name: string, r: { seconds: number; cpuSeconds: number }) => ({
       case: name,
       items_per_s: Math.round(ITEMS / r.seconds),
-      ratio_to_bare_batch_write: (ITEMS / r.seconds) / (ITEMS / bare.seconds),
+      ratio_to_bare_batch_write: ITEMS / r.seconds / (ITEMS / bare.seconds),
       worker_cpu_us_per_item: Math.round((r.cpuSeconds / ITEMS) * 1e6),
       cpu_bound_items_per_s: Math.round(ITEMS / r.cpuSeconds),
     });
-    report('materialize-fanout-worker', `One materialization worker on moto (2 shared cores): ${ITEMS} items, ${FEATURES} features, write concurrency 16; baseline: bare BatchWriteItem ×16 in the same run. items/s is emulator-bound; cpu_bound_items_per_s is what this process could push if the store answered instantly.`, ['case', 'items_per_s', 'ratio_to_bare_batch_write', 'worker_cpu_us_per_item', 'cpu_bound_items_per_s'], [
-      line(`chunk worker: ${FILES} chunks S3 Parquet → conditional PutItem ×16 → checkpoints, + finish`, worker),
-      line('conditional PutItem ×16 only (rows in memory)', puts),
-      line('bare BatchWriteItem ×16 (baseline)', bare),
-    ], { setup: { emulator: 'moto_server', items: ITEMS, files: FILES, features: FEATURES, writeConcurrency: 16, parquetBytesPerRow: parquetBytes / ITEMS } });
+    report(
+      'materialize-fanout-worker',
+      `One materialization worker on moto (2 shared cores): ${ITEMS} items, ${FEATURES} features, write concurrency 16; baseline: bare BatchWriteItem ×16 in the same run. items/s is emulator-bound; cpu_bound_items_per_s is what this process could push if the store answered instantly.`,
+      ['case', 'items_per_s', 'ratio_to_bare_batch_write', 'worker_cpu_us_per_item', 'cpu_bound_items_per_s'],
+      [
+        line(`chunk worker: ${FILES} chunks S3 Parquet → conditional PutItem ×16 → checkpoints, + finish`, worker),
+        line('conditional PutItem ×16 only (rows in memory)', puts),
+        line('bare BatchWriteItem ×16 (baseline)', bare),
+      ],
+      { setup: { emulator: 'moto_server', items: ITEMS, files: FILES, features: FEATURES, writeConcurrency: 16, parquetBytesPerRow: parquetBytes / ITEMS } },
+    );
   } finally {
     moto.stop();
   }

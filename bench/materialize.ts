@@ -39,7 +39,7 @@ export async function benchMaterialize(): Promise<void> {
     let batch: Record<string, unknown>[] = [];
     for await (const chunk of db.stream(`SELECT * FROM read_parquet(${quoteString(join(tmp.dir, 'data/features.parquet'))})`)) {
       batch.push(...chunk);
-      if (batch.length >= 5000) (tx(batch), (n += batch.length), (batch = []));
+      if (batch.length >= 5000) tx(batch), (n += batch.length), (batch = []);
     }
     tx(batch);
     return n + batch.length;
@@ -49,8 +49,26 @@ export async function benchMaterialize(): Promise<void> {
   tmp.cleanup();
 
   const rows = ours.result[0].rows;
-  report('materialize', `${ENTITIES.toLocaleString('en-US')} rows × 10 features, Parquet → SQLite; baseline: bare DuckDB stream → SQLite INSERT in the same run; speed in rows/s`, ['path', 'rows', 'seconds', 'rows_per_s', 'speed'], [
-    { path: 'bare DuckDB stream → SQLite INSERT (baseline)', rows: bare.result, seconds: bare.seconds, rows_per_s: Math.round(bare.result / bare.seconds), speed: 1 },
-    { path: 'skewless materialize (latest per key, newer-wins upsert, watermark)', rows, seconds: ours.seconds, rows_per_s: Math.round(rows / ours.seconds), speed: (rows / ours.seconds) / (bare.result / bare.seconds) },
-  ], { setup: { entities: ENTITIES, features: 10, store: 'SQLite (local provider)' } });
+  report(
+    'materialize',
+    `${ENTITIES.toLocaleString('en-US')} rows × 10 features, Parquet → SQLite; baseline: bare DuckDB stream → SQLite INSERT in the same run; speed in rows/s`,
+    ['path', 'rows', 'seconds', 'rows_per_s', 'speed'],
+    [
+      {
+        path: 'bare DuckDB stream → SQLite INSERT (baseline)',
+        rows: bare.result,
+        seconds: bare.seconds,
+        rows_per_s: Math.round(bare.result / bare.seconds),
+        speed: 1,
+      },
+      {
+        path: 'skewless materialize (latest per key, newer-wins upsert, watermark)',
+        rows,
+        seconds: ours.seconds,
+        rows_per_s: Math.round(rows / ours.seconds),
+        speed: rows / ours.seconds / (bare.result / bare.seconds),
+      },
+    ],
+    { setup: { entities: ENTITIES, features: 10, store: 'SQLite (local provider)' } },
+  );
 }

@@ -19,7 +19,10 @@ const CONNECTIONS = 10;
 
 function startChild(args: string[]): Promise<{ child: ChildProcess; port: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
+    const child = spawn(process.execPath, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    });
     let out = '';
     const onData = (d: Buffer) => {
       out += d;
@@ -34,7 +37,9 @@ function startChild(args: string[]): Promise<{ child: ChildProcess; port: number
 
 function load(url: string, bodies: string[]): Promise<autocannon.Result> {
   return autocannon({
-    url, connections: CONNECTIONS, duration: DURATION,
+    url,
+    connections: CONNECTIONS,
+    duration: DURATION,
     requests: bodies.map((body) => ({ method: 'POST', path: new URL(url).pathname, body, headers: { 'content-type': 'application/json' } })),
   });
 }
@@ -65,11 +70,20 @@ export async function benchOnline(): Promise<void> {
       const b = await load(`http://127.0.0.1:${bare.port}/b${n}`, requestBodies[n]);
       if (s.non2xx || s.errors) throw new Error(`skewless answered ${s.non2xx} non-2xx, ${s.errors} errors`);
       rows.push({
-        entities: n, features: 50, response_bytes: responses[`/b${n}`].length,
-        p50_ms: s.latency.p50, p99_ms: s.latency.p99, mean_ms: s.latency.average, rps: Math.round(s.requests.average),
-        bare_p50_ms: b.latency.p50, bare_p99_ms: b.latency.p99, bare_mean_ms: b.latency.average, bare_rps: Math.round(b.requests.average),
+        entities: n,
+        features: 50,
+        response_bytes: responses[`/b${n}`].length,
+        p50_ms: s.latency.p50,
+        p99_ms: s.latency.p99,
+        mean_ms: s.latency.average,
+        rps: Math.round(s.requests.average),
+        bare_p50_ms: b.latency.p50,
+        bare_p99_ms: b.latency.p99,
+        bare_mean_ms: b.latency.average,
+        bare_rps: Math.round(b.requests.average),
         // autocannon's percentiles are whole milliseconds, so the latency ratio uses the means.
-        latency_speed: b.latency.average / s.latency.average, rps_speed: s.requests.average / b.requests.average,
+        latency_speed: b.latency.average / s.latency.average,
+        rps_speed: s.requests.average / b.requests.average,
       });
     }
   } finally {
@@ -77,7 +91,20 @@ export async function benchOnline(): Promise<void> {
     bare.child.kill();
     tmp.cleanup();
   }
-  report('online-serve', `POST /get-online-features via \`skewless serve\` (SQLite), 50 features, autocannon ${CONNECTIONS} connections × ${DURATION} s per case; baseline: bare Node HTTP server answering a same-size body`, ['entities', 'p50_ms', 'p99_ms', 'mean_ms', 'rps', 'bare_p50_ms', 'bare_p99_ms', 'bare_mean_ms', 'bare_rps', 'latency_speed', 'rps_speed'], rows, {
-    setup: { entities: ENTITIES, features: 50, connections: CONNECTIONS, secondsPerCase: DURATION, store: 'SQLite (local provider)', load: 'autocannon in a second process' },
-  });
+  report(
+    'online-serve',
+    `POST /get-online-features via \`skewless serve\` (SQLite), 50 features, autocannon ${CONNECTIONS} connections × ${DURATION} s per case; baseline: bare Node HTTP server answering a same-size body`,
+    ['entities', 'p50_ms', 'p99_ms', 'mean_ms', 'rps', 'bare_p50_ms', 'bare_p99_ms', 'bare_mean_ms', 'bare_rps', 'latency_speed', 'rps_speed'],
+    rows,
+    {
+      setup: {
+        entities: ENTITIES,
+        features: 50,
+        connections: CONNECTIONS,
+        secondsPerCase: DURATION,
+        store: 'SQLite (local provider)',
+        load: 'autocannon in a second process',
+      },
+    },
+  );
 }

@@ -38,14 +38,18 @@ export async function benchPit(): Promise<void> {
 
   const user = new Entity({ name: 'user_id', valueType: Str });
   const view = new FeatureView({
-    name: 'stats', entities: [user], ttl: { days: 7 },
+    name: 'stats',
+    entities: [user],
+    ttl: { days: 7 },
     schema: [new Field({ name: 'clicks', dtype: Int64 }), new Field({ name: 'spend', dtype: Float64 }), new Field({ name: 'visits', dtype: Int64 })],
     source: new FileSource({ path: 'data/features', timestampField: 'event_timestamp', createdTimestampColumn: 'created' }),
   });
   const store = await FeatureStore.open(dir);
   await store.apply([user, view]);
   const refs = ['stats:clicks', 'stats:spend', 'stats:visits'];
-  const ours = await time(() => store.getHistoricalFeatures({ entity: { path: entities }, features: refs, output: { path: join(dir, 'ours.parquet'), format: 'parquet' } }));
+  const ours = await time(() =>
+    store.getHistoricalFeatures({ entity: { path: entities }, features: refs, output: { path: join(dir, 'ours.parquet'), format: 'parquet' } }),
+  );
 
   // What a DuckDB user would write by hand: dedupe ties by created, ASOF JOIN, TTL check.
   const handWritten = `COPY (
@@ -60,14 +64,25 @@ export async function benchPit(): Promise<void> {
   const hand = await time(() => db.run(handWritten));
 
   // Same answer, row for row.
-  const [diff] = await db.all(`SELECT count(*) AS n FROM (SELECT * FROM read_parquet(${quoteString(join(dir, 'ours.parquet'))}) EXCEPT ALL SELECT * FROM read_parquet(${quoteString(join(dir, 'hand.parquet'))}))`);
+  const [diff] = await db.all(
+    `SELECT count(*) AS n FROM (SELECT * FROM read_parquet(${quoteString(join(dir, 'ours.parquet'))}) EXCEPT ALL SELECT * FROM read_parquet(${quoteString(join(dir, 'hand.parquet'))}))`,
+  );
   const [matched] = await db.all(`SELECT count(clicks) AS n FROM read_parquet(${quoteString(join(dir, 'ours.parquet'))})`);
 
   const registry = await store.context.registry();
   const resolved = registry.resolveRefs(refs);
   const window = new LocalOfflineStore({ repoDir: dir, pitStrategy: 'window' });
-  const portable = await time(() => window.getHistoricalFeatures({ entity: { path: entities }, views: resolved.views, outputs: resolved.outputs, output: { path: join(dir, 'window.parquet'), format: 'parquet' } }));
-  const [windowDiff] = await db.all(`SELECT count(*) AS n FROM (SELECT * FROM read_parquet(${quoteString(join(dir, 'window.parquet'))}) EXCEPT ALL SELECT * FROM read_parquet(${quoteString(join(dir, 'hand.parquet'))}))`);
+  const portable = await time(() =>
+    window.getHistoricalFeatures({
+      entity: { path: entities },
+      views: resolved.views,
+      outputs: resolved.outputs,
+      output: { path: join(dir, 'window.parquet'), format: 'parquet' },
+    }),
+  );
+  const [windowDiff] = await db.all(
+    `SELECT count(*) AS n FROM (SELECT * FROM read_parquet(${quoteString(join(dir, 'window.parquet'))}) EXCEPT ALL SELECT * FROM read_parquet(${quoteString(join(dir, 'hand.parquet'))}))`,
+  );
   await window.close();
   await store.close();
   db.close();
@@ -76,9 +91,27 @@ export async function benchPit(): Promise<void> {
   const rows = [
     { engine: 'hand-written DuckDB ASOF (baseline)', seconds: hand.seconds, speed: 1, rows_differing: 0 },
     { engine: 'skewless (DuckDB dialect, ASOF)', seconds: ours.seconds, speed: hand.seconds / ours.seconds, rows_differing: Number(diff.n) },
-    { engine: 'skewless (portable window form = Athena dialect)', seconds: portable.seconds, speed: hand.seconds / portable.seconds, rows_differing: Number(windowDiff.n) },
+    {
+      engine: 'skewless (portable window form = Athena dialect)',
+      seconds: portable.seconds,
+      speed: hand.seconds / portable.seconds,
+      rows_differing: Number(windowDiff.n),
+    },
   ];
-  report('pit-join', `${ENTITY_ROWS.toLocaleString('en-US')} entity rows × ${FEATURE_ROWS.toLocaleString('en-US')} feature rows (${USERS.toLocaleString('en-US')} users, 3 features, 7-day ttl), Parquet in and out; baseline: the same join hand-written as a DuckDB ASOF JOIN on the same files`, ['engine', 'seconds', 'speed', 'rows_differing'], rows, {
-    setup: { entityRows: ENTITY_ROWS, featureRows: FEATURE_ROWS, users: USERS, ttlDays: 7, rowsWithFeatures: Number(matched.n), generateSeconds: gen.seconds },
-  });
+  report(
+    'pit-join',
+    `${ENTITY_ROWS.toLocaleString('en-US')} entity rows × ${FEATURE_ROWS.toLocaleString('en-US')} feature rows (${USERS.toLocaleString('en-US')} users, 3 features, 7-day ttl), Parquet in and out; baseline: the same join hand-written as a DuckDB ASOF JOIN on the same files`,
+    ['engine', 'seconds', 'speed', 'rows_differing'],
+    rows,
+    {
+      setup: {
+        entityRows: ENTITY_ROWS,
+        featureRows: FEATURE_ROWS,
+        users: USERS,
+        ttlDays: 7,
+        rowsWithFeatures: Number(matched.n),
+        generateSeconds: gen.seconds,
+      },
+    },
+  );
 }

@@ -5,7 +5,10 @@ import { parseInstant } from '../shared/util/time.js';
 export function instantArg(value: string, name: string, now?: () => Date): Date {
   if (value === 'now' && now) return now();
   const d = parseInstant(value);
-  if (!d) throw new ValidationError(`${name}: expected an RFC 3339 timestamp like 2024-01-31T00:00:00Z, got '${value}'`, [{ field: name, message: 'expected a timestamp' }]);
+  if (!d)
+    throw new ValidationError(`${name}: expected an RFC 3339 timestamp like 2024-01-31T00:00:00Z, got '${value}'`, [
+      { field: name, message: 'expected a timestamp' },
+    ]);
   return d;
 }
 
@@ -55,5 +58,11 @@ export function entityArgs(values: string[], types: Record<string, string> = {})
 }
 
 export function listArg(value: string, previous: string[] = []): string[] {
-  return [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+  return [
+    ...previous,
+    ...value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  ];
 }

@@ -21,7 +21,16 @@ export function buildProgram(): Command {
     .exitOverride()
     .showHelpAfterError();
   const globals = () => program.opts<GlobalOptions>();
-  for (const register of [registerInitCommand, registerRegistryCommands, registerMaterializeCommands, registerOnlineCommands, registerHistoricalCommands, registerFreshnessCommand, registerAuditCommand, registerServeCommand]) {
+  for (const register of [
+    registerInitCommand,
+    registerRegistryCommands,
+    registerMaterializeCommands,
+    registerOnlineCommands,
+    registerHistoricalCommands,
+    registerFreshnessCommand,
+    registerAuditCommand,
+    registerServeCommand,
+  ]) {
     register(program, globals);
   }
   return program;

@@ -15,7 +15,9 @@ export async function readRows(path: string): Promise<Row[]> {
       data = JSON.parse(await readFile(abs, 'utf8'));
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
-      throw new ValidationError(`${path}: ${e.code === 'ENOENT' ? 'no such file' : `invalid JSON: ${e.message}`}`, [{ field: 'file', message: e.code === 'ENOENT' ? 'file not found' : 'invalid JSON' }]);
+      throw new ValidationError(`${path}: ${e.code === 'ENOENT' ? 'no such file' : `invalid JSON: ${e.message}`}`, [
+        { field: 'file', message: e.code === 'ENOENT' ? 'file not found' : 'invalid JSON' },
+      ]);
     }
     if (Array.isArray(data)) return data as Row[];
     if (data && typeof data === 'object') return columnsToRows((data as { df?: Record<string, unknown> }).df ?? (data as Record<string, unknown>));
@@ -27,7 +29,9 @@ export async function readRows(path: string): Promise<Row[]> {
     return await db.all(`SELECT * FROM ${reader}`);
   } catch (err) {
     // The engine's message names the file; its first line is the useful part.
-    const first = String((err as Error).message).split('\n')[0].replace(/^[A-Za-z ]+Error: /, '');
+    const first = String((err as Error).message)
+      .split('\n')[0]
+      .replace(/^[A-Za-z ]+Error: /, '');
     throw new ValidationError(`${path}: cannot read as ${/\.csv$/i.test(abs) ? 'CSV' : 'Parquet'}: ${first}`, [{ field: 'file', message: 'unreadable file' }]);
   } finally {
     db.close();

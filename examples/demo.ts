@@ -27,7 +27,7 @@ export interface DemoOptions {
 
 function table(head: string[], rows: unknown[][]): string {
   const t = new Table({ head, style: { head: [], border: [] } });
-  rows.forEach((r) => t.push(r.map(formatCell)));
+  for (const r of rows) t.push(r.map(formatCell));
   return t.toString();
 }
 
@@ -78,7 +78,12 @@ export async function runDemo(o: DemoOptions): Promise<{ online: OnlineFeaturesR
     log(`latest run: ${users} users`);
 
     const mat = await step('materialize-incremental', () => store.materializeIncremental({ end: NOW }));
-    log(table(['view', 'start', 'end', 'rows', 'written'], mat.map((m) => [m.view, m.start, m.end, m.rows, m.written])));
+    log(
+      table(
+        ['view', 'start', 'end', 'rows', 'written'],
+        mat.map((m) => [m.view, m.start, m.end, m.rows, m.written]),
+      ),
+    );
 
     const ids = [userIdOf(1), userIdOf(2), userIdOf(3)];
     const pushed = await step('push 3 realtime events (online and offline)', () =>
@@ -100,10 +105,15 @@ export async function runDemo(o: DemoOptions): Promise<{ online: OnlineFeaturesR
     const online = await step('online vectors (feature service churn_model)', () =>
       store.getOnlineFeatures({ featureService: 'churn_model', entities: { user_id: [...ids, 'u_unknown'] } }),
     );
-    log(table(['feature', ...online.results[0].values.map(String)], online.metadata.feature_names.slice(1).map((n, i) => {
-      const col = online.results[i + 1];
-      return [n, ...col.values.map((v, j) => (col.statuses[j] === 'PRESENT' ? v : col.statuses[j]))];
-    })));
+    log(
+      table(
+        ['feature', ...online.results[0].values.map(String)],
+        online.metadata.feature_names.slice(1).map((n, i) => {
+          const col = online.results[i + 1];
+          return [n, ...col.values.map((v, j) => (col.statuses[j] === 'PRESENT' ? v : col.statuses[j]))];
+        }),
+      ),
+    );
 
     const entityRows = ids.flatMap((id, i) => [
       { user_id: id, event_timestamp: new Date(today - (10 - i) * DAY + 3_600_000), label: i % 2 },
@@ -112,11 +122,30 @@ export async function runDemo(o: DemoOptions): Promise<{ online: OnlineFeaturesR
     const training = await step(`point-in-time training set for ${entityRows.length} entity rows`, () =>
       store.getHistoricalFeatures({ entity: { rows: entityRows }, featureService: 'churn_model' }),
     );
-    const head = ['user_id', 'event_timestamp', 'label', 'sessions_7d', 'preferred_model', 'total_tokens_7d', 'current_session_messages', 'tokens_per_message_7d'];
-    log(table(head, training.rows!.map((r) => head.map((h) => r[h]))));
+    const head = [
+      'user_id',
+      'event_timestamp',
+      'label',
+      'sessions_7d',
+      'preferred_model',
+      'total_tokens_7d',
+      'current_session_messages',
+      'tokens_per_message_7d',
+    ];
+    log(
+      table(
+        head,
+        training.rows!.map((r) => head.map((h) => r[h])),
+      ),
+    );
 
     const fresh = await step('freshness', () => store.freshness());
-    log(table(['view', 'version', 'watermark', 'age s', 'sla s', 'status'], fresh.map((f) => [f.view, f.version, f.watermark, f.ageSeconds, f.slaSeconds, f.status.toUpperCase()])));
+    log(
+      table(
+        ['view', 'version', 'watermark', 'age s', 'sla s', 'status'],
+        fresh.map((f) => [f.view, f.version, f.watermark, f.ageSeconds, f.slaSeconds, f.status.toUpperCase()]),
+      ),
+    );
     log(`\ndemo finished in ${((performance.now() - started) / 1000).toFixed(1)} s (clock fixed at ${NOW.toISOString()})`);
     // TTLs are judged against "now": serving on the demo's clock keeps these values fresh however late you look.
     log(`serve these features: node cli/bin.js --repo ${relative(process.cwd(), REPO) || '.'} serve --now ${NOW.toISOString()}`);

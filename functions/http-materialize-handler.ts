@@ -21,6 +21,10 @@ export function createMaterializeHandler(getStore: StoreProvider, incremental: b
     }));
   }
   return jsonRoute(MaterializeBody, async (body) => ({
-    materialized: await (await getStore()).materialize({ start: body.start_ts, end: body.end_ts, ...(body.feature_views ? { views: body.feature_views } : {}) }),
+    materialized: await (await getStore()).materialize({
+      start: body.start_ts,
+      end: body.end_ts,
+      ...(body.feature_views ? { views: body.feature_views } : {}),
+    }),
   }));
 }

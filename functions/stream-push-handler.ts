@@ -28,7 +28,10 @@ export function isPermanent(err: unknown): boolean {
   return err instanceof SkewlessError && err.status < 500;
 }
 
-const reasonOf = (err: unknown) => ({ message: err instanceof Error ? err.message : String(err), details: err instanceof SkewlessError ? err.details : undefined });
+const reasonOf = (err: unknown) => ({
+  message: err instanceof Error ? err.message : String(err),
+  details: err instanceof SkewlessError ? err.details : undefined,
+});
 
 /**
  * Kinesis / MSK → push, through the same validation as POST /push. Each record is checked on its

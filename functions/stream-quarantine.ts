@@ -18,7 +18,15 @@ export function s3Quarantine(s3: S3Client, bucket: string, prefix: string = S3_P
   return async (record, reason) => {
     const day = new Date(record.arrivedAt).toISOString().slice(0, 10);
     const key = `${prefix}/${record.source}/dt=${day}/${record.key.replace(/[^A-Za-z0-9._=-]/g, '_')}.json`;
-    const body = { source: record.source, position: record.position, arrivedAt: new Date(record.arrivedAt).toISOString(), reason: reason.message, details: reason.details ?? null, payload: record.payload, payloadBase64: record.payloadBase64 };
+    const body = {
+      source: record.source,
+      position: record.position,
+      arrivedAt: new Date(record.arrivedAt).toISOString(),
+      reason: reason.message,
+      details: reason.details ?? null,
+      payload: record.payload,
+      payloadBase64: record.payloadBase64,
+    };
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: JSON.stringify(body), ContentType: 'application/json' }));
   };
 }

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -18,7 +18,12 @@ export class AlarmTopic extends Construct {
 
   constructor(scope: Construct, id: string, props: { alarmEmail?: string; removalPolicy: RemovalPolicy }) {
     super(scope, id);
-    this.key = new Key(this, 'Key', { description: `${accountUniqueName(this, 'alarms')}: SNS encryption usable by CloudWatch alarms`, enableKeyRotation: true, removalPolicy: props.removalPolicy, pendingWindow: Duration.days(30) });
+    this.key = new Key(this, 'Key', {
+      description: `${accountUniqueName(this, 'alarms')}: SNS encryption usable by CloudWatch alarms`,
+      enableKeyRotation: true,
+      removalPolicy: props.removalPolicy,
+      pendingWindow: Duration.days(30),
+    });
     this.key.addToResourcePolicy(
       new PolicyStatement({
         sid: 'CloudWatchAlarmsPublishEncrypted',

@@ -1,4 +1,13 @@
-import { AccessLogFormat, AuthorizationType, JsonSchemaType, LambdaIntegration, LogGroupLogDestination, MethodLoggingLevel, RestApi, type IModel } from 'aws-cdk-lib/aws-apigateway';
+import {
+  AccessLogFormat,
+  AuthorizationType,
+  JsonSchemaType,
+  LambdaIntegration,
+  LogGroupLogDestination,
+  MethodLoggingLevel,
+  RestApi,
+  type IModel,
+} from 'aws-cdk-lib/aws-apigateway';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -42,7 +51,11 @@ export class FeatureApi extends Construct {
       df: { type: JsonSchemaType.OBJECT },
       to: { type: JsonSchemaType.STRING, enum: ['online', 'offline', 'online_and_offline'] },
     });
-    this.api.root.addResource('get-online-features').addMethod('POST', new LambdaIntegration(props.onlineLookup), { requestValidator: validator, requestModels: { 'application/json': lookupModel } });
-    this.api.root.addResource('push').addMethod('POST', new LambdaIntegration(props.push), { requestValidator: validator, requestModels: { 'application/json': pushModel } });
+    this.api.root
+      .addResource('get-online-features')
+      .addMethod('POST', new LambdaIntegration(props.onlineLookup), { requestValidator: validator, requestModels: { 'application/json': lookupModel } });
+    this.api.root
+      .addResource('push')
+      .addMethod('POST', new LambdaIntegration(props.push), { requestValidator: validator, requestModels: { 'application/json': pushModel } });
   }
 }

@@ -15,7 +15,13 @@ const specs = toRepoSpecs(loaded);
 const codeHashes = Object.fromEntries(specs.onDemandFeatureViews.map((o) => [o.name, o.codeHash]));
 const definitions = Array.isArray(config.definitions) ? config.definitions[0] : config.definitions;
 const alarmEmail = app.node.tryGetContext('alarmEmail') as string | undefined;
-new SkewlessStack(app, `Skewless-${config.project.replace(/_/g, '-')}`, { project: config.project, views: specs.featureViews.map((v) => ({ ...v })), definitionsPath: resolve(repo, definitions), codeHashes, ...(alarmEmail ? { alarmEmail } : {}) });
+new SkewlessStack(app, `Skewless-${config.project.replace(/_/g, '-')}`, {
+  project: config.project,
+  views: specs.featureViews.map((v) => ({ ...v })),
+  definitionsPath: resolve(repo, definitions),
+  codeHashes,
+  ...(alarmEmail ? { alarmEmail } : {}),
+});
 // cdk-nag's AwsSolutions pack: any finding not acknowledged (with its reason) fails the synth.
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 app.synth();

@@ -3,7 +3,7 @@ import { Duration } from 'aws-cdk-lib';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { ENV } from '../shared/layout/index.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -63,10 +63,14 @@ export class SkewlessFunction extends NodejsFunction {
       projectRoot: ROOT,
       depsLockFilePath: join(ROOT, 'package-lock.json'),
       ...(props.reservedConcurrentExecutions !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions } : {}),
-      environment: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: `skewless-${props.name}`, POWERTOOLS_METRICS_NAMESPACE: 'Skewless',
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: `skewless-${props.name}`,
+        POWERTOOLS_METRICS_NAMESPACE: 'Skewless',
         // The AWS SDK clients size their request timeouts and retries to the invocation's budget (shared/aws/clients.ts).
         [ENV.functionTimeoutSeconds]: String(timeout.toSeconds()),
-        ...props.environment },
+        ...props.environment,
+      },
       bundling: bundlingOptions(props.definitionsPath),
     });
   }

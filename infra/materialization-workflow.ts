@@ -6,7 +6,20 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
-import { Choice, Condition, DefinitionBody, DistributedMap, Fail, JsonPath, LogLevel, S3JsonItemReader, StateMachine, StateMachineType, Succeed, TaskInput } from 'aws-cdk-lib/aws-stepfunctions';
+import {
+  Choice,
+  Condition,
+  DefinitionBody,
+  DistributedMap,
+  Fail,
+  JsonPath,
+  LogLevel,
+  S3JsonItemReader,
+  StateMachine,
+  StateMachineType,
+  Succeed,
+  TaskInput,
+} from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { checkpointRoot, viewKey } from '../shared/layout/index.js';
@@ -55,10 +68,19 @@ export class MaterializationWorkflow extends Construct {
     const checkpoints = checkpointRoot(props.offlinePrefix).replace(/\/$/, '');
 
     // The plan's answer (references only: run id, S3 location of the chunk list) goes to $.plan.
-    const plan = new LambdaInvoke(this, 'Plan', { lambdaFunction: props.worker, payload: TaskInput.fromJsonPathAt('$'), resultSelector: { 'result.$': '$.Payload' }, resultPath: '$.plan' });
+    const plan = new LambdaInvoke(this, 'Plan', {
+      lambdaFunction: props.worker,
+      payload: TaskInput.fromJsonPathAt('$'),
+      resultSelector: { 'result.$': '$.Payload' },
+      resultPath: '$.plan',
+    });
     plan.addRetry({ errors: LAMBDA_TRANSIENT, maxAttempts: 3, backoffRate: 2, interval: Duration.seconds(2) });
 
-    const chunk = new LambdaInvoke(this, 'Chunk', { lambdaFunction: props.worker, payload: TaskInput.fromJsonPathAt('$'), resultSelector: { 'chunk.$': '$.Payload.chunk' } });
+    const chunk = new LambdaInvoke(this, 'Chunk', {
+      lambdaFunction: props.worker,
+      payload: TaskInput.fromJsonPathAt('$'),
+      resultSelector: { 'chunk.$': '$.Payload.chunk' },
+    });
     chunk.addRetry({ errors: LAMBDA_TRANSIENT, maxAttempts: 4, backoffRate: 2, interval: Duration.seconds(2) });
     // A worker that died mid-chunk (timeout, throttled store) is retried: the unfinished chunk is redone, idempotently.
     chunk.addRetry({ errors: ['States.TaskFailed', 'States.Timeout'], maxAttempts: 2, backoffRate: 2, interval: Duration.seconds(10) });
@@ -73,9 +95,17 @@ export class MaterializationWorkflow extends Construct {
     });
     chunks.itemProcessor(chunk);
 
-    const finish = new LambdaInvoke(this, 'Finish', { lambdaFunction: props.worker, payload: TaskInput.fromObject({ action: 'finish', 'runId.$': '$.plan.result.runId' }), resultSelector: { 'result.$': '$.Payload' }, resultPath: '$.materialized' });
+    const finish = new LambdaInvoke(this, 'Finish', {
+      lambdaFunction: props.worker,
+      payload: TaskInput.fromObject({ action: 'finish', 'runId.$': '$.plan.result.runId' }),
+      resultSelector: { 'result.$': '$.Payload' },
+      resultPath: '$.materialized',
+    });
     finish.addRetry({ errors: LAMBDA_TRANSIENT, maxAttempts: 3, backoffRate: 2, interval: Duration.seconds(2) });
-    chunks.addCatch(new Fail(this, 'ChunksFailed', { error: 'ChunksFailed', cause: 'some chunks failed; the run stays open and the next execution resumes it' }), { resultPath: '$.error' });
+    chunks.addCatch(
+      new Fail(this, 'ChunksFailed', { error: 'ChunksFailed', cause: 'some chunks failed; the run stays open and the next execution resumes it' }),
+      { resultPath: '$.error' },
+    );
 
     const definition = plan.next(
       new Choice(this, 'UpToDate?')
@@ -92,10 +122,14 @@ export class MaterializationWorkflow extends Construct {
     // The Map's ItemReader reads the run's chunk list (bucket and key come from the plan step).
     this.stateMachine.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [props.bucket.arnForObjects(`${checkpoints}/*`)] }));
     // The worker keeps its checkpoints (plan, chunk list, one object per finished chunk) and removes them when the run is finished.
-    props.worker.addToRolePolicy(new PolicyStatement({ actions: ['s3:PutObject', 's3:DeleteObject'], resources: [props.bucket.arnForObjects(`${checkpoints}/*`)] }));
+    props.worker.addToRolePolicy(
+      new PolicyStatement({ actions: ['s3:PutObject', 's3:DeleteObject'], resources: [props.bucket.arnForObjects(`${checkpoints}/*`)] }),
+    );
 
     // Daily compaction of the small Parquet parts offline pushes write (one per request), by the same function.
-    props.worker.addToRolePolicy(new PolicyStatement({ actions: ['s3:PutObject', 's3:DeleteObject'], resources: [props.bucket.arnForObjects(`${props.offlinePrefix}/*`)] }));
+    props.worker.addToRolePolicy(
+      new PolicyStatement({ actions: ['s3:PutObject', 's3:DeleteObject'], resources: [props.bucket.arnForObjects(`${props.offlinePrefix}/*`)] }),
+    );
     const dlq = props.deadLetterQueue ? { deadLetterQueue: props.deadLetterQueue } : {};
     new Rule(this, 'CompactPushes', {
       description: 'compact small pushed Parquet parts, daily',
@@ -110,7 +144,13 @@ export class MaterializationWorkflow extends Construct {
         description: `fan-out materialize-incremental ${viewKey(view.name, view.version)} every ${minutes} min (half its freshness SLA)`,
         schedule: Schedule.rate(Duration.minutes(minutes)),
         // EventField.time renders an input transformer: `time` is the event's time, the window's end.
-        targets: [new SfnStateMachine(this.stateMachine, { input: RuleTargetInput.fromObject({ action: 'plan', view: viewKey(view.name, view.version), time: EventField.time }), retryAttempts: 2, ...dlq })],
+        targets: [
+          new SfnStateMachine(this.stateMachine, {
+            input: RuleTargetInput.fromObject({ action: 'plan', view: viewKey(view.name, view.version), time: EventField.time }),
+            retryAttempts: 2,
+            ...dlq,
+          }),
+        ],
       });
     }
 
@@ -127,16 +167,23 @@ export class MaterializationWorkflow extends Construct {
     const reason = `Materialization checkpoints: one object per run and per finished chunk under ${checkpoints}/ (names known only at run time).`;
     Validations.of(props.worker).acknowledge({ id: objects, reason });
     Validations.of(this.stateMachine).acknowledge({ id: objects, reason });
-    Validations.of(this.stateMachine).acknowledge({ id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${logicalId(props.worker as unknown as Construct)}.Arn>:*]`, reason: 'Step Functions invokes versions / aliases of the materialize function (plan, chunk and finish steps).' });
+    Validations.of(this.stateMachine).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${logicalId(props.worker as unknown as Construct)}.Arn>:*]`,
+      reason: 'Step Functions invokes versions / aliases of the materialize function (plan, chunk and finish steps).',
+    });
     const executions = `arn:<AWS::Partition>:states:${region}:${account}:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${logicalId(this.stateMachine)}"}]}]}`;
     for (const suffix of [':*', '/*:*']) {
-      Validations.of(this.stateMachine).acknowledge({ id: `AwsSolutions::AwsSolutions-IAM5[Resource::${executions}${suffix}]`, reason: 'The Distributed Map starts, describes and stops the child executions of this state machine only (names generated per execution).' });
+      Validations.of(this.stateMachine).acknowledge({
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::${executions}${suffix}]`,
+        reason: 'The Distributed Map starts, describes and stops the child executions of this state machine only (names generated per execution).',
+      });
     }
   }
 
   private static validate(props: MaterializationWorkflowProps): void {
     const errors: string[] = [];
-    if (props.maxConcurrency !== undefined && (!Number.isInteger(props.maxConcurrency) || props.maxConcurrency < 1 || props.maxConcurrency > 10_000)) errors.push('maxConcurrency must be an integer in 1..10000 (Distributed Map limit)');
+    if (props.maxConcurrency !== undefined && (!Number.isInteger(props.maxConcurrency) || props.maxConcurrency < 1 || props.maxConcurrency > 10_000))
+      errors.push('maxConcurrency must be an integer in 1..10000 (Distributed Map limit)');
     if (/^\/|\/$/.test(props.offlinePrefix)) errors.push('offlinePrefix must not start or end with /');
     if (errors.length) throw new ConfigurationError(`MaterializationWorkflow: ${errors.join('; ')}`, { construct: 'MaterializationWorkflow', errors });
   }

@@ -45,7 +45,13 @@ export class FreshnessMonitoring extends Construct {
     const evaluationPeriods = props.evaluationPeriods ?? 3;
     const datapointsToAlarm = props.datapointsToAlarm ?? 2;
     const age = (view: FeatureViewSpec) =>
-      new Metric({ namespace: 'Skewless', metricName: 'FeatureAgeSeconds', dimensionsMap: { service: props.serviceName, View: viewKey(view.name, view.version) }, statistic: 'Maximum', period: PERIOD });
+      new Metric({
+        namespace: 'Skewless',
+        metricName: 'FeatureAgeSeconds',
+        dimensionsMap: { service: props.serviceName, View: viewKey(view.name, view.version) },
+        statistic: 'Maximum',
+        period: PERIOD,
+      });
     const online = props.views.filter((v) => v.online && v.status === 'active');
     const notify = new SnsAction(props.topic);
     this.alarms = online.map(
@@ -65,7 +71,13 @@ export class FreshnessMonitoring extends Construct {
       a.addAlarmAction(notify);
       a.addOkAction(notify);
     }
-    const stale = new Metric({ namespace: 'Skewless', metricName: 'StaleFeatureViews', dimensionsMap: { service: props.serviceName }, statistic: 'Maximum', period: PERIOD });
+    const stale = new Metric({
+      namespace: 'Skewless',
+      metricName: 'StaleFeatureViews',
+      dimensionsMap: { service: props.serviceName },
+      statistic: 'Maximum',
+      period: PERIOD,
+    });
     this.heartbeat = new Alarm(this, 'CheckerSilent', {
       alarmName: accountUniqueName(this, 'freshness-checker-silent'),
       alarmDescription: 'The freshness check has not reported for 15 minutes: view freshness is not being watched (INSUFFICIENT_DATA notifies)',

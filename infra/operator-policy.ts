@@ -1,4 +1,11 @@
-import { ManagedPolicy, PrincipalBase, PrincipalPolicyFragment, type AddToPrincipalPolicyResult, type IGrantable, type PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import {
+  ManagedPolicy,
+  PrincipalBase,
+  PrincipalPolicyFragment,
+  type AddToPrincipalPolicyResult,
+  type IGrantable,
+  type PolicyStatement,
+} from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 
 /** A managed policy as a grantee: what a grant adds lands in the policy, to attach to any role. */

@@ -20,7 +20,10 @@ const MAPPING: Record<string, string> = {
 export function outputsToEnv(outputs: Record<string, Record<string, string>>, stack?: string): Record<string, string> {
   const names = Object.keys(outputs).filter((s) => 'Bucket' in outputs[s] && 'Table' in outputs[s]);
   const chosen = stack ?? (names.length === 1 ? names[0] : undefined);
-  if (!chosen || !outputs[chosen]) throw new ValidationError(`outputs-env: name the stack (one of ${names.join(', ') || 'none'})`, [{ field: 'stack', message: `one of ${names.join(', ') || 'none'}` }]);
+  if (!chosen || !outputs[chosen])
+    throw new ValidationError(`outputs-env: name the stack (one of ${names.join(', ') || 'none'})`, [
+      { field: 'stack', message: `one of ${names.join(', ') || 'none'}` },
+    ]);
   const o = outputs[chosen];
   const env: Record<string, string> = { [ENV.provider]: 'aws' };
   for (const [key, variable] of Object.entries(MAPPING)) {
@@ -39,5 +42,9 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()
     process.exit(2);
   }
   const env = outputsToEnv(JSON.parse(readFileSync(file, 'utf8')) as Record<string, Record<string, string>>, stack);
-  process.stdout.write(Object.entries(env).map(([k, v]) => `export ${k}=${quote(v)}\n`).join(''));
+  process.stdout.write(
+    Object.entries(env)
+      .map(([k, v]) => `export ${k}=${quote(v)}\n`)
+      .join(''),
+  );
 }

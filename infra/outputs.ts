@@ -21,6 +21,7 @@ export class StackOutputs extends Construct {
     super(scope, id);
     // Output IDs are created in the stack's scope so their keys are exactly these names.
     const stack = Stack.of(this);
-    for (const [key, value] of Object.entries({ Region: stack.region, ...values })) if (value !== undefined) new CfnOutput(stack, key, { value, description: `skewless ${key}` });
+    for (const [key, value] of Object.entries({ Region: stack.region, ...values }))
+      if (value !== undefined) new CfnOutput(stack, key, { value, description: `skewless ${key}` });
   }
 }

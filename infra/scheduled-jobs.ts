@@ -33,8 +33,10 @@ export class ScheduledJobs extends Construct {
   constructor(scope: Construct, id: string, props: ScheduledJobsProps) {
     super(scope, id);
     this.failures = new Queue(this, 'Failures', { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
-    for (const fn of [props.materialize, props.freshnessCheck]) fn.configureAsyncInvoke({ onFailure: new SqsDestination(this.failures), retryAttempts: 2, maxEventAge: Duration.hours(1) });
-    const target = (fn: IFunction, event?: RuleTargetInput) => new LambdaFunction(fn, { ...(event ? { event } : {}), retryAttempts: 2, deadLetterQueue: this.failures });
+    for (const fn of [props.materialize, props.freshnessCheck])
+      fn.configureAsyncInvoke({ onFailure: new SqsDestination(this.failures), retryAttempts: 2, maxEventAge: Duration.hours(1) });
+    const target = (fn: IFunction, event?: RuleTargetInput) =>
+      new LambdaFunction(fn, { ...(event ? { event } : {}), retryAttempts: 2, deadLetterQueue: this.failures });
     for (const view of props.views) {
       const minutes = materializationPeriodMinutes(view);
       // Views that fan out are scheduled by their workflow (infra/materialization-workflow.ts).
@@ -50,6 +52,12 @@ export class ScheduledJobs extends Construct {
       );
     }
     // No input: the function receives the scheduled event itself and reads its `time`.
-    this.rules.push(new Rule(scope, 'FreshnessCheck', { description: 'freshness of every view, every 5 minutes', schedule: Schedule.rate(Duration.minutes(5)), targets: [target(props.freshnessCheck)] }));
+    this.rules.push(
+      new Rule(scope, 'FreshnessCheck', {
+        description: 'freshness of every view, every 5 minutes',
+        schedule: Schedule.rate(Duration.minutes(5)),
+        targets: [target(props.freshnessCheck)],
+      }),
+    );
   }
 }

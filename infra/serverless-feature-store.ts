@@ -92,13 +92,33 @@ export class ServerlessFeatureStore extends Construct {
     ServerlessFeatureStore.validate(props);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
-    this.storage = new Storage(this, 'Storage', { project: props.project, removalPolicy, bytesScannedCutoffPerQuery: props.bytesScannedCutoffPerQuery ?? 100 * 2 ** 30, ...(props.bucket ? { bucket: props.bucket } : {}), ...(props.table ? { table: props.table } : {}) });
+    this.storage = new Storage(this, 'Storage', {
+      project: props.project,
+      removalPolicy,
+      bytesScannedCutoffPerQuery: props.bytesScannedCutoffPerQuery ?? 100 * 2 ** 30,
+      ...(props.bucket ? { bucket: props.bucket } : {}),
+      ...(props.table ? { table: props.table } : {}),
+    });
     ({ bucket: this.bucket, table: this.table, databaseName: this.databaseName, workgroupName: this.workgroupName } = this.storage);
 
-    const environment = lambdaEnvironment({ project: props.project, bucket: this.bucket.bucketName, table: this.table.tableName, glueDatabase: this.databaseName, athenaWorkgroup: this.workgroupName, registryCacheSeconds: 30, ...(props.codeHashes ? { codeHashes: props.codeHashes } : {}) });
+    const environment = lambdaEnvironment({
+      project: props.project,
+      bucket: this.bucket.bucketName,
+      table: this.table.tableName,
+      glueDatabase: this.databaseName,
+      athenaWorkgroup: this.workgroupName,
+      registryCacheSeconds: 30,
+      ...(props.codeHashes ? { codeHashes: props.codeHashes } : {}),
+    });
     const fn = (name: FunctionName, extra: { memorySize?: number; timeout?: Duration } = {}) => {
       const reserved = props.reservedConcurrency?.[name];
-      return new SkewlessFunction(this, name, { name, definitionsPath: props.definitionsPath, environment, ...extra, ...(reserved !== undefined ? { reservedConcurrentExecutions: reserved } : {}) });
+      return new SkewlessFunction(this, name, {
+        name,
+        definitionsPath: props.definitionsPath,
+        environment,
+        ...extra,
+        ...(reserved !== undefined ? { reservedConcurrentExecutions: reserved } : {}),
+      });
     };
     this.functions = {
       push: fn('push'),
@@ -111,16 +131,48 @@ export class ServerlessFeatureStore extends Construct {
     this.grantFunctions();
 
     this.api = new FeatureApi(this, 'Api', { onlineLookup: this.functions['online-lookup'], push: this.functions.push });
-    this.ingest = new StreamIngest(this, 'Ingest', { push: this.functions.push, bucket: this.bucket, ...(props.kinesis !== undefined ? { kinesis: props.kinesis } : {}), ...(props.streamRetention ? { streamRetention: props.streamRetention } : {}), ...(props.msk ? { msk: props.msk } : {}) });
+    this.ingest = new StreamIngest(this, 'Ingest', {
+      push: this.functions.push,
+      bucket: this.bucket,
+      ...(props.kinesis !== undefined ? { kinesis: props.kinesis } : {}),
+      ...(props.streamRetention ? { streamRetention: props.streamRetention } : {}),
+      ...(props.msk ? { msk: props.msk } : {}),
+    });
     if (this.ingest.stream) this.stream = this.ingest.stream;
-    this.schedules = new ScheduledJobs(this, 'Schedules', { views: props.views, materialize: this.functions.materialize, freshnessCheck: this.functions['freshness-check'] });
-    this.materialization = new MaterializationWorkflow(this, 'Materialization', { worker: this.functions.materialize, bucket: this.bucket, offlinePrefix: OFFLINE, views: props.views, deadLetterQueue: this.schedules.failures });
-    this.workflow = new TrainingWorkflow(this, 'Training', { prepare: this.functions['historical-prepare'], finalize: this.functions['historical-finalize'], workgroup: this.workgroupName, database: this.databaseName, bucket: this.bucket, offlinePrefix: OFFLINE, datasetsPrefix: DATASETS });
+    this.schedules = new ScheduledJobs(this, 'Schedules', {
+      views: props.views,
+      materialize: this.functions.materialize,
+      freshnessCheck: this.functions['freshness-check'],
+    });
+    this.materialization = new MaterializationWorkflow(this, 'Materialization', {
+      worker: this.functions.materialize,
+      bucket: this.bucket,
+      offlinePrefix: OFFLINE,
+      views: props.views,
+      deadLetterQueue: this.schedules.failures,
+    });
+    this.workflow = new TrainingWorkflow(this, 'Training', {
+      prepare: this.functions['historical-prepare'],
+      finalize: this.functions['historical-finalize'],
+      workgroup: this.workgroupName,
+      database: this.databaseName,
+      bucket: this.bucket,
+      offlinePrefix: OFFLINE,
+      datasetsPrefix: DATASETS,
+    });
 
     this.topic = new AlarmTopic(this, 'Alarms', { removalPolicy, ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}) }).topic;
-    this.monitoring = new FreshnessMonitoring(this, 'Freshness', { views: props.views, topic: this.topic, functions: Object.values(this.functions), serviceName: 'skewless-freshness-check' });
+    this.monitoring = new FreshnessMonitoring(this, 'Freshness', {
+      views: props.views,
+      topic: this.topic,
+      functions: Object.values(this.functions),
+      serviceName: 'skewless-freshness-check',
+    });
 
-    this.operatorPolicy = new OperatorPolicy(this, 'Operator', { description: `skewless apply for ${Stack.of(this).stackName}: registry object and the Glue tables of database ${this.databaseName}`, grant: (policy) => this.grantApply(policy) });
+    this.operatorPolicy = new OperatorPolicy(this, 'Operator', {
+      description: `skewless apply for ${Stack.of(this).stackName}: registry object and the Glue tables of database ${this.databaseName}`,
+      grant: (policy) => this.grantApply(policy),
+    });
     new StackOutputs(this, 'Outputs', {
       Project: props.project,
       Bucket: this.bucket.bucketName,
@@ -140,8 +192,10 @@ export class ServerlessFeatureStore extends Construct {
     const errors: string[] = [];
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(props.project)) errors.push(`project '${props.project}' must be letters, digits and _`);
     if (!props.views.length) errors.push('views: the feature repo defines no feature view');
-    if (props.bytesScannedCutoffPerQuery !== undefined && props.bytesScannedCutoffPerQuery < 10 * 2 ** 20) errors.push('bytesScannedCutoffPerQuery must be at least 10 MB (Athena minimum)');
-    for (const [name, n] of Object.entries(props.reservedConcurrency ?? {})) if (!Number.isInteger(n) || n! < 1) errors.push(`reservedConcurrency.${name} must be a positive integer`);
+    if (props.bytesScannedCutoffPerQuery !== undefined && props.bytesScannedCutoffPerQuery < 10 * 2 ** 20)
+      errors.push('bytesScannedCutoffPerQuery must be at least 10 MB (Athena minimum)');
+    for (const [name, n] of Object.entries(props.reservedConcurrency ?? {}))
+      if (!Number.isInteger(n) || n! < 1) errors.push(`reservedConcurrency.${name} must be a positive integer`);
     if (errors.length) throw new ConfigurationError(`ServerlessFeatureStore: ${errors.join('; ')}`, { construct: 'ServerlessFeatureStore', errors });
   }
 
@@ -227,7 +281,11 @@ export class ServerlessFeatureStore extends Construct {
     // Each chunk is reduced to the latest row per key by an Athena UNLOAD under offline/_staging/ (run with this role), read back and deleted.
     this.grantAthenaQuery(f.materialize);
     this.grantGlue(f.materialize, ['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartitions'], '*');
-    this.grantObjects(f.materialize, ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'], [`${STAGING}*`, `${S3_PREFIX.athenaResults}/*`]);
+    this.grantObjects(
+      f.materialize,
+      ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+      [`${STAGING}*`, `${S3_PREFIX.athenaResults}/*`],
+    );
     Grant.addToPrincipal({ grantee: f.materialize, actions: ['s3:GetBucketLocation', 's3:ListBucketMultipartUploads'], resourceArns: [this.bucket.bucketArn] });
 
     this.grantObjects(f['historical-prepare'], ['s3:PutObject'], [`${STAGING}*`]);
@@ -254,12 +312,22 @@ export class ServerlessFeatureStore extends Construct {
     const grant = Grant.addToPrincipal({ grantee, actions, resourceArns: keyPatterns.map((k) => this.bucket.arnForObjects(k)) });
     const key = this.bucket.encryptionKey;
     if (!key) return grant;
-    return grant.combine(ServerlessFeatureStore.grantKey(key, grantee, actions.some((a) => a !== 's3:GetObject')));
+    return grant.combine(
+      ServerlessFeatureStore.grantKey(
+        key,
+        grantee,
+        actions.some((a) => a !== 's3:GetObject'),
+      ),
+    );
   }
 
   /** execute-api:Invoke on one POST route of the deployed stage. */
   private grantInvoke(grantee: IGrantable, path: string): Grant {
-    return Grant.addToPrincipal({ grantee, actions: ['execute-api:Invoke'], resourceArns: [this.api.api.arnForExecuteApi('POST', path, this.api.api.deploymentStage.stageName)] });
+    return Grant.addToPrincipal({
+      grantee,
+      actions: ['execute-api:Invoke'],
+      resourceArns: [this.api.api.arnForExecuteApi('POST', path, this.api.api.deploymentStage.stageName)],
+    });
   }
 
   /** ListBucket on the data bucket, always narrowed by an `s3:prefix` condition. */
@@ -272,7 +340,13 @@ export class ServerlessFeatureStore extends Construct {
     const grant = this.table.grant(grantee, ...actions);
     const key = this.table.encryptionKey;
     if (!key) return grant;
-    return grant.combine(ServerlessFeatureStore.grantKey(key, grantee, actions.some((a) => /Put|Update|Delete|Write/.test(a))));
+    return grant.combine(
+      ServerlessFeatureStore.grantKey(
+        key,
+        grantee,
+        actions.some((a) => /Put|Update|Delete|Write/.test(a)),
+      ),
+    );
   }
 
   /**
@@ -291,7 +365,13 @@ export class ServerlessFeatureStore extends Construct {
       grantee,
       actions: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:StopQueryExecution'],
       resourceArns: [stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: this.workgroupName })],
-    }).combine(Grant.addToPrincipal({ grantee, actions: ['athena:GetDataCatalog'], resourceArns: [stack.formatArn({ service: 'athena', resource: 'datacatalog', resourceName: 'AwsDataCatalog' })] }));
+    }).combine(
+      Grant.addToPrincipal({
+        grantee,
+        actions: ['athena:GetDataCatalog'],
+        resourceArns: [stack.formatArn({ service: 'athena', resource: 'datacatalog', resourceName: 'AwsDataCatalog' })],
+      }),
+    );
   }
 
   /** Glue actions on the catalog, the project database and its tables matching `tables`. */

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { CfnWorkGroup } from 'aws-cdk-lib/aws-athena';
 import { AttributeType, BillingMode, Table, TableEncryption, type ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { CfnDatabase } from 'aws-cdk-lib/aws-glue';
@@ -40,7 +40,10 @@ export class Storage extends Construct {
     const names = projectNames(props.project);
     this.databaseName = names.database;
     this.workgroupName = names.workgroup;
-    new CfnDatabase(scope, 'Database', { catalogId: Stack.of(this).account, databaseInput: { name: this.databaseName, description: `skewless offline store of ${props.project} (tables are created by skewless apply)` } });
+    new CfnDatabase(scope, 'Database', {
+      catalogId: Stack.of(this).account,
+      databaseInput: { name: this.databaseName, description: `skewless offline store of ${props.project} (tables are created by skewless apply)` },
+    });
     new CfnWorkGroup(scope, 'Workgroup', {
       name: this.workgroupName,
       recursiveDeleteOption: true,
@@ -58,7 +61,14 @@ export class Storage extends Construct {
   /** The data bucket and its access-log bucket, in the parent's scope (logical ids as before this construct). */
   private static createBucket(scope: Construct, props: StorageProps): Bucket {
     const { removalPolicy } = props;
-    const accessLogs = new Bucket(scope, 'AccessLogs', { encryption: BucketEncryption.S3_MANAGED, enforceSSL: true, blockPublicAccess: BlockPublicAccess.BLOCK_ALL, objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED, removalPolicy, lifecycleRules: [{ expiration: Duration.days(90), abortIncompleteMultipartUploadAfter: Duration.days(1) }] });
+    const accessLogs = new Bucket(scope, 'AccessLogs', {
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      removalPolicy,
+      lifecycleRules: [{ expiration: Duration.days(90), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+    });
     return new Bucket(scope, 'Data', {
       encryption: BucketEncryption.S3_MANAGED,
       enforceSSL: true,
@@ -70,7 +80,12 @@ export class Storage extends Construct {
       serverAccessLogsPrefix: 'data/',
       removalPolicy,
       lifecycleRules: [
-        { id: 'expire-replaced-versions', noncurrentVersionExpiration: props.noncurrentVersionRetention ?? Duration.days(30), abortIncompleteMultipartUploadAfter: Duration.days(1), expiredObjectDeleteMarker: true },
+        {
+          id: 'expire-replaced-versions',
+          noncurrentVersionExpiration: props.noncurrentVersionRetention ?? Duration.days(30),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+          expiredObjectDeleteMarker: true,
+        },
         { id: 'staged-entity-rows', prefix: stagingRoot(S3_PREFIX.offline), expiration: Duration.days(1) },
         { id: 'athena-results', prefix: `${S3_PREFIX.athenaResults}/`, expiration: Duration.days(7) },
       ],

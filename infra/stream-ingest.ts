@@ -38,17 +38,35 @@ export class StreamIngest extends Construct {
   constructor(scope: Construct, id: string, props: StreamIngestProps) {
     super(scope, id);
     const retention = props.streamRetention ?? Duration.hours(24);
-    if (retention.toHours() < 24 || retention.toHours() > 8760) throw new ConfigurationError(`StreamIngest: streamRetention must be between 24 hours and 365 days (got ${retention.toHours()} h)`, { construct: 'StreamIngest', prop: 'streamRetention' });
+    if (retention.toHours() < 24 || retention.toHours() > 8760)
+      throw new ConfigurationError(`StreamIngest: streamRetention must be between 24 hours and 365 days (got ${retention.toHours()} h)`, {
+        construct: 'StreamIngest',
+        prop: 'streamRetention',
+      });
     const retryAttempts = props.retryAttempts ?? 3;
     this.deadLetters = new Queue(scope, 'PushDeadLetters', { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
-    const shared = { batchSize: 500, bisectBatchOnError: true, retryAttempts, reportBatchItemFailures: true, onFailure: new SqsDlq(this.deadLetters), startingPosition: StartingPosition.LATEST };
+    const shared = {
+      batchSize: 500,
+      bisectBatchOnError: true,
+      retryAttempts,
+      reportBatchItemFailures: true,
+      onFailure: new SqsDlq(this.deadLetters),
+      startingPosition: StartingPosition.LATEST,
+    };
     if (props.kinesis ?? true) {
       this.stream = new Stream(scope, 'PushStream', { encryption: StreamEncryption.MANAGED, streamMode: StreamMode.ON_DEMAND, retentionPeriod: retention });
       props.push.addEventSource(new KinesisEventSource(this.stream, { ...shared, maxBatchingWindow: Duration.seconds(1), parallelizationFactor: 2 }));
     }
     if (props.msk) {
       // Partial batch responses, bounded retries and bisection on Kafka sources need provisioned pollers.
-      props.push.addEventSource(new ManagedKafkaEventSource({ clusterArn: props.msk.clusterArn, topic: props.msk.topic, ...shared, provisionedPollerConfig: { minimumPollers: 1, maximumPollers: 3 } }));
+      props.push.addEventSource(
+        new ManagedKafkaEventSource({
+          clusterArn: props.msk.clusterArn,
+          topic: props.msk.topic,
+          ...shared,
+          provisionedPollerConfig: { minimumPollers: 1, maximumPollers: 3 },
+        }),
+      );
     }
     props.push.addToRolePolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [props.bucket.arnForObjects(`${S3_PREFIX.quarantine}/*`)] }));
   }

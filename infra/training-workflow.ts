@@ -40,7 +40,12 @@ export class TrainingWorkflow extends Construct {
     const stack = Stack.of(this);
     const results = (props.resultsPrefix ?? S3_PREFIX.athenaResults).replace(/\/+$/, '');
     const prepare = new LambdaInvoke(this, 'Prepare', { lambdaFunction: props.prepare, resultSelector: { 'prepared.$': '$.Payload' }, resultPath: '$' });
-    prepare.addRetry({ errors: ['Lambda.ServiceException', 'Lambda.TooManyRequestsException', 'Lambda.SdkClientException'], maxAttempts: 3, backoffRate: 2, interval: Duration.seconds(2) });
+    prepare.addRetry({
+      errors: ['Lambda.ServiceException', 'Lambda.TooManyRequestsException', 'Lambda.SdkClientException'],
+      maxAttempts: 3,
+      backoffRate: 2,
+      interval: Duration.seconds(2),
+    });
 
     const query = new CustomState(this, 'RunUnload', {
       stateJson: {
@@ -58,7 +63,12 @@ export class TrainingWorkflow extends Construct {
         ResultPath: '$.athena',
       },
     });
-    query.addRetry({ errors: ['Athena.TooManyRequestsException', 'Athena.InternalServerException'], maxAttempts: 3, backoffRate: 2, interval: Duration.seconds(5) });
+    query.addRetry({
+      errors: ['Athena.TooManyRequestsException', 'Athena.InternalServerException'],
+      maxAttempts: 3,
+      backoffRate: 2,
+      interval: Duration.seconds(5),
+    });
 
     const finalize = new LambdaInvoke(this, 'Finalize', {
       lambdaFunction: props.finalize,
@@ -80,7 +90,11 @@ export class TrainingWorkflow extends Construct {
       definitionBody: DefinitionBody.fromChainable(prepare.next(query).next(finalize).next(new Succeed(this, 'DatasetReady'))),
       timeout: Duration.hours(2),
       tracingEnabled: true,
-      logs: { destination: new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_MONTH }), level: LogLevel.ALL, includeExecutionData: props.logExecutionData ?? false },
+      logs: {
+        destination: new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_MONTH }),
+        level: LogLevel.ALL,
+        includeExecutionData: props.logExecutionData ?? false,
+      },
     });
     this.grantUnload(props, results);
   }
@@ -93,15 +107,24 @@ export class TrainingWorkflow extends Construct {
   private grantUnload(props: TrainingWorkflowProps, results: string): void {
     const stack = Stack.of(this);
     const add = (actions: string[], resources: string[]) => this.stateMachine.addToRolePolicy(new PolicyStatement({ actions, resources }));
-    add(['athena:startQueryExecution', 'athena:getQueryExecution', 'athena:stopQueryExecution'], [stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: props.workgroup })]);
+    add(
+      ['athena:startQueryExecution', 'athena:getQueryExecution', 'athena:stopQueryExecution'],
+      [stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: props.workgroup })],
+    );
     add(['athena:getDataCatalog'], [stack.formatArn({ service: 'athena', resource: 'datacatalog', resourceName: 'AwsDataCatalog' })]);
-    add(['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartitions'], [
-      stack.formatArn({ service: 'glue', resource: 'catalog' }),
-      stack.formatArn({ service: 'glue', resource: 'database', resourceName: props.database }),
-      stack.formatArn({ service: 'glue', resource: 'table', resourceName: `${props.database}/*` }),
-    ]);
+    add(
+      ['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartitions'],
+      [
+        stack.formatArn({ service: 'glue', resource: 'catalog' }),
+        stack.formatArn({ service: 'glue', resource: 'database', resourceName: props.database }),
+        stack.formatArn({ service: 'glue', resource: 'table', resourceName: `${props.database}/*` }),
+      ],
+    );
     add(['s3:GetObject'], [props.bucket.arnForObjects(`${props.offlinePrefix}/*`)]);
     add(['s3:ListBucket', 's3:GetBucketLocation', 's3:ListBucketMultipartUploads'], [props.bucket.bucketArn]);
-    add(['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'], [props.bucket.arnForObjects(`${props.datasetsPrefix}/*`), props.bucket.arnForObjects(`${results}/*`)]);
+    add(
+      ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+      [props.bucket.arnForObjects(`${props.datasetsPrefix}/*`), props.bucket.arnForObjects(`${results}/*`)],
+    );
   }
 }

@@ -108,7 +108,12 @@ export class ServiceUnavailableError extends SkewlessError {
 
 /** An online write that stopped part-way: `written` rows were applied (or found newer), `unwritten` were not attempted or failed. */
 export class OnlineWriteIncompleteError extends ServiceUnavailableError {
-  constructor(readonly view: string, readonly written: number, readonly unwritten: number, cause: unknown) {
+  constructor(
+    readonly view: string,
+    readonly written: number,
+    readonly unwritten: number,
+    cause: unknown,
+  ) {
     super(`online store: write of ${view} stopped after ${written} of ${written + unwritten} rows: ${describeCause(cause)}`, {
       code: 'ONLINE_WRITE_INCOMPLETE',
       details: { view, written, unwritten },
@@ -163,7 +168,11 @@ export class PayloadTooLargeError extends SkewlessError {
 /** A JSON route called with another content type (415): browsers send text/plain and forms cross-site without a preflight. */
 export class UnsupportedMediaTypeError extends SkewlessError {
   constructor(got: string) {
-    super(`content-type must be application/json, got '${got.slice(0, 100)}'`, { code: 'UNSUPPORTED_MEDIA_TYPE', status: 415, details: { issues: [{ field: 'content-type', message: 'expected application/json' }] } });
+    super(`content-type must be application/json, got '${got.slice(0, 100)}'`, {
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+      status: 415,
+      details: { issues: [{ field: 'content-type', message: 'expected application/json' }] },
+    });
   }
 }
 
@@ -217,14 +226,22 @@ export class SourceFileMissingError extends SkewlessError {
 /** Finish was asked for a run whose chunks are not all checkpointed (`runId` and chunk count of the run). */
 export class IncompleteRunError extends SkewlessError {
   constructor(run: { runId: string; chunks: readonly unknown[] }, missing: number[]) {
-    super(`materialization ${run.runId}: ${missing.length} of ${run.chunks.length} chunks not written yet (first: ${missing[0]})`, { code: 'MATERIALIZATION_INCOMPLETE', status: 409, details: { missing: missing.slice(0, 20) } });
+    super(`materialization ${run.runId}: ${missing.length} of ${run.chunks.length} chunks not written yet (first: ${missing[0]})`, {
+      code: 'MATERIALIZATION_INCOMPLETE',
+      status: 409,
+      details: { missing: missing.slice(0, 20) },
+    });
   }
 }
 
 /** An Athena query that failed or was cancelled; carries Athena's StateChangeReason. */
 export class AthenaQueryError extends SkewlessError {
   constructor(queryId: string, state: string, reason: string | undefined) {
-    super(`Athena query ${queryId} ${state}: ${reason ?? 'no reason given'}`, { code: 'ATHENA_QUERY_FAILED', status: 502, details: { queryId, state, reason } });
+    super(`Athena query ${queryId} ${state}: ${reason ?? 'no reason given'}`, {
+      code: 'ATHENA_QUERY_FAILED',
+      status: 502,
+      details: { queryId, state, reason },
+    });
   }
 }
 
@@ -244,8 +261,16 @@ export class OnlineStoreUnavailableError extends ServiceUnavailableError {
 
 /** A push that wrote part of what it should: what was written where, and that a retry is safe. */
 export class PushIncompleteError extends ServiceUnavailableError {
-  constructor(message: string, details: { offline: string; online: { view: string; status: 'written' | 'partial' | 'not attempted'; written?: number; unwritten?: number }[] }, cause: unknown) {
-    super(message, { code: 'PUSH_INCOMPLETE', details: { ...details, retry: 'safe: online writes are newer-wins and idempotent; re-send the same request' }, cause });
+  constructor(
+    message: string,
+    details: { offline: string; online: { view: string; status: 'written' | 'partial' | 'not attempted'; written?: number; unwritten?: number }[] },
+    cause: unknown,
+  ) {
+    super(message, {
+      code: 'PUSH_INCOMPLETE',
+      details: { ...details, retry: 'safe: online writes are newer-wins and idempotent; re-send the same request' },
+      cause,
+    });
   }
 }
 
@@ -264,20 +289,37 @@ export function isTransientDependencyError(err: unknown): boolean {
   if (e.$retryable || e.$fault === 'server') return true;
   if ((e.$metadata?.httpStatusCode ?? 0) >= 500) return true;
   const name = e.name ?? '';
-  if (/Throttl|TooManyRequests|RequestLimitExceeded|ProvisionedThroughputExceeded|TimeoutError|RequestTimeout|ServiceUnavailable|InternalServerError|TransactionConflict/.test(name)) return true;
+  if (
+    /Throttl|TooManyRequests|RequestLimitExceeded|ProvisionedThroughputExceeded|TimeoutError|RequestTimeout|ServiceUnavailable|InternalServerError|TransactionConflict/.test(
+      name,
+    )
+  )
+    return true;
   return ['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND'].includes(e.code ?? '');
 }
 
 /** Serializes any error for JSON transports; internals of non-skewless errors never leak. */
-export function errorBody(err: unknown): { status: number; body: { error: { code: ErrorCode; message: string; details?: unknown } }; headers?: Record<string, string> } {
+export function errorBody(err: unknown): {
+  status: number;
+  body: { error: { code: ErrorCode; message: string; details?: unknown } };
+  headers?: Record<string, string>;
+} {
   if (err instanceof ServiceUnavailableError) {
-    return { status: 503, body: { error: { code: err.code, message: err.message, details: err.details } }, headers: { 'retry-after': String(err.retryAfterSeconds) } };
+    return {
+      status: 503,
+      body: { error: { code: err.code, message: err.message, details: err.details } },
+      headers: { 'retry-after': String(err.retryAfterSeconds) },
+    };
   }
   if (err instanceof SkewlessError) {
     return { status: err.status, body: { error: { code: err.code, message: err.message, details: err.details } } };
   }
   if (isTransientDependencyError(err)) {
-    return { status: 503, body: { error: { code: 'SERVICE_UNAVAILABLE', message: 'a dependency is unavailable or timed out; retry later' } }, headers: { 'retry-after': '1' } };
+    return {
+      status: 503,
+      body: { error: { code: 'SERVICE_UNAVAILABLE', message: 'a dependency is unavailable or timed out; retry later' } },
+      headers: { 'retry-after': '1' },
+    };
   }
   return { status: 500, body: { error: { code: 'INTERNAL', message: 'internal error' } } };
 }

@@ -69,7 +69,8 @@ export class FeatureStore {
     for (const d of definitions) {
       if (d.kind === 'FeatureView' && d.batch) this.batchViews.set(d.name, d);
       if (d.kind === 'OnDemandFeatureView') this.transforms.set(d.name, hashed(d));
-      if (d.kind === 'FeatureService') for (const p of d.projections) if (p.view.kind === 'OnDemandFeatureView') this.transforms.set(p.view.name, hashed(p.view));
+      if (d.kind === 'FeatureService')
+        for (const p of d.projections) if (p.view.kind === 'OnDemandFeatureView') this.transforms.set(p.view.name, hashed(p.view));
     }
     return this;
   }
@@ -107,7 +108,13 @@ export class FeatureStore {
    */
   async promote(ref: string, options: { force?: boolean } = {}): Promise<{ view: string; status: 'active'; warning?: string }> {
     const marks = new Map((await this.parts.online.watermarks()).map((w) => [w.view, w.eventTs]));
-    const r = await promoteView(this.parts.registryStore, ref, this.context.now(), (spec, state) => promotionProblem(spec, state, marks.get(viewKey(spec.name, spec.version))), options.force ?? false);
+    const r = await promoteView(
+      this.parts.registryStore,
+      ref,
+      this.context.now(),
+      (spec, state) => promotionProblem(spec, state, marks.get(viewKey(spec.name, spec.version))),
+      options.force ?? false,
+    );
     this.registryCache.invalidate();
     return r;
   }
@@ -130,7 +137,10 @@ export class FeatureStore {
   /** Runs a view's declared batch transformation as of `asOf` (default: now). */
   async compute(view: string, asOf: Date = this.context.now()): Promise<ComputeResult> {
     const def = this.batchViews.get(view);
-    if (!def) throw new ValidationError(`no batch transformation loaded for feature view '${view}'`, [{ field: 'view', message: 'declare batch: { input, compute } on the view and load the repo definitions' }]);
+    if (!def)
+      throw new ValidationError(`no batch transformation loaded for feature view '${view}'`, [
+        { field: 'view', message: 'declare batch: { input, compute } on the view and load the repo definitions' },
+      ]);
     const importPart = this.parts.importPart;
     if (!importPart) return computeView(this.parts.batchEngine, def, this.config.repoDir, asOf, this.context.now());
     // Providers with a remote layout: compute into a scratch directory, then hand the part over.

@@ -21,7 +21,10 @@ export function report(name: string, caption: string, columns: string[], rows: R
   const dir = RESULTS_DIR;
   mkdirSync(dir, { recursive: true });
   const machine = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30) };
-  writeFileSync(join(dir, `${name}.json`), JSON.stringify({ name, caption, ratio: RATIO_NOTE, at: new Date().toISOString(), machine, rows, ...extra }, null, 2) + '\n');
+  writeFileSync(
+    join(dir, `${name}.json`),
+    `${JSON.stringify({ name, caption, ratio: RATIO_NOTE, at: new Date().toISOString(), machine, rows, ...extra }, null, 2)}\n`,
+  );
 }
 
 function fmt(v: unknown): string {

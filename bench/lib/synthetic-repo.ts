@@ -20,7 +20,9 @@ export async function syntheticRepo(dir: string, o: { entities: number; features
   }
   const user = new Entity({ name: 'user_id', valueType: Str });
   const view = new FeatureView({
-    name: 'bench_view', entities: [user], ttl: 0,
+    name: 'bench_view',
+    entities: [user],
+    ttl: 0,
     schema: names.map((name) => new Field({ name, dtype: Float64 })),
     source: new FileSource({ path: 'data/features.parquet', timestampField: 'event_timestamp' }),
   });

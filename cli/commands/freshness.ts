@@ -21,7 +21,13 @@ export function registerFreshnessCommand(program: Command, globals: () => Global
         const views = await store.freshness(o.now ? instantArg(o.now, 'now') : undefined);
         const stale = views.filter((v) => v.status === 'stale').length;
         printTable(
-          views.map((v) => ({ ...v, watermark: v.watermark ?? 'never written', age: human(v.ageSeconds), sla: human(v.slaSeconds), status: v.status.toUpperCase() })),
+          views.map((v) => ({
+            ...v,
+            watermark: v.watermark ?? 'never written',
+            age: human(v.ageSeconds),
+            sla: human(v.slaSeconds),
+            status: v.status.toUpperCase(),
+          })),
           ['view', 'version', 'watermark', 'age', 'sla', 'status'],
           globals(),
           { views, stale },

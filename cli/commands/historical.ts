@@ -33,18 +33,25 @@ async function checkEntityFile(path: string): Promise<string> {
     }
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new ValidationError(`--entities ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (err as Error).message}`, [{ field: 'entities', message: 'file not found' }]);
+    throw new ValidationError(`--entities ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (err as Error).message}`, [
+      { field: 'entities', message: 'file not found' },
+    ]);
   }
-  if (kind === 'parquet' && head.toString('latin1') !== 'PAR1') throw new ValidationError(`--entities ${path}: not a Parquet file (it does not start with PAR1)`, field);
+  if (kind === 'parquet' && head.toString('latin1') !== 'PAR1')
+    throw new ValidationError(`--entities ${path}: not a Parquet file (it does not start with PAR1)`, field);
   return kind;
 }
 
 function renameColumn(rows: Row[], from: string, to: string): Row[] {
   if (from === to) return rows;
   return rows.map((r, row) => {
-    if (!(from in r)) throw new ValidationError(`entity row ${row} has no column '${from}' (--timestamp-column)`, [{ row, field: from, message: 'required column is missing' }]);
+    if (!(from in r))
+      throw new ValidationError(`entity row ${row} has no column '${from}' (--timestamp-column)`, [
+        { row, field: from, message: 'required column is missing' },
+      ]);
     const { [from]: ts, ...rest } = r;
-    if (to in rest) throw new ValidationError(`entity rows have both '${from}' and '${to}': rename one`, [{ field: to, message: 'ambiguous timestamp column' }]);
+    if (to in rest)
+      throw new ValidationError(`entity rows have both '${from}' and '${to}': rename one`, [{ field: to, message: 'ambiguous timestamp column' }]);
     return { ...rest, [to]: ts };
   });
 }
@@ -61,37 +68,56 @@ export function registerHistoricalCommands(program: Command, globals: () => Glob
     .option('--format <fmt>', 'parquet | csv | json')
     .option('--timestamp-column <name>', `the entity rows' timestamp column, renamed ${ENTITY_TS} in the result`, ENTITY_TS)
     .option('--limit <n>', 'rows to print when not writing a file', '20')
-    .action((o: { entities: string; features?: string[]; featureService?: string; fullFeatureNames?: boolean; output?: string; format?: string; limit: string; timestampColumn: string }) =>
-      withStore(globals(), async (store) => {
-        const format = (o.format ?? (o.output ? extname(o.output).slice(1).toLowerCase() : 'parquet')) as TableFormat;
-        if (!['parquet', 'csv', 'json'].includes(format)) throw new ValidationError(`--format: expected parquet, csv or json, got '${format}'`, [{ field: 'format', message: 'unknown format' }]);
-        const input = await checkEntityFile(o.entities);
-        const bar = progressBar('historical', !globals().json);
-        const t0 = performance.now();
-        // Every offline store reads a Parquet or CSV file itself (in chunks); JSON and a renamed
-        // timestamp column go through rows. Both paths validate row by row.
-        const inPlace = input !== 'json' && o.timestampColumn === ENTITY_TS;
-        const entity = inPlace ? { path: o.entities } : { rows: renameColumn(await readRows(o.entities), o.timestampColumn, ENTITY_TS) };
-        const res = await store
-          .getHistoricalFeatures(
-            {
-              entity,
-              ...(o.features ? { features: o.features } : {}),
-              ...(o.featureService ? { featureService: o.featureService } : {}),
-              fullFeatureNames: o.fullFeatureNames ?? false,
-              ...(o.output ? { output: { path: o.output, format } } : {}),
-            },
-            (f) => bar.update(Math.round(f * 100), 100),
-          )
-          .finally(() => bar.stop());
-        const seconds = (performance.now() - t0) / 1000;
-        if (res.path) {
-          const summary = { rows: res.rowCount, columns: res.columns, path: res.path, seconds };
-          return void console.log(globals().json ? toJson(summary) : `wrote ${res.rowCount} rows × ${res.columns.length} columns to ${res.path} in ${seconds.toFixed(2)} s`);
-        }
-        const limit = Number(o.limit);
-        printTable(res.rows!.slice(0, limit), res.columns, globals(), res.rows);
-        if (!globals().json && res.rows!.length > limit) console.log(`(showing ${limit} of ${res.rows!.length} rows: --limit N shows more, -o FILE writes them all)`);
-      }, undefined, true),
+    .action(
+      (o: {
+        entities: string;
+        features?: string[];
+        featureService?: string;
+        fullFeatureNames?: boolean;
+        output?: string;
+        format?: string;
+        limit: string;
+        timestampColumn: string;
+      }) =>
+        withStore(
+          globals(),
+          async (store) => {
+            const format = (o.format ?? (o.output ? extname(o.output).slice(1).toLowerCase() : 'parquet')) as TableFormat;
+            if (!['parquet', 'csv', 'json'].includes(format))
+              throw new ValidationError(`--format: expected parquet, csv or json, got '${format}'`, [{ field: 'format', message: 'unknown format' }]);
+            const input = await checkEntityFile(o.entities);
+            const bar = progressBar('historical', !globals().json);
+            const t0 = performance.now();
+            // Every offline store reads a Parquet or CSV file itself (in chunks); JSON and a renamed
+            // timestamp column go through rows. Both paths validate row by row.
+            const inPlace = input !== 'json' && o.timestampColumn === ENTITY_TS;
+            const entity = inPlace ? { path: o.entities } : { rows: renameColumn(await readRows(o.entities), o.timestampColumn, ENTITY_TS) };
+            const res = await store
+              .getHistoricalFeatures(
+                {
+                  entity,
+                  ...(o.features ? { features: o.features } : {}),
+                  ...(o.featureService ? { featureService: o.featureService } : {}),
+                  fullFeatureNames: o.fullFeatureNames ?? false,
+                  ...(o.output ? { output: { path: o.output, format } } : {}),
+                },
+                (f) => bar.update(Math.round(f * 100), 100),
+              )
+              .finally(() => bar.stop());
+            const seconds = (performance.now() - t0) / 1000;
+            if (res.path) {
+              const summary = { rows: res.rowCount, columns: res.columns, path: res.path, seconds };
+              return void console.log(
+                globals().json ? toJson(summary) : `wrote ${res.rowCount} rows × ${res.columns.length} columns to ${res.path} in ${seconds.toFixed(2)} s`,
+              );
+            }
+            const limit = Number(o.limit);
+            printTable(res.rows!.slice(0, limit), res.columns, globals(), res.rows);
+            if (!globals().json && res.rows!.length > limit)
+              console.log(`(showing ${limit} of ${res.rows!.length} rows: --limit N shows more, -o FILE writes them all)`);
+          },
+          undefined,
+          true,
+        ),
     );
 }

@@ -57,10 +57,15 @@ const shellWord = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace
 
 /** The files that make DIR an npm package whose `skewless` command and import resolve to this library. */
 function packageFiles(project: string): Record<string, string> {
-  const json = (v: unknown) => JSON.stringify(v, null, 2) + '\n';
+  const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
   return {
     // Definitions are ES modules wherever the repo lives; `npm install` links the library and its bin.
-    'package.json': json({ name: project.toLowerCase().replace(/^_+/, '') || 'feature-repo', private: true, type: 'module', dependencies: { skewless: `file:${LIBRARY_ROOT}` } }),
+    'package.json': json({
+      name: project.toLowerCase().replace(/^_+/, '') || 'feature-repo',
+      private: true,
+      type: 'module',
+      dependencies: { skewless: `file:${LIBRARY_ROOT}` },
+    }),
     // Editors and `tsc` resolve 'skewless' through node_modules, with the compiler options the library needs.
     'tsconfig.json': json({ extends: './node_modules/skewless/tsconfig.repo.json', include: ['**/*.ts'], exclude: ['node_modules', '.skewless'] }),
     '.gitignore': '.skewless/\nnode_modules/\n',
@@ -78,7 +83,10 @@ export function registerInitCommand(program: Command, _globals: () => GlobalOpti
       if (existsSync(join(root, CONFIG_FILE))) throw new ConflictError(`${root} is already a feature repo (${CONFIG_FILE} exists)`);
       await mkdir(join(root, 'data'), { recursive: true });
       const project = (root.split('/').pop() ?? 'repo').replace(/[^A-Za-z0-9_]/g, '_').replace(/^(\d)/, '_$1');
-      await writeFile(join(root, CONFIG_FILE), JSON.stringify({ project, provider: 'local', definitions: 'definitions.ts', dataDir: '.skewless' }, null, 2) + '\n');
+      await writeFile(
+        join(root, CONFIG_FILE),
+        `${JSON.stringify({ project, provider: 'local', definitions: 'definitions.ts', dataDir: '.skewless' }, null, 2)}\n`,
+      );
       await writeFile(join(root, 'definitions.ts'), DEFINITIONS);
       for (const [file, text] of Object.entries(packageFiles(project))) await writeFile(join(root, file), text);
       const end = o.end ? instantArg(o.end, 'end') : new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
@@ -90,6 +98,8 @@ export function registerInitCommand(program: Command, _globals: () => GlobalOpti
       }
       // END is exclusive: one hour past the last sample row, so every sample row is materialized.
       const materializeEnd = new Date(end.getTime() + 3_600_000).toISOString();
-      console.log(`Created feature repo ${root}\n  cd ${shellWord(dir)} && npm install && npx skewless apply && npx skewless materialize-incremental ${materializeEnd}`);
+      console.log(
+        `Created feature repo ${root}\n  cd ${shellWord(dir)} && npm install && npx skewless apply && npx skewless materialize-incremental ${materializeEnd}`,
+      );
     });
 }

@@ -19,7 +19,11 @@ async function viewCount(store: FeatureStore, views?: string[]): Promise<number>
  * The total is the number of views (rows per view are not known before they are read): the bar
  * advances as each view completes and counts the rows written so far.
  */
-async function runWithProgress(opts: GlobalOptions, totalViews: number, run: (progress: (e: { view: string; rows: number; done: boolean }) => void) => Promise<ViewMaterialization[]>): Promise<void> {
+async function runWithProgress(
+  opts: GlobalOptions,
+  totalViews: number,
+  run: (progress: (e: { view: string; rows: number; done: boolean }) => void) => Promise<ViewMaterialization[]>,
+): Promise<void> {
   const bar = progressBar('materialize', !opts.json, 'materialize [{bar}] {value}/{total} views | {view}: {rows} rows');
   const t0 = performance.now();
   let done = 0;
@@ -47,10 +51,15 @@ export function registerMaterializeCommands(program: Command, globals: () => Glo
     .argument('<view>', 'feature view name')
     .requiredOption('--as-of <ts>', 'RFC 3339 instant: nothing after it is read')
     .action((view: string, o: { asOf: string }) =>
-      withStore(globals(), async (store) => {
-        const r = await store.compute(view, instantArg(o.asOf, 'as-of'));
-        console.log(globals().json ? JSON.stringify(r, null, 2) : `computed ${r.rows} rows of ${r.view} as of ${r.asOf} → ${r.path}`);
-      }, undefined, true),
+      withStore(
+        globals(),
+        async (store) => {
+          const r = await store.compute(view, instantArg(o.asOf, 'as-of'));
+          console.log(globals().json ? JSON.stringify(r, null, 2) : `computed ${r.rows} rows of ${r.view} as of ${r.asOf} → ${r.path}`);
+        },
+        undefined,
+        true,
+      ),
     );
 
   program
@@ -61,7 +70,9 @@ export function registerMaterializeCommands(program: Command, globals: () => Glo
     .option('-v, --views <names>', 'comma-separated views (default: all online views)', listArg)
     .action((start: string, end: string, o: { views?: string[] }) =>
       withStore(globals(), async (store) =>
-        runWithProgress(globals(), await viewCount(store, o.views), (progress) => store.materialize({ start: instantArg(start, 'start'), end: instantArg(end, 'end'), ...(o.views ? { views: o.views } : {}) }, progress)),
+        runWithProgress(globals(), await viewCount(store, o.views), (progress) =>
+          store.materialize({ start: instantArg(start, 'start'), end: instantArg(end, 'end'), ...(o.views ? { views: o.views } : {}) }, progress),
+        ),
       ),
     );
 
@@ -72,15 +83,22 @@ export function registerMaterializeCommands(program: Command, globals: () => Glo
     .option('-v, --views <names>', 'comma-separated views', listArg)
     .option('--compute', 'first run each view’s declared batch transformation over all data before END')
     .action((end: string, o: { views?: string[]; compute?: boolean }) =>
-      withStore(globals(), async (store) => {
-        if (o.compute) {
-          for (const view of store.computableViews().filter((v) => !o.views || o.views.includes(v))) {
-            // As of the last instant before END, so the rows fall inside [start, END) and are served now.
-            const r = await store.compute(view, new Date(instantArg(end, 'end').getTime() - 1));
-            if (!globals().json) console.error(`computed ${r.rows} rows of ${r.view} as of ${r.asOf}`);
+      withStore(
+        globals(),
+        async (store) => {
+          if (o.compute) {
+            for (const view of store.computableViews().filter((v) => !o.views || o.views.includes(v))) {
+              // As of the last instant before END, so the rows fall inside [start, END) and are served now.
+              const r = await store.compute(view, new Date(instantArg(end, 'end').getTime() - 1));
+              if (!globals().json) console.error(`computed ${r.rows} rows of ${r.view} as of ${r.asOf}`);
+            }
           }
-        }
-        await runWithProgress(globals(), await viewCount(store, o.views), (progress) => store.materializeIncremental({ end: instantArg(end, 'end'), ...(o.views ? { views: o.views } : {}) }, progress));
-      }, undefined, Boolean(o.compute)),
+          await runWithProgress(globals(), await viewCount(store, o.views), (progress) =>
+            store.materializeIncremental({ end: instantArg(end, 'end'), ...(o.views ? { views: o.views } : {}) }, progress),
+          );
+        },
+        undefined,
+        Boolean(o.compute),
+      ),
     );
 }

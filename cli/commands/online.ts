@@ -32,21 +32,28 @@ export function registerOnlineCommands(program: Command, globals: () => GlobalOp
     .option('--now <ts>', 'evaluate TTLs at this time (default: now)')
     .action((o: { features?: string[]; featureService?: string; entity?: string[]; fullFeatureNames?: boolean; now?: string }) => {
       const now = o.now ? () => instantArg(o.now!, 'now') : undefined;
-      return withStore(globals(), async (store) => {
-        if (!o.entity?.length) throw new ValidationError('give at least one --entity KEY=V1,V2', [{ field: 'entity', message: 'required' }]);
-        const res = await store.getOnlineFeatures({
-          ...(o.features ? { features: o.features } : {}),
-          ...(o.featureService ? { featureService: o.featureService } : {}),
-          entities: entityArgs(o.entity, declaredTypes(await store.registryDump())),
-          fullFeatureNames: o.fullFeatureNames ?? false,
-        });
-        if (globals().json) return void console.log(toJson(res));
-        const names = res.metadata.feature_names;
-        const t = new Table({ head: ['feature', ...res.results[0].values.map((_, j) => `row ${j}`)], style: { head: [], border: [] } });
-        names.forEach((n, i) => t.push([n, ...res.results[i].values.map((v, j) => (res.results[i].statuses[j] === 'PRESENT' ? formatCell(v) : res.results[i].statuses[j]))]));
-        console.log(t.toString());
-        for (const w of res.metadata.warnings ?? []) console.error(`warning: ${w}`);
-      }, now, true);
+      return withStore(
+        globals(),
+        async (store) => {
+          if (!o.entity?.length) throw new ValidationError('give at least one --entity KEY=V1,V2', [{ field: 'entity', message: 'required' }]);
+          const res = await store.getOnlineFeatures({
+            ...(o.features ? { features: o.features } : {}),
+            ...(o.featureService ? { featureService: o.featureService } : {}),
+            entities: entityArgs(o.entity, declaredTypes(await store.registryDump())),
+            fullFeatureNames: o.fullFeatureNames ?? false,
+          });
+          if (globals().json) return void console.log(toJson(res));
+          const names = res.metadata.feature_names;
+          const t = new Table({ head: ['feature', ...res.results[0].values.map((_, j) => `row ${j}`)], style: { head: [], border: [] } });
+          for (const [i, n] of names.entries()) {
+            t.push([n, ...res.results[i].values.map((v, j) => (res.results[i].statuses[j] === 'PRESENT' ? formatCell(v) : res.results[i].statuses[j]))]);
+          }
+          console.log(t.toString());
+          for (const w of res.metadata.warnings ?? []) console.error(`warning: ${w}`);
+        },
+        now,
+        true,
+      );
     });
 
   program
@@ -58,7 +65,7 @@ export function registerOnlineCommands(program: Command, globals: () => GlobalOp
     .option('--to <mode>', 'online | offline | online_and_offline; online-only rows are absent from training sets', 'online')
     .action((source: string, o: { file?: string; data?: string; to: string }) =>
       withStore(globals(), async (store) => {
-        let rows;
+        let rows: Record<string, unknown>[] | undefined;
         if (o.file) rows = await readRows(o.file);
         else if (o.data) {
           let parsed: unknown;
@@ -76,7 +83,11 @@ export function registerOnlineCommands(program: Command, globals: () => GlobalOp
         } else throw new ValidationError('give --file or --data', [{ field: 'file', message: 'required' }]);
         const res = await store.push({ pushSourceName: source, rows, to: o.to as 'online' });
         if (o.to === 'online') console.error(ONLINE_ONLY);
-        console.log(globals().json ? toJson(res) : `pushed ${res.rows} rows${res.online.map((w) => `; ${w.view}: ${w.written} written, ${w.skipped} older skipped`).join('')}${res.offline ? `; offline part ${res.offline.path}` : ''}`);
+        console.log(
+          globals().json
+            ? toJson(res)
+            : `pushed ${res.rows} rows${res.online.map((w) => `; ${w.view}: ${w.written} written, ${w.skipped} older skipped`).join('')}${res.offline ? `; offline part ${res.offline.path}` : ''}`,
+        );
       }),
     );
 }

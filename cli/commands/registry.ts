@@ -48,7 +48,12 @@ export function registerRegistryCommands(program: Command, globals: () => Global
           console.log(globals().json ? toJson(r) : `${past} feature view ${r.view}`);
         }),
       );
-  lifecycle('deprecate', 'deprecate VIEW@vN: still served (with a warning) until deleted; refused while a feature service uses it', (s, ref) => s.deprecate(ref), 'Deprecated');
+  lifecycle(
+    'deprecate',
+    'deprecate VIEW@vN: still served (with a warning) until deleted; refused while a feature service uses it',
+    (s, ref) => s.deprecate(ref),
+    'Deprecated',
+  );
   lifecycle('delete', 'delete a deprecated VIEW@vN from the registry and the online store', (s, ref) => s.deleteVersion(ref), 'Deleted');
 
   program
@@ -74,20 +79,37 @@ export function registerRegistryCommands(program: Command, globals: () => Global
       columns: ['name', 'kind', 'version', 'status', 'entities', 'ttl_seconds', 'features', 'sla'],
       rows: [
         ...Object.values(dump?.featureViews ?? {}).map((v) => ({
-          name: v.name, kind: v.source.kind === 'PushSource' ? 'push' : 'batch', version: v.version, status: v.status, entities: v.entities.join(','), ttl_seconds: v.ttlSeconds,
-          features: v.features.length, sla: v.tags.freshness_sla ?? '',
+          name: v.name,
+          kind: v.source.kind === 'PushSource' ? 'push' : 'batch',
+          version: v.version,
+          status: v.status,
+          entities: v.entities.join(','),
+          ttl_seconds: v.ttlSeconds,
+          features: v.features.length,
+          sla: v.tags.freshness_sla ?? '',
         })),
         // On demand views have no version, entities or ttl of their own: they list their inputs.
         ...Object.values(dump?.onDemandFeatureViews ?? {}).map((o) => ({
-          name: o.name, kind: 'on demand', version: '', status: 'active', entities: o.inputs.map((i) => (i.kind === 'view' ? viewKey(i.name, i.version!) : `request:${i.name}`)).join(','),
-          ttl_seconds: '', features: o.features.length, sla: '',
+          name: o.name,
+          kind: 'on demand',
+          version: '',
+          status: 'active',
+          entities: o.inputs.map((i) => (i.kind === 'view' ? viewKey(i.name, i.version!) : `request:${i.name}`)).join(','),
+          ttl_seconds: '',
+          features: o.features.length,
+          sla: '',
         })),
       ],
     };
   });
   list('entities', async (store) => ({
     columns: ['name', 'join_keys', 'value_type', 'description'],
-    rows: Object.values((await store.registryDump())?.entities ?? {}).map((e) => ({ name: e.name, join_keys: e.joinKeys.join(','), value_type: e.valueType, description: e.description })),
+    rows: Object.values((await store.registryDump())?.entities ?? {}).map((e) => ({
+      name: e.name,
+      join_keys: e.joinKeys.join(','),
+      value_type: e.valueType,
+      description: e.description,
+    })),
   }));
   list('feature-services', async (store) => ({
     columns: ['name', 'features'],

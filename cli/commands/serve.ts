@@ -21,10 +21,23 @@ export function registerServeCommand(program: Command, globals: () => GlobalOpti
       await store.loadDefinitions().catch((err: Error) => console.error(`warning: ${err.message}; on demand features will not be served`));
       const token = o.token ?? process.env[ENV.serveToken];
       const { allowedOrigins, allowedHosts, maxBodyBytes } = store.config.server;
-      const { port, close } = await startServer({ getStore: async () => store, port: Number(o.port), host: o.host, maxBodyBytes, allowedOrigins, allowedHosts, ...(token ? { token } : {}) });
-      console.error(`skewless serving ${store.config.project} on http://${o.host}:${port}${fixed ? ` at fixed time ${fixed.toISOString()}` : ''} (POST /get-online-features, /push, /materialize, /materialize-incremental; GET /health, /freshness)`);
+      const { port, close } = await startServer({
+        getStore: async () => store,
+        port: Number(o.port),
+        host: o.host,
+        maxBodyBytes,
+        allowedOrigins,
+        allowedHosts,
+        ...(token ? { token } : {}),
+      });
+      console.error(
+        `skewless serving ${store.config.project} on http://${o.host}:${port}${fixed ? ` at fixed time ${fixed.toISOString()}` : ''} (POST /get-online-features, /push, /materialize, /materialize-incremental; GET /health, /freshness)`,
+      );
       await new Promise<void>((resolve) => {
-        const stop = () => void close().then(() => store.close()).then(resolve);
+        const stop = () =>
+          void close()
+            .then(() => store.close())
+            .then(resolve);
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });

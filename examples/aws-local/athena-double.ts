@@ -85,7 +85,11 @@ export class AthenaDouble {
   private readonly tokens = new Map<string, string>();
   private sequence = 0;
 
-  constructor(private readonly s3: S3Client, private readonly glue: GlueClient, private readonly options: AthenaDoubleOptions = {}) {}
+  constructor(
+    private readonly s3: S3Client,
+    private readonly glue: GlueClient,
+    private readonly options: AthenaDoubleOptions = {},
+  ) {}
 
   async start(port = 0): Promise<string> {
     this.server = createServer((req, res) => {
@@ -101,7 +105,10 @@ export class AthenaDouble {
         }
         this.handle(target, body).then(
           (out) => (res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }), res.end(JSON.stringify(out))),
-          (err: Error) => (res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' }), res.end(JSON.stringify({ __type: 'InvalidRequestException', message: err.message }))),
+          (err: Error) => (
+            res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' }),
+            res.end(JSON.stringify({ __type: 'InvalidRequestException', message: err.message }))
+          ),
         );
       });
     });
@@ -121,13 +128,25 @@ export class AthenaDouble {
         const token = body.ClientRequestToken === undefined ? undefined : String(body.ClientRequestToken);
         if (token !== undefined && this.tokens.has(token)) return { QueryExecutionId: this.tokens.get(token) };
         const resultLocation = (body.ResultConfiguration as { OutputLocation?: string } | undefined)?.OutputLocation ?? this.options.outputLocation;
-        if (!resultLocation) throw new Error('No output location provided. An output location is required either through the Workgroup result configuration setting or as an API input.');
+        if (!resultLocation)
+          throw new Error(
+            'No output location provided. An output location is required either through the Workgroup result configuration setting or as an API input.',
+          );
         const id = randomUUID();
         if (token !== undefined) this.tokens.set(token, id);
         const sql = String(body.QueryString);
         this.queries.push(sql);
         const database = (body.QueryExecutionContext as { Database?: string } | undefined)?.Database ?? 'default';
-        const exec: Execution = { id, sql, state: 'RUNNING', columns: [], rows: [], scanned: 0, submitted: new Date(), resultLocation: resultLocation.replace(/\/?$/, '/') };
+        const exec: Execution = {
+          id,
+          sql,
+          state: 'RUNNING',
+          columns: [],
+          rows: [],
+          scanned: 0,
+          submitted: new Date(),
+          resultLocation: resultLocation.replace(/\/?$/, '/'),
+        };
         this.executions.set(id, exec);
         void this.execute(exec, database).catch((err: Error) => {
           if (exec.state === 'RUNNING') Object.assign(exec, { state: 'FAILED', reason: err.message });
@@ -155,7 +174,10 @@ export class AthenaDouble {
         const page = e.rows.slice(start, start + max - header.length);
         const next = start + page.length;
         return {
-          ResultSet: { Rows: [...header, ...page.map((r) => ({ Data: r.map((v) => (v === undefined ? {} : { VarCharValue: v })) }))], ResultSetMetadata: { ColumnInfo: e.columns.map((c) => ({ Name: c.name, Label: c.name, Type: c.type })) } },
+          ResultSet: {
+            Rows: [...header, ...page.map((r) => ({ Data: r.map((v) => (v === undefined ? {} : { VarCharValue: v })) }))],
+            ResultSetMetadata: { ColumnInfo: e.columns.map((c) => ({ Name: c.name, Label: c.name, Type: c.type })) },
+          },
           ...(next < e.rows.length ? { NextToken: String(next) } : {}),
         };
       }
@@ -248,7 +270,8 @@ export class AthenaDouble {
     const m = S3_URI.exec(target)!;
     const prefix = m[2].replace(/\/?$/, '/');
     const existing = await this.s3.send(new ListObjectsV2Command({ Bucket: m[1], Prefix: prefix, MaxKeys: 1 }));
-    if (existing.KeyCount) throw new Error(`HIVE_PATH_ALREADY_EXISTS: Target directory for table 'unload_${exec.id.replace(/-/g, '')}' already exists: ${target}`);
+    if (existing.KeyCount)
+      throw new Error(`HIVE_PATH_ALREADY_EXISTS: Target directory for table 'unload_${exec.id.replace(/-/g, '')}' already exists: ${target}`);
     const dir = join(this.scratch, exec.id, 'unload');
     mkdirSync(dir, { recursive: true });
     const rowsPerFile = this.options.rowsPerFile ?? 100_000;

@@ -28,9 +28,21 @@ try {
   console.log(`moto_server at ${moto.url}, Athena double at ${process.env.AWS_ENDPOINT_URL_ATHENA}, repo ${repo}`);
   const now = new Date(process.env.DEMO_NOW ?? '2026-11-01T12:00:00Z');
   const events = Number(process.env.DEMO_EVENTS ?? 50_000);
-  await runDemo({ repo, now, events, config: { provider: 'aws', registryCacheSeconds: 0, aws: { bucket: AWS_NAMES.bucket, table: AWS_NAMES.table, glueDatabase: AWS_NAMES.glueDatabase } } });
+  await runDemo({
+    repo,
+    now,
+    events,
+    config: { provider: 'aws', registryCacheSeconds: 0, aws: { bucket: AWS_NAMES.bucket, table: AWS_NAMES.table, glueDatabase: AWS_NAMES.glueDatabase } },
+  });
   // The Step Functions training workflow on a large entity file in S3 (DEMO_ENTITY_ROWS, default 1 M).
-  await runTrainingDemo({ repo, now, clients, names: AWS_NAMES, rows: Number(process.env.DEMO_ENTITY_ROWS ?? 1_000_000), users: Math.max(10, Math.floor(events / 20)) });
+  await runTrainingDemo({
+    repo,
+    now,
+    clients,
+    names: AWS_NAMES,
+    rows: Number(process.env.DEMO_ENTITY_ROWS ?? 1_000_000),
+    users: Math.max(10, Math.floor(events / 20)),
+  });
 } finally {
   await athena.stop();
   moto.stop();

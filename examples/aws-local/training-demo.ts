@@ -40,7 +40,9 @@ export async function runTrainingDemo(o: TrainingDemoOptions): Promise<{ dataset
   const db = await DuckDBSession.create();
   try {
     const start = new Date(Math.floor(o.now.getTime() / DAY) * DAY - 14 * DAY).toISOString().replace('T', ' ').replace('Z', '');
-    await db.run(`COPY (SELECT 'u_' || lpad(CAST(i % ${o.users} AS VARCHAR), 6, '0') AS user_id, TIMESTAMP '${start}' + to_seconds((i * 7919) % ${14 * 86400}) AS event_timestamp, CAST(i % 2 AS BIGINT) AS label FROM range(${o.rows}) t(i)) TO ${quoteString(file)} (FORMAT parquet)`);
+    await db.run(
+      `COPY (SELECT 'u_' || lpad(CAST(i % ${o.users} AS VARCHAR), 6, '0') AS user_id, TIMESTAMP '${start}' + to_seconds((i * 7919) % ${14 * 86400}) AS event_timestamp, CAST(i % 2 AS BIGINT) AS label FROM range(${o.rows}) t(i)) TO ${quoteString(file)} (FORMAT parquet)`,
+    );
     await o.clients.s3.send(new PutObjectCommand({ Bucket: o.names.bucket, Key: 'entities/demo-training.parquet', Body: readFileSync(file) }));
   } finally {
     db.close();
@@ -51,9 +53,16 @@ export async function runTrainingDemo(o: TrainingDemoOptions): Promise<{ dataset
 
   const store = await FeatureStore.open(o.repo, { now: () => o.now });
   try {
-    const request = { features: FEATURES, entitySource: { uri: entityUri }, outputUri: `s3://${o.names.bucket}/datasets/demo-training/`, name: 'demo-training' };
+    const request = {
+      features: FEATURES,
+      entitySource: { uri: entityUri },
+      outputUri: `s3://${o.names.bucket}/datasets/demo-training/`,
+      name: 'demo-training',
+    };
     const prepared = await store.prepareTrainingDataset(request);
-    log(`prepare: ${prepared.rowCount.toLocaleString('en-US')} rows staged; state carried between steps: ${JSON.stringify({ prepared }).length} bytes (${seconds()} s)`);
+    log(
+      `prepare: ${prepared.rowCount.toLocaleString('en-US')} rows staged; state carried between steps: ${JSON.stringify({ prepared }).length} bytes (${seconds()} s)`,
+    );
     const runner = new AthenaRunner({ client: o.clients.athena, workgroup: 'primary', database: o.names.glueDatabase, timeoutMs: 30 * 60_000 });
     const { queryId } = await runner.run(prepared.queryString, { clientRequestToken: prepared.clientRequestToken });
     log(`athena: UNLOAD ${queryId} into ${prepared.outputUri} (${seconds()} s)`);

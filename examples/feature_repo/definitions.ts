@@ -70,10 +70,7 @@ export const userRealtime = new FeatureView({
 /** Computed at request time from both views, by the same function online and offline. */
 export const userEngagement = new OnDemandFeatureView({
   name: 'user_engagement',
-  sources: [
-    userActivity.select('sessions_7d', 'messages_sent_7d', 'total_tokens_7d'),
-    userRealtime.select('current_session_tokens'),
-  ],
+  sources: [userActivity.select('sessions_7d', 'messages_sent_7d', 'total_tokens_7d'), userRealtime.select('current_session_tokens')],
   schema: [
     new Field({ name: 'tokens_per_message_7d', dtype: Float64 }),
     new Field({ name: 'realtime_token_share', dtype: Float64 }),

@@ -66,7 +66,7 @@ function discard(req: IncomingMessage, cap: number): Promise<void> {
     let size = 0;
     const onData = (c: Buffer) => {
       size += c.length;
-      if (size > cap) (req.off('data', onData), resolve());
+      if (size > cap) req.off('data', onData), resolve();
     };
     req.on('data', onData);
     req.once('end', () => resolve());
@@ -106,7 +106,11 @@ function guard(o: LocalServerOptions, bound: { host: string; port: number }) {
   return (req: IncomingMessage, path: string): { corsOrigin?: string } => {
     const host = String(req.headers.host ?? '').toLowerCase();
     if (checkHost && !hosts.has(host)) {
-      throw new ForbiddenError('HOST_NOT_ALLOWED', `Host '${host.slice(0, 100)}' is not this server's address (DNS rebinding protection); add it to server.allowedHosts`, 'host');
+      throw new ForbiddenError(
+        'HOST_NOT_ALLOWED',
+        `Host '${host.slice(0, 100)}' is not this server's address (DNS rebinding protection); add it to server.allowedHosts`,
+        'host',
+      );
     }
     const origin = req.headers.origin;
     if (origin !== undefined && !origins.has(origin) && !origins.has('*')) {
@@ -114,7 +118,8 @@ function guard(o: LocalServerOptions, bound: { host: string; port: number }) {
     }
     if (token && path !== '/health') {
       const got = Buffer.from(String(req.headers.authorization ?? ''));
-      if (got.length !== token.length || !timingSafeEqual(got, token)) throw new ForbiddenError('UNAUTHORIZED', 'missing or wrong bearer token (serve --token)', 'authorization');
+      if (got.length !== token.length || !timingSafeEqual(got, token))
+        throw new ForbiddenError('UNAUTHORIZED', 'missing or wrong bearer token (serve --token)', 'authorization');
     }
     return origin !== undefined ? { corsOrigin: origin } : {};
   };
@@ -133,7 +138,15 @@ export async function startServer(o: LocalServerOptions): Promise<{ server: Serv
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
       cors = check(req, path);
       if (req.method === 'OPTIONS' && cors.corsOrigin) {
-        result = { statusCode: 204, headers: { 'access-control-allow-methods': 'GET, POST', 'access-control-allow-headers': 'content-type, authorization', 'access-control-max-age': '600' }, body: '' };
+        result = {
+          statusCode: 204,
+          headers: {
+            'access-control-allow-methods': 'GET, POST',
+            'access-control-allow-headers': 'content-type, authorization',
+            'access-control-max-age': '600',
+          },
+          body: '',
+        };
       } else {
         const body = await readBody(req, limit, drain);
         result = await route(toApiEvent(req, body));
@@ -157,6 +170,10 @@ export async function startServer(o: LocalServerOptions): Promise<{ server: Serv
   return {
     server,
     port,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -10,7 +10,10 @@ import { lambdaStore } from '../lib/lambda-store.js';
 
 /** The EventBridge scheduled event (the rule sends it whole): its `time` is "now" for the check. */
 export const FreshnessCheckEvent = z.looseObject({
-  time: z.string().transform((v, ctx) => parseInstant(v) ?? (ctx.addIssue({ code: 'custom', message: 'expected an RFC 3339 timestamp' }), z.NEVER)).optional(),
+  time: z
+    .string()
+    .transform((v, ctx) => parseInstant(v) ?? (ctx.addIssue({ code: 'custom', message: 'expected an RFC 3339 timestamp' }), z.NEVER))
+    .optional(),
 });
 export type FreshnessCheckEvent = z.output<typeof FreshnessCheckEvent>;
 

@@ -10,7 +10,13 @@ import { lambdaStore } from '../lib/lambda-store.js';
 
 export const FinalizeInput = z.object({
   prepared: z
-    .object({ name: z.string(), features: z.array(z.string()), table: z.string().refine((t) => entityTableIdOf(t) !== undefined, { message: `expected ${ENTITY_TABLE_PREFIX}<hex id>` }), stagePrefix: z.string(), outputUri: z.string().regex(/^s3:\/\/[^/]+\/.+\/$/) })
+    .object({
+      name: z.string(),
+      features: z.array(z.string()),
+      table: z.string().refine((t) => entityTableIdOf(t) !== undefined, { message: `expected ${ENTITY_TABLE_PREFIX}<hex id>` }),
+      stagePrefix: z.string(),
+      outputUri: z.string().regex(/^s3:\/\/[^/]+\/.+\/$/),
+    })
     // Finalize deletes everything under stagePrefix: only the staging layout that prepare writes,
     // `<prefix>/_staging/<id>/` with the id of the staging table, is accepted (issue 11 item 13).
     .refine((p) => stagingIdOf(p.stagePrefix) !== undefined && stagingIdOf(p.stagePrefix) === entityTableIdOf(p.table), {
@@ -30,7 +36,9 @@ export const handler = middy<FinalizeInput, unknown>()
     const store = await lambdaStore();
     const root = stagingRoot(store.config.aws?.prefix ?? S3_PREFIX.offline);
     if (!input.prepared.stagePrefix.startsWith(root)) {
-      throw new ValidationError(`invalid finalize input: prepared.stagePrefix: expected it under ${root}`, [{ field: 'prepared.stagePrefix', message: `expected it under ${root}` }]);
+      throw new ValidationError(`invalid finalize input: prepared.stagePrefix: expected it under ${root}`, [
+        { field: 'prepared.stagePrefix', message: `expected it under ${root}` },
+      ]);
     }
     return store.finishTrainingDataset(input.prepared, input.error === undefined);
   });

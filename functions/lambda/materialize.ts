@@ -32,7 +32,14 @@ export const MaterializeEvent = z.object({
 
 /** The steps of the fan-out state machine (infra/materialization-workflow.ts): plan → Distributed Map of chunks → finish. */
 export const MaterializeWorkflowEvent = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('plan'), view: z.string(), start: instant.optional(), end: instant.optional(), time: instant.optional(), chunkBytes: z.number().int().positive().optional() }),
+  z.object({
+    action: z.literal('plan'),
+    view: z.string(),
+    start: instant.optional(),
+    end: instant.optional(),
+    time: instant.optional(),
+    chunkBytes: z.number().int().positive().optional(),
+  }),
   z.object({ action: z.literal('chunk'), runId: z.string().min(1), chunk: z.number().int().nonnegative() }),
   z.object({ action: z.literal('finish'), runId: z.string().min(1) }),
   // Scheduled small-file compaction of offline pushes (same function: it already reads offline data).
@@ -53,7 +60,12 @@ export const MaterializeInput: InputSchema<MaterializeInput> = {
 async function workflowStep(e: MaterializeWorkflowEvent) {
   const ctx = (await lambdaStore()).context;
   if (e.action === 'plan') {
-    const planned = await planStep(ctx, { view: e.view, end: e.end ?? e.time ?? ctx.now(), ...(e.start ? { start: e.start } : {}), ...(e.chunkBytes ? { chunkBytes: e.chunkBytes } : {}) });
+    const planned = await planStep(ctx, {
+      view: e.view,
+      end: e.end ?? e.time ?? ctx.now(),
+      ...(e.start ? { start: e.start } : {}),
+      ...(e.chunkBytes ? { chunkBytes: e.chunkBytes } : {}),
+    });
     logger.info('materialization planned', { ...planned });
     return planned;
   }

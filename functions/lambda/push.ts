@@ -7,7 +7,9 @@ import type { ApiEvent } from '../lib/types.js';
 import { createStreamPushHandler } from '../stream-push-handler.js';
 
 const http = createPushHandler(lambdaStore);
-const stream = createStreamPushHandler(lambdaStore, { onInvalid: (record, error) => logger.warn('push record rejected', { record: record.id, error: (error as Error).message }) });
+const stream = createStreamPushHandler(lambdaStore, {
+  onInvalid: (record, error) => logger.warn('push record rejected', { record: record.id, error: (error as Error).message }),
+});
 
 /** One function, three triggers (API Gateway POST /push, Kinesis, MSK): each parsed by its envelope into the one push schema. */
 export const handler = middy<ApiEvent | KinesisStreamEvent | MSKEvent, unknown>()

@@ -25,7 +25,9 @@ export function apiGatewayBodyEnvelope<T>(options: { maxBytes?: number } = {}): 
       try {
         raw = text.trim() ? JSON.parse(text) : {};
       } catch (err) {
-        throw new ValidationError(`request body is not valid JSON: ${String((err as Error).message).slice(0, 200)}`, [{ field: '(body)', message: 'invalid JSON' }]);
+        throw new ValidationError(`request body is not valid JSON: ${String((err as Error).message).slice(0, 200)}`, [
+          { field: '(body)', message: 'invalid JSON' },
+        ]);
       }
       return parse(raw);
     },
@@ -49,7 +51,12 @@ export function streamRecordsEnvelope<T>(): Envelope<KinesisStreamEvent | MSKEve
         try {
           raw = JSON.parse(record.payload);
         } catch (err) {
-          return { record, error: new ValidationError(`invalid push record: payload is not valid JSON: ${String((err as Error).message).slice(0, 200)}`, [{ field: '(record)', message: 'invalid JSON' }]) };
+          return {
+            record,
+            error: new ValidationError(`invalid push record: payload is not valid JSON: ${String((err as Error).message).slice(0, 200)}`, [
+              { field: '(record)', message: 'invalid JSON' },
+            ]),
+          };
         }
         try {
           return { record, body: parse(raw) };

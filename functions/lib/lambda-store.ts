@@ -22,7 +22,11 @@ let store: Promise<FeatureStore> | undefined;
 export const lambdaStore: StoreProvider = () => {
   store ??= (async () => {
     const env = process.env;
-    const config = parseConfig({ project: env[ENV.project] ?? 'skewless', provider: 'aws', registryCacheSeconds: Number(env[ENV.registryCacheSeconds] ?? 30) }, '/tmp', env);
+    const config = parseConfig(
+      { project: env[ENV.project] ?? 'skewless', provider: 'aws', registryCacheSeconds: Number(env[ENV.registryCacheSeconds] ?? 30) },
+      '/tmp',
+      env,
+    );
     const definitions = (Object.values(repoDefinitions) as unknown[]).filter((d): d is Definition => typeof (d as { kind?: unknown })?.kind === 'string');
     // SKEWLESS_CODE_HASHES: the hashes of the transformations' source when this bundle was built (set by the CDK app).
     const codeHashes = env[ENV.codeHashes] ? (JSON.parse(env[ENV.codeHashes]!) as Record<string, string>) : undefined;

@@ -13,7 +13,9 @@ export function checkColumnsCap(columns: Record<string, unknown[]>, field: 'df' 
     if (n > max) {
       throw new LimitExceededError(
         `${field}.${name}`,
-        field === 'df' ? `push of ${n} rows (df.${name}) exceeds the limit of ${max} rows per request: split it` : `entities.${name} has ${n} values; one lookup takes at most ${max} entity rows: split it`,
+        field === 'df'
+          ? `push of ${n} rows (df.${name}) exceeds the limit of ${max} rows per request: split it`
+          : `entities.${name} has ${n} values; one lookup takes at most ${max} entity rows: split it`,
         max,
       );
     }

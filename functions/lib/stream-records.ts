@@ -24,12 +24,28 @@ export function kinesisRecords(event: KinesisStreamEvent): StreamRecord[] {
   return event.Records.map((r) => {
     const stream = r.eventSourceARN?.split('/').pop() ?? 'stream';
     const shard = r.eventID?.split(':')[0] ?? 'shard';
-    return { source: 'kinesis', id: r.kinesis.sequenceNumber, position: `${stream}/${shard}/${r.kinesis.sequenceNumber}`, key: `${stream}-${shard}-${r.kinesis.sequenceNumber}`, arrivedAt: Math.round(r.kinesis.approximateArrivalTimestamp * 1000), payload: Buffer.from(r.kinesis.data, 'base64').toString('utf8'), payloadBase64: r.kinesis.data };
+    return {
+      source: 'kinesis',
+      id: r.kinesis.sequenceNumber,
+      position: `${stream}/${shard}/${r.kinesis.sequenceNumber}`,
+      key: `${stream}-${shard}-${r.kinesis.sequenceNumber}`,
+      arrivedAt: Math.round(r.kinesis.approximateArrivalTimestamp * 1000),
+      payload: Buffer.from(r.kinesis.data, 'base64').toString('utf8'),
+      payloadBase64: r.kinesis.data,
+    };
   });
 }
 
 export function mskRecords(event: MSKEvent): StreamRecord[] {
   return Object.values(event.records).flatMap((records) =>
-    records.map((r) => ({ source: 'kafka' as const, id: { 'topic-partition': `${r.topic}-${r.partition}`, offset: Number(r.offset) }, position: `${r.topic}-${r.partition}@${r.offset}`, key: `${r.topic}-${r.partition}-${r.offset}`, arrivedAt: r.timestamp, payload: Buffer.from(r.value ?? '', 'base64').toString('utf8'), payloadBase64: r.value ?? '' })),
+    records.map((r) => ({
+      source: 'kafka' as const,
+      id: { 'topic-partition': `${r.topic}-${r.partition}`, offset: Number(r.offset) },
+      position: `${r.topic}-${r.partition}@${r.offset}`,
+      key: `${r.topic}-${r.partition}-${r.offset}`,
+      arrivedAt: r.timestamp,
+      payload: Buffer.from(r.value ?? '', 'base64').toString('utf8'),
+      payloadBase64: r.value ?? '',
+    })),
   );
 }

@@ -35,7 +35,11 @@ export interface ClientOptions {
 export function clientTimeouts(budgetMs: number, maxAttempts: number): { connectionTimeout: number; requestTimeout: number; throwOnRequestTimeout: true } {
   const perAttempt = Math.floor((budgetMs * 0.8) / maxAttempts) - 2000; // minus the backoff cap
   // requestTimeout runs from sending to the response headers; without throwOnRequestTimeout the SDK only logs a warning.
-  return { connectionTimeout: Math.min(3000, Math.max(200, Math.floor(perAttempt / 4))), requestTimeout: Math.max(500, perAttempt), throwOnRequestTimeout: true };
+  return {
+    connectionTimeout: Math.min(3000, Math.max(200, Math.floor(perAttempt / 4))),
+    requestTimeout: Math.max(500, perAttempt),
+    throwOnRequestTimeout: true,
+  };
 }
 
 type Instrument = <C extends object>(client: C) => C;

@@ -27,7 +27,10 @@ export interface RetryPolicyOptions {
 }
 
 class Token implements RetryToken {
-  constructor(private readonly count: number, private readonly delay: number) {}
+  constructor(
+    private readonly count: number,
+    private readonly delay: number,
+  ) {}
   getRetryCount(): number {
     return this.count;
   }

@@ -32,7 +32,11 @@ export const RepoConfigSchema = z.object({
   registryCacheSeconds: z.number().min(0).default(1),
   server: z
     .object({
-      maxBodyBytes: z.number().int().positive().default(6 * 1024 * 1024),
+      maxBodyBytes: z
+        .number()
+        .int()
+        .positive()
+        .default(6 * 1024 * 1024),
       /** Browser origins allowed to call `serve` (default none); see functions/dev-server/dev-server.ts. */
       allowedOrigins: z.array(z.string()).default([]),
       /** Host names accepted besides the bound address and localhost (DNS rebinding protection). */
@@ -66,12 +70,20 @@ function envOverrides(env: NodeJS.ProcessEnv): Record<string, unknown> {
 
 export function parseConfig(raw: unknown, repoDir: string, env: NodeJS.ProcessEnv = process.env): RepoConfig {
   const over = envOverrides(env);
-  const merged = { ...(raw as object), ...over, ...(over.limits ? { limits: { ...((raw as { limits?: object }).limits ?? {}), ...(over.limits as object) } } : {}), ...(over.aws ? { aws: { ...((raw as { aws?: object }).aws ?? {}), ...(over.aws as object) } } : {}) };
+  const merged = {
+    ...(raw as object),
+    ...over,
+    ...(over.limits ? { limits: { ...((raw as { limits?: object }).limits ?? {}), ...(over.limits as object) } } : {}),
+    ...(over.aws ? { aws: { ...((raw as { aws?: object }).aws ?? {}), ...(over.aws as object) } } : {}),
+  };
   const result = RepoConfigSchema.safeParse(merged);
   if (!result.success) {
     const i = result.error.issues[0];
     const field = i.path.join('.') || '(root)';
-    throw new ValidationError(`${CONFIG_FILE}: ${field}: ${i.message}`, result.error.issues.map((x) => ({ field: x.path.join('.'), message: x.message })));
+    throw new ValidationError(
+      `${CONFIG_FILE}: ${field}: ${i.message}`,
+      result.error.issues.map((x) => ({ field: x.path.join('.'), message: x.message })),
+    );
   }
   return { ...result.data, repoDir: resolve(repoDir) };
 }
@@ -83,7 +95,9 @@ export async function loadConfig(repoDir: string, env: NodeJS.ProcessEnv = proce
   try {
     text = await readFile(path, 'utf8');
   } catch {
-    throw new ValidationError(`no ${CONFIG_FILE} in ${resolve(repoDir)}: run \`skewless init\` or pass --repo DIR`, [{ field: 'repo', message: 'not a feature repo' }]);
+    throw new ValidationError(`no ${CONFIG_FILE} in ${resolve(repoDir)}: run \`skewless init\` or pass --repo DIR`, [
+      { field: 'repo', message: 'not a feature repo' },
+    ]);
   }
   let raw: unknown;
   try {

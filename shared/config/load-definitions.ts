@@ -74,7 +74,12 @@ interface Exported {
   definition: Definition;
 }
 
-const KIND_LABEL: Record<string, string> = { Entity: 'entity', FeatureView: 'feature view', OnDemandFeatureView: 'on demand feature view', FeatureService: 'feature service' };
+const KIND_LABEL: Record<string, string> = {
+  Entity: 'entity',
+  FeatureView: 'feature view',
+  OnDemandFeatureView: 'on demand feature view',
+  FeatureService: 'feature service',
+};
 
 const a = (label: string) => `${/^[aeiou]/.test(label) ? 'an' : 'a'} ${label}`;
 
@@ -102,14 +107,20 @@ function assertDefinedOnce(exported: Exported[]): void {
     if (d.kind === 'FeatureView' || d.kind === 'OnDemandFeatureView') {
       const other = views.get(d.name);
       if (other && other.definition.kind !== d.kind) {
-        throw new ValidationError(`'${d.name}' is both ${a(KIND_LABEL[other.definition.kind])} (${where(other)}) and ${a(KIND_LABEL[d.kind])} (${where(x)}); give one of them another name`, [{ field: 'name', message: `'${d.name}' defined twice` }]);
+        throw new ValidationError(
+          `'${d.name}' is both ${a(KIND_LABEL[other.definition.kind])} (${where(other)}) and ${a(KIND_LABEL[d.kind])} (${where(x)}); give one of them another name`,
+          [{ field: 'name', message: `'${d.name}' defined twice` }],
+        );
       }
       views.set(d.name, x);
     }
     const label = d.kind === 'FeatureView' ? viewKey(d.name, d.version) : d.name;
     const seen = byKey.get(`${d.kind}:${label}`);
     if (seen && seen.definition !== d && specOf(seen.definition) !== spec) {
-      throw new ValidationError(`${KIND_LABEL[d.kind]} '${label}' is defined twice: ${where(seen)} and ${where(x)}; remove one or rename it${d.kind === 'FeatureView' ? ` (a changed schema is \`version: ${d.version + 1}\`)` : ''}`, [{ field: 'name', message: `'${label}' defined twice` }]);
+      throw new ValidationError(
+        `${KIND_LABEL[d.kind]} '${label}' is defined twice: ${where(seen)} and ${where(x)}; remove one or rename it${d.kind === 'FeatureView' ? ` (a changed schema is \`version: ${d.version + 1}\`)` : ''}`,
+        [{ field: 'name', message: `'${label}' defined twice` }],
+      );
     }
     byKey.set(`${d.kind}:${label}`, x);
   }

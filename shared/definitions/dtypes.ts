@@ -48,7 +48,8 @@ export function toDType(value: unknown): DType | undefined {
  */
 export function ArrayOf<T extends ScalarInput>(of: T): `Array(${ScalarName<T>})` {
   const scalar = toDType(of);
-  if (!scalar || scalar.startsWith('Array(')) throw new DefinitionError('dtype', `ArrayOf(${globalThis.String(of)})`, 'of', `expected a scalar dtype such as Int64, got ${globalThis.String(of)}`);
+  if (!scalar || scalar.startsWith('Array('))
+    throw new DefinitionError('dtype', `ArrayOf(${globalThis.String(of)})`, 'of', `expected a scalar dtype such as Int64, got ${globalThis.String(of)}`);
   return `Array(${scalar})` as `Array(${ScalarName<T>})`;
 }
 

@@ -1,8 +1,5 @@
 /** A duration as users write it: seconds, `'7d'`, `'90m'`, ISO 8601 `'PT26H'`, or `{ days: 7 }`. */
-export type Duration =
-  | number
-  | string
-  | { days?: number; hours?: number; minutes?: number; seconds?: number };
+export type Duration = number | string | { days?: number; hours?: number; minutes?: number; seconds?: number };
 
 const DURATION_KEYS = ['days', 'hours', 'minutes', 'seconds'];
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
@@ -13,7 +10,8 @@ export function parseDurationSeconds(input: Duration): number | undefined {
   if (typeof input === 'object' && input !== null) {
     // Only these keys: `{ weeks: 1 }` or `{ day: 7 }` must not silently mean 0 (unbounded).
     const keys = Object.keys(input);
-    if (!keys.length || keys.some((k) => !DURATION_KEYS.includes(k)) || keys.some((k) => typeof (input as Record<string, unknown>)[k] !== 'number')) return undefined;
+    if (!keys.length || keys.some((k) => !DURATION_KEYS.includes(k)) || keys.some((k) => typeof (input as Record<string, unknown>)[k] !== 'number'))
+      return undefined;
     const { days = 0, hours = 0, minutes = 0, seconds = 0 } = input;
     const total = days * 86400 + hours * 3600 + minutes * 60 + seconds;
     return Number.isFinite(total) && total >= 0 ? Math.round(total) : undefined;

@@ -7,7 +7,10 @@ const EntityOptions = z.strictObject({
   name: s.name,
   joinKeys: z.array(s.name).min(1).optional(),
   valueType: z
-    .custom<Exclude<ScalarDType, 'Bytes'> | StringDType>((v) => (SCALAR_DTYPES as readonly string[]).includes(toDType(v) ?? '') && toDType(v) !== 'Bytes', `expected one of ${SCALAR_DTYPES.filter((t) => t !== 'Bytes').join(', ')}`)
+    .custom<Exclude<ScalarDType, 'Bytes'> | StringDType>(
+      (v) => (SCALAR_DTYPES as readonly string[]).includes(toDType(v) ?? '') && toDType(v) !== 'Bytes',
+      `expected one of ${SCALAR_DTYPES.filter((t) => t !== 'Bytes').join(', ')}`,
+    )
     .transform((v) => toDType(v) as ScalarDType)
     .default('String'),
   ...s.common,

@@ -13,10 +13,7 @@ const FeatureViewOptions = z
     entities: z.array(z.custom<Entity>((v) => (v as Entity)?.kind === 'Entity', 'expected an Entity')).min(1),
     ttl: s.duration.default(0),
     schema: z.array(z.custom<Field>((v) => (v as Field)?.kind === 'Field', 'expected a Field')).min(1),
-    source: z.custom<DataSource>(
-      (v) => ['FileSource', 'PushSource'].includes((v as DataSource)?.kind),
-      'expected a FileSource or a PushSource',
-    ),
+    source: z.custom<DataSource>((v) => ['FileSource', 'PushSource'].includes((v as DataSource)?.kind), 'expected a FileSource or a PushSource'),
     online: z.boolean().default(true),
     version: z.number().int().min(1).default(1),
     batch: z
@@ -53,7 +50,11 @@ export interface BatchContext {
   /** Absolute path of the Parquet file to write. */
   outputPath: string;
   /** An embedded DuckDB session (UTC) to run the transformation's SQL. */
-  db: { run(sql: string): Promise<void>; all(sql: string): Promise<Record<string, unknown>[]>; copyTo(sql: string, path: string, format: 'parquet'): Promise<void> };
+  db: {
+    run(sql: string): Promise<void>;
+    all(sql: string): Promise<Record<string, unknown>[]>;
+    copyTo(sql: string, path: string, format: 'parquet'): Promise<void>;
+  };
 }
 
 /** Computes a view's rows as of `ctx.asOf` into `ctx.outputPath`; returns the number of rows written. */

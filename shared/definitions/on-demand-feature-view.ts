@@ -29,9 +29,11 @@ const OnDemandOptions = z
     const seen = new Map<string, string>();
     for (const src of o.sources) {
       const [owner, names] =
-        src.kind === 'FeatureView' ? [src.name, src.schema.map((f) => f.name)]
-        : src.kind === 'FeatureViewProjection' ? [src.view.name, [...src.features]]
-        : [src.name, src.schema.map((f) => f.name)];
+        src.kind === 'FeatureView'
+          ? [src.name, src.schema.map((f) => f.name)]
+          : src.kind === 'FeatureViewProjection'
+            ? [src.view.name, [...src.features]]
+            : [src.name, src.schema.map((f) => f.name)];
       for (const n of names) {
         if (seen.has(n)) ctx.addIssue({ code: 'custom', path: ['sources'], message: `input '${n}' comes from both ${seen.get(n)} and ${owner}; select one` });
         seen.set(n, owner);
@@ -82,7 +84,12 @@ export class OnDemandFeatureView {
         ? { kind: 'request' as const, name: src.name, features: src.schema.map((f) => ({ name: f.name, dtype: f.dtype })) }
         : src.kind === 'FeatureView'
           ? { kind: 'view' as const, name: src.name, version: src.version, features: src.schema.map((f) => ({ name: f.name, dtype: f.dtype })) }
-          : { kind: 'view' as const, name: src.view.name, version: src.view.version, features: src.features.map((n) => ({ name: n, dtype: src.view.schema.find((f) => f.name === n)!.dtype })) },
+          : {
+              kind: 'view' as const,
+              name: src.view.name,
+              version: src.view.version,
+              features: src.features.map((n) => ({ name: n, dtype: src.view.schema.find((f) => f.name === n)!.dtype })),
+            },
     );
     this.views = o.sources.flatMap((src) => (src.kind === 'FeatureView' ? [src] : src.kind === 'FeatureViewProjection' ? [src.view] : []));
     this.schema = Object.freeze([...o.schema]);

@@ -2,19 +2,22 @@ import { z } from 'zod';
 import * as s from './schemas.js';
 import { parseDefinition } from './validate.js';
 
-const FileSourceOptions = z.strictObject({
-  name: s.name.optional(),
-  path: z.string().min(1, 'expected a Parquet file, a directory or an s3:// prefix'),
-  timestampField: z.string().min(1),
-  createdTimestampColumn: z.string().min(1).optional(),
-  fieldMapping: z.record(z.string(), s.name).default({}),
-  /** Opt out of confining `path` to the feature repo (absolute paths, `..`). */
-  allowOutsideRepo: z.boolean().default(false),
-  ...s.common,
-}).superRefine((o, ctx) => {
-  const problem = o.allowOutsideRepo ? undefined : outsideRepo(o.path);
-  if (problem) ctx.addIssue({ code: 'custom', path: ['path'], message: `${problem}; paths are confined to the feature repo (or s3://) unless allowOutsideRepo: true` });
-});
+const FileSourceOptions = z
+  .strictObject({
+    name: s.name.optional(),
+    path: z.string().min(1, 'expected a Parquet file, a directory or an s3:// prefix'),
+    timestampField: z.string().min(1),
+    createdTimestampColumn: z.string().min(1).optional(),
+    fieldMapping: z.record(z.string(), s.name).default({}),
+    /** Opt out of confining `path` to the feature repo (absolute paths, `..`). */
+    allowOutsideRepo: z.boolean().default(false),
+    ...s.common,
+  })
+  .superRefine((o, ctx) => {
+    const problem = o.allowOutsideRepo ? undefined : outsideRepo(o.path);
+    if (problem)
+      ctx.addIssue({ code: 'custom', path: ['path'], message: `${problem}; paths are confined to the feature repo (or s3://) unless allowOutsideRepo: true` });
+  });
 export type FileSourceOptions = z.input<typeof FileSourceOptions>;
 
 /**
@@ -60,7 +63,12 @@ function outsideRepo(path: string): string | undefined {
 
 function defaultSourceName(path: string): string {
   const base = path.replace(/\/+$/, '').split('/').pop() ?? 'source';
-  return base.replace(/\.parquet$/i, '').replace(/[^A-Za-z0-9_]/g, '_').replace(/^(\d)/, '_$1') || 'source';
+  return (
+    base
+      .replace(/\.parquet$/i, '')
+      .replace(/[^A-Za-z0-9_]/g, '_')
+      .replace(/^(\d)/, '_$1') || 'source'
+  );
 }
 
 const PushSourceOptions = z.strictObject({

@@ -135,7 +135,8 @@ export interface ParquetSchemaType {
  */
 export function fromParquetType(e: ParquetSchemaType): DType {
   const logical = e.logical_type?.type;
-  if (logical === 'TIMESTAMP' || e.converted_type === 'TIMESTAMP_MILLIS' || e.converted_type === 'TIMESTAMP_MICROS' || e.type === 'INT96') return 'UnixTimestamp';
+  if (logical === 'TIMESTAMP' || e.converted_type === 'TIMESTAMP_MILLIS' || e.converted_type === 'TIMESTAMP_MICROS' || e.type === 'INT96')
+    return 'UnixTimestamp';
   if (logical === 'DATE' || e.converted_type === 'DATE') return 'UnixTimestamp';
   if (logical === 'DECIMAL' || e.converted_type === 'DECIMAL') return 'Float64';
   if (logical === 'STRING' || e.converted_type === 'UTF8' || logical === 'JSON' || e.converted_type === 'JSON') return 'String';

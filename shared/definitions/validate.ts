@@ -31,7 +31,12 @@ export function parseDefinition<S extends z.ZodType>(schema: S, kind: string, in
     // A misspelt option must not be silently dropped (it would fall back to a default).
     const keys = issue.keys.map((k) => (at ? `${at}.${k}` : k));
     const known = Object.keys((schemaShape(schema, issue.path) ?? {}) as object);
-    throw new DefinitionError(kind, name, keys.join(', '), `unknown option${keys.length > 1 ? 's' : ''}${known.length ? `; expected one of ${known.join(', ')}` : ''}`);
+    throw new DefinitionError(
+      kind,
+      name,
+      keys.join(', '),
+      `unknown option${keys.length > 1 ? 's' : ''}${known.length ? `; expected one of ${known.join(', ')}` : ''}`,
+    );
   }
   throw new DefinitionError(kind, name, at || '(options)', issue.message);
 }

@@ -19,7 +19,9 @@ export function entityTableName(id: string): string {
 
 /** The dataset id of a staging table name, or undefined when it is not one (`skewless_entity_<hex>`). */
 export function entityTableIdOf(table: string): string | undefined {
-  return table.startsWith(ENTITY_TABLE_PREFIX) && /^[0-9a-f]+$/.test(table.slice(ENTITY_TABLE_PREFIX.length)) ? table.slice(ENTITY_TABLE_PREFIX.length) : undefined;
+  return table.startsWith(ENTITY_TABLE_PREFIX) && /^[0-9a-f]+$/.test(table.slice(ENTITY_TABLE_PREFIX.length))
+    ? table.slice(ENTITY_TABLE_PREFIX.length)
+    : undefined;
 }
 
 /**

@@ -40,14 +40,18 @@ export function parseRef(ref: unknown): Ref | undefined {
 /** `view` or `view@vN` (a feature view, latest active or pinned). */
 export function parseViewRef(ref: string): { name: string; version?: number } {
   const r = parseRef(ref);
-  if (!r || r.feature !== undefined) throw new ValidationError(`invalid feature view reference '${ref}': expected 'view' or 'view@vN'`, [{ field: 'feature_view', message: `got '${ref}'` }]);
+  if (!r || r.feature !== undefined)
+    throw new ValidationError(`invalid feature view reference '${ref}': expected 'view' or 'view@vN'`, [{ field: 'feature_view', message: `got '${ref}'` }]);
   return r.version === undefined ? { name: r.name } : { name: r.name, version: r.version };
 }
 
 /** `view@vN` only (lifecycle verbs act on one version); `key` is its canonical spelling. */
 export function parseVersionedViewRef(ref: string): { name: string; version: number; key: string } {
   const r = parseRef(ref);
-  if (!r || r.version === undefined || r.feature !== undefined) throw new ValidationError(`expected VIEW@vN, got '${ref}'`, [{ field: 'feature_view', message: 'a versioned reference such as user_activity@v1 is required' }]);
+  if (!r || r.version === undefined || r.feature !== undefined)
+    throw new ValidationError(`expected VIEW@vN, got '${ref}'`, [
+      { field: 'feature_view', message: 'a versioned reference such as user_activity@v1 is required' },
+    ]);
   return { name: r.name, version: r.version, key: viewKey(r.name, r.version) };
 }
 
@@ -55,7 +59,9 @@ export function parseVersionedViewRef(ref: string): { name: string; version: num
 export function parseFeatureRef(ref: unknown, row?: number): { name: string; version?: number; feature: string } {
   const r = parseRef(ref);
   if (!r || r.feature === undefined) {
-    throw new ValidationError(`invalid feature reference '${String(ref)}': expected 'view:feature' or 'view@vN:feature'`, [{ ...(row !== undefined ? { row } : {}), field: 'features', message: `got '${String(ref)}'` }]);
+    throw new ValidationError(`invalid feature reference '${String(ref)}': expected 'view:feature' or 'view@vN:feature'`, [
+      { ...(row !== undefined ? { row } : {}), field: 'features', message: `got '${String(ref)}'` },
+    ]);
   }
   return { name: r.name, ...(r.version !== undefined ? { version: r.version } : {}), feature: r.feature };
 }

@@ -28,7 +28,10 @@ export function requiredJoinKeys(views: readonly ViewRequest[]): Map<string, DTy
 export function assertEntityColumns(columns: readonly string[], views: readonly ViewRequest[]): void {
   const missing = [ENTITY_TS, ...requiredJoinKeys(views).keys()].filter((c) => !columns.includes(c));
   if (missing.length) {
-    throw new ValidationError(`entity rows are missing column(s): ${missing.join(', ')}`, missing.map((field) => ({ field, message: 'required column is missing' })));
+    throw new ValidationError(
+      `entity rows are missing column(s): ${missing.join(', ')}`,
+      missing.map((field) => ({ field, message: 'required column is missing' })),
+    );
   }
   if (columns.includes(ROW_ID)) throw new ValidationError(`entity column '${ROW_ID}' is reserved`, [{ field: ROW_ID, message: 'reserved name' }]);
 }
@@ -41,7 +44,7 @@ export function prepareEntityRows(rows: readonly Row[], views: readonly ViewRequ
   if (!rows.length) throw new ValidationError('no entity rows given', [{ field: 'entity_rows', message: 'expected at least one row' }]);
   const names: string[] = [];
   const seen = new Set<string>();
-  for (const r of rows) for (const k of Object.keys(r)) if (!seen.has(k)) (seen.add(k), names.push(k));
+  for (const r of rows) for (const k of Object.keys(r)) if (!seen.has(k)) seen.add(k), names.push(k);
   assertEntityColumns(names, views);
   const keys = requiredJoinKeys(views);
   const issues: FieldIssue[] = [];
@@ -75,7 +78,10 @@ export class EntityChunkStager {
 
   /** `columns`: the input's columns with their types when the source declares them (Parquet), else undefined (CSV text). */
   constructor(columns: readonly { name: string; dtype?: DType }[], views: readonly ViewRequest[]) {
-    assertEntityColumns(columns.map((c) => c.name), views);
+    assertEntityColumns(
+      columns.map((c) => c.name),
+      views,
+    );
     const keys = requiredJoinKeys(views);
     this.columns = columns.map((c) => ({ name: c.name, dtype: c.name === ENTITY_TS ? 'UnixTimestamp' : (keys.get(c.name) ?? c.dtype ?? 'String') }));
   }
@@ -100,7 +106,12 @@ export class EntityChunkStager {
         if (c.name === ENTITY_TS) {
           const d = parseInstant(v);
           if (!d) {
-            if (issues.length < 20) issues.push({ row, field: ENTITY_TS, message: `expected a timestamp, got ${JSON.stringify(typeof v === 'bigint' ? String(v) : v) ?? 'nothing'}` });
+            if (issues.length < 20)
+              issues.push({
+                row,
+                field: ENTITY_TS,
+                message: `expected a timestamp, got ${JSON.stringify(typeof v === 'bigint' ? String(v) : v) ?? 'nothing'}`,
+              });
             continue;
           }
           const t = d.getTime();
@@ -111,7 +122,8 @@ export class EntityChunkStager {
         }
         const coerced = coerce(c.dtype, v);
         if (coerced === INVALID) {
-          if (issues.length < 20) issues.push({ row, field: c.name, message: `expected ${c.dtype}, got ${JSON.stringify(typeof v === 'bigint' ? String(v) : v)}` });
+          if (issues.length < 20)
+            issues.push({ row, field: c.name, message: `expected ${c.dtype}, got ${JSON.stringify(typeof v === 'bigint' ? String(v) : v)}` });
           continue;
         }
         o[c.name] = coerced;

@@ -46,7 +46,8 @@ export async function openEntitySource(s3: S3Client, uri: string, format?: 'parq
   try {
     return kind === 'csv' ? await csvSource(bytes, chunkRows) : await parquetSource(bytes, chunkRows);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new ValidationError(`entity file ${bytes.name}: no such file`, [{ field: 'entity', message: 'file not found' }]);
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new ValidationError(`entity file ${bytes.name}: no such file`, [{ field: 'entity', message: 'file not found' }]);
     throw err;
   }
 }
@@ -58,7 +59,8 @@ async function parquetSource(bytes: ByteSource, chunkRows: number): Promise<Enti
   const columns: { name: string; dtype?: DType }[] = [];
   for (let i = 1, left = meta.schema[0].num_children ?? 0; left > 0; left--) {
     const e = meta.schema[i];
-    if (e.num_children) throw new ValidationError(`entity file column '${e.name}' is nested; entity columns must be scalars`, [{ field: e.name, message: 'nested column' }]);
+    if (e.num_children)
+      throw new ValidationError(`entity file column '${e.name}' is nested; entity columns must be scalars`, [{ field: e.name, message: 'nested column' }]);
     columns.push({ name: e.name, dtype: fromParquetType(e) });
     i++;
   }
@@ -86,10 +88,15 @@ async function csvSource(bytes: ByteSource, chunkRows: number): Promise<EntitySo
   const kinds = names.map(() => new Set<'int' | 'float' | 'bool' | 'text'>());
   let first = true;
   for await (const r of records()) {
-    if (first) { first = false; continue; }
+    if (first) {
+      first = false;
+      continue;
+    }
     r.forEach((v, i) => {
       if (v === '' || i >= kinds.length) return;
-      kinds[i].add(/^[+-]?\d{1,15}$/.test(v) ? 'int' : /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(v) ? 'float' : /^(true|false)$/i.test(v) ? 'bool' : 'text');
+      kinds[i].add(
+        /^[+-]?\d{1,15}$/.test(v) ? 'int' : /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(v) ? 'float' : /^(true|false)$/i.test(v) ? 'bool' : 'text',
+      );
     });
   }
   const typeOf = (k: Set<string>): DType | undefined =>
@@ -100,10 +107,13 @@ async function csvSource(bytes: ByteSource, chunkRows: number): Promise<EntitySo
       let chunk: Row[] = [];
       let skip = true;
       for await (const r of records()) {
-        if (skip) { skip = false; continue; }
+        if (skip) {
+          skip = false;
+          continue;
+        }
         if (r.length === 1 && r[0] === '') continue;
         chunk.push(Object.fromEntries(names.map((n, i) => [n, r[i] === undefined || r[i] === '' ? null : r[i]])));
-        if (chunk.length >= chunkRows) (yield chunk, (chunk = []));
+        if (chunk.length >= chunkRows) yield chunk, (chunk = []);
       }
       if (chunk.length) yield chunk;
     },
@@ -130,7 +140,7 @@ async function* csvRecords(bytes: ByteSource): AsyncGenerator<string[]> {
         continue;
       }
       if (ch === '"' && field === '' && !afterQuote) quoted = true;
-      else if (ch === ',') (record.push(field), (field = ''), (afterQuote = false));
+      else if (ch === ',') record.push(field), (field = ''), (afterQuote = false);
       else if (ch === '\n') {
         record.push(field.endsWith('\r') && !afterQuote ? field.slice(0, -1) : field);
         yield record;

@@ -10,11 +10,17 @@ export function inferDType(values: Iterable<unknown>): DType {
   for (const v of values) {
     if (v === null || v === undefined) continue;
     const t: DType =
-      v instanceof Date ? 'UnixTimestamp'
-      : typeof v === 'boolean' ? 'Bool'
-      : typeof v === 'bigint' ? 'Int64'
-      : typeof v === 'number' ? (Number.isInteger(v) ? 'Int64' : 'Float64')
-      : 'String';
+      v instanceof Date
+        ? 'UnixTimestamp'
+        : typeof v === 'boolean'
+          ? 'Bool'
+          : typeof v === 'bigint'
+            ? 'Int64'
+            : typeof v === 'number'
+              ? Number.isInteger(v)
+                ? 'Int64'
+                : 'Float64'
+              : 'String';
     if (type === undefined) type = t;
     else if (type !== t) {
       if ((type === 'Int64' && t === 'Float64') || (type === 'Float64' && t === 'Int64')) type = 'Float64';

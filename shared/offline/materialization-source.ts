@@ -1,4 +1,3 @@
-
 /** One Parquet object of a view's source, as listed when a materialization run is planned. */
 export interface SourceFile {
   /** Local path, or S3 key. */

@@ -31,9 +31,7 @@ export interface HistoricalResult {
   sql: string;
 }
 
-export interface Progress {
-  (fraction: number, detail?: string): void;
-}
+export type Progress = (fraction: number, detail?: string) => void;
 
 /** One source row prepared for the online store. */
 export interface LatestRow {

@@ -29,10 +29,18 @@ export function fixedItemBytes(view: FeatureViewSpec, maxEntityKeyBytes = 2048):
 
 /** Refuses, naming each view, the online views whose items cannot fit DynamoDB's 400 KB limit. */
 export function assertViewsFitDynamoItem(views: FeatureViewSpec[], maxEntityKeyBytes = 2048): void {
-  const wide = views.filter((v) => v.online).map((v) => ({ v, bytes: fixedItemBytes(v, maxEntityKeyBytes) })).filter((x) => x.bytes > DYNAMODB_MAX_ITEM_BYTES);
+  const wide = views
+    .filter((v) => v.online)
+    .map((v) => ({ v, bytes: fixedItemBytes(v, maxEntityKeyBytes) }))
+    .filter((x) => x.bytes > DYNAMODB_MAX_ITEM_BYTES);
   if (!wide.length) return;
   throw new ValidationError(
-    wide.map(({ v, bytes }) => `feature view '${viewKey(v.name, v.version)}' is too wide for one DynamoDB item: its ${v.features.length} features take ${bytes} bytes before any string value (limit ${DYNAMODB_MAX_ITEM_BYTES}); split it into several views`).join('; '),
+    wide
+      .map(
+        ({ v, bytes }) =>
+          `feature view '${viewKey(v.name, v.version)}' is too wide for one DynamoDB item: its ${v.features.length} features take ${bytes} bytes before any string value (limit ${DYNAMODB_MAX_ITEM_BYTES}); split it into several views`,
+      )
+      .join('; '),
     wide.map(({ v, bytes }) => ({ field: viewKey(v.name, v.version), message: `${bytes} bytes > ${DYNAMODB_MAX_ITEM_BYTES}` })),
   );
 }

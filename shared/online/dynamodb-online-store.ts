@@ -93,14 +93,22 @@ export class DynamoDBOnlineStore extends BaseOnlineStore {
         new CreateTableCommand({
           TableName: table,
           BillingMode: 'PAY_PER_REQUEST',
-          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
-          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+          AttributeDefinitions: [
+            { AttributeName: 'pk', AttributeType: 'S' },
+            { AttributeName: 'sk', AttributeType: 'S' },
+          ],
+          KeySchema: [
+            { AttributeName: 'pk', KeyType: 'HASH' },
+            { AttributeName: 'sk', KeyType: 'RANGE' },
+          ],
         }),
       );
       // dynalite (a second emulator the tests run against) has no TTL API; expiry is never tested through it.
-      await client.send(new UpdateTimeToLiveCommand({ TableName: table, TimeToLiveSpecification: { AttributeName: 'expires_at', Enabled: true } })).catch((err: { name?: string }) => {
-        if (err.name !== 'UnknownOperationException') throw err;
-      });
+      await client
+        .send(new UpdateTimeToLiveCommand({ TableName: table, TimeToLiveSpecification: { AttributeName: 'expires_at', Enabled: true } }))
+        .catch((err: { name?: string }) => {
+          if (err.name !== 'UnknownOperationException') throw err;
+        });
     } catch (err) {
       if (!(err instanceof ResourceInUseException)) throw err;
     }
@@ -198,7 +206,14 @@ export class DynamoDBOnlineStore extends BaseOnlineStore {
       );
     } catch (err) {
       if (!(err instanceof ConditionalCheckFailedException)) throw err;
-      await this.client.send(new UpdateItemCommand({ TableName: this.table, Key: key, UpdateExpression: 'SET written_at = :w', ExpressionAttributeValues: { ':w': { N: String(writtenAt) } } }));
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: key,
+          UpdateExpression: 'SET written_at = :w',
+          ExpressionAttributeValues: { ':w': { N: String(writtenAt) } },
+        }),
+      );
     }
   }
 
@@ -222,7 +237,12 @@ export class DynamoDBOnlineStore extends BaseOnlineStore {
     const pages: ({ entityKey: string } & OnlineRecord)[][] = [];
     do {
       const r = await this.client.send(
-        new ScanCommand({ TableName: this.table, FilterExpression: 'sk = :v AND pk <> :w', ExpressionAttributeValues: { ':v': { S: view }, ':w': { S: WATERMARK_PK } }, ExclusiveStartKey: start }),
+        new ScanCommand({
+          TableName: this.table,
+          FilterExpression: 'sk = :v AND pk <> :w',
+          ExpressionAttributeValues: { ':v': { S: view }, ':w': { S: WATERMARK_PK } },
+          ExclusiveStartKey: start,
+        }),
       );
       pages.push((r.Items ?? []).map((item) => ({ entityKey: item.pk.S!, ...toRecord(item) })));
       start = r.LastEvaluatedKey;
@@ -235,7 +255,14 @@ export class DynamoDBOnlineStore extends BaseOnlineStore {
     const out: Watermark[] = [];
     let start: Record<string, AttributeValue> | undefined;
     do {
-      const r = await this.client.send(new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :w', ExpressionAttributeValues: { ':w': { S: WATERMARK_PK } }, ExclusiveStartKey: start }));
+      const r = await this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :w',
+          ExpressionAttributeValues: { ':w': { S: WATERMARK_PK } },
+          ExclusiveStartKey: start,
+        }),
+      );
       for (const i of r.Items ?? []) out.push({ view: i.sk.S!, eventTs: Number(i.event_ts.N), writtenAt: Number(i.written_at.N) });
       start = r.LastEvaluatedKey;
     } while (start);
@@ -246,7 +273,15 @@ export class DynamoDBOnlineStore extends BaseOnlineStore {
     const keys: Record<string, AttributeValue>[] = [];
     let start: Record<string, AttributeValue> | undefined;
     do {
-      const r = await this.client.send(new ScanCommand({ TableName: this.table, FilterExpression: 'sk = :v', ExpressionAttributeValues: { ':v': { S: view } }, ProjectionExpression: 'pk, sk', ExclusiveStartKey: start }));
+      const r = await this.client.send(
+        new ScanCommand({
+          TableName: this.table,
+          FilterExpression: 'sk = :v',
+          ExpressionAttributeValues: { ':v': { S: view } },
+          ProjectionExpression: 'pk, sk',
+          ExclusiveStartKey: start,
+        }),
+      );
       keys.push(...(r.Items ?? []));
       start = r.LastEvaluatedKey;
     } while (start);
@@ -274,5 +309,9 @@ function plain(values: Record<string, unknown>): Record<string, unknown> {
 }
 
 function toRecord(item: Record<string, AttributeValue>): OnlineRecord {
-  return { values: unmarshall(item.features?.M ?? {}, { wrapNumbers: false }) as Record<string, unknown>, eventTs: Number(item.event_ts.N), createdTs: Number(item.created_ts.N) };
+  return {
+    values: unmarshall(item.features?.M ?? {}, { wrapNumbers: false }) as Record<string, unknown>,
+    eventTs: Number(item.event_ts.N),
+    createdTs: Number(item.created_ts.N),
+  };
 }

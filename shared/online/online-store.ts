@@ -63,9 +63,10 @@ export abstract class BaseOnlineStore implements OnlineStore {
     if (this.maxEntityKeyBytes === Number.POSITIVE_INFINITY) return;
     rows.forEach((r, row) => {
       if (Buffer.byteLength(r.entityKey) > this.maxEntityKeyBytes) {
-        throw new ValidationError(`row ${row}: entity key is ${Buffer.byteLength(r.entityKey)} bytes; the online store accepts at most ${this.maxEntityKeyBytes}`, [
-          { row, field: 'entity key', message: `at most ${this.maxEntityKeyBytes} bytes` },
-        ]);
+        throw new ValidationError(
+          `row ${row}: entity key is ${Buffer.byteLength(r.entityKey)} bytes; the online store accepts at most ${this.maxEntityKeyBytes}`,
+          [{ row, field: 'entity key', message: `at most ${this.maxEntityKeyBytes} bytes` }],
+        );
       }
     });
   }

@@ -16,7 +16,8 @@ CREATE TABLE IF NOT EXISTS watermarks (view TEXT PRIMARY KEY, event_ts INTEGER N
 // Newer-wins (docs/semantics.md#online-writes-newer-wins): the update only happens when (event_ts, created_ts) is >= the stored pair.
 // The conditions are literals of their own, marked for tools/mutate/conditions.ts (Stryker does not
 // mutate operators inside SQL text).
-const NEWER_WINS = /* @mutate */ 'excluded.event_ts > online_features.event_ts OR (excluded.event_ts = online_features.event_ts AND excluded.created_ts >= online_features.created_ts)';
+const NEWER_WINS =
+  /* @mutate */ 'excluded.event_ts > online_features.event_ts OR (excluded.event_ts = online_features.event_ts AND excluded.created_ts >= online_features.created_ts)';
 const UPSERT = `
 INSERT INTO online_features (entity_key, view, features, event_ts, created_ts) VALUES (?, ?, ?, ?, ?)
 ON CONFLICT (view, entity_key) DO UPDATE SET features = excluded.features, event_ts = excluded.event_ts, created_ts = excluded.created_ts
@@ -91,7 +92,11 @@ export class SqliteOnlineStore extends BaseOnlineStore {
         this.readStatements.set(entityKeys.length, stmt);
       }
       for (const r of stmt.all(view, ...entityKeys) as { entity_key: string; features: string; event_ts: number; created_ts: number }[]) {
-        out.set(BaseOnlineStore.itemId({ view, entityKey: r.entity_key }), { values: JSON.parse(r.features) as Record<string, unknown>, eventTs: r.event_ts, createdTs: r.created_ts });
+        out.set(BaseOnlineStore.itemId({ view, entityKey: r.entity_key }), {
+          values: JSON.parse(r.features) as Record<string, unknown>,
+          eventTs: r.event_ts,
+          createdTs: r.created_ts,
+        });
       }
     }
     return out;
@@ -103,13 +108,17 @@ export class SqliteOnlineStore extends BaseOnlineStore {
     let page: ({ entityKey: string } & OnlineRecord)[] = [];
     for (const r of stmt.iterate(view) as Iterable<{ entity_key: string; features: string; event_ts: number; created_ts: number }>) {
       page.push({ entityKey: r.entity_key, values: JSON.parse(r.features) as Record<string, unknown>, eventTs: r.event_ts, createdTs: r.created_ts });
-      if (page.length === 1000) (yield page, (page = []));
+      if (page.length === 1000) yield page, (page = []);
     }
     if (page.length) yield page;
   }
 
   async watermarks(): Promise<Watermark[]> {
-    const rows = this.db.prepare('SELECT view, event_ts, written_at FROM watermarks ORDER BY view').all() as { view: string; event_ts: number; written_at: number }[];
+    const rows = this.db.prepare('SELECT view, event_ts, written_at FROM watermarks ORDER BY view').all() as {
+      view: string;
+      event_ts: number;
+      written_at: number;
+    }[];
     return rows.map((r) => ({ view: r.view, eventTs: r.event_ts, writtenAt: r.written_at }));
   }
 

@@ -12,7 +12,10 @@ import type { StoreParts } from './types.js';
 /** provider aws: registry in S3, DynamoDB online, S3 Parquet + Glue + Athena offline (docs/architecture.md#storage-layouts). */
 export function awsProvider(config: RepoConfig): StoreParts {
   const aws = config.aws;
-  if (!aws) throw new ValidationError('provider aws needs an "aws" section (bucket, table, …) in skewless.json', [{ field: 'aws', message: 'required for provider aws' }]);
+  if (!aws)
+    throw new ValidationError('provider aws needs an "aws" section (bucket, table, …) in skewless.json', [
+      { field: 'aws', message: 'required for provider aws' },
+    ]);
   const clients = createAwsClients(aws.region);
   const offline = new AthenaOfflineStore({
     s3: clients.s3,

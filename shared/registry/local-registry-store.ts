@@ -40,7 +40,10 @@ export class LocalRegistryStore implements RegistryStore {
   readonly location: string;
   private readonly lockPath: string;
   private readonly holderPath: string;
-  constructor(private readonly path: string, private readonly options: LocalRegistryStoreOptions = {}) {
+  constructor(
+    private readonly path: string,
+    private readonly options: LocalRegistryStoreOptions = {},
+  ) {
     this.location = path;
     this.lockPath = `${path}.lock`;
     this.holderPath = `${path}.lock.holder`;
@@ -69,7 +72,9 @@ export class LocalRegistryStore implements RegistryStore {
    * named in the 409 if it outlasts `lockWaitMs`.
    */
   private async lock(): Promise<() => Promise<void>> {
-    const notify = this.options.onLockEvent ?? ((e: LockEvent) => e.type === 'waiting' && process.stderr.write(`waiting for the registry lock held by ${describe(e.holder)}\n`));
+    const notify =
+      this.options.onLockEvent ??
+      ((e: LockEvent) => e.type === 'waiting' && process.stderr.write(`waiting for the registry lock held by ${describe(e.holder)}\n`));
     const deadline = Date.now() + (this.options.lockWaitMs ?? 30_000);
     let told = false;
     for (let attempt = 0; ; attempt++) {
@@ -87,14 +92,22 @@ export class LocalRegistryStore implements RegistryStore {
         if (holder && holder.host === hostname() && holder.pid !== process.pid && !isAlive(holder.pid)) {
           // Only the process that moves the dead holder's record aside removes its lock.
           const aside = `${this.holderPath}.${process.pid}.${randomUUID()}`;
-          if (await rename(this.holderPath, aside).then((): true => true, () => false)) {
+          if (
+            await rename(this.holderPath, aside).then(
+              (): true => true,
+              () => false,
+            )
+          ) {
             await rm(this.lockPath, { recursive: true, force: true });
             await rm(aside, { force: true });
             notify({ type: 'took-over', holder });
           }
           continue;
         }
-        if (Date.now() > deadline) throw new ConflictError(`the registry is locked by ${describe(holder)}; if that process is gone, remove ${this.lockPath}`, { holder: holder ?? null });
+        if (Date.now() > deadline)
+          throw new ConflictError(`the registry is locked by ${describe(holder)}; if that process is gone, remove ${this.lockPath}`, {
+            holder: holder ?? null,
+          });
         if (!told) (told = true), notify({ type: 'waiting', ...(holder ? { holder } : {}) });
         await new Promise((r) => setTimeout(r, Math.min(100, 5 * 1.2 ** attempt) * (0.5 + Math.random() / 2)));
       }

@@ -98,7 +98,9 @@ export function planApply(current: RegistryData, specs: RepoSpecs, options: Plan
       const list = (xs: string[]) => `${xs.join(', ')} ${xs.length > 1 ? 'stay' : 'stays'}`;
       const note = inactive
         ? `new version, inactive until \`skewless promote ${key}\`: ${list([served.at(-1)!])} served to \`${view.name}:feature\` references and feature services; materialize ${key} first`
-        : older.length ? `new version${options.promote && served.length ? ', promoted' : ''}; ${list(older.map((v) => `v${v.version}`))} readable until deprecated and deleted` : undefined;
+        : older.length
+          ? `new version${options.promote && served.length ? ', promoted' : ''}; ${list(older.map((v) => `v${v.version}`))} readable until deprecated and deleted`
+          : undefined;
       changes.push({ op: 'Created', type: 'feature view', name: key, properties: [], breaking: false, consumers, ...(note ? { note } : {}) });
       next.featureViews[key] = inactive ? { ...view, status: 'inactive' } : view;
       continue;
@@ -112,7 +114,14 @@ export function planApply(current: RegistryData, specs: RepoSpecs, options: Plan
   if (!partial) {
     for (const [key, v] of Object.entries(current.featureViews)) {
       if (!repoNames.has(v.name)) {
-        changes.push({ op: 'Deleted', type: 'feature view', name: key, properties: [], breaking: true, consumers: consumersOf(current.featureServices, v.name, v.version) });
+        changes.push({
+          op: 'Deleted',
+          type: 'feature view',
+          name: key,
+          properties: [],
+          breaking: true,
+          consumers: consumersOf(current.featureServices, v.name, v.version),
+        });
         delete next.featureViews[key];
         delete next.materializations[key];
       }
@@ -128,7 +137,8 @@ export function planApply(current: RegistryData, specs: RepoSpecs, options: Plan
   for (const c of changes) {
     if (c.type === 'entity') c.op === 'Deleted' ? delete next.entities[c.name] : (next.entities[c.name] = entities.get(c.name)!);
     if (c.type === 'data source') c.op === 'Deleted' ? delete next.dataSources[c.name] : (next.dataSources[c.name] = sources.get(c.name)!);
-    if (c.type === 'on demand feature view') c.op === 'Deleted' ? delete next.onDemandFeatureViews[c.name] : (next.onDemandFeatureViews[c.name] = onDemand.get(c.name)!);
+    if (c.type === 'on demand feature view')
+      c.op === 'Deleted' ? delete next.onDemandFeatureViews[c.name] : (next.onDemandFeatureViews[c.name] = onDemand.get(c.name)!);
     if (c.type === 'feature service') c.op === 'Deleted' ? delete next.featureServices[c.name] : (next.featureServices[c.name] = services.get(c.name)!);
   }
   return { changes, next };
@@ -140,7 +150,10 @@ export function assertNoBreakingChanges(plan: Plan): void {
   if (!breaking.length) return;
   const lines = breaking.map((c) => {
     const { name, version: v } = parseVersionedViewRef(c.name);
-    const reasons = c.properties.filter((p) => p.breaking).map((p) => p.reason).join('; ');
+    const reasons = c.properties
+      .filter((p) => p.breaking)
+      .map((p) => p.reason)
+      .join('; ');
     return `feature view ${c.name}: ${reasons}. Register it as a new version instead: set \`version: ${v + 1}\` in FeatureView '${name}' (v${v} stays served until you materialize and \`skewless promote ${viewKey(name, v + 1)}\`)${c.consumers.length ? `; consumers: ${c.consumers.join(', ')}` : ''}`;
   });
   throw new ConflictError(`breaking change refused:\n${lines.join('\n')}`, { changes: breaking });

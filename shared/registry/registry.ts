@@ -60,8 +60,9 @@ export class Registry {
    */
   servedVersion(name: string, version: number, features: readonly string[], sameType = false): number {
     const pinned = this.data.featureViews[viewKey(name, version)];
-    if (!pinned || pinned.status !== 'inactive') return version;
-    const has = (v: FeatureViewSpec, f: string) => v.features.some((x) => x.name === f && (!sameType || x.dtype === pinned.features.find((p) => p.name === f)?.dtype));
+    if (pinned?.status !== 'inactive') return version;
+    const has = (v: FeatureViewSpec, f: string) =>
+      v.features.some((x) => x.name === f && (!sameType || x.dtype === pinned.features.find((p) => p.name === f)?.dtype));
     const active = this.views()
       .filter((v) => v.name === name && v.status === 'active' && features.every((f) => has(v, f)))
       .sort((a, b) => b.version - a.version)[0];
@@ -69,7 +70,9 @@ export class Registry {
   }
 
   private versionsHint(name: string): string | undefined {
-    const versions = this.views().filter((v) => v.name === name).map((v) => `v${v.version}`);
+    const versions = this.views()
+      .filter((v) => v.name === name)
+      .map((v) => `v${v.version}`);
     return versions.length ? `registered versions: ${versions.join(', ')}` : undefined;
   }
 
@@ -81,7 +84,7 @@ export class Registry {
 
   pushSource(name: string): PushSourceSpec {
     const s = typeof name === 'string' ? own(this.data.dataSources, name) : undefined;
-    if (!s || s.kind !== 'PushSource') throw new NotFoundError('push source', String(name));
+    if (s?.kind !== 'PushSource') throw new NotFoundError('push source', String(name));
     return s;
   }
 
@@ -146,10 +149,20 @@ export class Registry {
     for (const { spec } of onDemand.values()) {
       for (const input of spec.inputs) {
         if (input.kind === 'request') {
-          input.features.forEach((f) => requestFields.set(f.name, f));
+          for (const f of input.features) requestFields.set(f.name, f);
           continue;
         }
-        const view = this.view(viewKey(input.name, this.servedVersion(input.name, input.version!, input.features.map((f) => f.name), true)));
+        const view = this.view(
+          viewKey(
+            input.name,
+            this.servedVersion(
+              input.name,
+              input.version!,
+              input.features.map((f) => f.name),
+              true,
+            ),
+          ),
+        );
         for (const f of input.features) want(view, view.features.find((x) => x.name === f.name)!);
       }
     }
@@ -164,4 +177,3 @@ export class Registry {
     });
   }
 }
-

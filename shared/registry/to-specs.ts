@@ -98,7 +98,12 @@ export function toRepoSpecs(definitions: Iterable<Definition>): RepoSpecs {
     const seen = sources.get(s.name);
     if (seen && JSON.stringify(seen) !== JSON.stringify(spec)) {
       const path = (x: DataSourceSpec) => (x.kind === 'FileSource' ? ` (path '${x.path}')` : '');
-      throw new DefinitionError(s.kind, s.name, 'name', `also the name of a different ${seen.kind}${path(seen)}; give one of them another name (a FileSource's default name is its path's last segment)`);
+      throw new DefinitionError(
+        s.kind,
+        s.name,
+        'name',
+        `also the name of a different ${seen.kind}${path(seen)}; give one of them another name (a FileSource's default name is its path's last segment)`,
+      );
     }
     sources.set(s.name, spec);
   };
@@ -111,10 +116,15 @@ export function toRepoSpecs(definitions: Iterable<Definition>): RepoSpecs {
     const spec = featureViewSpec(v);
     const seen = views.get(key);
     if (seen && JSON.stringify(seen) !== JSON.stringify(spec)) {
-      throw new DefinitionError('FeatureView', v.name, 'name', `${key} is defined twice, differently; remove one or rename it (a changed schema is \`version: ${v.version + 1}\`)`);
+      throw new DefinitionError(
+        'FeatureView',
+        v.name,
+        'name',
+        `${key} is defined twice, differently; remove one or rename it (a changed schema is \`version: ${v.version + 1}\`)`,
+      );
     }
     views.set(key, spec);
-    v.entities.forEach((e) => entities.set(e.name, entitySpec(e)));
+    for (const e of v.entities) entities.set(e.name, entitySpec(e));
     addSource(v.source);
   };
   for (const d of definitions) {
@@ -122,7 +132,7 @@ export function toRepoSpecs(definitions: Iterable<Definition>): RepoSpecs {
     else if (d.kind === 'FeatureView') addView(d);
     else if (d.kind === 'FeatureService') {
       services.set(d.name, featureServiceSpec(d));
-      d.projections.forEach((p) => (p.view.kind === 'OnDemandFeatureView' ? addOnDemand(p.view) : addView(p.view)));
+      for (const p of d.projections) p.view.kind === 'OnDemandFeatureView' ? addOnDemand(p.view) : addView(p.view);
     } else if (d.kind === 'OnDemandFeatureView') addOnDemand(d);
     else if (d.kind === 'RequestSource') continue;
     else addSource(d);
@@ -130,7 +140,13 @@ export function toRepoSpecs(definitions: Iterable<Definition>): RepoSpecs {
   // Feature references are `name:feature` whatever the kind, so the two kinds share one namespace.
   for (const o of onDemand.values()) {
     const view = [...views.values()].find((v) => v.name === o.name);
-    if (view) throw new DefinitionError('OnDemandFeatureView', o.name, 'name', `feature view '${viewKey(view.name, view.version)}' has the same name; give one of them another name`);
+    if (view)
+      throw new DefinitionError(
+        'OnDemandFeatureView',
+        o.name,
+        'name',
+        `feature view '${viewKey(view.name, view.version)}' has the same name; give one of them another name`,
+      );
   }
   return {
     entities: [...entities.values()],

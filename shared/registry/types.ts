@@ -129,7 +129,6 @@ export interface RepoSpecs {
   onDemandFeatureViews: OnDemandSpec[];
 }
 
-
 export function emptyRegistry(project: string): RegistryData {
   return {
     formatVersion: 1,

@@ -10,13 +10,22 @@ function assertServicesResolve(next: RegistryData): void {
     for (const p of s.projections) {
       if (p.onDemand) {
         const o = next.onDemandFeatureViews[p.view];
-        if (!o) throw new ValidationError(`feature service '${s.name}' references on demand feature view ${p.view}, which is not registered`, [{ field: `featureServices.${s.name}`, message: 'unknown on demand feature view' }]);
+        if (!o)
+          throw new ValidationError(`feature service '${s.name}' references on demand feature view ${p.view}, which is not registered`, [
+            { field: `featureServices.${s.name}`, message: 'unknown on demand feature view' },
+          ]);
         continue;
       }
       const v = next.featureViews[viewKey(p.view, p.version)];
-      if (!v) throw new ValidationError(`feature service '${s.name}' references ${viewKey(p.view, p.version)}, which is not registered`, [{ field: `featureServices.${s.name}`, message: 'unknown view version' }]);
+      if (!v)
+        throw new ValidationError(`feature service '${s.name}' references ${viewKey(p.view, p.version)}, which is not registered`, [
+          { field: `featureServices.${s.name}`, message: 'unknown view version' },
+        ]);
       const missing = p.features.filter((f) => !v.features.some((x) => x.name === f));
-      if (missing.length) throw new ValidationError(`feature service '${s.name}' references unknown feature(s) ${missing.join(', ')} of ${viewKey(v.name, v.version)}`, [{ field: `featureServices.${s.name}`, message: 'unknown feature' }]);
+      if (missing.length)
+        throw new ValidationError(`feature service '${s.name}' references unknown feature(s) ${missing.join(', ')} of ${viewKey(v.name, v.version)}`, [
+          { field: `featureServices.${s.name}`, message: 'unknown feature' },
+        ]);
     }
   }
 }

@@ -58,8 +58,26 @@ export function sameValue(dtype: DType, a: unknown, b: unknown, tol: number): bo
   return a === b;
 }
 
-function tally(view: string, feature: string, dtype: DType, pairs: { s: Sampled; online: unknown; offline: unknown }[], tol: number, drifted = false): FeatureAudit {
-  const a: FeatureAudit = { view, feature, compared: pairs.length, mismatches: 0, missingOnline: 0, missingOffline: 0, mismatchRate: 0, missingOnlineRate: 0, missingOfflineRate: 0, examples: [] };
+function tally(
+  view: string,
+  feature: string,
+  dtype: DType,
+  pairs: { s: Sampled; online: unknown; offline: unknown }[],
+  tol: number,
+  drifted = false,
+): FeatureAudit {
+  const a: FeatureAudit = {
+    view,
+    feature,
+    compared: pairs.length,
+    mismatches: 0,
+    missingOnline: 0,
+    missingOffline: 0,
+    mismatchRate: 0,
+    missingOnlineRate: 0,
+    missingOfflineRate: 0,
+    examples: [],
+  };
   for (const { s, online, offline } of pairs) {
     const on = online ?? null;
     const off = offline ?? null;
@@ -70,7 +88,8 @@ function tally(view: string, feature: string, dtype: DType, pairs: { s: Sampled;
     else if (off === null) a.missingOffline++;
     else if (!sameValue(dtype, on, off, tol)) a.mismatches++;
     else bad = false;
-    if (bad && a.examples.length < 3) a.examples.push({ entity: s.entity, at: s.at.toISOString(), online: on, offline: off instanceof Date ? off.toISOString() : off });
+    if (bad && a.examples.length < 3)
+      a.examples.push({ entity: s.entity, at: s.at.toISOString(), online: on, offline: off instanceof Date ? off.toISOString() : off });
   }
   const n = Math.max(a.compared, 1);
   a.mismatchRate = a.mismatches / n;
@@ -103,7 +122,15 @@ export async function auditSkew(ctx: StoreContext, opts: AuditOptions): Promise<
     if (!samples.length) continue;
     const offline = await offlineAt(ctx, [v], samples);
     for (const f of v.features) {
-      features.push(tally(v.key, f.name, f.dtype, samples.map((s, i) => ({ s, online: s.online[f.name], offline: offline[i][`${v.key}::${f.name}`] })), tol));
+      features.push(
+        tally(
+          v.key,
+          f.name,
+          f.dtype,
+          samples.map((s, i) => ({ s, online: s.online[f.name], offline: offline[i][`${v.key}::${f.name}`] })),
+          tol,
+        ),
+      );
     }
   }
 
@@ -155,7 +182,16 @@ function targets(registry: Registry, opts: AuditOptions): { views: ViewRequest[]
  * a lookup at t would have served them vs the PIT inputs at t, both through the loaded function.
  * Rows whose other inputs were overwritten after t cannot be compared and are left out.
  */
-async function auditOnDemand(ctx: StoreContext, registry: Registry, od: OnDemandRequest, impl: ReturnType<StoreContext['transforms']['get']>, n: number, seed: number, tol: number, drifted: boolean): Promise<FeatureAudit[]> {
+async function auditOnDemand(
+  ctx: StoreContext,
+  registry: Registry,
+  od: OnDemandRequest,
+  impl: ReturnType<StoreContext['transforms']['get']>,
+  n: number,
+  seed: number,
+  tol: number,
+  drifted: boolean,
+): Promise<FeatureAudit[]> {
   const viewInputs = od.spec.inputs.filter((i) => i.kind === 'view');
   if (!impl || !viewInputs.length || od.spec.inputs.some((i) => i.kind === 'request')) {
     return od.spec.features.map((f) => ({ ...tally(od.spec.name, f.name, f.dtype, [], tol), compared: 0 }));
@@ -166,25 +202,50 @@ async function auditOnDemand(ctx: StoreContext, registry: Registry, od: OnDemand
   });
   const first = inputViews[0];
   const sampled = (await ctx.online.sample(first.key, n, seed)).map(toSample);
-  const others = await ctx.online.read(sampled.flatMap((s) => inputViews.slice(1).map((v) => ({ view: v.key, entityKey: entityKey(v.view.joinKeys, s.entity) }))));
+  const others = await ctx.online.read(
+    sampled.flatMap((s) => inputViews.slice(1).map((v) => ({ view: v.key, entityKey: entityKey(v.view.joinKeys, s.entity) }))),
+  );
   const comparable: { s: Sampled; inputs: Record<string, unknown> }[] = [];
   sampled.forEach((s, i) => {
     const inputs: Record<string, unknown> = {};
-    first.features.forEach((f) => (inputs[f.name] = s.online[f.name] ?? null));
+    for (const f of first.features) inputs[f.name] = s.online[f.name] ?? null;
     let ok = true;
     inputViews.slice(1).forEach((v, k) => {
       const rec = others[i * (inputViews.length - 1) + k];
       if (rec && rec.eventTs > s.at.getTime()) ok = false;
       const live = rec && (v.view.ttlSeconds === 0 || s.at.getTime() - rec.eventTs <= v.view.ttlSeconds * 1000);
-      v.features.forEach((f) => (inputs[f.name] = live ? (rec!.values[f.name] ?? null) : null));
+      for (const f of v.features) inputs[f.name] = live ? (rec!.values[f.name] ?? null) : null;
     });
     if (ok) comparable.push({ s, inputs });
   });
   if (!comparable.length) return od.spec.features.map((f) => tally(od.spec.name, f.name, f.dtype, [], tol));
-  const offline = await offlineAt(ctx, inputViews, comparable.map((c) => c.s));
+  const offline = await offlineAt(
+    ctx,
+    inputViews,
+    comparable.map((c) => c.s),
+  );
   const cols = (get: (j: number, name: string) => unknown) =>
     Object.fromEntries(inputViews.flatMap((v) => v.features.map((f) => [f.name, comparable.map((_, j) => get(j, f.name))])));
-  const onlineOut = runOnDemand(od.spec, impl, cols((j, name) => comparable[j].inputs[name]), comparable.length);
-  const offlineOut = runOnDemand(od.spec, impl, cols((j, name) => offline[j][`${inputViews.find((v) => v.features.some((f) => f.name === name))!.key}::${name}`] ?? null), comparable.length);
-  return od.spec.features.map((f) => tally(od.spec.name, f.name, f.dtype, comparable.map((c, j) => ({ s: c.s, online: onlineOut[f.name][j], offline: offlineOut[f.name][j] })), tol, drifted));
+  const onlineOut = runOnDemand(
+    od.spec,
+    impl,
+    cols((j, name) => comparable[j].inputs[name]),
+    comparable.length,
+  );
+  const offlineOut = runOnDemand(
+    od.spec,
+    impl,
+    cols((j, name) => offline[j][`${inputViews.find((v) => v.features.some((f) => f.name === name))!.key}::${name}`] ?? null),
+    comparable.length,
+  );
+  return od.spec.features.map((f) =>
+    tally(
+      od.spec.name,
+      f.name,
+      f.dtype,
+      comparable.map((c, j) => ({ s: c.s, online: onlineOut[f.name][j], offline: offlineOut[f.name][j] })),
+      tol,
+      drifted,
+    ),
+  );
 }

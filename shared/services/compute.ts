@@ -20,12 +20,24 @@ export function asOfFileName(asOf: Date): string {
  * Runs the batch transformation declared on a view as of `asOf`, writing one Parquet part into the
  * view's (directory) source, where the next materialization and historical retrieval read it.
  */
-export async function computeView(engine: BatchEngine | undefined, view: FeatureView, repoDir: string, asOf: Date, createdAt: Date = asOf, outputDir?: string): Promise<ComputeResult> {
+export async function computeView(
+  engine: BatchEngine | undefined,
+  view: FeatureView,
+  repoDir: string,
+  asOf: Date,
+  createdAt: Date = asOf,
+  outputDir?: string,
+): Promise<ComputeResult> {
   const batch = view.batch;
-  if (!batch) throw new ValidationError(`feature view '${view.name}' declares no batch transformation`, [{ field: 'batch', message: 'add batch: { input, compute } to the FeatureView' }]);
+  if (!batch)
+    throw new ValidationError(`feature view '${view.name}' declares no batch transformation`, [
+      { field: 'batch', message: 'add batch: { input, compute } to the FeatureView' },
+    ]);
   const source = view.source.kind === 'PushSource' ? view.source.batchSource : view.source;
   if (!outputDir && /\.parquet$/i.test(source.path)) {
-    throw new ValidationError(`feature view '${view.name}': a batch transformation needs a directory source, not ${source.path}`, [{ field: 'source.path', message: 'expected a directory' }]);
+    throw new ValidationError(`feature view '${view.name}': a batch transformation needs a directory source, not ${source.path}`, [
+      { field: 'source.path', message: 'expected a directory' },
+    ]);
   }
   if (!engine) throw new UnsupportedError('batch transformations need a provider with a batch engine (local or aws, run from the CLI)');
   const dir = outputDir ?? resolve(repoDir, source.path);

@@ -24,12 +24,17 @@ export async function getHistoricalFeatures(ctx: StoreContext, req: HistoricalFe
   const resolved = resolveRequested(registry, req.features, req.featureService, req.fullFeatureNames ?? false);
   const plainOutputs = resolved.outputs.filter((o) => !o.onDemand);
   if (!resolved.onDemand.length) {
-    return ctx.offline.getHistoricalFeatures({ entity: req.entity, views: resolved.views, outputs: plainOutputs, ...(req.output ? { output: req.output } : {}) }, progress);
+    return ctx.offline.getHistoricalFeatures(
+      { entity: req.entity, views: resolved.views, outputs: plainOutputs, ...(req.output ? { output: req.output } : {}) },
+      progress,
+    );
   }
 
   // Every view feature gets an output column; those only feeding transformations get a hidden name.
   const named = new Map(plainOutputs.map((o) => [`${o.view}:${o.feature}`, o.name]));
-  const offlineOutputs = resolved.views.flatMap((v) => v.features.map((f) => ({ view: v.key, feature: f.name, name: named.get(`${v.key}:${f.name}`) ?? inputName(v.key, f.name) })));
+  const offlineOutputs = resolved.views.flatMap((v) =>
+    v.features.map((f) => ({ view: v.key, feature: f.name, name: named.get(`${v.key}:${f.name}`) ?? inputName(v.key, f.name) })),
+  );
   const joined = await ctx.offline.getHistoricalFeatures({ entity: req.entity, views: resolved.views, outputs: offlineOutputs }, progress);
   const rows = joined.rows!;
   const n = rows.length;
@@ -37,7 +42,11 @@ export async function getHistoricalFeatures(ctx: StoreContext, req: HistoricalFe
   const computed = new Map<string, Record<string, unknown[]>>();
   for (const { spec } of resolved.onDemand) {
     const impl = implementationFor(spec, ctx.transforms);
-    const inputs = requestColumns(spec.inputs.filter((i) => i.kind === 'request').flatMap((i) => i.features), (name) => (joined.columns.includes(name) ? column(name) : undefined), n);
+    const inputs = requestColumns(
+      spec.inputs.filter((i) => i.kind === 'request').flatMap((i) => i.features),
+      (name) => (joined.columns.includes(name) ? column(name) : undefined),
+      n,
+    );
     for (const input of spec.inputs.filter((i) => i.kind === 'view')) {
       const key = viewKey(input.name, input.version!);
       for (const f of input.features) inputs[f.name] = column(offlineOutputs.find((o) => o.view === key && o.feature === f.name)!.name);
@@ -55,8 +64,17 @@ export async function getHistoricalFeatures(ctx: StoreContext, req: HistoricalFe
     return row;
   });
   if (req.output) {
-    const dtypes = new Map(resolved.outputs.map((o) => [o.name, (o.onDemand ? registry.onDemandView(o.view)!.features : registry.view(o.view).features).find((f) => f.name === o.feature)!.dtype]));
-    await ctx.offline.writeTable(columns.map((name) => ({ name, ...(dtypes.has(name) ? { dtype: dtypes.get(name)! } : {}) })), out, req.output);
+    const dtypes = new Map(
+      resolved.outputs.map((o) => [
+        o.name,
+        (o.onDemand ? registry.onDemandView(o.view)!.features : registry.view(o.view).features).find((f) => f.name === o.feature)!.dtype,
+      ]),
+    );
+    await ctx.offline.writeTable(
+      columns.map((name) => ({ name, ...(dtypes.has(name) ? { dtype: dtypes.get(name)! } : {}) })),
+      out,
+      req.output,
+    );
     return { rowCount: n, columns, path: req.output.path, sql: joined.sql };
   }
   return { rowCount: n, columns, rows: out, sql: joined.sql };

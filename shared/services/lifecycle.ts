@@ -15,7 +15,10 @@ export async function deprecateView(store: RegistryStore, ref: string, now: Date
     if (!current || !view) throw new NotFoundError('feature view', key);
     const users = consumersOf(current.featureServices, name, version);
     if (users.length) {
-      throw new ConflictError(`cannot deprecate ${key}: feature service(s) ${users.join(', ')} still reference it; move them to another version and apply first`, { consumers: users });
+      throw new ConflictError(
+        `cannot deprecate ${key}: feature service(s) ${users.join(', ')} still reference it; move them to another version and apply first`,
+        { consumers: users },
+      );
     }
     const next = structuredClone(current);
     next.featureViews[key].status = 'deprecated';
@@ -61,14 +64,23 @@ export function promotionProblem(spec: FeatureViewSpec, state: MaterializationSt
  * Makes an inactive version the one unversioned references and feature services read. Refused
  * (unless `force`) while `problem` says its online data does not cover its TTL.
  */
-export async function promoteView(store: RegistryStore, ref: string, now: Date, check: (spec: FeatureViewSpec, state: MaterializationState | undefined) => string | undefined, force = false): Promise<{ view: string; status: 'active'; warning?: string }> {
+export async function promoteView(
+  store: RegistryStore,
+  ref: string,
+  now: Date,
+  check: (spec: FeatureViewSpec, state: MaterializationState | undefined) => string | undefined,
+  force = false,
+): Promise<{ view: string; status: 'active'; warning?: string }> {
   const { key } = parseVersionedViewRef(ref);
   return store.update((current) => {
     const view = current?.featureViews[key];
     if (!current || !view) throw new NotFoundError('feature view', key);
     if (view.status === 'active') throw new ConflictError(`${key} is already active`);
     const problem = check(view, current.materializations[key]);
-    if (problem && !force) throw new ConflictError(`cannot promote ${problem}; or promote anyway with --force (its consumers will read NOT_FOUND where it has no data)`, { view: key });
+    if (problem && !force)
+      throw new ConflictError(`cannot promote ${problem}; or promote anyway with --force (its consumers will read NOT_FOUND where it has no data)`, {
+        view: key,
+      });
     const next = structuredClone(current);
     next.featureViews[key].status = 'active';
     next.lastUpdated = now.toISOString();

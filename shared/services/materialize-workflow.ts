@@ -1,6 +1,6 @@
 import { SourceFileMissingError, ValidationError } from '../errors.js';
 import { viewKey } from '../layout/view-ref.js';
-import { type MaterializationRun } from '../offline/materialization-source.js';
+import type { MaterializationRun } from '../offline/materialization-source.js';
 import type { StoreContext } from './context.js';
 import { finishRun, incrementalStart, planRun, replanRun, runChunk, type ChunkingOptions, type ViewMaterialization } from './materialize.js';
 
@@ -47,7 +47,10 @@ export async function planStep(ctx: StoreContext, input: { view: string; start?:
 }
 
 /** Step 2, one Map item: one chunk. A vanished source file re-plans the run and fails the item (the next execution resumes the new plan). */
-export async function chunkStep(ctx: StoreContext, input: { runId: string; chunk: number } & ChunkingOptions): Promise<{ chunk: number; rows: number; alreadyDone: boolean }> {
+export async function chunkStep(
+  ctx: StoreContext,
+  input: { runId: string; chunk: number } & ChunkingOptions,
+): Promise<{ chunk: number; rows: number; alreadyDone: boolean }> {
   const run = await getRun(ctx, input.runId);
   try {
     const r = await runChunk(ctx, run, input.chunk, input);

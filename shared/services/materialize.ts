@@ -9,9 +9,7 @@ import { DEFAULT_LIMITS } from '../util/limits.js';
 import { futureIssue } from '../util/time.js';
 import type { StoreContext } from './context.js';
 
-export interface MaterializeProgress {
-  (event: { view: string; rows: number; done: boolean }): void;
-}
+export type MaterializeProgress = (event: { view: string; rows: number; done: boolean }) => void;
 
 export interface ViewMaterialization {
   view: string;
@@ -94,12 +92,19 @@ export async function replanRun(ctx: StoreContext, run: MaterializationRun, opts
  * checkpointed is not read again. A crash mid-chunk leaves it unchecked: it is redone on resume,
  * which is harmless because online writes are idempotent under newer-wins.
  */
-export async function runChunk(ctx: StoreContext, run: MaterializationRun, index: number, opts: ChunkingOptions = {}, progress?: (rows: number) => void): Promise<ChunkResult & { alreadyDone: boolean }> {
+export async function runChunk(
+  ctx: StoreContext,
+  run: MaterializationRun,
+  index: number,
+  opts: ChunkingOptions = {},
+  progress?: (rows: number) => void,
+): Promise<ChunkResult & { alreadyDone: boolean }> {
   const checkpoints = ctx.offline.checkpoints();
   const done = (await checkpoints.doneChunks(run)).get(index);
   if (done) return { ...done, alreadyDone: true };
   const chunk = run.chunks[index];
-  if (!chunk) throw new ValidationError(`materialization ${run.runId} has no chunk ${index}`, [{ field: 'chunk', message: `0 ≤ chunk < ${run.chunks.length}` }]);
+  if (!chunk)
+    throw new ValidationError(`materialization ${run.runId} has no chunk ${index}`, [{ field: 'chunk', message: `0 ≤ chunk < ${run.chunks.length}` }]);
   const view = await viewOf(ctx, run.view);
   const batchSize = opts.batchSize ?? DEFAULT_BATCH;
   const now = ctx.now();
@@ -151,7 +156,8 @@ export async function finishRun(ctx: StoreContext, run: MaterializationRun): Pro
   const [start, end] = [new Date(run.start), new Date(run.end)];
   // The interval is recorded only once every row is written (docs/semantics.md#materialization).
   await ctx.registryStore.update((current) => {
-    if (!current?.featureViews[run.view]) throw new ValidationError(`feature view ${run.view} was deleted during materialization`, [{ field: 'feature_view', message: run.view }]);
+    if (!current?.featureViews[run.view])
+      throw new ValidationError(`feature view ${run.view} was deleted during materialization`, [{ field: 'feature_view', message: run.view }]);
     const next: RegistryData = structuredClone(current);
     const state = (next.materializations[run.view] ??= { intervals: [] });
     if (!covers(state.intervals, start, end)) {
@@ -169,7 +175,12 @@ export async function finishRun(ctx: StoreContext, run: MaterializationRun): Pro
 }
 
 /** Every remaining chunk in this process, then finish. Re-plans once if a planned file vanished. */
-export async function completeRun(ctx: StoreContext, run: MaterializationRun, opts: ChunkingOptions = {}, progress?: MaterializeProgress): Promise<ViewMaterialization> {
+export async function completeRun(
+  ctx: StoreContext,
+  run: MaterializationRun,
+  opts: ChunkingOptions = {},
+  progress?: MaterializeProgress,
+): Promise<ViewMaterialization> {
   let rows = 0;
   const tick = (n: number) => progress?.({ view: run.view, rows: (rows += n), done: false });
   for (let attempt = 0; ; attempt++) {
@@ -186,9 +197,14 @@ export async function completeRun(ctx: StoreContext, run: MaterializationRun, op
   return result;
 }
 
-export async function materialize(ctx: StoreContext, opts: { start: Date; end: Date; views?: string[] } & ChunkingOptions, progress?: MaterializeProgress): Promise<ViewMaterialization[]> {
+export async function materialize(
+  ctx: StoreContext,
+  opts: { start: Date; end: Date; views?: string[] } & ChunkingOptions,
+  progress?: MaterializeProgress,
+): Promise<ViewMaterialization[]> {
   assertEndNotFuture(ctx, opts.end);
-  if (!(opts.start < opts.end)) throw new ValidationError('start must be before end', [{ field: 'start', message: `${opts.start.toISOString()} is not before ${opts.end.toISOString()}` }]);
+  if (!(opts.start < opts.end))
+    throw new ValidationError('start must be before end', [{ field: 'start', message: `${opts.start.toISOString()} is not before ${opts.end.toISOString()}` }]);
   const views = targetViews((await ctx.registry()).views(), opts.views);
   const out: ViewMaterialization[] = [];
   for (const v of views) out.push(await completeRun(ctx, await planRun(ctx, v, opts.start, opts.end, opts), opts, progress));
@@ -206,7 +222,11 @@ export function incrementalStart(registry: RegistryData, view: FeatureViewSpec, 
  * Resumes each view's unfinished runs first (a crashed or timed-out earlier call), then runs
  * [last recorded end, end). Views already up to date are skipped.
  */
-export async function materializeIncremental(ctx: StoreContext, opts: { end: Date; views?: string[] } & ChunkingOptions, progress?: MaterializeProgress): Promise<ViewMaterialization[]> {
+export async function materializeIncremental(
+  ctx: StoreContext,
+  opts: { end: Date; views?: string[] } & ChunkingOptions,
+  progress?: MaterializeProgress,
+): Promise<ViewMaterialization[]> {
   assertEndNotFuture(ctx, opts.end);
   const views = targetViews((await ctx.registry()).views(), opts.views);
   const out: ViewMaterialization[] = [];

@@ -39,7 +39,11 @@ export function runOnDemand(spec: OnDemandSpec, impl: OnDemandFeatureView, input
 }
 
 /** Request-time inputs, validated against their declared types; a bad one names its field and row. */
-export function requestColumns(fields: readonly { name: string; dtype: OnDemandSpec['features'][number]['dtype'] }[], source: (name: string) => unknown[] | undefined, n: number): Columns {
+export function requestColumns(
+  fields: readonly { name: string; dtype: OnDemandSpec['features'][number]['dtype'] }[],
+  source: (name: string) => unknown[] | undefined,
+  n: number,
+): Columns {
   const cols: Columns = {};
   for (const f of fields) {
     const values = source(f.name);
@@ -47,7 +51,10 @@ export function requestColumns(fields: readonly { name: string; dtype: OnDemandS
     const schema = valueSchema(f.dtype);
     cols[f.name] = Array.from({ length: n }, (_, row) => {
       const r = schema.safeParse(values[row]);
-      if (!r.success) throw new ValidationError(`request data '${f.name}' row ${row}: ${r.error.issues[0].message}`, [{ row, field: f.name, message: r.error.issues[0].message }]);
+      if (!r.success)
+        throw new ValidationError(`request data '${f.name}' row ${row}: ${r.error.issues[0].message}`, [
+          { row, field: f.name, message: r.error.issues[0].message },
+        ]);
       return r.data;
     });
   }

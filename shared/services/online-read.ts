@@ -28,7 +28,9 @@ const EPOCH = '1970-01-01T00:00:00.000Z';
 /** Resolves either a feature list or a feature service; exactly one must be given. */
 export function resolveRequested(registry: Registry, features: string[] | undefined, service: string | undefined, fullNames: boolean) {
   if ((features?.length ?? 0) > 0 === (service !== undefined)) {
-    throw new ValidationError('give either features or feature_service', [{ field: 'features', message: 'exactly one of features / feature_service is required' }]);
+    throw new ValidationError('give either features or feature_service', [
+      { field: 'features', message: 'exactly one of features / feature_service is required' },
+    ]);
   }
   return registry.resolveRefs(service !== undefined ? registry.serviceRefs(service) : features!, fullNames);
 }
@@ -48,7 +50,9 @@ export async function getOnlineFeatures(ctx: StoreContext, req: OnlineFeaturesRe
   }
   for (const k of Object.keys(req.entities)) {
     if (!joinKeys.includes(k) && !requestNames.includes(k)) {
-      throw new ValidationError(`unknown entity key '${k}': expected ${[...joinKeys, ...requestNames].join(', ')}`, [{ field: `entities.${k}`, message: 'not a join key or request field of the requested features' }]);
+      throw new ValidationError(`unknown entity key '${k}': expected ${[...joinKeys, ...requestNames].join(', ')}`, [
+        { field: `entities.${k}`, message: 'not a join key or request field of the requested features' },
+      ]);
     }
   }
   const rows = columnsToRows(req.entities, 'entities', joinKeys);
@@ -83,7 +87,11 @@ export async function getOnlineFeatures(ctx: StoreContext, req: OnlineFeaturesRe
   const computed = new Map<string, { values: Record<string, unknown[]>; ts: string[] }>();
   for (const { spec } of resolved.onDemand) {
     const impl = implementationFor(spec, ctx.transforms);
-    const inputs = requestColumns(spec.inputs.filter((i) => i.kind === 'request').flatMap((i) => i.features), (name) => own(req.entities, name), n);
+    const inputs = requestColumns(
+      spec.inputs.filter((i) => i.kind === 'request').flatMap((i) => i.features),
+      (name) => own(req.entities, name),
+      n,
+    );
     const inputKeys: string[] = [];
     for (const input of spec.inputs.filter((i) => i.kind === 'view')) {
       const key = viewKey(input.name, input.version!);
@@ -106,18 +114,20 @@ export async function getOnlineFeatures(ctx: StoreContext, req: OnlineFeaturesRe
     }
     const view = views.get(out.view)!;
     const col: OnlineFeaturesResponse['results'][number] = { values: [], statuses: [], event_timestamps: [] };
-    slot.get(out.view)!.forEach((i) => {
+    for (const i of slot.get(out.view)!) {
       const rec = records[i];
-      if (!rec) return void (col.values.push(null), col.statuses.push('NOT_FOUND'), col.event_timestamps.push(EPOCH));
-      const ts = isoTs[i];
+      if (!rec) {
+        col.values.push(null), col.statuses.push('NOT_FOUND'), col.event_timestamps.push(EPOCH);
+        continue;
+      }
       const v = rec.values[out.feature];
       if (view.ttlSeconds > 0 && now - rec.eventTs > view.ttlSeconds * 1000) {
         col.values.push(null), col.statuses.push('OUTSIDE_MAX_AGE');
       } else if (v === null || v === undefined) {
         col.values.push(null), col.statuses.push('NULL_VALUE');
       } else col.values.push(v), col.statuses.push('PRESENT');
-      col.event_timestamps.push(ts);
-    });
+      col.event_timestamps.push(isoTs[i]);
+    }
     results.push(col);
   }
   const deprecated = resolved.views.filter((v) => v.view.status === 'deprecated').map((v) => `${v.key} is deprecated: move consumers to a newer version`);

@@ -106,7 +106,10 @@ export function validatePushRows(views: readonly FeatureViewSpec[], rows: readon
   });
   if (total) {
     const first = issues[0];
-    throw new ValidationError(`push to '${sourceName}' rejected, nothing written: row ${first.row}, field '${first.field}': ${first.message}${total > 1 ? ` (and ${total - 1} more)` : ''}`, issues);
+    throw new ValidationError(
+      `push to '${sourceName}' rejected, nothing written: row ${first.row}, field '${first.field}': ${first.message}${total > 1 ? ` (and ${total - 1} more)` : ''}`,
+      issues,
+    );
   }
   return out;
 }
@@ -127,7 +130,8 @@ export async function validatePush(ctx: StoreContext, req: PushRequest): Promise
   const limits = ctx.limits ?? DEFAULT_LIMITS;
   const registry = await ctx.registry();
   const views = registry.viewsOfPushSource(req.pushSourceName);
-  if (!views.length) throw new ValidationError(`push source '${req.pushSourceName}' feeds no feature view`, [{ field: 'push_source_name', message: 'no views' }]);
+  if (!views.length)
+    throw new ValidationError(`push source '${req.pushSourceName}' feeds no feature view`, [{ field: 'push_source_name', message: 'no views' }]);
   const input = req.rows ?? (req.df ? columnsToRows(req.df) : []);
   return { views, rows: validatePushRows(views, input, req.pushSourceName, { now: ctx.now(), maxClockSkewMs: limits.maxClockSkewSeconds * 1000 }) };
 }
@@ -157,7 +161,10 @@ export async function push(ctx: StoreContext, req: PushRequest): Promise<PushRes
     } catch (err) {
       await pending.abort().catch(() => undefined);
       if (err instanceof SkewlessError) throw err;
-      throw new ServiceUnavailableError(`push to '${req.pushSourceName}' failed writing offline; nothing was written online: ${(err as Error)?.name ?? 'error'}`, { code: 'PUSH_FAILED', details: { offline: 'not written', online: 'not attempted' }, cause: err });
+      throw new ServiceUnavailableError(
+        `push to '${req.pushSourceName}' failed writing offline; nothing was written online: ${(err as Error)?.name ?? 'error'}`,
+        { code: 'PUSH_FAILED', details: { offline: 'not written', online: 'not attempted' }, cause: err },
+      );
     }
     offlinePath = pending.path;
   }
@@ -169,7 +176,8 @@ export async function push(ctx: StoreContext, req: PushRequest): Promise<PushRes
         online.push({ view: key, ...(await ctx.online.write(key, w.writes, now, { ttlSeconds: w.view.ttlSeconds })) });
       } catch (err) {
         if (err instanceof SkewlessError && !(err instanceof ServiceUnavailableError)) throw err;
-        const partial = err instanceof OnlineWriteIncompleteError ? { written: err.written, unwritten: err.unwritten } : { written: 0, unwritten: w.writes.length };
+        const partial =
+          err instanceof OnlineWriteIncompleteError ? { written: err.written, unwritten: err.unwritten } : { written: 0, unwritten: w.writes.length };
         const report = [
           ...online.map((o) => ({ view: o.view, status: 'written' as const })),
           { view: key, status: 'partial' as const, ...partial },

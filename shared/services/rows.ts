@@ -58,7 +58,10 @@ function checkedColumns(df: unknown, field: string): { columns: Columns; n: numb
   if (!cols.length) throw new ValidationError(`no ${field} given: expected at least one column`, [{ field, message: 'expected at least one column' }]);
   const n = cols[0][1].length;
   for (const [name, values] of cols) {
-    if (values.length !== n) throw new ValidationError(`${field}.${name} has ${values.length} values, expected ${n}`, [{ field: `${field}.${name}`, message: `expected ${n} values` }]);
+    if (values.length !== n)
+      throw new ValidationError(`${field}.${name} has ${values.length} values, expected ${n}`, [
+        { field: `${field}.${name}`, message: `expected ${n} values` },
+      ]);
   }
   return { columns: r.columns, n };
 }

@@ -58,17 +58,27 @@ export async function prepareTrainingDataset(ctx: StoreContext, req: TrainingDat
   const registry = await ctx.registry();
   const resolved = resolveRequested(registry, req.features, req.featureService, req.fullFeatureNames ?? false);
   if (resolved.onDemand.length) {
-    throw new ValidationError(`on demand features (${resolved.onDemand.map((o) => o.spec.name).join(', ')}) run in process; request them with get-historical-features`, [{ field: 'features', message: 'on demand views are not computed by Athena' }]);
+    throw new ValidationError(
+      `on demand features (${resolved.onDemand.map((o) => o.spec.name).join(', ')}) run in process; request them with get-historical-features`,
+      [{ field: 'features', message: 'on demand views are not computed by Athena' }],
+    );
   }
   const exporter = exporterOf(ctx);
   exporter.assertOutput(req.outputUri);
   if ((req.entityRows === undefined) === (req.entitySource === undefined)) {
-    throw new ValidationError('give entity rows either inline (entity_rows) or as an s3:// Parquet / CSV file (entity_uri), not both', [{ field: 'entity_uri', message: 'exactly one of entity_rows, entity_uri' }]);
+    throw new ValidationError('give entity rows either inline (entity_rows) or as an s3:// Parquet / CSV file (entity_uri), not both', [
+      { field: 'entity_uri', message: 'exactly one of entity_rows, entity_uri' },
+    ]);
   }
   if (req.entityRows && req.entityRows.length > MAX_INLINE_ENTITY_ROWS) {
-    throw new ValidationError(`${req.entityRows.length} inline entity rows: inline rows are for at most ${MAX_INLINE_ENTITY_ROWS}; put larger sets in S3 (Parquet or CSV) and pass entity_uri`, [{ field: 'entity_rows', message: `at most ${MAX_INLINE_ENTITY_ROWS} rows inline` }]);
+    throw new ValidationError(
+      `${req.entityRows.length} inline entity rows: inline rows are for at most ${MAX_INLINE_ENTITY_ROWS}; put larger sets in S3 (Parquet or CSV) and pass entity_uri`,
+      [{ field: 'entity_rows', message: `at most ${MAX_INLINE_ENTITY_ROWS} rows inline` }],
+    );
   }
-  const entity = req.entitySource ? { path: req.entitySource.uri, ...(req.entitySource.format ? { format: req.entitySource.format } : {}) } : { rows: req.entityRows! };
+  const entity = req.entitySource
+    ? { path: req.entitySource.uri, ...(req.entitySource.format ? { format: req.entitySource.format } : {}) }
+    : { rows: req.entityRows! };
   const prepared = await exporter.prepare({ entity, views: resolved.views, outputs: resolved.outputs }, req.outputUri);
   const name = req.name ?? (req.outputUri.replace(/\/+$/, '').split('/').pop() ?? 'dataset').replace(/[^A-Za-z0-9_.-]/g, '_');
   const features = req.featureService !== undefined ? registry.serviceRefs(req.featureService) : req.features!;
@@ -80,12 +90,23 @@ export async function prepareTrainingDataset(ctx: StoreContext, req: TrainingDat
  * Last step: drop the staging table and objects; on success describe the dataset (URI, rows,
  * schema) and register it in the registry under its name.
  */
-export async function finishTrainingDataset(ctx: StoreContext, prepared: Pick<PreparedTrainingDataset, 'name' | 'features' | 'table' | 'stagePrefix' | 'outputUri'>, succeeded: boolean) {
+export async function finishTrainingDataset(
+  ctx: StoreContext,
+  prepared: Pick<PreparedTrainingDataset, 'name' | 'features' | 'table' | 'stagePrefix' | 'outputUri'>,
+  succeeded: boolean,
+) {
   const exporter = exporterOf(ctx);
   await exporter.finalize(prepared);
   if (!succeeded) return { status: 'FAILED' as const, outputUri: prepared.outputUri };
   const described = await exporter.describe(prepared.outputUri);
-  const dataset: DatasetSpec = { name: prepared.name, s3Uri: described.s3Uri, rowCount: described.rowCount, schema: described.schema, features: prepared.features, createdAt: ctx.now().toISOString() };
+  const dataset: DatasetSpec = {
+    name: prepared.name,
+    s3Uri: described.s3Uri,
+    rowCount: described.rowCount,
+    schema: described.schema,
+    features: prepared.features,
+    createdAt: ctx.now().toISOString(),
+  };
   await ctx.registryStore.update((current) => {
     if (!current) throw new ValidationError('registry is empty', [{ field: 'registry', message: 'not applied' }]);
     const next = structuredClone(current);

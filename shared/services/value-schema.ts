@@ -41,7 +41,8 @@ function int(bits: 32 | 64) {
       // A JSON number past 2^53 was already rounded by the parser: do not show the rounded value as if it were the input.
       return { ok: false, message: `expected ${what}: a JSON number beyond ±9007199254740991 loses precision when parsed; send it as a decimal string` };
     }
-    if (bits === 32 && (p.n < -(2 ** 31) || p.n >= 2 ** 31)) return { ok: false, message: `expected ${what}: ${p.n} is out of range [-2147483648, 2147483647]` };
+    if (bits === 32 && (p.n < -(2 ** 31) || p.n >= 2 ** 31))
+      return { ok: false, message: `expected ${what}: ${p.n} is out of range [-2147483648, 2147483647]` };
     return { ok: true, value: p.n };
   };
 }
@@ -56,7 +57,8 @@ function float(bits: 32 | 64) {
     // Rounded to single precision here, so online and offline (Parquet FLOAT) hold the same number;
     // a value past Float32's range would become ±Infinity on one path and NULL on the other: refused.
     const f = Math.fround(p.n);
-    if (!Number.isFinite(f) || Math.abs(p.n) > FLOAT32_MAX) return { ok: false, message: `expected ${what}: ${preview(v, 40)} is out of Float32 range (±3.4028235e38)` };
+    if (!Number.isFinite(f) || Math.abs(p.n) > FLOAT32_MAX)
+      return { ok: false, message: `expected ${what}: ${preview(v, 40)} is out of Float32 range (±3.4028235e38)` };
     return { ok: true, value: f };
   };
 }
@@ -69,7 +71,8 @@ const CHECKS: Record<JsonKind, (v: unknown) => Check> = {
   float64: float(64),
   string: (v) => (typeof v === 'string' ? { ok: true, value: v } : { ok: false, message: `expected a string, got ${preview(v)}` }),
   boolean: (v) => (typeof v === 'boolean' ? { ok: true, value: v } : { ok: false, message: `expected true or false, got ${preview(v)}` }),
-  base64: (v) => (typeof v === 'string' && /^[A-Za-z0-9+/]*={0,2}$/.test(v) ? { ok: true, value: v } : { ok: false, message: `expected base64 text, got ${preview(v)}` }),
+  base64: (v) =>
+    typeof v === 'string' && /^[A-Za-z0-9+/]*={0,2}$/.test(v) ? { ok: true, value: v } : { ok: false, message: `expected base64 text, got ${preview(v)}` },
   instant: (v) => {
     const r = parseInstantResult(v, { requireZone: !(v instanceof Date) });
     return r.ok ? { ok: true, value: r.date.toISOString() } : { ok: false, message: `${r.message}, got ${preview(v)}` };

@@ -24,7 +24,7 @@ export function preview(value: unknown, maxChars = 80, maxDepth = 3): string {
     if (depth >= maxDepth) return emit(Array.isArray(v) ? '[…]' : '{…}');
     if (Array.isArray(v)) {
       emit('[');
-      for (let i = 0; i < v.length && !full(); i++) (i && emit(','), walk(v[i], depth + 1));
+      for (let i = 0; i < v.length && !full(); i++) i && emit(','), walk(v[i], depth + 1);
       return emit(full() && v.length > 1 ? '…]' : ']');
     }
     emit('{');

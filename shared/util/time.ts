@@ -33,7 +33,8 @@ function inRange(ms: number): boolean {
 /** Parses one instant, saying why when it cannot. */
 export function parseInstantResult(value: unknown, options: InstantOptions = {}): InstantResult {
   const unit = options.epochUnit ?? 's';
-  if (value instanceof Date) return inRange(value.getTime()) ? { ok: true, date: value } : { ok: false, message: 'expected a valid date between years 0001 and 9999' };
+  if (value instanceof Date)
+    return inRange(value.getTime()) ? { ok: true, date: value } : { ok: false, message: 'expected a valid date between years 0001 and 9999' };
   if (typeof value === 'number' || typeof value === 'bigint') {
     const n = Number(value);
     const ms = unit === 's' ? n * 1000 : n;

@@ -6,7 +6,13 @@ import { apply } from '../../shared/services/apply.js';
 import { CachedRegistry } from '../../shared/services/cached-registry.js';
 import { awsForTests, newBucket } from '../helpers/aws.js';
 
-const view = (name: string) => new FeatureView({ name, entities: [new Entity({ name: 'user_id' })], schema: [new Field({ name: 'x', dtype: Int64 })], source: new FileSource({ path: 'p', timestampField: 'ts' }) });
+const view = (name: string) =>
+  new FeatureView({
+    name,
+    entities: [new Entity({ name: 'user_id' })],
+    schema: [new Field({ name: 'x', dtype: Int64 })],
+    source: new FileSource({ path: 'p', timestampField: 'ts' }),
+  });
 
 describe('Class: CachedRegistry over S3 (a warm Lambda)', () => {
   it('reads S3 at most once per interval and revalidates by ETag without re-downloading', async () => {

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type { AddressInfo, Server } from 'node:net';
-import { BatchGetItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { entityKey } from '../../shared/online/entity-key.js';
 import { DynamoDBOnlineStore } from '../../shared/online/dynamodb-online-store.js';
@@ -45,7 +45,11 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((r) => (dynaliteServer ? dynaliteServer.close(() => r()) : r())));
 
 describe.each(backends)('Class: DynamoDBOnlineStore (against %s)', (_name, newClient) => {
-  const aws = { get dynamodb() { return (client ??= newClient()); } };
+  const aws = {
+    get dynamodb() {
+      return (client ??= newClient());
+    },
+  };
   let client: DynamoDBClient | undefined;
   let table: string;
   beforeAll(async () => {
@@ -55,7 +59,9 @@ describe.each(backends)('Class: DynamoDBOnlineStore (against %s)', (_name, newCl
 
   it('applies newer-wins conditional writes: an older write after a newer one is dropped, re-delivery changes nothing', async () => {
     const store = new DynamoDBOnlineStore({ client: aws.dynamodb, table });
-    await store.write('v@v1', [{ entityKey: k('a'), values: { x: 2, s: 'new', f: 0.5, b: true, n: null }, eventTs: 2000, createdTs: 0 }], at, { ttlSeconds: 3600 });
+    await store.write('v@v1', [{ entityKey: k('a'), values: { x: 2, s: 'new', f: 0.5, b: true, n: null }, eventTs: 2000, createdTs: 0 }], at, {
+      ttlSeconds: 3600,
+    });
     expect(await store.write('v@v1', [{ entityKey: k('a'), values: { x: 1 }, eventTs: 1000, createdTs: 9 }], at)).toEqual({ written: 0, skipped: 1 });
     expect(await store.write('v@v1', [{ entityKey: k('a'), values: { x: 3 }, eventTs: 2000, createdTs: -1 }], at)).toEqual({ written: 0, skipped: 1 });
     await store.write('v@v1', [{ entityKey: k('a'), values: { x: 2, s: 'new', f: 0.5, b: true, n: null }, eventTs: 2000, createdTs: 0 }], at);
@@ -68,7 +74,11 @@ describe.each(backends)('Class: DynamoDBOnlineStore (against %s)', (_name, newCl
     const store = new DynamoDBOnlineStore({ client: aws.dynamodb, table, writeConcurrency: 32 });
     const views = ['a@v1', 'b@v1', 'c@v1'];
     for (const view of views) {
-      await store.write(view, Array.from({ length: 1000 }, (_, i) => ({ entityKey: k(`u${i}`), values: { i, view }, eventTs: 1, createdTs: 0 })), at);
+      await store.write(
+        view,
+        Array.from({ length: 1000 }, (_, i) => ({ entityKey: k(`u${i}`), values: { i, view }, eventTs: 1, createdTs: 0 })),
+        at,
+      );
     }
     const counter = instrument(aws.dynamodb, 'BatchGetItemCommand');
     const keys = views.flatMap((view) => Array.from({ length: 1000 }, (_, i) => ({ entityKey: k(`u${999 - i}`), view })));
@@ -108,28 +118,33 @@ describe.each(backends)('Class: DynamoDBOnlineStore (against %s)', (_name, newCl
   });
 
   // dynalite implements no transactions (TransactWriteItems → UnknownOperationException): transact mode is checked on moto only.
-  if (_name === 'moto') it('in transact mode, writes the newer rows of a batch and skips only the older ones', async () => {
-    // Its own small table: moto copies the whole table on every transaction.
-    const small = uniqueName('tx');
-    await DynamoDBOnlineStore.ensureTable(aws.dynamodb, small);
-    // One transaction at a time: moto is not isolated. A cancelled TransactWriteItems restores the deep
-    // copy of the whole table it took when it started, undoing transactions that committed meanwhile —
-    // with chunks in parallel, a cancelled chunk (the older rows below) erased a concurrent chunk's
-    // writes, which read back as 'first' (the flake of issue 10 item 14). DynamoDB isolates
-    // transactions; the emulator does not, so the test does not run them concurrently.
-    const store = new DynamoDBOnlineStore({ client: aws.dynamodb, table: small, writeMode: 'transact', writeConcurrency: 1 });
-    const first = Array.from({ length: 60 }, (_, i) => ({ entityKey: k(`x${i}`), values: { v: 'first' }, eventTs: 100, createdTs: 0 }));
-    expect(await store.write('x@v1', first, at)).toEqual({ written: 60, skipped: 0 });
-    // Every third row is older than what is stored: those fail their condition, the rest must still land.
-    const second = first.map((r, i) => ({ ...r, values: { v: 'second' }, eventTs: i % 3 === 0 ? 50 : 200 }));
-    expect(await store.write('x@v1', second, at)).toEqual({ written: 40, skipped: 20 });
-    const got = await store.read(first.map((r) => ({ entityKey: r.entityKey, view: 'x@v1' })));
-    expect(got.map((r) => r!.values.v)).toEqual(first.map((_, i) => (i % 3 === 0 ? 'first' : 'second')));
-  });
+  if (_name === 'moto')
+    it('in transact mode, writes the newer rows of a batch and skips only the older ones', async () => {
+      // Its own small table: moto copies the whole table on every transaction.
+      const small = uniqueName('tx');
+      await DynamoDBOnlineStore.ensureTable(aws.dynamodb, small);
+      // One transaction at a time: moto is not isolated. A cancelled TransactWriteItems restores the deep
+      // copy of the whole table it took when it started, undoing transactions that committed meanwhile —
+      // with chunks in parallel, a cancelled chunk (the older rows below) erased a concurrent chunk's
+      // writes, which read back as 'first' (the flake of issue 10 item 14). DynamoDB isolates
+      // transactions; the emulator does not, so the test does not run them concurrently.
+      const store = new DynamoDBOnlineStore({ client: aws.dynamodb, table: small, writeMode: 'transact', writeConcurrency: 1 });
+      const first = Array.from({ length: 60 }, (_, i) => ({ entityKey: k(`x${i}`), values: { v: 'first' }, eventTs: 100, createdTs: 0 }));
+      expect(await store.write('x@v1', first, at)).toEqual({ written: 60, skipped: 0 });
+      // Every third row is older than what is stored: those fail their condition, the rest must still land.
+      const second = first.map((r, i) => ({ ...r, values: { v: 'second' }, eventTs: i % 3 === 0 ? 50 : 200 }));
+      expect(await store.write('x@v1', second, at)).toEqual({ written: 40, skipped: 20 });
+      const got = await store.read(first.map((r) => ({ entityKey: r.entityKey, view: 'x@v1' })));
+      expect(got.map((r) => r!.values.v)).toEqual(first.map((_, i) => (i % 3 === 0 ? 'first' : 'second')));
+    });
 
   it('samples a view reproducibly and deletes a view', async () => {
     const store = new DynamoDBOnlineStore({ client: aws.dynamodb, table });
-    await store.write('d@v1', Array.from({ length: 30 }, (_, i) => ({ entityKey: k(`d${i}`), values: { i }, eventTs: 1, createdTs: 0 })), at);
+    await store.write(
+      'd@v1',
+      Array.from({ length: 30 }, (_, i) => ({ entityKey: k(`d${i}`), values: { i }, eventTs: 1, createdTs: 0 })),
+      at,
+    );
     const a = await store.sample('d@v1', 5, 3);
     expect(a.map((x) => x.entityKey)).toEqual((await store.sample('d@v1', 5, 3)).map((x) => x.entityKey));
     await store.deleteView('d@v1');

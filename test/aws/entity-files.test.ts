@@ -33,7 +33,7 @@ describe('Entity files: local path or s3:// URI, on both providers', () => {
   const batch = users.map((u, i) => ({ user_id: u, event_date: T(8), created_at: T(8), sessions: i, model: `m${i}` }));
   const entityRows = users.map((u, i) => ({ user_id: u, event_timestamp: T(9, i), label: i }));
   const features = ['activity:sessions', 'activity:model'];
-  const csv = ['user_id,event_timestamp,label', ...entityRows.map((r) => `${r.user_id},${r.event_timestamp.toISOString()},${r.label}`)].join('\n') + '\n';
+  const csv = `${['user_id,event_timestamp,label', ...entityRows.map((r) => `${r.user_id},${r.event_timestamp.toISOString()},${r.label}`)].join('\n')}\n`;
   let expected: Record<string, unknown>[];
 
   beforeAll(async () => {
@@ -49,7 +49,15 @@ describe('Entity files: local path or s3:// URI, on both providers', () => {
     for (const store of [local, aws]) await store.apply(defs.all);
     await (await createStores(awsConfig)).importPart!((await aws.context.registry()).view('activity'), file, T(8));
 
-    await writeParquet(join(tmp.dir, 'entities.parquet'), [{ name: 'user_id', type: 'VARCHAR' }, { name: 'event_timestamp', type: 'TIMESTAMP' }, { name: 'label', type: 'BIGINT' }], entityRows);
+    await writeParquet(
+      join(tmp.dir, 'entities.parquet'),
+      [
+        { name: 'user_id', type: 'VARCHAR' },
+        { name: 'event_timestamp', type: 'TIMESTAMP' },
+        { name: 'label', type: 'BIGINT' },
+      ],
+      entityRows,
+    );
     writeFileSync(join(tmp.dir, 'entities.csv'), csv);
     await clients.s3.send(new PutObjectCommand({ Bucket: names.bucket, Key: 'in/entities.parquet', Body: readFileSync(join(tmp.dir, 'entities.parquet')) }));
     await clients.s3.send(new PutObjectCommand({ Bucket: names.bucket, Key: 'in/entities.csv', Body: csv }));

@@ -64,8 +64,12 @@ describe('AWS under faults (against moto, faults injected through the SDK middle
     afterAll(() => tmp.cleanup());
 
     const rows = Array.from({ length: 500 }, (_, i) => ({ user_id: `p${i}`, event_timestamp: '2024-03-10T11:00:00Z', messages: i, minutes_ago: 1 }));
-    const offlineObjects = async () => ((await createAwsClients('us-east-1').s3.send(new ListObjectsV2Command({ Bucket: names.bucket, Prefix: 'offline/realtime/' }))).Contents ?? []).length;
-    const onlineCount = async () => (await store.getOnlineFeatures({ features: ['realtime:messages'], entities: { user_id: rows.map((r) => r.user_id) } })).results[1].statuses.filter((s) => s === 'PRESENT').length;
+    const offlineObjects = async () =>
+      ((await createAwsClients('us-east-1').s3.send(new ListObjectsV2Command({ Bucket: names.bucket, Prefix: 'offline/realtime/' }))).Contents ?? []).length;
+    const onlineCount = async () =>
+      (await store.getOnlineFeatures({ features: ['realtime:messages'], entities: { user_id: rows.map((r) => r.user_id) } })).results[1].statuses.filter(
+        (s) => s === 'PRESENT',
+      ).length;
 
     it('stops its workers, writes offline first, and reports a retryable 503 saying what was written; a retry converges', async () => {
       let failed = false;
@@ -73,10 +77,13 @@ describe('AWS under faults (against moto, faults injected through the SDK middle
       // One non-retryable error on the 5th PutItem.
       const seen = injectFaults(client, 'PutItemCommand', (call) => {
         if (failed) afterFailure++;
-        if (call === 5 && !failed) return (failed = true), sdkError('ValidationException', 'client', 400);
+        if (call === 5 && !failed) return ((failed = true), sdkError('ValidationException', 'client', 400));
         return undefined;
       });
-      const err = await store.push({ pushSourceName: 'realtime_events', rows, to: 'online_and_offline' }).then(() => undefined, (e: unknown) => e);
+      const err = await store.push({ pushSourceName: 'realtime_events', rows, to: 'online_and_offline' }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(ServiceUnavailableError);
       const { status, headers, body } = errorBody(err);
       expect(status).toBe(503);
@@ -120,7 +127,10 @@ describe('AWS under faults (against moto, faults injected through the SDK middle
       let err: { name: string; $metadata: { attempts: number } };
       try {
         const clients = createAwsClients('us-east-1', process.env, { budgetMs: 4000 });
-        err = (await clients.dynamodb.send(new PutItemCommand({ TableName: 't', Item: { pk: { S: 'a' }, sk: { S: 'b' } } })).then(() => undefined, (e: unknown) => e)) as typeof err;
+        err = (await clients.dynamodb.send(new PutItemCommand({ TableName: 't', Item: { pk: { S: 'a' }, sk: { S: 'b' } } })).then(
+          () => undefined,
+          (e: unknown) => e,
+        )) as typeof err;
       } finally {
         if (saved === undefined) delete process.env.AWS_ENDPOINT_URL_DYNAMODB;
         else process.env.AWS_ENDPOINT_URL_DYNAMODB = saved;
@@ -138,7 +148,9 @@ describe('AWS under faults (against moto, faults injected through the SDK middle
       await DynamoDBOnlineStore.ensureTable(client, table);
       const rand = seededRandom(7);
       // Half of all attempts fail with a retryable 500, except that no call fails all four of its attempts.
-      const seen = injectFaults(client, 'PutItemCommand', (_call, attempt) => (attempt < 4 && rand() < 0.5 ? sdkError('InternalServerError', 'server', 500) : undefined));
+      const seen = injectFaults(client, 'PutItemCommand', (_call, attempt) =>
+        attempt < 4 && rand() < 0.5 ? sdkError('InternalServerError', 'server', 500) : undefined,
+      );
       const store = new DynamoDBOnlineStore({ client, table });
       const rows = Array.from({ length: 600 }, (_, i) => ({ entityKey: k(`r${i}`), values: { i }, eventTs: 1, createdTs: 0 }));
       expect(await store.write('r@v1', rows, NOW)).toEqual({ written: 600, skipped: 0 });
@@ -149,7 +161,9 @@ describe('AWS under faults (against moto, faults injected through the SDK middle
     it('never retries client errors, retries throttling and 5xx up to maxAttempts', async () => {
       const strategy = new SkewlessRetryStrategy({ maxAttempts: 3, random: () => 0.5 });
       const first = await strategy.acquireInitialRetryToken();
-      await expect(strategy.refreshRetryTokenForRetry(first, { errorType: 'CLIENT_ERROR', error: sdkError('ValidationException', 'client', 400) as never })).rejects.toThrow(/ValidationException/);
+      await expect(
+        strategy.refreshRetryTokenForRetry(first, { errorType: 'CLIENT_ERROR', error: sdkError('ValidationException', 'client', 400) as never }),
+      ).rejects.toThrow(/ValidationException/);
       const second = await strategy.refreshRetryTokenForRetry(first, { errorType: 'THROTTLING' });
       expect([second.getRetryCount(), second.getRetryDelay()]).toEqual([1, 250]);
       const third = await strategy.refreshRetryTokenForRetry(second, { errorType: 'SERVER_ERROR' });

@@ -20,8 +20,11 @@ import { latestPerUser, type ActivityRow } from '../helpers/latest-oracle.js';
 const T = (d: number, h = 0) => new Date(Date.UTC(2024, 2, d, h));
 type Row = ActivityRow;
 const COLUMNS = [
-  { name: 'user_id', dtype: 'String' as const }, { name: 'event_date', dtype: 'Timestamp' as const }, { name: 'created_at', dtype: 'Timestamp' as const },
-  { name: 'sessions', dtype: 'Int64' as const }, { name: 'model', dtype: 'String' as const },
+  { name: 'user_id', dtype: 'String' as const },
+  { name: 'event_date', dtype: 'Timestamp' as const },
+  { name: 'created_at', dtype: 'Timestamp' as const },
+  { name: 'sessions', dtype: 'Int64' as const },
+  { name: 'model', dtype: 'String' as const },
 ];
 const FILES = 16;
 const CHUNK = { chunkBytes: 1, batchSize: 25 };
@@ -30,12 +33,17 @@ const CHUNK = { chunkBytes: 1, batchSize: 25 };
 async function runMap<T>(items: T[], concurrency: number, fn: (item: T) => Promise<unknown>): Promise<PromiseSettledResult<unknown>[]> {
   const out: PromiseSettledResult<unknown>[] = new Array(items.length);
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]).then((value) => ({ status: 'fulfilled' as const, value }), (reason) => ({ status: 'rejected' as const, reason }));
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]).then(
+          (value) => ({ status: 'fulfilled' as const, value }),
+          (reason) => ({ status: 'rejected' as const, reason }),
+        );
+      }
+    }),
+  );
   return out;
 }
 
@@ -60,20 +68,34 @@ describe('Workflow: fan-out materialization on moto (plan → Distributed Map of
     await ensureAwsResources(clients, names);
     clients.dynamodb.middlewareStack.add(
       (next, context) => async (args) => {
-        if (context.commandName === 'PutItemCommand' && ++crash.puts >= crash.crashAfter) throw Object.assign(new Error('worker killed (injected)'), { name: 'InjectedCrash' });
+        if (context.commandName === 'PutItemCommand' && ++crash.puts >= crash.crashAfter)
+          throw Object.assign(new Error('worker killed (injected)'), { name: 'InjectedCrash' });
         return next(args);
       },
       { step: 'initialize', name: 'crash' },
     );
-    offline = new AthenaOfflineStore({ s3: clients.s3, glue: clients.glue, athena: createAwsClients('us-east-1').athena, bucket: names.bucket, prefix: 'offline', database: names.glueDatabase, workgroup: 'primary', outputLocation: `s3://${names.bucket}/athena-results/` });
+    offline = new AthenaOfflineStore({
+      s3: clients.s3,
+      glue: clients.glue,
+      athena: createAwsClients('us-east-1').athena,
+      bucket: names.bucket,
+      prefix: 'offline',
+      database: names.glueDatabase,
+      workgroup: 'primary',
+      outputLocation: `s3://${names.bucket}/athena-results/`,
+    });
     const config = parseConfig({ project: 'fanout', provider: 'aws', registryCacheSeconds: 0, aws: names }, join(tmp.dir, 'repo'), {});
-    store = new FeatureStore(config, {
-      registryStore: new S3RegistryStore(clients.s3, names.bucket, 'registry/registry.json'),
-      online: new DynamoDBOnlineStore({ client: clients.dynamodb, table: names.table }),
-      offline,
-      // As provider aws does: apply creates the Glue table of each view version.
-      onApply: (views) => offline.ensureTables(views),
-    }, { now: () => clock.now });
+    store = new FeatureStore(
+      config,
+      {
+        registryStore: new S3RegistryStore(clients.s3, names.bucket, 'registry/registry.json'),
+        online: new DynamoDBOnlineStore({ client: clients.dynamodb, table: names.table }),
+        offline,
+        // As provider aws does: apply creates the Glue table of each view version.
+        onApply: (views) => offline.ensureTables(views),
+      },
+      { now: () => clock.now },
+    );
     await store.apply(testDefinitions().all);
     // 16 Parquet objects over 5 dt partitions (4 inside the window, one day before it), 120 rows each, 200 users.
     const rand = seededRandom(42);
@@ -81,7 +103,13 @@ describe('Workflow: fan-out materialization on moto (plan → Distributed Map of
       const day = 4 + (f % 5);
       const fileRows = Array.from({ length: 120 }, (_, i) => {
         const event = new Date(T(day).getTime() + Math.floor(rand() * 24) * 3600_000);
-        return { user_id: `u${Math.floor(rand() * 200)}`, event_date: event, created_at: new Date(event.getTime() + (f * 1000 + i) * 1000), sessions: Math.floor(rand() * 10_000), model: `m${f}` };
+        return {
+          user_id: `u${Math.floor(rand() * 200)}`,
+          event_date: event,
+          created_at: new Date(event.getTime() + (f * 1000 + i) * 1000),
+          sessions: Math.floor(rand() * 10_000),
+          model: `m${f}`,
+        };
       });
       rows.push(...fileRows);
       const key = `offline/activity/v1/dt=${T(day).toISOString().slice(0, 10)}/part-${String(f).padStart(2, '0')}.parquet`;
@@ -150,7 +178,9 @@ describe('Workflow: fan-out materialization on moto (plan → Distributed Map of
     });
     const newest = Math.max(...[...expected.values()].map((r) => r.event_date.getTime()));
     expect((await store.freshness()).find((v) => v.view === 'activity')!.watermark).toBe(new Date(newest).toISOString());
-    expect((await store.registryDump())!.materializations['activity@v1'].intervals).toEqual([{ start: start.toISOString(), end: end.toISOString(), rows: result.rows, completedAt: clock.now.toISOString() }]);
+    expect((await store.registryDump())!.materializations['activity@v1'].intervals).toEqual([
+      { start: start.toISOString(), end: end.toISOString(), rows: result.rows, completedAt: clock.now.toISOString() },
+    ]);
     // The run's checkpoints are gone; the next plan starts at the recorded end.
     const left = await clients.s3.send(new ListObjectsV2Command({ Bucket: names.bucket, Prefix: 'offline/_materialize/' }));
     expect(left.Contents ?? []).toEqual([]);

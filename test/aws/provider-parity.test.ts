@@ -27,7 +27,9 @@ describe('provider aws = provider local', () => {
     { user_id: u, event_date: T(8), created_at: T(8), sessions: i * 10, model: `m${i % 4}` },
     { user_id: u, event_date: T(8), created_at: T(8, 1), sessions: i * 10 + 1, model: `m${i % 3}` },
   ]);
-  const realtime = users.slice(0, 15).map((u, i) => ({ user_id: u, event_timestamp: new Date(T(10, 11).getTime() + i * 60_000).toISOString(), messages: i, minutes_ago: i / 4 }));
+  const realtime = users
+    .slice(0, 15)
+    .map((u, i) => ({ user_id: u, event_timestamp: new Date(T(10, 11).getTime() + i * 60_000).toISOString(), messages: i, minutes_ago: i / 4 }));
 
   beforeAll(async () => {
     const clients = createAwsClients('us-east-1');
@@ -35,7 +37,11 @@ describe('provider aws = provider local', () => {
     process.env.AWS_ENDPOINT_URL_ATHENA = await athena.start();
     const names = { bucket: uniqueName('parity'), table: uniqueName('online'), glueDatabase: uniqueName('db').replace(/-/g, '_') };
     await ensureAwsResources(createAwsClients('us-east-1'), names);
-    const awsConfig = parseConfig({ project: 'parity', provider: 'aws', registryCacheSeconds: 0, aws: { bucket: names.bucket, table: names.table, glueDatabase: names.glueDatabase } }, join(tmp.dir, 'aws'), {});
+    const awsConfig = parseConfig(
+      { project: 'parity', provider: 'aws', registryCacheSeconds: 0, aws: { bucket: names.bucket, table: names.table, glueDatabase: names.glueDatabase } },
+      join(tmp.dir, 'aws'),
+      {},
+    );
     aws = new FeatureStore(awsConfig, await createStores(awsConfig), { now: () => clock.now });
     local = openTestStore(join(tmp.dir, 'local'), clock);
 
@@ -67,7 +73,12 @@ describe('provider aws = provider local', () => {
   });
 
   it('builds the same training set through Athena (Trino SQL run by the double) as through DuckDB', async () => {
-    const entity = { rows: users.flatMap((u, i) => [{ user_id: u, event_timestamp: T(8, i % 3), label: i }, { user_id: u, event_timestamp: T(10, 12), label: -i }]) };
+    const entity = {
+      rows: users.flatMap((u, i) => [
+        { user_id: u, event_timestamp: T(8, i % 3), label: i },
+        { user_id: u, event_timestamp: T(10, 12), label: -i },
+      ]),
+    };
     const features = ['activity:sessions', 'activity:model', 'realtime:messages', 'realtime:minutes_ago'];
     const [a, b] = [await local.getHistoricalFeatures({ entity, features }), await aws.getHistoricalFeatures({ entity, features })];
     expect(b.columns).toEqual(a.columns);
@@ -93,7 +104,12 @@ describe('provider aws = provider local', () => {
     const { bucket } = aws.config.aws!;
     const { ListObjectsV2Command } = await import('@aws-sdk/client-s3');
     const s3 = createAwsClients('us-east-1').s3;
-    const run = () => aws.getHistoricalFeatures({ entity: { rows: [{ user_id: 'u3', event_timestamp: T(9) }] }, features: ['activity:sessions'], output: { path: `s3://${bucket}/datasets/run-1/`, format: 'parquet' } });
+    const run = () =>
+      aws.getHistoricalFeatures({
+        entity: { rows: [{ user_id: 'u3', event_timestamp: T(9) }] },
+        features: ['activity:sessions'],
+        output: { path: `s3://${bucket}/datasets/run-1/`, format: 'parquet' },
+      });
     const [a, b] = [await run(), await run()];
     expect(a.path).toMatch(new RegExp(`^s3://${bucket}/datasets/run-1/run-[0-9a-f]{32}/$`));
     expect(b.path).not.toBe(a.path);

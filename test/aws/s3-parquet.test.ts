@@ -18,7 +18,14 @@ describe('Function: readRowGroups (against moto)', () => {
     const bucket = await newBucket(aws);
     const writer = new ByteWriter();
     const n = 30_000;
-    parquetWrite({ writer, rowGroupSize: 10_000, columnData: [{ name: 'id', data: Array.from({ length: n }, (_, i) => i), type: 'INT32' }, { name: 's', data: Array.from({ length: n }, (_, i) => `v${i}`), type: 'STRING' }] });
+    parquetWrite({
+      writer,
+      rowGroupSize: 10_000,
+      columnData: [
+        { name: 'id', data: Array.from({ length: n }, (_, i) => i), type: 'INT32' },
+        { name: 's', data: Array.from({ length: n }, (_, i) => `v${i}`), type: 'STRING' },
+      ],
+    });
     const body = new Uint8Array(writer.getBuffer());
     await aws.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'p.parquet', Body: body }));
 

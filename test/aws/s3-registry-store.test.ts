@@ -7,7 +7,12 @@ import { awsForTests, newBucket } from '../helpers/aws.js';
 
 const user = new Entity({ name: 'user_id' });
 const view = (i: number) =>
-  new FeatureView({ name: `view_${i}`, entities: [user], schema: [new Field({ name: 'x', dtype: Int64 })], source: new FileSource({ path: `s3://b/v${i}`, timestampField: 'ts' }) });
+  new FeatureView({
+    name: `view_${i}`,
+    entities: [user],
+    schema: [new Field({ name: 'x', dtype: Int64 })],
+    source: new FileSource({ path: `s3://b/v${i}`, timestampField: 'ts' }),
+  });
 
 describe('Class: S3RegistryStore (against moto)', () => {
   const aws = awsForTests();
@@ -26,7 +31,13 @@ describe('Class: S3RegistryStore (against moto)', () => {
 
   it('loses no update when 10 applies of different views race', async () => {
     const store = new S3RegistryStore(aws.s3, await newBucket(aws), 'registry.json');
-    await Promise.all(Array.from({ length: 10 }, (_, i) => apply(new S3RegistryStore(aws.s3, (store as unknown as { bucket: string }).bucket, 'registry.json'), 'p', toRepoSpecs([view(i)]), new Date(), { partial: true })));
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        apply(new S3RegistryStore(aws.s3, (store as unknown as { bucket: string }).bucket, 'registry.json'), 'p', toRepoSpecs([view(i)]), new Date(), {
+          partial: true,
+        }),
+      ),
+    );
     const data = (await store.read())!;
     expect(Object.keys(data.featureViews).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `view_${i}@v1`).sort());
     expect(data.serial).toBe(10);

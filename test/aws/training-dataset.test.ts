@@ -22,7 +22,13 @@ import { uniqueName } from '../helpers/aws.js';
 import { tempDir } from '../helpers/tmp.js';
 import { USER_ACTIVITY_COLUMNS, writeParquet } from '../helpers/write-parquet.js';
 
-const context = { functionName: 'test', awsRequestId: 'req-1', invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:test', memoryLimitInMB: '1024', getRemainingTimeInMillis: () => 300_000 } as unknown as Context;
+const context = {
+  functionName: 'test',
+  awsRequestId: 'req-1',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:test',
+  memoryLimitInMB: '1024',
+  getRemainingTimeInMillis: () => 300_000,
+} as unknown as Context;
 const T = (d: number, h = 0) => new Date(Date.UTC(2026, 9, d, h));
 const FEATURES = ['user_activity:sessions_7d', 'user_activity:preferred_model'];
 
@@ -40,16 +46,23 @@ describe('Training datasets: prepare → Athena UNLOAD → finalize (moto + Athe
   const athena = new AthenaDouble(clients.s3, clients.glue, { outputLocation: results, rowsPerFile: 2 });
   let h: Record<'prepare' | 'finalize', (e: unknown, c: Context) => Promise<any>>;
   let runner: AthenaRunner;
-  const registry = async () => (await (await createStores(parseConfig({ project: 'train_test', provider: 'aws', aws: names }, tmp.dir, {}))).registryStore.read())!;
+  const registry = async () =>
+    (await (await createStores(parseConfig({ project: 'train_test', provider: 'aws', aws: names }, tmp.dir, {}))).registryStore.read())!;
   /** What the `.sync` task does: start (with the token) and wait. */
-  const runUnload = (prepared: { queryString: string; clientRequestToken: string }) => runner.run(prepared.queryString, { clientRequestToken: prepared.clientRequestToken });
-  const list = async (prefix: string) => ((await clients.s3.send(new ListObjectsV2Command({ Bucket: names.bucket, Prefix: prefix }))).Contents ?? []).map((o) => o.Key!);
+  const runUnload = (prepared: { queryString: string; clientRequestToken: string }) =>
+    runner.run(prepared.queryString, { clientRequestToken: prepared.clientRequestToken });
+  const list = async (prefix: string) =>
+    ((await clients.s3.send(new ListObjectsV2Command({ Bucket: names.bucket, Prefix: prefix }))).Contents ?? []).map((o) => o.Key!);
 
   beforeAll(async () => {
     Object.assign(process.env, {
       AWS_ENDPOINT_URL_ATHENA: await athena.start(),
-      SKEWLESS_PROJECT: 'train_test', SKEWLESS_BUCKET: names.bucket, SKEWLESS_TABLE: names.table, SKEWLESS_GLUE_DATABASE: names.glueDatabase,
-      SKEWLESS_REGISTRY_CACHE_SECONDS: '0', POWERTOOLS_LOG_LEVEL: 'ERROR',
+      SKEWLESS_PROJECT: 'train_test',
+      SKEWLESS_BUCKET: names.bucket,
+      SKEWLESS_TABLE: names.table,
+      SKEWLESS_GLUE_DATABASE: names.glueDatabase,
+      SKEWLESS_REGISTRY_CACHE_SECONDS: '0',
+      POWERTOOLS_LOG_LEVEL: 'ERROR',
     });
     runner = new AthenaRunner({ client: clients.athena, workgroup: 'primary', database: names.glueDatabase });
     await ensureAwsResources(clients, names);
@@ -57,7 +70,21 @@ describe('Training datasets: prepare → Athena UNLOAD → finalize (moto + Athe
     const admin = new FeatureStore(config, await createStores(config));
     await admin.apply(Object.values(repo));
     const file = join(tmp.dir, 'part.parquet');
-    await writeParquet(file, USER_ACTIVITY_COLUMNS, Array.from({ length: 100 }, (_, i) => ({ user_id: `u${i}`, sessions_7d: i, avg_session_duration_sec: 1.5, messages_sent_7d: 2, tools_used_7d: 0, preferred_model: `m${i % 3}`, total_tokens_7d: 10, event_date: T(20), created_at: T(20) })));
+    await writeParquet(
+      file,
+      USER_ACTIVITY_COLUMNS,
+      Array.from({ length: 100 }, (_, i) => ({
+        user_id: `u${i}`,
+        sessions_7d: i,
+        avg_session_duration_sec: 1.5,
+        messages_sent_7d: 2,
+        tools_used_7d: 0,
+        preferred_model: `m${i % 3}`,
+        total_tokens_7d: 10,
+        event_date: T(20),
+        created_at: T(20),
+      })),
+    );
     await (await createStores(config)).importPart!((await admin.context.registry()).view('user_activity'), file, T(20));
     resetLambdaStore();
     h = {
@@ -67,7 +94,15 @@ describe('Training datasets: prepare → Athena UNLOAD → finalize (moto + Athe
   }, 120_000);
   afterAll(async () => {
     await athena.stop();
-    for (const k of ['AWS_ENDPOINT_URL_ATHENA', 'SKEWLESS_PROJECT', 'SKEWLESS_BUCKET', 'SKEWLESS_TABLE', 'SKEWLESS_GLUE_DATABASE', 'SKEWLESS_REGISTRY_CACHE_SECONDS']) delete process.env[k];
+    for (const k of [
+      'AWS_ENDPOINT_URL_ATHENA',
+      'SKEWLESS_PROJECT',
+      'SKEWLESS_BUCKET',
+      'SKEWLESS_TABLE',
+      'SKEWLESS_GLUE_DATABASE',
+      'SKEWLESS_REGISTRY_CACHE_SECONDS',
+    ])
+      delete process.env[k];
     tmp.cleanup();
   });
 
@@ -80,7 +115,9 @@ describe('Training datasets: prepare → Athena UNLOAD → finalize (moto + Athe
     const data = await list(prepared.outputUri.replace(`s3://${names.bucket}/`, ''));
     expect(data.length).toBe(3);
     expect(data.every((k) => /\/\d{8}_\d{6}_\d{5}_[a-z0-9]{5}_[0-9a-f-]{36}$/.test(k))).toBe(true);
-    const manifest = await (await clients.s3.send(new GetObjectCommand({ Bucket: names.bucket, Key: `athena-results/${queryId}-manifest.csv` }))).Body!.transformToString();
+    const manifest = await (
+      await clients.s3.send(new GetObjectCommand({ Bucket: names.bucket, Key: `athena-results/${queryId}-manifest.csv` }))
+    ).Body!.transformToString();
     expect(manifest.trim().split('\n').sort()).toEqual(data.map((k) => `s3://${names.bucket}/${k}`).sort());
 
     const done = await h.finalize({ prepared }, context);
@@ -96,7 +133,9 @@ describe('Training datasets: prepare → Athena UNLOAD → finalize (moto + Athe
     expect(prepared.queryString).toMatch(/^UNLOAD \(SELECT \* FROM \(WITH /);
     expect(athenaSyntaxErrors(prepared.queryString)).toEqual([]);
     // The grammar check is live: the form Athena rejects is rejected.
-    expect(athenaSyntaxErrors(prepared.queryString.replace(/^UNLOAD \(SELECT \* FROM \(([\s\S]*)\) "__dataset"\)/, 'UNLOAD ($1)')).join()).toMatch(/UNLOAD query: .*'WITH' is not valid/);
+    expect(athenaSyntaxErrors(prepared.queryString.replace(/^UNLOAD \(SELECT \* FROM \(([\s\S]*)\) "__dataset"\)/, 'UNLOAD ($1)')).join()).toMatch(
+      /UNLOAD query: .*'WITH' is not valid/,
+    );
     await h.finalize({ prepared, error: { Error: 'States.TaskFailed' } }, context);
   });
 
@@ -117,13 +156,19 @@ describe('Training datasets: prepare → Athena UNLOAD → finalize (moto + Athe
     await runUnload(second);
     expect(await h.finalize({ prepared: second }, context)).toMatchObject({ status: 'SUCCEEDED', rowCount: 4, s3Uri: second.outputUri });
     // The first run's dataset is untouched.
-    const offline = (await createStores(parseConfig({ project: 'train_test', provider: 'aws', aws: names }, tmp.dir, {}))).offline as unknown as AthenaOfflineStore;
+    const offline = (await createStores(parseConfig({ project: 'train_test', provider: 'aws', aws: names }, tmp.dir, {})))
+      .offline as unknown as AthenaOfflineStore;
     expect(await offline.describeDataset(first.outputUri)).toMatchObject({ rowCount: 3 });
   });
 
   it('refuses output URIs the finalize role cannot read, with a 400 naming output_uri', async () => {
     const staged = await list('offline/_staging/');
-    for (const output_uri of [`s3://other-bucket/datasets/x/`, `s3://${names.bucket}/offline/x/`, `s3://${names.bucket}/datasets/`, `s3://${names.bucket}/datasets/../registry/`]) {
+    for (const output_uri of [
+      `s3://other-bucket/datasets/x/`,
+      `s3://${names.bucket}/offline/x/`,
+      `s3://${names.bucket}/datasets/`,
+      `s3://${names.bucket}/datasets/../registry/`,
+    ]) {
       const err = await h.prepare({ features: FEATURES, entity_rows: inline(1), output_uri }, context).catch((e) => e);
       expect(err.status, output_uri).toBe(400);
       expect(err.message).toMatch(/output_uri must be under s3:\/\/.*\/datasets\//);
@@ -133,7 +178,9 @@ describe('Training datasets: prepare → Athena UNLOAD → finalize (moto + Athe
   });
 
   it('takes large sets by S3 URI only: inline rows are for small sets', async () => {
-    const err = await h.prepare({ features: FEATURES, entity_rows: inline(1001), output_uri: `s3://${names.bucket}/datasets/big-inline/` }, context).catch((e) => e);
+    const err = await h
+      .prepare({ features: FEATURES, entity_rows: inline(1001), output_uri: `s3://${names.bucket}/datasets/big-inline/` }, context)
+      .catch((e) => e);
     expect(err.status).toBe(400);
     expect(err.message).toMatch(/entity_rows: at most 1000 rows inline; pass larger sets as entity_uri/);
   });
@@ -141,15 +188,22 @@ describe('Training datasets: prepare → Athena UNLOAD → finalize (moto + Athe
   it('reads entity rows from a CSV object in S3, typing its columns, and names a bad row', async () => {
     const csv = 'user_id,event_timestamp,label,note\nu1,2026-10-21T01:00:00Z,1,"a, quoted ""note"""\nu2,2026-10-21 02:00:00,0,\n';
     await clients.s3.send(new PutObjectCommand({ Bucket: names.bucket, Key: 'entities/small.csv', Body: csv }));
-    const prepared = await h.prepare({ features: FEATURES, entity_uri: `s3://${names.bucket}/entities/small.csv`, output_uri: `s3://${names.bucket}/datasets/from-csv/` }, context);
+    const prepared = await h.prepare(
+      { features: FEATURES, entity_uri: `s3://${names.bucket}/entities/small.csv`, output_uri: `s3://${names.bucket}/datasets/from-csv/` },
+      context,
+    );
     expect(prepared.rowCount).toBe(2);
     await runUnload(prepared);
     const done = await h.finalize({ prepared }, context);
     expect(done).toMatchObject({ status: 'SUCCEEDED', rowCount: 2 });
     expect(done.schema.find((c: { name: string }) => c.name === 'label').type).toMatch(/^INT_?64$/);
 
-    await clients.s3.send(new PutObjectCommand({ Bucket: names.bucket, Key: 'entities/bad.csv', Body: 'user_id,event_timestamp\nu1,2026-10-21T01:00:00Z\nu2,yesterday\n' }));
-    const bad = await h.prepare({ features: FEATURES, entity_uri: `s3://${names.bucket}/entities/bad.csv`, output_uri: `s3://${names.bucket}/datasets/bad/` }, context).catch((e) => e);
+    await clients.s3.send(
+      new PutObjectCommand({ Bucket: names.bucket, Key: 'entities/bad.csv', Body: 'user_id,event_timestamp\nu1,2026-10-21T01:00:00Z\nu2,yesterday\n' }),
+    );
+    const bad = await h
+      .prepare({ features: FEATURES, entity_uri: `s3://${names.bucket}/entities/bad.csv`, output_uri: `s3://${names.bucket}/datasets/bad/` }, context)
+      .catch((e) => e);
     expect(bad.status).toBe(400);
     expect(bad.message).toMatch(/entity row 1, field 'event_timestamp'/);
   });
@@ -159,15 +213,25 @@ describe('Training datasets: prepare → Athena UNLOAD → finalize (moto + Athe
     const file = join(tmp.dir, 'entities.parquet');
     const db = await DuckDBSession.create();
     try {
-      await db.run(`COPY (SELECT 'u' || (i % 150) AS user_id, TIMESTAMP '2026-10-21 00:00:00' + to_seconds(i % 86400) AS event_timestamp, i % 2 AS label FROM range(${n}) t(i)) TO ${quoteString(file)} (FORMAT parquet)`);
+      await db.run(
+        `COPY (SELECT 'u' || (i % 150) AS user_id, TIMESTAMP '2026-10-21 00:00:00' + to_seconds(i % 86400) AS event_timestamp, i % 2 AS label FROM range(${n}) t(i)) TO ${quoteString(file)} (FORMAT parquet)`,
+      );
     } finally {
       db.close();
     }
     await clients.s3.send(new PutObjectCommand({ Bucket: names.bucket, Key: 'entities/one-million.parquet', Body: readFileSync(file) }));
     const big = new AthenaDouble(clients.s3, clients.glue, { outputLocation: results });
-    const bigRunner = new AthenaRunner({ client: new AthenaClient({ region: 'us-east-1', endpoint: await big.start() }), workgroup: 'primary', database: names.glueDatabase });
+    const bigRunner = new AthenaRunner({
+      client: new AthenaClient({ region: 'us-east-1', endpoint: await big.start() }),
+      workgroup: 'primary',
+      database: names.glueDatabase,
+    });
     try {
-      const request = { features: FEATURES, entity_uri: `s3://${names.bucket}/entities/one-million.parquet`, output_uri: `s3://${names.bucket}/datasets/one-million/` };
+      const request = {
+        features: FEATURES,
+        entity_uri: `s3://${names.bucket}/entities/one-million.parquet`,
+        output_uri: `s3://${names.bucket}/datasets/one-million/`,
+      };
       expect(JSON.stringify(request).length).toBeLessThan(1024);
       const prepared = await h.prepare(request, context);
       expect(prepared.rowCount).toBe(n);
@@ -189,7 +253,8 @@ describe('Training datasets: prepare → Athena UNLOAD → finalize (moto + Athe
     const glue = createAwsClients('us-east-1').glue;
     glue.middlewareStack.add(
       (next, ctx) => async (args) => {
-        if (ctx.commandName === 'DeleteTableCommand') throw Object.assign(new Error('User is not authorized to perform: glue:DeleteTable'), { name: 'AccessDeniedException' });
+        if (ctx.commandName === 'DeleteTableCommand')
+          throw Object.assign(new Error('User is not authorized to perform: glue:DeleteTable'), { name: 'AccessDeniedException' });
         return next(args);
       },
       { step: 'initialize', name: 'deny' },

@@ -49,7 +49,7 @@ describe('skewless CLI', () => {
   it('exits non-zero with a message naming the field on bad input', () => {
     const bad = run('materialize', 'yesterday', '2024-06-01T00:00:00Z');
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain("start: expected an RFC 3339 timestamp");
+    expect(bad.stderr).toContain('start: expected an RFC 3339 timestamp');
     const unknown = run('get-online-features', '-f', 'driver_hourly_stats:nope', '-e', 'driver_id=1');
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain("feature 'driver_hourly_stats@v1:nope' not found");

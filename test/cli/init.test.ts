@@ -19,7 +19,7 @@ describe('CLI: skewless init in a directory outside the project', () => {
   afterAll(() => tmp.cleanup());
   const repo = join(tmp.dir, 'my_repo');
 
-  it("prints commands that run as printed: npm install, npx skewless apply, materialize-incremental over every sample row", () => {
+  it('prints commands that run as printed: npm install, npx skewless apply, materialize-incremental over every sample row', () => {
     const init = cli(['init', 'my_repo', '--end', '2024-06-01T00:00:00Z'], tmp.dir);
     expect(init.code).toBe(0);
     const line = init.stdout.trim().split('\n').pop()!.trim();
@@ -29,7 +29,18 @@ describe('CLI: skewless init in a directory outside the project', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Created feature view driver_hourly_stats@v1');
     // The newest sample row (at --end) was materialized: the suggested END covers the sample.
-    const online = cli(['--repo', repo, '--json', 'get-online-features', '-f', 'driver_hourly_stats:conv_rate', '-e', 'driver_id=1001', '--now', '2024-06-01T00:10:00Z']);
+    const online = cli([
+      '--repo',
+      repo,
+      '--json',
+      'get-online-features',
+      '-f',
+      'driver_hourly_stats:conv_rate',
+      '-e',
+      'driver_id=1001',
+      '--now',
+      '2024-06-01T00:10:00Z',
+    ]);
     expect(JSON.parse(online.stdout).results[1].event_timestamps).toEqual(['2024-06-01T00:00:00.000Z']);
   }, 120_000);
 

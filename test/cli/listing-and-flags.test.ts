@@ -36,9 +36,15 @@ describe('CLI: listings, --version and flags', () => {
 
   it('plan shows on demand view and service changes as short, readable diffs', () => {
     const defs = join(repo, 'definitions.ts');
-    writeFileSync(defs, readFileSync(defs, 'utf8')
-      .replace("userRealtime.select('current_session_tokens'),", "userRealtime.select('current_session_tokens', 'current_session_messages'),")
-      .replace('features: [userActivity, userRealtime, userEngagement],', "features: [userActivity, userRealtime.select('current_session_tokens'), userEngagement],"));
+    writeFileSync(
+      defs,
+      readFileSync(defs, 'utf8')
+        .replace("userRealtime.select('current_session_tokens'),", "userRealtime.select('current_session_tokens', 'current_session_messages'),")
+        .replace(
+          'features: [userActivity, userRealtime, userEngagement],',
+          "features: [userActivity, userRealtime.select('current_session_tokens'), userEngagement],",
+        ),
+    );
     const lines = run('plan').stdout.trim().split('\n');
     expect(lines).toEqual([
       'Updated on demand feature view user_engagement',

@@ -58,7 +58,9 @@ describe('CLI: a feature repo outside the project', () => {
   it('push warns that online-only rows (the default --to) are absent from training sets', () => {
     const repo = join(tmp.dir, 'copy');
     expect(cli(['--repo', repo, 'apply']).code).toBe(0);
-    const row = JSON.stringify([{ user_id: 'u1', event_timestamp: '2026-11-01T00:00:00Z', current_session_messages: 1, current_session_tokens: 2, last_active_minutes_ago: 0.5 }]);
+    const row = JSON.stringify([
+      { user_id: 'u1', event_timestamp: '2026-11-01T00:00:00Z', current_session_messages: 1, current_session_tokens: 2, last_active_minutes_ago: 0.5 },
+    ]);
     const online = cli(['--repo', repo, 'push', 'user_realtime_events', '--data', row]);
     expect(online.code).toBe(0);
     expect(online.stderr).toContain('warning: pushed online only: these rows are not in the offline store, so training sets will not see them');

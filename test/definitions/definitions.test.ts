@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { Array as Arr, DefinitionError, Entity, FeatureService, FeatureView, Field, FileSource, Int64, PushSource, parseDurationSeconds, parseFreshnessSla, String as Str } from '../../shared/definitions/index.js';
+import {
+  Array as Arr,
+  DefinitionError,
+  Entity,
+  FeatureService,
+  FeatureView,
+  Field,
+  FileSource,
+  Int64,
+  PushSource,
+  parseDurationSeconds,
+  parseFreshnessSla,
+  String as Str,
+} from '../../shared/definitions/index.js';
 
 const user = new Entity({ name: 'user_id', valueType: Str });
 const src = new FileSource({ path: 'data/x.parquet', timestampField: 'ts' });
@@ -20,7 +33,9 @@ describe('Definitions DSL', () => {
     expect(() => new Entity({ name: '1bad' })).toThrow(DefinitionError);
     expect(() => new Entity({ name: '1bad' })).toThrow(/Entity '1bad': name:/);
     expect(() => new FeatureView({ name: 'v', entities: [user], schema: [], source: src })).toThrow(/FeatureView 'v': schema:/);
-    expect(() => new FeatureView({ name: 'v', entities: [user], ttl: 'soon' as never, schema: [new Field({ name: 'a', dtype: Int64 })], source: src })).toThrow(/FeatureView 'v': ttl: expected a duration/);
+    expect(() => new FeatureView({ name: 'v', entities: [user], ttl: 'soon' as never, schema: [new Field({ name: 'a', dtype: Int64 })], source: src })).toThrow(
+      /FeatureView 'v': ttl: expected a duration/,
+    );
     expect(() => new FileSource({ path: '', timestampField: 'ts' })).toThrow(/FileSource .*: path:/);
     expect(() => new PushSource({ name: 'p', batchSource: {} as never })).toThrow(/PushSource 'p': batchSource: expected a FileSource/);
   });
@@ -29,7 +44,9 @@ describe('Definitions DSL', () => {
     const a = new Field({ name: 'a', dtype: Int64 });
     expect(() => new FeatureView({ name: 'v', entities: [user], schema: [a, a], source: src })).toThrow(/schema\.1\.name: duplicate field 'a'/);
     expect(() => new FeatureView({ name: 'v', entities: [user], schema: [new Field({ name: 'user_id', dtype: Str })], source: src })).toThrow(/is a join key/);
-    expect(() => new FeatureView({ name: 'v', entities: [user], schema: [a], source: src, tags: { freshness_sla: 'weekly-ish' } })).toThrow(/tags\.freshness_sla/);
+    expect(() => new FeatureView({ name: 'v', entities: [user], schema: [a], source: src, tags: { freshness_sla: 'weekly-ish' } })).toThrow(
+      /tags\.freshness_sla/,
+    );
   });
 
   it('parses TTLs and SLAs in every accepted form', () => {
@@ -46,7 +63,13 @@ describe('Definitions DSL', () => {
   });
 
   it('builds feature services from views and projections, refusing unknown features', () => {
-    const v = new FeatureView({ name: 'v', entities: [user], schema: [new Field({ name: 'a', dtype: Int64 }), new Field({ name: 'b', dtype: Int64 })], source: src, version: 3 });
+    const v = new FeatureView({
+      name: 'v',
+      entities: [user],
+      schema: [new Field({ name: 'a', dtype: Int64 }), new Field({ name: 'b', dtype: Int64 })],
+      source: src,
+      version: 3,
+    });
     const s = new FeatureService({ name: 's', features: [v.select('b')] });
     expect(s.projections.map((p) => [p.view.name, (p.view as FeatureView).version, p.features])).toEqual([['v', 3, ['b']]]);
     expect(() => v.select('zzz')).toThrow(/unknown feature 'zzz'/);

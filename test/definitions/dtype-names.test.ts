@@ -26,8 +26,18 @@ describe('Definitions DSL: dtype exports do not break the globals they are named
 
   it('a transformation that calls String(v) in a module importing the String dtype works', () => {
     const user = new Entity({ name: 'user_id', valueType: String });
-    const v = new FeatureView({ name: 'v', entities: [user], schema: [new Field({ name: 'n', dtype: Int64 })], source: new FileSource({ path: 'd', timestampField: 'ts' }) });
-    const o = new OnDemandFeatureView({ name: 'o', sources: [v], schema: [new Field({ name: 'label', dtype: String })], transform: (c) => ({ label: c.n.map((x) => String(x)) }) });
+    const v = new FeatureView({
+      name: 'v',
+      entities: [user],
+      schema: [new Field({ name: 'n', dtype: Int64 })],
+      source: new FileSource({ path: 'd', timestampField: 'ts' }),
+    });
+    const o = new OnDemandFeatureView({
+      name: 'o',
+      sources: [v],
+      schema: [new Field({ name: 'label', dtype: String })],
+      transform: (c) => ({ label: c.n.map((x) => String(x)) }),
+    });
     expect(o.transform({ n: [1, 2] })).toEqual({ label: ['1', '2'] });
   });
 });

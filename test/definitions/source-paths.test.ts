@@ -2,7 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { FileSource } from '../../shared/definitions/index.js';
 
 describe('Class: FileSource — paths confined to the feature repo (issue 11 item 13)', () => {
-  it.each(['/etc', '/etc/passwd', '../../..', 'data/../../secrets', '..\\\\outside', '~/data', 'C:\\\\data', 'file:///etc/passwd', 'https://example.com/x.parquet'])('refuses %s, naming the path field', (path) => {
+  it.each([
+    '/etc',
+    '/etc/passwd',
+    '../../..',
+    'data/../../secrets',
+    '..\\\\outside',
+    '~/data',
+    'C:\\\\data',
+    'file:///etc/passwd',
+    'https://example.com/x.parquet',
+  ])('refuses %s, naming the path field', (path) => {
     expect(() => new FileSource({ path, timestampField: 'ts' })).toThrow(/FileSource .*path: .*confined to the feature repo/);
   });
 

@@ -5,7 +5,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { athenaSyntaxErrors } from '../../examples/aws-local/athena-grammar.js';
 import { SCALAR_DTYPES, type DType } from '../../shared/definitions/dtypes.js';
 import {
-  duckdbType, dtypeOf, fromDuckdbType, fromHiveType, fromParquetType, fromTrinoType, hiveType, jsonKind, parquetType, trinoType, TYPE_MAP,
+  duckdbType,
+  dtypeOf,
+  fromDuckdbType,
+  fromHiveType,
+  fromParquetType,
+  fromTrinoType,
+  hiveType,
+  jsonKind,
+  parquetType,
+  trinoType,
+  TYPE_MAP,
 } from '../../shared/definitions/type-map.js';
 import { DuckDBSession } from '../../shared/offline/duckdb/session.js';
 import { toParquet } from '../../shared/offline/parquet/write-parquet.js';
@@ -15,7 +25,14 @@ import { tempDir } from '../helpers/tmp.js';
 const ALL: DType[] = [...SCALAR_DTYPES, ...SCALAR_DTYPES.map((s) => `Array(${s})` as DType)];
 /** One JSON value per scalar dtype, as a push body carries it. */
 const SAMPLE: Record<(typeof SCALAR_DTYPES)[number], unknown> = {
-  Int32: 7, Int64: '9007199254740993', Float32: 1.5, Float64: 2.25, String: 'x', Bool: true, Bytes: 'AAE=', UnixTimestamp: '2026-01-02T03:04:05Z',
+  Int32: 7,
+  Int64: '9007199254740993',
+  Float32: 1.5,
+  Float64: 2.25,
+  String: 'x',
+  Bool: true,
+  Bytes: 'AAE=',
+  UnixTimestamp: '2026-01-02T03:04:05Z',
 };
 
 describe('Type map: every dtype to every engine and back', () => {
@@ -24,7 +41,11 @@ describe('Type map: every dtype to every engine and back', () => {
   });
 
   it.each(ALL)('%s: each engine type exists and round-trips through its reverse', (dtype) => {
-    for (const [forward, back] of [[duckdbType, fromDuckdbType], [trinoType, fromTrinoType], [hiveType, fromHiveType]] as const) {
+    for (const [forward, back] of [
+      [duckdbType, fromDuckdbType],
+      [trinoType, fromTrinoType],
+      [hiveType, fromHiveType],
+    ] as const) {
       const engineType = forward(dtype);
       expect(engineType).toMatch(/\S/);
       expect(back(engineType)).toBe(dtype);
@@ -35,7 +56,11 @@ describe('Type map: every dtype to every engine and back', () => {
 
   it('maps the event-time column type Timestamp as UnixTimestamp everywhere', () => {
     expect(dtypeOf('Timestamp')).toBe('UnixTimestamp');
-    expect([duckdbType('Timestamp'), trinoType('Timestamp'), hiveType('Timestamp')]).toEqual([duckdbType('UnixTimestamp'), trinoType('UnixTimestamp'), hiveType('UnixTimestamp')]);
+    expect([duckdbType('Timestamp'), trinoType('Timestamp'), hiveType('Timestamp')]).toEqual([
+      duckdbType('UnixTimestamp'),
+      trinoType('UnixTimestamp'),
+      hiveType('UnixTimestamp'),
+    ]);
     expect(parquetType('Timestamp')).toEqual(parquetType('UnixTimestamp'));
   });
 
@@ -95,16 +120,19 @@ describe('Type map: every dtype to every engine and back', () => {
       expect(fromDuckdbType(String(described.column_type))).toBe(dtype);
     });
 
-    it.each([...SCALAR_DTYPES])('%s: a Parquet column written by the JS writer reads back as the same dtype (DuckDB; hyparquet where the file says so)', async (dtype) => {
-      const path = join(tmp.dir, `${dtype}.parquet`);
-      const value = dtype === 'UnixTimestamp' ? new Date('2026-01-02T03:04:05Z') : dtype === 'Int64' ? 5 : SAMPLE[dtype];
-      writeFileSync(path, toParquet([{ name: 'c', dtype }], [{ c: value }, { c: null }]));
-      const [described] = await db.all(`DESCRIBE SELECT c FROM read_parquet('${path}')`);
-      expect(fromDuckdbType(String(described.column_type))).toBe(dtype);
-      const bytes = readFileSync(path);
-      const [, element] = parquetMetadata(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)).schema;
-      // Unannotated BYTE_ARRAY (Bytes) reads as text from files we did not write: the one lossy way back.
-      expect(fromParquetType(element)).toBe(dtype === 'Bytes' ? 'String' : dtype);
-    });
+    it.each([...SCALAR_DTYPES])(
+      '%s: a Parquet column written by the JS writer reads back as the same dtype (DuckDB; hyparquet where the file says so)',
+      async (dtype) => {
+        const path = join(tmp.dir, `${dtype}.parquet`);
+        const value = dtype === 'UnixTimestamp' ? new Date('2026-01-02T03:04:05Z') : dtype === 'Int64' ? 5 : SAMPLE[dtype];
+        writeFileSync(path, toParquet([{ name: 'c', dtype }], [{ c: value }, { c: null }]));
+        const [described] = await db.all(`DESCRIBE SELECT c FROM read_parquet('${path}')`);
+        expect(fromDuckdbType(String(described.column_type))).toBe(dtype);
+        const bytes = readFileSync(path);
+        const [, element] = parquetMetadata(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)).schema;
+        // Unannotated BYTE_ARRAY (Bytes) reads as text from files we did not write: the one lossy way back.
+        expect(fromParquetType(element)).toBe(dtype === 'Bytes' ? 'String' : dtype);
+      },
+    );
   });
 });

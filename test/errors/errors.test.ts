@@ -39,7 +39,11 @@ const SAMPLES: Record<string, () => InstanceType<typeof SkewlessError>[]> = {
   PayloadTooLargeError: () => [new errors.PayloadTooLargeError(10)],
   UnsupportedMediaTypeError: () => [new errors.UnsupportedMediaTypeError('text/plain')],
   MethodNotAllowedError: () => [new errors.MethodNotAllowedError('GET', '/push', 'POST')],
-  ForbiddenError: () => [new errors.ForbiddenError('HOST_NOT_ALLOWED', 'm', 'host'), new errors.ForbiddenError('ORIGIN_NOT_ALLOWED', 'm', 'origin'), new errors.ForbiddenError('UNAUTHORIZED', 'm', 'authorization')],
+  ForbiddenError: () => [
+    new errors.ForbiddenError('HOST_NOT_ALLOWED', 'm', 'host'),
+    new errors.ForbiddenError('ORIGIN_NOT_ALLOWED', 'm', 'origin'),
+    new errors.ForbiddenError('UNAUTHORIZED', 'm', 'authorization'),
+  ],
   TransformationError: () => [new errors.TransformationError('odfv', 'm')],
   TransformationDriftError: () => [new errors.TransformationDriftError('odfv', 'a', 'b')],
   RegistryConflictError: () => [new errors.RegistryConflictError('s3://b/registry.json', 5)],
@@ -100,7 +104,8 @@ describe('shared/errors.ts is the one home of errors', () => {
           readFileSync(path, 'utf8')
             .split('\n')
             .forEach((line, i) => {
-              if (/throw new (Type|Range)?Error\(|\bextends (Type|Range)?Error\b|\bextends SkewlessError\b/.test(line)) offenders.push(`${rel}:${i + 1}: ${line.trim()}`);
+              if (/throw new (Type|Range)?Error\(|\bextends (Type|Range)?Error\b|\bextends SkewlessError\b/.test(line))
+                offenders.push(`${rel}:${i + 1}: ${line.trim()}`);
             });
         }
       }
@@ -143,7 +148,10 @@ describe('replaced throws answer with their class, code and status', () => {
 
   it('a dialect asked for what it does not do is 400 UNSUPPORTED', () => {
     const duck = answer(() => duckdbDialect().objectFilter(['s3://b/k']));
-    expect(duck).toMatchObject({ status: 400, body: { error: { code: 'UNSUPPORTED', message: 'the duckdb dialect reads files, listed in the relation itself' } } });
+    expect(duck).toMatchObject({
+      status: 400,
+      body: { error: { code: 'UNSUPPORTED', message: 'the duckdb dialect reads files, listed in the relation itself' } },
+    });
     const trino = answer(() => trinoDialect().relation({ kind: 'files', files: ['/x.parquet'] } as never, [], []));
     expect(trino).toMatchObject({ status: 400, body: { error: { code: 'UNSUPPORTED', message: 'the trino dialect reads catalog tables, not files' } } });
   });
@@ -156,7 +164,10 @@ describe('replaced throws answer with their class, code and status', () => {
 
   it('a missing Lambda environment variable is a 500 CONFIGURATION_ERROR naming the variable', () => {
     const r = answer(() => quarantineFromEnv({}));
-    expect(r).toMatchObject({ status: 500, body: { error: { code: 'CONFIGURATION_ERROR', message: 'SKEWLESS_BUCKET is not set: invalid stream records have nowhere to go' } } });
+    expect(r).toMatchObject({
+      status: 500,
+      body: { error: { code: 'CONFIGURATION_ERROR', message: 'SKEWLESS_BUCKET is not set: invalid stream records have nowhere to go' } },
+    });
     const missing = caught(() => outputsToEnv({ S: { Bucket: 'b', Table: 't' } }));
     expect(missing).toBeInstanceOf(errors.ConfigurationError);
     expect((missing as Error).message).toMatch(/outputs-env: stack S has no output /);

@@ -19,7 +19,10 @@ describe('bench results', () => {
     try {
       report('caption-test', '3 rows; baseline: nothing', ['a', 'speed'], [{ a: 1, speed: 0.5 }]);
       expect(log.mock.calls[0][0]).toBe(`\ncaption-test: 3 rows; baseline: nothing\n${RATIO_NOTE}`);
-      expect(JSON.parse(readFileSync(join(RESULTS_DIR, 'caption-test.json'), 'utf8'))).toMatchObject({ caption: '3 rows; baseline: nothing', ratio: RATIO_NOTE });
+      expect(JSON.parse(readFileSync(join(RESULTS_DIR, 'caption-test.json'), 'utf8'))).toMatchObject({
+        caption: '3 rows; baseline: nothing',
+        ratio: RATIO_NOTE,
+      });
     } finally {
       log.mockRestore();
       rmSync(join(RESULTS_DIR, 'caption-test.json'), { force: true });

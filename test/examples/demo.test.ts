@@ -36,7 +36,11 @@ describe('npm run demo', () => {
 
   it('runs the whole loop and ends with fresh views', () => {
     const root = join(import.meta.dirname, '../..');
-    const r = spawnSync(process.execPath, ['--import', './cli/register.js', 'examples/demo.ts'], { cwd: root, encoding: 'utf8', env: { ...process.env, DEMO_REPO: repo, DEMO_EVENTS: '20000', DEMO_NOW } });
+    const r = spawnSync(process.execPath, ['--import', './cli/register.js', 'examples/demo.ts'], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, DEMO_REPO: repo, DEMO_EVENTS: '20000', DEMO_NOW },
+    });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/Created feature view user_activity@v1/);

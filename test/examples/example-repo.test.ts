@@ -15,20 +15,22 @@ function expected(events: RawEvent[], asOf: Date) {
     const t = e.event_date.getTime();
     if (t >= from && t <= asOf.getTime()) byUser.set(e.user_id, [...(byUser.get(e.user_id) ?? []), e]);
   }
-  return [...byUser.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([user, es]) => {
-    const counts = new Map<string, number>();
-    es.forEach((e) => counts.set(e.model, (counts.get(e.model) ?? 0) + 1));
-    const mode = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0][0];
-    return {
-      user_id: user,
-      sessions_7d: new Set(es.map((e) => e.session_id)).size,
-      avg_session_duration_sec: Math.fround(es.reduce((s, e) => s + e.duration_sec, 0) / es.length),
-      messages_sent_7d: es.reduce((s, e) => s + e.message_count, 0),
-      tools_used_7d: es.reduce((s, e) => s + e.tool_invocations, 0),
-      preferred_model: mode,
-      total_tokens_7d: es.reduce((s, e) => s + e.tokens, 0),
-    };
-  });
+  return [...byUser.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([user, es]) => {
+      const counts = new Map<string, number>();
+      for (const e of es) counts.set(e.model, (counts.get(e.model) ?? 0) + 1);
+      const mode = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0][0];
+      return {
+        user_id: user,
+        sessions_7d: new Set(es.map((e) => e.session_id)).size,
+        avg_session_duration_sec: Math.fround(es.reduce((s, e) => s + e.duration_sec, 0) / es.length),
+        messages_sent_7d: es.reduce((s, e) => s + e.message_count, 0),
+        tools_used_7d: es.reduce((s, e) => s + e.tool_invocations, 0),
+        preferred_model: mode,
+        total_tokens_7d: es.reduce((s, e) => s + e.tokens, 0),
+      };
+    });
 }
 
 describe('example feature repo', () => {

@@ -28,7 +28,8 @@ describe('serve: Feast routes over the Lambda handlers', () => {
   });
   afterAll(async () => (await close(), await store.close(), tmp.cleanup()));
 
-  const post = (path: string, body: unknown) => fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const post = (path: string, body: unknown) =>
+    fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
 
   it('POST /get-online-features returns Feast’s column-oriented shape with PRESENT and NOT_FOUND', async () => {
     const res = await post('/get-online-features', { features: ['activity:sessions'], entities: { user_id: ['a', 'nope'] } });
@@ -46,7 +47,10 @@ describe('serve: Feast routes over the Lambda handlers', () => {
     const body = JSON.stringify({ feature_service: 'model_a', entities: { user_id: ['a', 'b'] } });
     const viaHttp = await (await post('/get-online-features', body)).text();
     const handler = createOnlineLookupHandler(async () => store);
-    const viaLambda = await handler({ httpMethod: 'POST', path: '/get-online-features', headers: {}, queryStringParameters: null, body, isBase64Encoded: false }, {} as never);
+    const viaLambda = await handler(
+      { httpMethod: 'POST', path: '/get-online-features', headers: {}, queryStringParameters: null, body, isBase64Encoded: false },
+      {} as never,
+    );
     expect(viaLambda.statusCode).toBe(200);
     expect(viaLambda.body).toBe(viaHttp);
   });
@@ -63,7 +67,10 @@ describe('serve: Feast routes over the Lambda handlers', () => {
       ['GET', '/nope', undefined, 404, /route '\/nope' not found/],
     ];
     for (const [method, path, body, status, message] of cases) {
-      const res = await fetch(`${base}${path}`, { method, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) }) });
+      const res = await fetch(`${base}${path}`, {
+        method,
+        ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) }),
+      });
       const json = (await res.json()) as { error: { code: string; message: string } };
       expect({ path, status: res.status }).toEqual({ path, status });
       expect(json.error.message).toMatch(message);
@@ -78,16 +85,25 @@ describe('serve: Feast routes over the Lambda handlers', () => {
 
   it('serves /health, /freshness, /push and /materialize-incremental', async () => {
     expect(await (await fetch(`${base}/health`)).json()).toEqual({ status: 'ok' });
-    const pushed = await post('/push', { push_source_name: 'realtime_events', df: { user_id: ['z'], event_timestamp: ['2024-03-09T23:58:00Z'], messages: [3], minutes_ago: [null] } });
+    const pushed = await post('/push', {
+      push_source_name: 'realtime_events',
+      df: { user_id: ['z'], event_timestamp: ['2024-03-09T23:58:00Z'], messages: [3], minutes_ago: [null] },
+    });
     expect(pushed.status).toBe(200);
     const fresh = (await (await fetch(`${base}/freshness`)).json()) as { views: { view: string; status: string }[]; stale: number };
-    expect(fresh.views.map((v) => [v.view, v.status])).toEqual([['activity', 'fresh'], ['realtime', 'fresh']]);
+    expect(fresh.views.map((v) => [v.view, v.status])).toEqual([
+      ['activity', 'fresh'],
+      ['realtime', 'fresh'],
+    ]);
     const mat = await post('/materialize-incremental', { end_ts: '2024-03-10T00:00:00Z' });
     expect(mat.status).toBe(200);
   });
 
   describe('cross-site requests, DNS rebinding, tokens (issue 11 item 11)', () => {
-    const pushBody = JSON.stringify({ push_source_name: 'realtime_events', df: { user_id: ['evil'], event_timestamp: ['2024-03-09T23:58:00Z'], messages: [666], minutes_ago: [null] } });
+    const pushBody = JSON.stringify({
+      push_source_name: 'realtime_events',
+      df: { user_id: ['evil'], event_timestamp: ['2024-03-09T23:58:00Z'], messages: [666], minutes_ago: [null] },
+    });
     const evilGone = async () => (await store.getOnlineFeatures({ features: ['realtime:messages'], entities: { user_id: ['evil'] } })).results[1].statuses;
 
     it('refuses what a web page can send cross-site: a text/plain or form POST, and any foreign Origin; nothing is written', async () => {
@@ -110,13 +126,16 @@ describe('serve: Feast routes over the Lambda handlers', () => {
       const port = new URL(base).port;
       const status = (host: string) =>
         new Promise<number>((resolve, reject) => {
-          const req = httpRequest({ host: '127.0.0.1', port, path: '/health', method: 'GET', headers: { host } }, (res) => (res.resume(), resolve(res.statusCode!)));
+          const req = httpRequest(
+            { host: '127.0.0.1', port, path: '/health', method: 'GET', headers: { host } },
+            (res) => (res.resume(), resolve(res.statusCode!)),
+          );
           req.on('error', reject);
           req.end();
         });
-      expect(await status('rebind.evil.example:' + port)).toBe(403);
-      expect(await status('127.0.0.1:' + port)).toBe(200);
-      expect(await status('localhost:' + port)).toBe(200);
+      expect(await status(`rebind.evil.example:${port}`)).toBe(403);
+      expect(await status(`127.0.0.1:${port}`)).toBe(200);
+      expect(await status(`localhost:${port}`)).toBe(200);
     });
 
     it('allows configured origins (with CORS headers) and requires the token when one is set', async () => {
@@ -142,12 +161,21 @@ describe('serve: Feast routes over the Lambda handlers', () => {
     const port = Number(new URL(base).port);
     const chunk = Buffer.alloc(64 * 1024, 'x');
     const result = await new Promise<{ status?: number; body?: string; error?: string }>((resolve) => {
-      const req = httpRequest({ host: '127.0.0.1', port, path: '/push', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(chunk.length * 48) } }, (res) => {
-        let text = '';
-        res.on('data', (c) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode!, body: text }));
-        res.on('error', (e) => resolve({ error: e.message }));
-      });
+      const req = httpRequest(
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/push',
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'content-length': String(chunk.length * 48) },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (c) => (text += c));
+          res.on('end', () => resolve({ status: res.statusCode!, body: text }));
+          res.on('error', (e) => resolve({ error: e.message }));
+        },
+      );
       req.on('error', (e) => resolve({ error: `${(e as NodeJS.ErrnoException).code}: ${e.message}` }));
       let sent = 0;
       const write = () => {

@@ -33,7 +33,18 @@ const cases: Case[] = [
   ['push df column not an array', '/push', { push_source_name: 'realtime_events', df: { user_id: 'u1' } }, 400, /user_id/],
   ['push df empty', '/push', { push_source_name: 'realtime_events', df: {} }, 400, /df/],
   ['push zero rows', '/push', { push_source_name: 'realtime_events', df: { user_id: [], event_timestamp: [], messages: [], minutes_ago: [] } }, 400, /df/],
-  ['push too many rows', '/push', push({ user_id: Array(21).fill('u'), event_timestamp: Array(21).fill('2024-03-10T11:00:00Z'), messages: Array(21).fill(1), minutes_ago: Array(21).fill(1) }), 413, /df\.user_id/],
+  [
+    'push too many rows',
+    '/push',
+    push({
+      user_id: Array(21).fill('u'),
+      event_timestamp: Array(21).fill('2024-03-10T11:00:00Z'),
+      messages: Array(21).fill(1),
+      minutes_ago: Array(21).fill(1),
+    }),
+    413,
+    /df\.user_id/,
+  ],
   ['push ragged df', '/push', push({ messages: [1, 2] }), 400, /messages/],
   ['push source name a number', '/push', { ...push({}), push_source_name: 5 }, 400, /push_source_name/],
   ['push to sideways', '/push', push({}, { to: 'sideways' }), 400, /\bto\b/],
@@ -45,28 +56,64 @@ const cases: Case[] = [
   ['push unknown column', '/push', push({ typo: [1] }), 400, /typo/],
   ['push __proto__ column', '/push', `{"push_source_name":"realtime_events","df":${JSON.stringify(good).slice(0, -1)},"__proto__":[1]}}`, 400, /__proto__/],
   ['push constructor column', '/push', push({ constructor: [1] }), 400, /constructor/],
-  ['push missing feature column', '/push', { push_source_name: 'realtime_events', df: { user_id: ['u1'], event_timestamp: ['2024-03-10T11:00:00Z'], messages: [1] } }, 400, /minutes_ago/],
-  ['push missing join key', '/push', { push_source_name: 'realtime_events', df: { event_timestamp: ['2024-03-10T11:00:00Z'], messages: [1], minutes_ago: [1] } }, 400, /user_id/],
+  [
+    'push missing feature column',
+    '/push',
+    { push_source_name: 'realtime_events', df: { user_id: ['u1'], event_timestamp: ['2024-03-10T11:00:00Z'], messages: [1] } },
+    400,
+    /minutes_ago/,
+  ],
+  [
+    'push missing join key',
+    '/push',
+    { push_source_name: 'realtime_events', df: { event_timestamp: ['2024-03-10T11:00:00Z'], messages: [1], minutes_ago: [1] } },
+    400,
+    /user_id/,
+  ],
   ['push null join key', '/push', push({ user_id: [null] }), 400, /user_id/],
   ['push object join key', '/push', push({ user_id: [{ a: 1 }] }), 400, /user_id/],
   ['push boolean join key', '/push', push({ user_id: [true] }), 400, /user_id/],
   // push: values
   ['push Int64 not a number', '/push', push({ messages: ['many'] }), 400, /messages/],
   ['push Int64 overflow string', '/push', push({ messages: ['99999999999999999999'] }), 400, /messages/],
-  ['push Int64 past 2^53 as a JSON number', '/push', '{"push_source_name":"realtime_events","df":{"user_id":["u1"],"event_timestamp":["2024-03-10T11:00:00Z"],"messages":[12345678901234567890],"minutes_ago":[1]}}', 400, /messages/],
+  [
+    'push Int64 past 2^53 as a JSON number',
+    '/push',
+    '{"push_source_name":"realtime_events","df":{"user_id":["u1"],"event_timestamp":["2024-03-10T11:00:00Z"],"messages":[12345678901234567890],"minutes_ago":[1]}}',
+    400,
+    /messages/,
+  ],
   ['push Int64 fraction', '/push', push({ messages: [1.5] }), 400, /messages/],
   ['push Int64 boolean', '/push', push({ messages: [true] }), 400, /messages/],
   ['push Int64 object', '/push', push({ messages: [{}] }), 400, /messages/],
   ['push Float32 overflow', '/push', push({ minutes_ago: [1e39] }), 400, /minutes_ago/],
   ['push Float32 NaN text', '/push', push({ minutes_ago: ['NaN'] }), 400, /minutes_ago/],
   ['push Float32 Infinity text', '/push', push({ minutes_ago: ['Infinity'] }), 400, /minutes_ago/],
-  ['push 10,000-level nested value', '/push', `{"push_source_name":"realtime_events","df":{"user_id":["u1"],"event_timestamp":["2024-03-10T11:00:00Z"],"messages":[${deep}],"minutes_ago":[1]}}`, 400, /messages/],
-  ['push 10,000-level nested timestamp', '/push', `{"push_source_name":"realtime_events","df":{"user_id":["u1"],"event_timestamp":[${deep}],"messages":[1],"minutes_ago":[1]}}`, 400, /event_timestamp/],
+  [
+    'push 10,000-level nested value',
+    '/push',
+    `{"push_source_name":"realtime_events","df":{"user_id":["u1"],"event_timestamp":["2024-03-10T11:00:00Z"],"messages":[${deep}],"minutes_ago":[1]}}`,
+    400,
+    /messages/,
+  ],
+  [
+    'push 10,000-level nested timestamp',
+    '/push',
+    `{"push_source_name":"realtime_events","df":{"user_id":["u1"],"event_timestamp":[${deep}],"messages":[1],"minutes_ago":[1]}}`,
+    400,
+    /event_timestamp/,
+  ],
   ['push 2 MB string value', '/push', push({ messages: ['9'.repeat(2_000_000)] }), 400, /messages/],
   // push: timestamps
   ['push far-future event', '/push', push({ event_timestamp: ['9999-12-31T00:00:00Z'] }), 400, /event_timestamp/],
   ['push far-future epoch', '/push', push({ event_timestamp: [99999999999] }), 400, /event_timestamp/],
-  ['push epoch beyond 2^64', '/push', '{"push_source_name":"realtime_events","df":{"user_id":["u1"],"event_timestamp":[18446744073709551616],"messages":[1],"minutes_ago":[1]},"to":"offline"}', 400, /event_timestamp/],
+  [
+    'push epoch beyond 2^64',
+    '/push',
+    '{"push_source_name":"realtime_events","df":{"user_id":["u1"],"event_timestamp":[18446744073709551616],"messages":[1],"minutes_ago":[1]},"to":"offline"}',
+    400,
+    /event_timestamp/,
+  ],
   ['push negative epoch', '/push', push({ event_timestamp: [-1e20] }), 400, /event_timestamp/],
   ['push Feb 30', '/push', push({ event_timestamp: ['2026-02-30T00:00:00Z'] }), 400, /event_timestamp/],
   ['push T24:00', '/push', push({ event_timestamp: ['2024-03-09T24:00:00Z'] }), 400, /event_timestamp/],
@@ -79,7 +126,13 @@ const cases: Case[] = [
   // lookup
   ['lookup body is an array', '/get-online-features', '[]', 400, /\(body\)|entities/],
   ['lookup neither features nor service', '/get-online-features', { entities: { user_id: ['a'] } }, 400, /features/],
-  ['lookup both features and service', '/get-online-features', { features: ['activity:sessions'], feature_service: 'model_a', entities: { user_id: ['a'] } }, 400, /features/],
+  [
+    'lookup both features and service',
+    '/get-online-features',
+    { features: ['activity:sessions'], feature_service: 'model_a', entities: { user_id: ['a'] } },
+    400,
+    /features/,
+  ],
   ['lookup features not an array', '/get-online-features', { features: 'activity:sessions', entities: { user_id: ['a'] } }, 400, /features/],
   ['lookup feature not a string', '/get-online-features', { features: [5], entities: { user_id: ['a'] } }, 400, /features/],
   ['lookup malformed reference', '/get-online-features', { features: ['activity'], entities: { user_id: ['a'] } }, 400, /features/],
@@ -92,20 +145,62 @@ const cases: Case[] = [
   ['lookup entities an array', '/get-online-features', { features: ['activity:sessions'], entities: [['a']] }, 400, /entities/],
   ['lookup entities empty', '/get-online-features', { features: ['activity:sessions'], entities: {} }, 400, /entities/],
   ['lookup join key missing', '/get-online-features', { features: ['activity:sessions'], entities: { uid: ['a'] } }, 400, /user_id/],
-  ['lookup join key from the prototype', '/get-online-features', { features: ['activity:sessions'], entities: { constructor: ['a'] } }, 400, /user_id|constructor/],
-  ['lookup __proto__ entity column', '/get-online-features', '{"features":["activity:sessions"],"entities":{"user_id":["a"],"__proto__":["b"]}}', 400, /__proto__/],
-  ['lookup ragged entities', '/get-online-features', { features: ['activity:sessions', 'realtime:messages'], entities: { user_id: ['a', 'b'], extra: ['x'] } }, 400, /extra|user_id/],
+  [
+    'lookup join key from the prototype',
+    '/get-online-features',
+    { features: ['activity:sessions'], entities: { constructor: ['a'] } },
+    400,
+    /user_id|constructor/,
+  ],
+  [
+    'lookup __proto__ entity column',
+    '/get-online-features',
+    '{"features":["activity:sessions"],"entities":{"user_id":["a"],"__proto__":["b"]}}',
+    400,
+    /__proto__/,
+  ],
+  [
+    'lookup ragged entities',
+    '/get-online-features',
+    { features: ['activity:sessions', 'realtime:messages'], entities: { user_id: ['a', 'b'], extra: ['x'] } },
+    400,
+    /extra|user_id/,
+  ],
   ['lookup object entity value', '/get-online-features', { features: ['activity:sessions'], entities: { user_id: [{ a: 1 }] } }, 400, /user_id/],
   ['lookup deep entity value', '/get-online-features', `{"features":["activity:sessions"],"entities":{"user_id":[${deep}]}}`, 400, /user_id/],
-  ['lookup full_feature_names not boolean', '/get-online-features', { features: ['activity:sessions'], entities: { user_id: ['a'] }, full_feature_names: 'yes' }, 400, /full_feature_names/],
-  ['lookup too many entities', '/get-online-features', { features: ['activity:sessions'], entities: { user_id: Array.from({ length: 51 }, (_, i) => `u${i}`) } }, 413, /entities\.user_id/],
+  [
+    'lookup full_feature_names not boolean',
+    '/get-online-features',
+    { features: ['activity:sessions'], entities: { user_id: ['a'] }, full_feature_names: 'yes' },
+    400,
+    /full_feature_names/,
+  ],
+  [
+    'lookup too many entities',
+    '/get-online-features',
+    { features: ['activity:sessions'], entities: { user_id: Array.from({ length: 51 }, (_, i) => `u${i}`) } },
+    413,
+    /entities\.user_id/,
+  ],
   // materialize
   ['materialize without start', '/materialize', { end_ts: '2024-03-10T00:00:00Z' }, 400, /start_ts/],
   ['materialize Feb 30', '/materialize', { start_ts: '2024-02-30T00:00:00Z', end_ts: '2024-03-10T00:00:00Z' }, 400, /start_ts/],
   ['materialize far-future end', '/materialize', { start_ts: '2024-03-01T00:00:00Z', end_ts: '9999-12-31T00:00:00Z' }, 400, /end_ts/],
   ['materialize start after end', '/materialize', { start_ts: '2024-03-10T00:00:00Z', end_ts: '2024-03-01T00:00:00Z' }, 400, /start/],
-  ['materialize views not an array', '/materialize', { start_ts: '2024-03-01T00:00:00Z', end_ts: '2024-03-10T00:00:00Z', feature_views: 'activity' }, 400, /feature_views/],
-  ['materialize view constructor', '/materialize', { start_ts: '2024-03-01T00:00:00Z', end_ts: '2024-03-10T00:00:00Z', feature_views: ['constructor'] }, 400, /feature_views|constructor/],
+  [
+    'materialize views not an array',
+    '/materialize',
+    { start_ts: '2024-03-01T00:00:00Z', end_ts: '2024-03-10T00:00:00Z', feature_views: 'activity' },
+    400,
+    /feature_views/,
+  ],
+  [
+    'materialize view constructor',
+    '/materialize',
+    { start_ts: '2024-03-01T00:00:00Z', end_ts: '2024-03-10T00:00:00Z', feature_views: ['constructor'] },
+    400,
+    /feature_views|constructor/,
+  ],
   ['materialize-incremental far-future end', '/materialize-incremental', { end_ts: '9999-12-31T00:00:00Z' }, 400, /end_ts/],
   ['materialize-incremental epoch far future', '/materialize-incremental', { end_ts: 99999999999 }, 400, /end_ts/],
   ['materialize-incremental no zone', '/materialize-incremental', { end_ts: '2024-03-10T00:00:00' }, 400, /end_ts/],
@@ -128,7 +223,15 @@ describe('fuzz table: malformed requests get a 4xx naming the field, never a 5xx
       { user_id: 'a', event_date: new Date('2024-03-09T00:00:00Z'), created_at: new Date('2024-03-09T00:00:00Z'), sessions: 4, model: 'm' },
     ]);
     const config = parseConfig({ project: 'fuzz', registryCacheSeconds: 0, limits: { maxEntitiesPerLookup: 50, maxRowsPerPush: 20 } }, tmp.dir, {});
-    store = new FeatureStore(config, { registryStore: new LocalRegistryStore(join(tmp.dir, '.skewless/registry.json')), online: new SqliteOnlineStore(join(tmp.dir, '.skewless/online.sqlite')), offline: new LocalOfflineStore({ repoDir: tmp.dir }) }, { now: () => clock.now });
+    store = new FeatureStore(
+      config,
+      {
+        registryStore: new LocalRegistryStore(join(tmp.dir, '.skewless/registry.json')),
+        online: new SqliteOnlineStore(join(tmp.dir, '.skewless/online.sqlite')),
+        offline: new LocalOfflineStore({ repoDir: tmp.dir }),
+      },
+      { now: () => clock.now },
+    );
     await store.apply(testDefinitions().all);
     const srv = await startServer({ getStore: async () => store, port: 0, maxBodyBytes: 4 * 1024 * 1024 });
     base = `http://127.0.0.1:${srv.port}`;
@@ -147,10 +250,21 @@ describe('fuzz table: malformed requests get a 4xx naming the field, never a 5xx
     const { ct, text } = request(body);
     const http = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': ct }, body: text });
     const httpBody = (await http.json()) as { error: { code: string; message: string; details?: unknown } };
-    const event: ApiEvent = { httpMethod: 'POST', path, headers: { 'Content-Type': ct }, queryStringParameters: null, body: text, isBase64Encoded: false, requestContext: { requestId: 'fuzz' } };
+    const event: ApiEvent = {
+      httpMethod: 'POST',
+      path,
+      headers: { 'Content-Type': ct },
+      queryStringParameters: null,
+      body: text,
+      isBase64Encoded: false,
+      requestContext: { requestId: 'fuzz' },
+    };
     const lambda = await route(event);
     const lambdaBody = JSON.parse(lambda.body) as typeof httpBody;
-    for (const [res, b] of [[http.status, httpBody], [lambda.statusCode, lambdaBody]] as const) {
+    for (const [res, b] of [
+      [http.status, httpBody],
+      [lambda.statusCode, lambdaBody],
+    ] as const) {
       expect(res).toBe(status);
       expect(b.error.code).not.toBe('INTERNAL');
       expect(`${b.error.message} ${JSON.stringify(b.error.details ?? '')}`).toMatch(names);

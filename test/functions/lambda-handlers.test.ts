@@ -15,13 +15,32 @@ import { tempDir } from '../helpers/tmp.js';
 import { USER_ACTIVITY_COLUMNS, writeParquet } from '../helpers/write-parquet.js';
 import { captureStdout } from '../helpers/stdout.js';
 
-const context = { functionName: 'test', awsRequestId: 'req-1', invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:test', memoryLimitInMB: '512', getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
-const apiEvent = (path: string, body: unknown) => ({ httpMethod: 'POST', path, resource: path, headers: { 'content-type': 'application/json' }, queryStringParameters: null, body: JSON.stringify(body), isBase64Encoded: false, requestContext: { requestId: 'r1' } });
+const context = {
+  functionName: 'test',
+  awsRequestId: 'req-1',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:test',
+  memoryLimitInMB: '512',
+  getRemainingTimeInMillis: () => 30_000,
+} as unknown as Context;
+const apiEvent = (path: string, body: unknown) => ({
+  httpMethod: 'POST',
+  path,
+  resource: path,
+  headers: { 'content-type': 'application/json' },
+  queryStringParameters: null,
+  body: JSON.stringify(body),
+  isBase64Encoded: false,
+  requestContext: { requestId: 'r1' },
+});
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64');
 // Lambdas use the wall clock: the data is placed relative to it.
 const NOW = new Date(Math.floor(Date.now() / 1000) * 1000);
 const ago = (s: number) => new Date(NOW.getTime() - s * 1000);
-const pushBody = (id: string, messages: unknown, ts = ago(120).toISOString()) => ({ push_source_name: 'user_realtime_events', to: 'online', df: { user_id: [id], event_timestamp: [ts], current_session_messages: [messages], current_session_tokens: [null], last_active_minutes_ago: [null] } });
+const pushBody = (id: string, messages: unknown, ts = ago(120).toISOString()) => ({
+  push_source_name: 'user_realtime_events',
+  to: 'online',
+  df: { user_id: [id], event_timestamp: [ts], current_session_messages: [messages], current_session_tokens: [null], last_active_minutes_ago: [null] },
+});
 
 describe('Lambda handlers with real event shapes (against moto)', () => {
   const tmp = tempDir();
@@ -34,8 +53,12 @@ describe('Lambda handlers with real event shapes (against moto)', () => {
     athena = new AthenaDouble(clients.s3, clients.glue, { outputLocation: `s3://${names.bucket}/athena-results/` });
     Object.assign(process.env, {
       AWS_ENDPOINT_URL_ATHENA: await athena.start(),
-      SKEWLESS_PROJECT: 'fn_test', SKEWLESS_BUCKET: names.bucket, SKEWLESS_TABLE: names.table, SKEWLESS_GLUE_DATABASE: names.glueDatabase,
-      SKEWLESS_REGISTRY_CACHE_SECONDS: '0', POWERTOOLS_METRICS_NAMESPACE: 'SkewlessTest',
+      SKEWLESS_PROJECT: 'fn_test',
+      SKEWLESS_BUCKET: names.bucket,
+      SKEWLESS_TABLE: names.table,
+      SKEWLESS_GLUE_DATABASE: names.glueDatabase,
+      SKEWLESS_REGISTRY_CACHE_SECONDS: '0',
+      POWERTOOLS_METRICS_NAMESPACE: 'SkewlessTest',
       // Read when the handlers are imported below: Powertools warnings (a lookup records no metric) stay out of the output.
       POWERTOOLS_LOG_LEVEL: 'ERROR',
     });
@@ -46,8 +69,28 @@ describe('Lambda handlers with real event shapes (against moto)', () => {
     await admin.apply(Object.values(repo));
     const file = join(tmp.dir, 'part.parquet');
     await writeParquet(file, USER_ACTIVITY_COLUMNS, [
-      { user_id: 'u1', sessions_7d: 6, avg_session_duration_sec: 100.5, messages_sent_7d: 40, tools_used_7d: 3, preferred_model: 'gpt-4o', total_tokens_7d: 8000, event_date: ago(43200), created_at: ago(43200) },
-      { user_id: 'u2', sessions_7d: 1, avg_session_duration_sec: 10, messages_sent_7d: 2, tools_used_7d: 0, preferred_model: 'llama-3', total_tokens_7d: 100, event_date: ago(43200), created_at: ago(43200) },
+      {
+        user_id: 'u1',
+        sessions_7d: 6,
+        avg_session_duration_sec: 100.5,
+        messages_sent_7d: 40,
+        tools_used_7d: 3,
+        preferred_model: 'gpt-4o',
+        total_tokens_7d: 8000,
+        event_date: ago(43200),
+        created_at: ago(43200),
+      },
+      {
+        user_id: 'u2',
+        sessions_7d: 1,
+        avg_session_duration_sec: 10,
+        messages_sent_7d: 2,
+        tools_used_7d: 0,
+        preferred_model: 'llama-3',
+        total_tokens_7d: 100,
+        event_date: ago(43200),
+        created_at: ago(43200),
+      },
     ]);
     await (await createStores(config)).importPart!((await admin.context.registry()).view('user_activity'), file, ago(43200));
     resetLambdaStore();
@@ -62,19 +105,48 @@ describe('Lambda handlers with real event shapes (against moto)', () => {
   }, 120_000);
   afterAll(async () => {
     await athena.stop();
-    for (const k of ['AWS_ENDPOINT_URL_ATHENA', 'SKEWLESS_PROJECT', 'SKEWLESS_BUCKET', 'SKEWLESS_TABLE', 'SKEWLESS_GLUE_DATABASE', 'SKEWLESS_REGISTRY_CACHE_SECONDS']) delete process.env[k];
+    for (const k of [
+      'AWS_ENDPOINT_URL_ATHENA',
+      'SKEWLESS_PROJECT',
+      'SKEWLESS_BUCKET',
+      'SKEWLESS_TABLE',
+      'SKEWLESS_GLUE_DATABASE',
+      'SKEWLESS_REGISTRY_CACHE_SECONDS',
+    ])
+      delete process.env[k];
     tmp.cleanup();
   });
 
   it('materialize: an EventBridge scheduled event materializes the view of its rule input', async () => {
-    const { result } = await captureStdout(() => h.materialize({ version: '0', id: 'e1', 'detail-type': 'Scheduled Event', source: 'aws.events', time: NOW.toISOString(), region: 'us-east-1', resources: [], detail: {}, views: ['user_activity'] }, context));
+    const { result } = await captureStdout(() =>
+      h.materialize(
+        {
+          version: '0',
+          id: 'e1',
+          'detail-type': 'Scheduled Event',
+          source: 'aws.events',
+          time: NOW.toISOString(),
+          region: 'us-east-1',
+          resources: [],
+          detail: {},
+          views: ['user_activity'],
+        },
+        context,
+      ),
+    );
     expect(result.materialized).toMatchObject([{ view: 'user_activity@v1', rows: 2, written: 2 }]);
   });
 
   it('push + online-lookup: API Gateway proxy events, Feast JSON, 4xx for bad input', async () => {
     const pushed = await h.push(apiEvent('/push', pushBody('u1', 7)), context);
     expect(pushed.statusCode).toBe(200);
-    const res = await h.lookup(apiEvent('/get-online-features', { features: ['user_activity:sessions_7d', 'user_realtime:current_session_messages'], entities: { user_id: ['u1', 'nope'] } }), context);
+    const res = await h.lookup(
+      apiEvent('/get-online-features', {
+        features: ['user_activity:sessions_7d', 'user_realtime:current_session_messages'],
+        entities: { user_id: ['u1', 'nope'] },
+      }),
+      context,
+    );
     expect(res.statusCode).toBe(200);
     const body = JSON.parse(res.body);
     expect(body.results[1].values).toEqual([6, null]);
@@ -100,40 +172,90 @@ describe('Lambda handlers with real event shapes (against moto)', () => {
     const res = await h.push(apiEvent('/push', pushBody('f1', 1)), context);
     expect(res.statusCode).toBe(503);
     expect(res.headers['retry-after']).toBe('1');
-    expect(JSON.parse(res.body).error).toMatchObject({ code: 'PUSH_INCOMPLETE', details: { online: [{ view: 'user_realtime@v1', status: 'partial', written: 0, unwritten: 1 }] } });
+    expect(JSON.parse(res.body).error).toMatchObject({
+      code: 'PUSH_INCOMPLETE',
+      details: { online: [{ view: 'user_realtime@v1', status: 'partial', written: 0, unwritten: 1 }] },
+    });
     expect((await h.push(apiEvent('/push', pushBody('f1', 1)), context)).statusCode).toBe(200);
   });
 
   it('historical-finalize refuses a stagePrefix outside the staging layout, deleting nothing', async () => {
     const prepared = { name: 'x', features: [], table: `skewless_entity_${'a'.repeat(32)}`, outputUri: 's3://b/datasets/x/' };
-    for (const stagePrefix of ['', 'offline/', 'offline/_staging/', `offline/_staging/${'b'.repeat(32)}/`, `../_staging/${'a'.repeat(32)}/`, `registry/_staging/${'a'.repeat(32)}/`]) {
-      const err = await h.finalize({ prepared: { ...prepared, stagePrefix } }, context).then(() => undefined, (e: unknown) => e);
+    for (const stagePrefix of [
+      '',
+      'offline/',
+      'offline/_staging/',
+      `offline/_staging/${'b'.repeat(32)}/`,
+      `../_staging/${'a'.repeat(32)}/`,
+      `registry/_staging/${'a'.repeat(32)}/`,
+    ]) {
+      const err = await h.finalize({ prepared: { ...prepared, stagePrefix } }, context).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect((err as { status?: number })?.status, stagePrefix).toBe(400);
       expect((err as Error).message).toMatch(/prepared\.stagePrefix/);
     }
   });
 
   it('push: a Kinesis batch with one bad record quarantines that record and writes the others', async () => {
-    const event = { Records: [pushBody('k1', 1), pushBody('k2', 'bad'), pushBody('k3', 3)].map((b, i) => ({ eventSource: 'aws:kinesis', eventID: `shardId-000:${i}`, kinesis: { sequenceNumber: `seq-${i}`, partitionKey: 'p', data: b64(b), kinesisSchemaVersion: '1.0', approximateArrivalTimestamp: 1 } })) };
+    const event = {
+      Records: [pushBody('k1', 1), pushBody('k2', 'bad'), pushBody('k3', 3)].map((b, i) => ({
+        eventSource: 'aws:kinesis',
+        eventID: `shardId-000:${i}`,
+        kinesis: { sequenceNumber: `seq-${i}`, partitionKey: 'p', data: b64(b), kinesisSchemaVersion: '1.0', approximateArrivalTimestamp: 1 },
+      })),
+    };
     const out = await h.push(event, context);
     // The invalid record is quarantined under s3://bucket/quarantine/, not retried (test/infra/stream-push.test.ts).
     expect(out).toEqual({ batchItemFailures: [] });
-    const res = JSON.parse((await h.lookup(apiEvent('/get-online-features', { features: ['user_realtime:current_session_messages'], entities: { user_id: ['k1', 'k2', 'k3'] } }), context)).body);
+    const res = JSON.parse(
+      (
+        await h.lookup(
+          apiEvent('/get-online-features', { features: ['user_realtime:current_session_messages'], entities: { user_id: ['k1', 'k2', 'k3'] } }),
+          context,
+        )
+      ).body,
+    );
     expect(res.results[1].values).toEqual([1, null, 3]);
   });
 
   it('push: an MSK batch goes through the same validation', async () => {
-    const records = [pushBody('m1', 11), { not: 'a push' }].map((b, i) => ({ topic: 'events', partition: 0, offset: i, timestamp: 1, timestampType: 'CREATE_TIME', key: '', value: b64(b), headers: [] }));
-    const out = await h.push({ eventSource: 'aws:kafka', eventSourceArn: 'arn:aws:kafka:us-east-1:1:cluster/c/1', bootstrapServers: 'b:9092', records: { 'events-0': records } }, context);
+    const records = [pushBody('m1', 11), { not: 'a push' }].map((b, i) => ({
+      topic: 'events',
+      partition: 0,
+      offset: i,
+      timestamp: 1,
+      timestampType: 'CREATE_TIME',
+      key: '',
+      value: b64(b),
+      headers: [],
+    }));
+    const out = await h.push(
+      { eventSource: 'aws:kafka', eventSourceArn: 'arn:aws:kafka:us-east-1:1:cluster/c/1', bootstrapServers: 'b:9092', records: { 'events-0': records } },
+      context,
+    );
     expect(out).toEqual({ batchItemFailures: [] });
   });
 
   it('historical-retrieval: prepare → Athena UNLOAD (the .sync step) → finalize returns URI, rows and schema', async () => {
     const output = `s3://${names.bucket}/datasets/job-1/`;
-    const prepared = await h.prepare({ features: ['user_activity:sessions_7d', 'user_activity:preferred_model'], entity_rows: [{ user_id: 'u1', event_timestamp: ago(3600).toISOString(), label: 1 }, { user_id: 'u2', event_timestamp: ago(30 * 86400).toISOString(), label: 0 }], output_uri: output }, context);
+    const prepared = await h.prepare(
+      {
+        features: ['user_activity:sessions_7d', 'user_activity:preferred_model'],
+        entity_rows: [
+          { user_id: 'u1', event_timestamp: ago(3600).toISOString(), label: 1 },
+          { user_id: 'u2', event_timestamp: ago(30 * 86400).toISOString(), label: 0 },
+        ],
+        output_uri: output,
+      },
+      context,
+    );
     expect(prepared.queryString).toMatch(/^UNLOAD \(SELECT \* FROM \(WITH/);
     // What Step Functions' athena:startQueryExecution.sync does with the prepared statement.
-    await new AthenaRunner({ client: createAwsClients('us-east-1').athena, workgroup: 'primary', database: names.glueDatabase }).run(prepared.queryString, { clientRequestToken: prepared.clientRequestToken });
+    await new AthenaRunner({ client: createAwsClients('us-east-1').athena, workgroup: 'primary', database: names.glueDatabase }).run(prepared.queryString, {
+      clientRequestToken: prepared.clientRequestToken,
+    });
     const done = await h.finalize({ prepared }, context);
     expect(done).toMatchObject({ status: 'SUCCEEDED', s3Uri: prepared.outputUri, rowCount: 2, name: 'job-1' });
     expect(prepared.outputUri.startsWith(output)).toBe(true);
@@ -141,7 +263,9 @@ describe('Lambda handlers with real event shapes (against moto)', () => {
     const registered = (await (await createStores(config)).registryStore.read())!.datasets!['job-1'];
     expect(registered).toMatchObject({ s3Uri: prepared.outputUri, rowCount: 2, features: ['user_activity:sessions_7d', 'user_activity:preferred_model'] });
     expect(done.schema.map((c: { name: string }) => c.name)).toEqual(['user_id', 'event_timestamp', 'label', 'sessions_7d', 'preferred_model']);
-    const failed = await h.prepare({ features: ['user_activity:nope'], entity_rows: [{ user_id: 'u1', event_timestamp: ago(3600).toISOString() }], output_uri: output }, context).catch((e) => e);
+    const failed = await h
+      .prepare({ features: ['user_activity:nope'], entity_rows: [{ user_id: 'u1', event_timestamp: ago(3600).toISOString() }], output_uri: output }, context)
+      .catch((e) => e);
     expect(failed.message).toMatch(/user_activity@v1:nope/);
     expect(await h.finalize({ prepared, error: { Error: 'States.TaskFailed' } }, context)).toEqual({ status: 'FAILED', outputUri: prepared.outputUri });
   });
@@ -155,7 +279,18 @@ describe('Lambda handlers with real event shapes (against moto)', () => {
     mkdirSync(dir, { recursive: true });
     const file = join(dir, `online-lookup-${process.pid}.cjs`);
     // The settings of the CDK app's bundling: minified, CJS, SDK external.
-    await build({ entryPoints: [join(root, 'functions/lambda/online-lookup.ts')], bundle: true, minify: true, platform: 'node', format: 'cjs', target: 'node22', outfile: file, logLevel: 'silent', external: ['@aws-sdk/*', '@duckdb/node-api', 'better-sqlite3'], alias: { 'skewless-repo-definitions': join(root, 'examples/feature_repo/definitions.ts'), skewless: join(root, 'shared/index.ts') } });
+    await build({
+      entryPoints: [join(root, 'functions/lambda/online-lookup.ts')],
+      bundle: true,
+      minify: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node22',
+      outfile: file,
+      logLevel: 'silent',
+      external: ['@aws-sdk/*', '@duckdb/node-api', 'better-sqlite3'],
+      alias: { 'skewless-repo-definitions': join(root, 'examples/feature_repo/definitions.ts'), skewless: join(root, 'shared/index.ts') },
+    });
     const { realpathSync } = await import('node:fs');
     const load = () => {
       const req = createRequire(import.meta.url);
@@ -176,11 +311,22 @@ describe('Lambda handlers with real event shapes (against moto)', () => {
   }, 60_000);
 
   it('freshness-check: emits FeatureAgeSeconds per view and StaleFeatureViews as EMF', async () => {
-    const { result, lines } = await captureStdout(() => h.freshness({ 'detail-type': 'Scheduled Event', source: 'aws.events', time: NOW.toISOString(), detail: {} }, context));
+    const { result, lines } = await captureStdout(() =>
+      h.freshness({ 'detail-type': 'Scheduled Event', source: 'aws.events', time: NOW.toISOString(), detail: {} }, context),
+    );
     expect(result.stale).toBe(0);
-    const emf = lines.flatMap((l) => l.split('\n')).filter((l) => l.includes('"_aws"')).map((l) => JSON.parse(l));
+    const emf = lines
+      .flatMap((l) => l.split('\n'))
+      .filter((l) => l.includes('"_aws"'))
+      .map((l) => JSON.parse(l));
     const age = emf.filter((m) => m.FeatureAgeSeconds !== undefined);
-    expect(age.map((m) => [m.View, m.FeatureAgeSeconds])).toEqual([['user_activity@v1', 43200], ['user_realtime@v1', 120]]);
-    expect(emf.find((m) => m.StaleFeatureViews !== undefined)).toMatchObject({ StaleFeatureViews: 0, _aws: { CloudWatchMetrics: [{ Namespace: 'SkewlessTest' }] } });
+    expect(age.map((m) => [m.View, m.FeatureAgeSeconds])).toEqual([
+      ['user_activity@v1', 43200],
+      ['user_realtime@v1', 120],
+    ]);
+    expect(emf.find((m) => m.StaleFeatureViews !== undefined)).toMatchObject({
+      StaleFeatureViews: 0,
+      _aws: { CloudWatchMetrics: [{ Namespace: 'SkewlessTest' }] },
+    });
   });
 });

@@ -13,13 +13,26 @@ import { createStores } from '../../shared/providers/index.js';
 import { uniqueName } from '../helpers/aws.js';
 import { tempDir } from '../helpers/tmp.js';
 
-const context = { functionName: 'materialize', awsRequestId: 'req-1', invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:materialize', memoryLimitInMB: '2048', getRemainingTimeInMillis: () => 900_000 } as unknown as Context;
+const context = {
+  functionName: 'materialize',
+  awsRequestId: 'req-1',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:materialize',
+  memoryLimitInMB: '2048',
+  getRemainingTimeInMillis: () => 900_000,
+} as unknown as Context;
 // Lambdas use the wall clock: the data is placed relative to it.
 const NOW = new Date(Math.floor(Date.now() / 1000) * 1000);
 const ago = (h: number) => new Date(NOW.getTime() - h * 3600_000);
 const COLUMNS = [
-  { name: 'user_id', dtype: 'String' as const }, { name: 'sessions_7d', dtype: 'Int64' as const }, { name: 'avg_session_duration_sec', dtype: 'Float32' as const }, { name: 'messages_sent_7d', dtype: 'Int64' as const },
-  { name: 'tools_used_7d', dtype: 'Int64' as const }, { name: 'preferred_model', dtype: 'String' as const }, { name: 'total_tokens_7d', dtype: 'Int64' as const }, { name: 'event_date', dtype: 'Timestamp' as const }, { name: 'created_at', dtype: 'Timestamp' as const },
+  { name: 'user_id', dtype: 'String' as const },
+  { name: 'sessions_7d', dtype: 'Int64' as const },
+  { name: 'avg_session_duration_sec', dtype: 'Float32' as const },
+  { name: 'messages_sent_7d', dtype: 'Int64' as const },
+  { name: 'tools_used_7d', dtype: 'Int64' as const },
+  { name: 'preferred_model', dtype: 'String' as const },
+  { name: 'total_tokens_7d', dtype: 'Int64' as const },
+  { name: 'event_date', dtype: 'Timestamp' as const },
+  { name: 'created_at', dtype: 'Timestamp' as const },
 ];
 
 describe('Lambda: materialize, fan-out steps with the events the state machine sends (against moto)', () => {
@@ -33,23 +46,53 @@ describe('Lambda: materialize, fan-out steps with the events the state machine s
 
   beforeAll(async () => {
     process.env.AWS_ENDPOINT_URL_ATHENA = await athena.start();
-    Object.assign(process.env, { SKEWLESS_PROJECT: 'mwf', SKEWLESS_BUCKET: names.bucket, SKEWLESS_TABLE: names.table, SKEWLESS_GLUE_DATABASE: names.glueDatabase, SKEWLESS_REGISTRY_CACHE_SECONDS: '0', POWERTOOLS_METRICS_NAMESPACE: 'SkewlessTest', POWERTOOLS_LOG_LEVEL: 'ERROR' });
+    Object.assign(process.env, {
+      SKEWLESS_PROJECT: 'mwf',
+      SKEWLESS_BUCKET: names.bucket,
+      SKEWLESS_TABLE: names.table,
+      SKEWLESS_GLUE_DATABASE: names.glueDatabase,
+      SKEWLESS_REGISTRY_CACHE_SECONDS: '0',
+      POWERTOOLS_METRICS_NAMESPACE: 'SkewlessTest',
+      POWERTOOLS_LOG_LEVEL: 'ERROR',
+    });
     await ensureAwsResources(clients, names);
     const config = parseConfig({ project: 'mwf', provider: 'aws', aws: names }, tmp.dir, {});
     admin = new FeatureStore(config, await createStores(config));
     await admin.apply(Object.values(repo));
     // 5 objects of 4 users each (one chunk each with a 1-byte chunk target).
     for (let f = 0; f < 5; f++) {
-      const rows = Array.from({ length: 4 }, (_, i) => ({ user_id: `u${f * 4 + i}`, sessions_7d: f * 10 + i, avg_session_duration_sec: 1.5, messages_sent_7d: 1, tools_used_7d: 0, preferred_model: 'm', total_tokens_7d: 7, event_date: ago(10 + f), created_at: ago(10 + f) }));
-      const day = ago(10 + f).toISOString().slice(0, 10);
-      await clients.s3.send(new PutObjectCommand({ Bucket: names.bucket, Key: `offline/user_activity/v1/dt=${day}/part-${f}.parquet`, Body: toParquet(COLUMNS, rows) }));
+      const rows = Array.from({ length: 4 }, (_, i) => ({
+        user_id: `u${f * 4 + i}`,
+        sessions_7d: f * 10 + i,
+        avg_session_duration_sec: 1.5,
+        messages_sent_7d: 1,
+        tools_used_7d: 0,
+        preferred_model: 'm',
+        total_tokens_7d: 7,
+        event_date: ago(10 + f),
+        created_at: ago(10 + f),
+      }));
+      const day = ago(10 + f)
+        .toISOString()
+        .slice(0, 10);
+      await clients.s3.send(
+        new PutObjectCommand({ Bucket: names.bucket, Key: `offline/user_activity/v1/dt=${day}/part-${f}.parquet`, Body: toParquet(COLUMNS, rows) }),
+      );
     }
     resetLambdaStore();
     handler = (await import('../../functions/lambda/materialize.js')).handler as never;
   }, 120_000);
   afterAll(async () => {
     await athena.stop();
-    for (const k of ['AWS_ENDPOINT_URL_ATHENA', 'SKEWLESS_PROJECT', 'SKEWLESS_BUCKET', 'SKEWLESS_TABLE', 'SKEWLESS_GLUE_DATABASE', 'SKEWLESS_REGISTRY_CACHE_SECONDS']) delete process.env[k];
+    for (const k of [
+      'AWS_ENDPOINT_URL_ATHENA',
+      'SKEWLESS_PROJECT',
+      'SKEWLESS_BUCKET',
+      'SKEWLESS_TABLE',
+      'SKEWLESS_GLUE_DATABASE',
+      'SKEWLESS_REGISTRY_CACHE_SECONDS',
+    ])
+      delete process.env[k];
     tmp.cleanup();
   });
 
@@ -57,7 +100,9 @@ describe('Lambda: materialize, fan-out steps with the events the state machine s
     // The schedule's event, as the input transformer renders it.
     const plan = await handler({ action: 'plan', view: 'user_activity@v1', time: NOW.toISOString(), chunkBytes: 1 }, context);
     expect(plan).toMatchObject({ upToDate: false, view: 'user_activity@v1', end: NOW.toISOString(), chunks: 5 });
-    const items = JSON.parse(await (await clients.s3.send(new GetObjectCommand({ Bucket: plan.items.bucket, Key: plan.items.key }))).Body!.transformToString()) as { chunk: number }[];
+    const items = JSON.parse(
+      await (await clients.s3.send(new GetObjectCommand({ Bucket: plan.items.bucket, Key: plan.items.key }))).Body!.transformToString(),
+    ) as { chunk: number }[];
     // The Map's ItemSelector: { action: 'chunk', runId: $.plan.result.runId, chunk: $$.Map.Item.Value.chunk }.
     const results = [];
     for (const it of items) results.push(await handler({ action: 'chunk', runId: plan.runId, chunk: it.chunk }, context));
@@ -75,9 +120,25 @@ describe('Lambda: materialize, fan-out steps with the events the state machine s
   });
 
   it('compact: the daily schedule input merges pushed parts', async () => {
-    for (let p = 0; p < 8; p++) await admin.push({ pushSourceName: 'user_realtime_events', to: 'offline', df: { user_id: [`r${p}`], event_timestamp: [ago(1).toISOString()], current_session_messages: [p], current_session_tokens: [null], last_active_minutes_ago: [null] } });
+    for (let p = 0; p < 8; p++)
+      await admin.push({
+        pushSourceName: 'user_realtime_events',
+        to: 'offline',
+        df: {
+          user_id: [`r${p}`],
+          event_timestamp: [ago(1).toISOString()],
+          current_session_messages: [p],
+          current_session_tokens: [null],
+          last_active_minutes_ago: [null],
+        },
+      });
     const r = await handler({ action: 'compact' }, context);
-    expect(r.compacted.find((c: { view: string }) => c.view.startsWith('user_realtime'))).toMatchObject({ partitions: 1, filesBefore: 8, filesAfter: 1, rows: 8 });
+    expect(r.compacted.find((c: { view: string }) => c.view.startsWith('user_realtime'))).toMatchObject({
+      partitions: 1,
+      filesBefore: 8,
+      filesAfter: 1,
+      rows: 8,
+    });
   });
 
   it('a no-op apply does not rewrite the registry object (same ETag)', async () => {

@@ -7,7 +7,13 @@ import { logger, observability } from '../../functions/lib/observability.js';
 import { tracer } from '../../functions/lib/tracer.js';
 import { ValidationError } from '../../shared/errors.js';
 
-const context = { functionName: 'f', awsRequestId: 'r', invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:f', memoryLimitInMB: '512', getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
+const context = {
+  functionName: 'f',
+  awsRequestId: 'r',
+  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:f',
+  memoryLimitInMB: '512',
+  getRemainingTimeInMillis: () => 30_000,
+} as unknown as Context;
 const apiEvent = { httpMethod: 'POST', path: '/x', headers: {}, queryStringParameters: null, body: '{}', isBase64Encoded: false };
 
 describe('observability: 5xx through the Powertools logger, tracing off outside Lambda', () => {
@@ -31,9 +37,12 @@ describe('observability: 5xx through the Powertools logger, tracing off outside 
   it('a Lambda entry logs an internal failure once and rethrows it; a ValidationError is rethrown unlogged', async () => {
     const error = vi.spyOn(logger, 'error').mockImplementation(() => undefined);
     vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
-    const entry = (err: Error) => middy().use(observability()).handler(async () => {
-      throw err;
-    });
+    const entry = (err: Error) =>
+      middy()
+        .use(observability())
+        .handler(async () => {
+          throw err;
+        });
     await expect(entry(new Error('db down'))({}, context)).rejects.toThrow('db down');
     expect(error).toHaveBeenCalledTimes(1);
     await expect(entry(new ValidationError('bad', []))({}, context)).rejects.toThrow('bad');

@@ -11,13 +11,29 @@ const context = {} as Context;
 const Schema = z.object({ name: z.string(), n: z.number().int().default(1) });
 type Parsed = z.output<typeof Schema>;
 const b64 = (s: string) => Buffer.from(s).toString('base64');
-const apiEvent = (body: string | null, headers: Record<string, string> = { 'content-type': 'application/json' }, isBase64Encoded = false) => ({ httpMethod: 'POST', path: '/x', headers, queryStringParameters: null, body, isBase64Encoded });
+const apiEvent = (body: string | null, headers: Record<string, string> = { 'content-type': 'application/json' }, isBase64Encoded = false) => ({
+  httpMethod: 'POST',
+  path: '/x',
+  headers,
+  queryStringParameters: null,
+  body,
+  isBase64Encoded,
+});
 
 /** A handler that returns what it received: the parsed value, never the raw event. */
-function echo<T, Out>(envelope: Parameters<typeof parseInput<unknown, T, Out>>[1], schema: Parameters<typeof parseInput<unknown, T, Out>>[0] = Schema as never) {
-  return middy<unknown, unknown>().use(parseInput(schema, envelope, 'test input')).handler(async (input) => input);
+function echo<T, Out>(
+  envelope: Parameters<typeof parseInput<unknown, T, Out>>[1],
+  schema: Parameters<typeof parseInput<unknown, T, Out>>[0] = Schema as never,
+) {
+  return middy<unknown, unknown>()
+    .use(parseInput(schema, envelope, 'test input'))
+    .handler(async (input) => input);
 }
-const rejection = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as ValidationError);
+const rejection = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: unknown) => e as ValidationError,
+  );
 
 describe('parseInput: the one way input enters every handler', () => {
   it('event envelope: the handler receives the parsed event (defaults applied, unknown keys stripped); none is {}', async () => {
@@ -27,7 +43,9 @@ describe('parseInput: the one way input enters every handler', () => {
 
   it('a bad event is a 400 ValidationError naming the field of each issue, before the handler runs', async () => {
     let ran = false;
-    const handler = middy<unknown, unknown>().use(parseInput(Schema, eventEnvelope<Parsed>(), 'test input')).handler(async () => (ran = true));
+    const handler = middy<unknown, unknown>()
+      .use(parseInput(Schema, eventEnvelope<Parsed>(), 'test input'))
+      .handler(async () => (ran = true));
     const err = await rejection(handler({ name: 3, n: 1.5 }, context));
     expect(err).toBeInstanceOf(ValidationError);
     expect(err!.status).toBe(400);
@@ -55,7 +73,13 @@ describe('parseInput: the one way input enters every handler', () => {
   it('stream envelope: Kinesis and Kafka records parsed one by one; a bad record carries its error, the others their body', async () => {
     const h = echo(streamRecordsEnvelope<PushBody>(), PushBody);
     const good = JSON.stringify({ push_source_name: 's', df: { a: [1] } });
-    const kinesis = { Records: [good, '{not json', JSON.stringify({ df: {} })].map((p, i) => ({ eventID: `shardId-1:${i}`, eventSourceARN: 'arn:aws:kinesis:eu-west-1:1:stream/s', kinesis: { sequenceNumber: `seq-${i}`, data: b64(p), approximateArrivalTimestamp: 1 } })) };
+    const kinesis = {
+      Records: [good, '{not json', JSON.stringify({ df: {} })].map((p, i) => ({
+        eventID: `shardId-1:${i}`,
+        eventSourceARN: 'arn:aws:kinesis:eu-west-1:1:stream/s',
+        kinesis: { sequenceNumber: `seq-${i}`, data: b64(p), approximateArrivalTimestamp: 1 },
+      })),
+    };
     const out = (await h(kinesis, context)) as StreamInput<PushBody>[];
     expect(out.map((r) => r.record.id)).toEqual(['seq-0', 'seq-1', 'seq-2']);
     expect(out[0].body).toEqual({ push_source_name: 's', df: { a: [1] }, to: 'online' });

@@ -8,7 +8,8 @@ import { apply } from '../../shared/services/apply.js';
 const [dir, index] = process.argv.slice(2);
 const user = new Entity({ name: 'user_id' });
 const view = new FeatureView({
-  name: `view_${index}`, entities: [user],
+  name: `view_${index}`,
+  entities: [user],
   schema: [new Field({ name: 'x', dtype: Int64 })],
   source: new FileSource({ path: `data/v${index}`, timestampField: 'ts' }),
 });

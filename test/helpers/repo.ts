@@ -10,15 +10,22 @@ import { Entity, FeatureService, FeatureView, Field, FileSource, Float32, Int64,
 export function testDefinitions() {
   const user = new Entity({ name: 'user_id', valueType: Str });
   const activity = new FeatureView({
-    name: 'activity', entities: [user], ttl: { days: 7 },
+    name: 'activity',
+    entities: [user],
+    ttl: { days: 7 },
     schema: [new Field({ name: 'sessions', dtype: Int64 }), new Field({ name: 'model', dtype: Str })],
     source: new FileSource({ name: 'activity_src', path: 'data/activity', timestampField: 'event_date', createdTimestampColumn: 'created_at' }),
     tags: { freshness_sla: 'daily' },
   });
   const realtime = new FeatureView({
-    name: 'realtime', entities: [user], ttl: { hours: 1 },
+    name: 'realtime',
+    entities: [user],
+    ttl: { hours: 1 },
     schema: [new Field({ name: 'messages', dtype: Int64 }), new Field({ name: 'minutes_ago', dtype: Float32 })],
-    source: new PushSource({ name: 'realtime_events', batchSource: new FileSource({ name: 'realtime_files', path: 'data/realtime', timestampField: 'event_timestamp' }) }),
+    source: new PushSource({
+      name: 'realtime_events',
+      batchSource: new FileSource({ name: 'realtime_files', path: 'data/realtime', timestampField: 'event_timestamp' }),
+    }),
     tags: { freshness_sla: 'realtime' },
   });
   const service = new FeatureService({ name: 'model_a', features: [activity, realtime.select('messages')] });

@@ -24,6 +24,13 @@ export const ACTIVITY_COLUMNS: StageColumn[] = [
 
 /** The example repo's user_activity source (examples/feature_repo). */
 export const USER_ACTIVITY_COLUMNS: StageColumn[] = [
-  { name: 'user_id', type: 'VARCHAR' }, { name: 'sessions_7d', type: 'BIGINT' }, { name: 'avg_session_duration_sec', type: 'FLOAT' }, { name: 'messages_sent_7d', type: 'BIGINT' },
-  { name: 'tools_used_7d', type: 'BIGINT' }, { name: 'preferred_model', type: 'VARCHAR' }, { name: 'total_tokens_7d', type: 'BIGINT' }, { name: 'event_date', type: 'TIMESTAMP' }, { name: 'created_at', type: 'TIMESTAMP' },
+  { name: 'user_id', type: 'VARCHAR' },
+  { name: 'sessions_7d', type: 'BIGINT' },
+  { name: 'avg_session_duration_sec', type: 'FLOAT' },
+  { name: 'messages_sent_7d', type: 'BIGINT' },
+  { name: 'tools_used_7d', type: 'BIGINT' },
+  { name: 'preferred_model', type: 'VARCHAR' },
+  { name: 'total_tokens_7d', type: 'BIGINT' },
+  { name: 'event_date', type: 'TIMESTAMP' },
+  { name: 'created_at', type: 'TIMESTAMP' },
 ];

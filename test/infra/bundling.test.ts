@@ -15,7 +15,9 @@ describe('Construct: SkewlessFunction bundling (esbuild for real)', () => {
     const stack = new Stack(app, 'Bundle');
     new SkewlessFunction(stack, 'fn', { name: 'freshness-check', definitionsPath: 'examples/feature_repo/definitions.ts', environment: {} });
     const assembly = app.synth();
-    const [fn] = Object.values(Template.fromJSON(assembly.getStackByName('Bundle').template).findResources('AWS::Lambda::Function')) as { Properties: { Environment: { Variables: Record<string, string> }; Code: { S3Key: string } } }[];
+    const [fn] = Object.values(Template.fromJSON(assembly.getStackByName('Bundle').template).findResources('AWS::Lambda::Function')) as {
+      Properties: { Environment: { Variables: Record<string, string> }; Code: { S3Key: string } };
+    }[];
     expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toContain('--enable-source-maps');
     const asset = join(out.dir, `asset.${fn.Properties.Code.S3Key.replace(/\.zip$/, '')}`);
     expect(readdirSync(asset).sort()).toEqual(['index.js', 'index.js.map']);

@@ -28,7 +28,17 @@ export interface ScheduledEvent {
 }
 
 export function sampleScheduledEvent(ruleName: string, time = '2026-11-01T12:00:00Z'): ScheduledEvent {
-  return { version: '0', id: '89d1a02d-5ec7-412e-82f5-13505f849b41', 'detail-type': 'Scheduled Event', source: 'aws.events', account: '123456789012', time, region: 'eu-west-1', resources: [`arn:aws:events:eu-west-1:123456789012:rule/${ruleName}`], detail: {} };
+  return {
+    version: '0',
+    id: '89d1a02d-5ec7-412e-82f5-13505f849b41',
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account: '123456789012',
+    time,
+    region: 'eu-west-1',
+    resources: [`arn:aws:events:eu-west-1:123456789012:rule/${ruleName}`],
+    detail: {},
+  };
 }
 
 /** EventBridge's supported JSON path subset: `$`, dot notation, array indices. */
@@ -95,7 +105,12 @@ const SCHEDULER_CONTEXT = ['aws.scheduler.schedule-arn', 'aws.scheduler.schedule
 
 export function renderSchedulerTarget(target: { Input?: string }, scheduleArn: string, time = '2026-11-01T12:00:00Z'): unknown {
   if (target.Input === undefined) return {};
-  const values: Record<string, string> = { 'aws.scheduler.schedule-arn': scheduleArn, 'aws.scheduler.scheduled-time': time, 'aws.scheduler.execution-id': 'c9c6a1e1-3c0b-4a3c-9d38-1d7a8a1f0a11', 'aws.scheduler.attempt-number': '1' };
+  const values: Record<string, string> = {
+    'aws.scheduler.schedule-arn': scheduleArn,
+    'aws.scheduler.scheduled-time': time,
+    'aws.scheduler.execution-id': 'c9c6a1e1-3c0b-4a3c-9d38-1d7a8a1f0a11',
+    'aws.scheduler.attempt-number': '1',
+  };
   const out = target.Input.replace(/<([A-Za-z0-9_.-]+)>/g, (all, name: string) => (SCHEDULER_CONTEXT.includes(name) ? values[name] : all));
   return JSON.parse(out);
 }

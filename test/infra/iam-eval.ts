@@ -19,7 +19,12 @@ export function resolve(v: Json, arnOf: (logicalId: string) => string): string {
   if (typeof v === 'string') return v;
   if (v && typeof v === 'object' && !Array.isArray(v)) {
     if ('Fn::GetAtt' in v) return arnOf((v['Fn::GetAtt'] as string[])[0]);
-    if ('Ref' in v) return ({ 'AWS::Partition': 'aws', 'AWS::Region': 'eu-west-1', 'AWS::AccountId': '123456789012', 'AWS::URLSuffix': 'amazonaws.com' } as Record<string, string>)[v.Ref as string] ?? (v.Ref as string);
+    if ('Ref' in v)
+      return (
+        (
+          { 'AWS::Partition': 'aws', 'AWS::Region': 'eu-west-1', 'AWS::AccountId': '123456789012', 'AWS::URLSuffix': 'amazonaws.com' } as Record<string, string>
+        )[v.Ref as string] ?? (v.Ref as string)
+      );
     if ('Fn::Join' in v) {
       const [sep, parts] = v['Fn::Join'] as [string, Json[]];
       return parts.map((p) => resolve(p, arnOf)).join(sep);
@@ -28,9 +33,18 @@ export function resolve(v: Json, arnOf: (logicalId: string) => string): string {
   throw new Error(`cannot resolve ${JSON.stringify(v)}`);
 }
 
-const glob = (pattern: string, value: string) => new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(value);
+const glob = (pattern: string, value: string) =>
+  new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  ).test(value);
 
-export function rolePolicies(t: Template, rolePrefix: string): { Action: Json; Resource: Json; Condition?: Record<string, Record<string, Json>>; Effect: string }[] {
+export function rolePolicies(
+  t: Template,
+  rolePrefix: string,
+): { Action: Json; Resource: Json; Condition?: Record<string, Record<string, Json>>; Effect: string }[] {
   const roles = Object.keys(t.findResources('AWS::IAM::Role')).filter((id) => id.startsWith(rolePrefix));
   if (roles.length !== 1) throw new Error(`expected one role starting with ${rolePrefix}, found ${roles.join(', ') || 'none'}`);
   const policies = Object.values(t.findResources('AWS::IAM::Policy')).filter((p) => JSON.stringify(p.Properties.Roles).includes(`"${roles[0]}"`));

@@ -18,14 +18,21 @@ const views = specs.featureViews.map((v) => (v.name === 'user_activity' ? { ...v
 
 function synth() {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  new SkewlessStack(app, 'Skewless', { project: 'skewless_demo', views, definitionsPath: 'examples/feature_repo/definitions.ts', env: { account: '123456789012', region: 'eu-west-1' } });
+  new SkewlessStack(app, 'Skewless', {
+    project: 'skewless_demo',
+    views,
+    definitionsPath: 'examples/feature_repo/definitions.ts',
+    env: { account: '123456789012', region: 'eu-west-1' },
+  });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return Template.fromJSON(app.synth().getStackByName('Skewless').template);
 }
 
 /** The state machine's definition with CloudFormation intrinsics replaced by placeholder ARNs. */
 function definitionOf(t: Template): Record<string, any> {
-  const machines = t.findResources('AWS::StepFunctions::StateMachine', { Properties: { DefinitionString: Match.objectLike({ 'Fn::Join': Match.anyValue() }) } });
+  const machines = t.findResources('AWS::StepFunctions::StateMachine', {
+    Properties: { DefinitionString: Match.objectLike({ 'Fn::Join': Match.anyValue() }) },
+  });
   const id = Object.keys(machines).find((k) => k.includes('Materialization'))!;
   const parts = (machines[id].Properties.DefinitionString['Fn::Join'][1] as unknown[]).map((p) =>
     typeof p === 'string' ? p : (p as { Ref?: string }).Ref === 'AWS::Partition' ? 'aws' : 'arn:aws:lambda:eu-west-1:123456789012:function:materialize',
@@ -51,7 +58,11 @@ describe('Construct: MaterializationWorkflow', () => {
       Type: 'Map',
       MaxConcurrency: 40,
       ResultPath: null,
-      ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSON' }, Parameters: { 'Bucket.$': '$.plan.result.items.bucket', 'Key.$': '$.plan.result.items.key' } },
+      ItemReader: {
+        Resource: 'arn:aws:states:::s3:getObject',
+        ReaderConfig: { InputType: 'JSON' },
+        Parameters: { 'Bucket.$': '$.plan.result.items.bucket', 'Key.$': '$.plan.result.items.key' },
+      },
       ItemSelector: { action: 'chunk', 'runId.$': '$.plan.result.runId', 'chunk.$': '$$.Map.Item.Value.chunk' },
       ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' } },
       Next: 'Finish',
@@ -88,24 +99,42 @@ describe('Construct: MaterializationWorkflow', () => {
   });
 
   it('replaces the per-view Lambda schedule of fan-out views (one schedule per view, not two)', () => {
-    const lambdaRules = t.findResources('AWS::Events::Rule', { Properties: { Description: Match.stringLikeRegexp('^materialize-incremental user_activity@v1') } });
+    const lambdaRules = t.findResources('AWS::Events::Rule', {
+      Properties: { Description: Match.stringLikeRegexp('^materialize-incremental user_activity@v1') },
+    });
     expect(Object.keys(lambdaRules)).toHaveLength(0);
   });
 
   it('grants the worker its checkpoints only, and the state machine a read of the chunk lists only', () => {
     t.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: ['s3:PutObject', 's3:DeleteObject'], Resource: { 'Fn::Join': ['', [Match.objectLike({ 'Fn::GetAtt': Match.anyValue() }), '/offline/_materialize/*']] } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: ['s3:PutObject', 's3:DeleteObject'],
+            Resource: { 'Fn::Join': ['', [Match.objectLike({ 'Fn::GetAtt': Match.anyValue() }), '/offline/_materialize/*']] },
+          }),
+        ]),
+      },
     });
     t.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 's3:GetObject', Resource: { 'Fn::Join': ['', [Match.anyValue(), '/offline/_materialize/*']] } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: 's3:GetObject', Resource: { 'Fn::Join': ['', [Match.anyValue(), '/offline/_materialize/*']] } }),
+        ]),
+      },
     });
-    t.hasResourceProperties('AWS::StepFunctions::StateMachine', { TracingConfiguration: { Enabled: true }, LoggingConfiguration: Match.objectLike({ IncludeExecutionData: false, Level: 'ALL' }) });
+    t.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: Match.objectLike({ IncludeExecutionData: false, Level: 'ALL' }),
+    });
   });
 
   it('refuses bad props with one combined error', () => {
     const stack = new Stack(new App());
     const worker = new LambdaFunction(stack, 'W', { runtime: Runtime.NODEJS_22_X, handler: 'i.h', code: Code.fromInline('exports.h=()=>1') });
     const bucket = new Bucket(stack, 'B');
-    expect(() => new MaterializationWorkflow(stack, 'M', { worker, bucket, offlinePrefix: '/offline/', maxConcurrency: 0 })).toThrow(/maxConcurrency must be an integer in 1\.\.10000.*offlinePrefix must not start or end with \//);
+    expect(() => new MaterializationWorkflow(stack, 'M', { worker, bucket, offlinePrefix: '/offline/', maxConcurrency: 0 })).toThrow(
+      /maxConcurrency must be an integer in 1\.\.10000.*offlinePrefix must not start or end with \//,
+    );
   });
 });

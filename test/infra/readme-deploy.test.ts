@@ -18,7 +18,10 @@ function readmeDeployCommands(): string[] {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
   const section = readme.slice(readme.indexOf('## Deploy to AWS'));
   const block = /```bash\n([\s\S]*?)```/.exec(section)![1];
-  return block.split('\n').map((l) => l.replace(/\s+#\s.*$/, '').trim()).filter((l) => l && !l.startsWith('#'));
+  return block
+    .split('\n')
+    .map((l) => l.replace(/\s+#\s.*$/, '').trim())
+    .filter((l) => l && !l.startsWith('#'));
 }
 
 describe('README: "Deploy to AWS", every command but `cdk deploy`, against moto', () => {
@@ -40,7 +43,15 @@ describe('README: "Deploy to AWS", every command but `cdk deploy`, against moto'
   it('bootstraps, points the CLI at the stack from its outputs, applies, and lists the views from the deployed registry', async () => {
     // What `cdk deploy --outputs-file` writes: the synthesized stack's output keys, with the names of the resources (here on moto).
     const declared = Object.keys(synthOne().toJSON().Outputs);
-    const known: Record<string, string> = { Project: 'skewless_demo', Bucket: deployment.names.bucket, Table: deployment.names.table, GlueDatabase: deployment.names.glueDatabase, AthenaWorkgroup: 'primary', Region: 'us-east-1', RegistryKey: 'registry/registry.json' };
+    const known: Record<string, string> = {
+      Project: 'skewless_demo',
+      Bucket: deployment.names.bucket,
+      Table: deployment.names.table,
+      GlueDatabase: deployment.names.glueDatabase,
+      AthenaWorkgroup: 'primary',
+      Region: 'us-east-1',
+      RegistryKey: 'registry/registry.json',
+    };
     writeFileSync(outputsFile, JSON.stringify({ 'Skewless-skewless-demo': Object.fromEntries(declared.map((k) => [k, known[k] ?? `deployed-${k}`])) }));
     // The CLI must take every name from the outputs: nothing of this test's deployment leaks in through the environment.
     const env = { ...process.env };
@@ -53,6 +64,10 @@ describe('README: "Deploy to AWS", every command but `cdk deploy`, against moto'
     const registry = await (await createStores(config)).registryStore.read();
     expect(Object.keys(registry?.featureViews ?? {}).sort()).toEqual(views.map((v) => `${v.name}@v${v.version}`).sort());
     const glue = createAwsClients('us-east-1').glue;
-    for (const v of views) expect((await glue.send(new GetTableCommand({ DatabaseName: deployment.names.glueDatabase, Name: `${v.name}_v${v.version}` }))).Table?.StorageDescriptor?.Location).toContain(`/${v.name}/v${v.version}/`);
+    for (const v of views)
+      expect(
+        (await glue.send(new GetTableCommand({ DatabaseName: deployment.names.glueDatabase, Name: `${v.name}_v${v.version}` }))).Table?.StorageDescriptor
+          ?.Location,
+      ).toContain(`/${v.name}/v${v.version}/`);
   }, 300_000);
 });

@@ -14,10 +14,21 @@ type Statement = { Action: string | string[]; Resource: unknown; Condition?: unk
 const env = { account: '123456789012', region: 'eu-west-1' };
 
 /** A stack with the construct (cdk-nag on: synth throws on any unacknowledged finding) and a consumer role `with` gets grants. */
-function synth(props: Partial<ServerlessFeatureStoreProps> = {}, with_?: (fs: ServerlessFeatureStore, role: Role) => void, existing?: (stack: Stack) => Partial<ServerlessFeatureStoreProps>) {
+function synth(
+  props: Partial<ServerlessFeatureStoreProps> = {},
+  with_?: (fs: ServerlessFeatureStore, role: Role) => void,
+  existing?: (stack: Stack) => Partial<ServerlessFeatureStoreProps>,
+) {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new Stack(app, 'Skewless', { env });
-  const fs = new ServerlessFeatureStore(stack, 'FeatureStore', { project: 'skewless_demo', views, definitionsPath: 'examples/feature_repo/definitions.ts', codeHashes, ...props, ...(existing?.(stack) ?? {}) });
+  const fs = new ServerlessFeatureStore(stack, 'FeatureStore', {
+    project: 'skewless_demo',
+    views,
+    definitionsPath: 'examples/feature_repo/definitions.ts',
+    codeHashes,
+    ...props,
+    ...(existing?.(stack) ?? {}),
+  });
   suppressJustifiedFindings(stack, fs);
   if (with_) with_(fs, new Role(stack, 'Consumer', { assumedBy: new AccountRootPrincipal() }));
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
@@ -79,14 +90,25 @@ describe('ServerlessFeatureStore grants (CDK grant methods)', () => {
     const { t } = synth();
     const [policy] = Object.values(t.findResources('AWS::IAM::ManagedPolicy')) as { Properties: { PolicyDocument: { Statement: Statement[] } } }[];
     const s = policy.Properties.PolicyDocument.Statement;
-    expect(actionsOf(s)).toEqual(['glue:CreateTable', 'glue:GetDatabase', 'glue:GetTable', 'glue:UpdateTable', 's3:GetObject', 's3:ListBucket', 's3:PutObject']);
+    expect(actionsOf(s)).toEqual([
+      'glue:CreateTable',
+      'glue:GetDatabase',
+      'glue:GetTable',
+      'glue:UpdateTable',
+      's3:GetObject',
+      's3:ListBucket',
+      's3:PutObject',
+    ]);
     expect(JSON.stringify(withAction(s, 's3:PutObject')[0].Resource)).toMatch(/\/registry\/registry\.json"/);
     expect(withAction(s, 's3:ListBucket')[0].Condition).toEqual({ StringEquals: { 's3:prefix': ['registry/registry.json'] } });
     expect(JSON.stringify(withAction(s, 'glue:CreateTable')[0].Resource)).toMatch(/table\/skewless_demo\/\*/);
   });
 
   it('brings an existing bucket and table: creates neither (nor the access-log bucket), grants on them, passes cdk-nag', () => {
-    const { t } = synth({}, undefined, (stack) => ({ bucket: Bucket.fromBucketName(stack, 'Existing', 'my-data'), table: Table.fromTableName(stack, 'ExistingTable', 'my-online') }));
+    const { t } = synth({}, undefined, (stack) => ({
+      bucket: Bucket.fromBucketName(stack, 'Existing', 'my-data'),
+      table: Table.fromTableName(stack, 'ExistingTable', 'my-online'),
+    }));
     t.resourceCountIs('AWS::S3::Bucket', 0);
     t.resourceCountIs('AWS::DynamoDB::Table', 0);
     const lookup = statements(t, 'FeatureStoreonlinelookup');
@@ -97,7 +119,9 @@ describe('ServerlessFeatureStore grants (CDK grant methods)', () => {
 
   it('with a KMS-encrypted existing bucket, readers may decrypt and writers encrypt with its key', () => {
     const keyArn = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
-    const { t } = synth({}, undefined, (stack) => ({ bucket: Bucket.fromBucketAttributes(stack, 'Existing', { bucketName: 'my-data', encryptionKey: Key.fromKeyArn(stack, 'DataKey', keyArn) }) }));
+    const { t } = synth({}, undefined, (stack) => ({
+      bucket: Bucket.fromBucketAttributes(stack, 'Existing', { bucketName: 'my-data', encryptionKey: Key.fromKeyArn(stack, 'DataKey', keyArn) }),
+    }));
     const kms = (role: string) => actionsOf(statements(t, role)).filter((a) => a.startsWith('kms:'));
     expect(kms('FeatureStoreonlinelookup')).toEqual(['kms:Decrypt']);
     expect(kms('FeatureStorepush')).toEqual(expect.arrayContaining(['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey']));

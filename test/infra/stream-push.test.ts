@@ -14,12 +14,48 @@ import { freshDeployment } from './deployed-env.js';
 
 const context = {} as Context;
 const NOW = new Date('2026-11-01T12:00:00Z');
-const body = (id: string, messages: unknown) => ({ push_source_name: 'user_realtime_events', to: 'online', df: { user_id: [id], event_timestamp: ['2026-11-01T11:58:00Z'], current_session_messages: [messages], current_session_tokens: [null], last_active_minutes_ago: [null] } });
+const body = (id: string, messages: unknown) => ({
+  push_source_name: 'user_realtime_events',
+  to: 'online',
+  df: {
+    user_id: [id],
+    event_timestamp: ['2026-11-01T11:58:00Z'],
+    current_session_messages: [messages],
+    current_session_tokens: [null],
+    last_active_minutes_ago: [null],
+  },
+});
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const kinesis = (payloads: string[]): KinesisStreamEvent => ({
-  Records: payloads.map((p, i) => ({ eventSource: 'aws:kinesis', eventVersion: '1.0', eventID: `shardId-000000000000:4959${i}`, eventName: 'aws:kinesis:record', invokeIdentityArn: 'arn:aws:iam::1:role/r', awsRegion: 'us-east-1', eventSourceARN: 'arn:aws:kinesis:us-east-1:123456789012:stream/push', kinesis: { kinesisSchemaVersion: '1.0', partitionKey: 'p', sequenceNumber: `4959${i}`, data: b64(p), approximateArrivalTimestamp: NOW.getTime() / 1000 } })),
+  Records: payloads.map((p, i) => ({
+    eventSource: 'aws:kinesis',
+    eventVersion: '1.0',
+    eventID: `shardId-000000000000:4959${i}`,
+    eventName: 'aws:kinesis:record',
+    invokeIdentityArn: 'arn:aws:iam::1:role/r',
+    awsRegion: 'us-east-1',
+    eventSourceARN: 'arn:aws:kinesis:us-east-1:123456789012:stream/push',
+    kinesis: { kinesisSchemaVersion: '1.0', partitionKey: 'p', sequenceNumber: `4959${i}`, data: b64(p), approximateArrivalTimestamp: NOW.getTime() / 1000 },
+  })),
 });
-const msk = (payloads: string[]): MSKEvent => ({ eventSource: 'aws:kafka', eventSourceArn: 'arn:aws:kafka:us-east-1:123456789012:cluster/c/1', bootstrapServers: 'b:9092', records: { 'events-0': payloads.map((p, i) => ({ topic: 'events', partition: 0, offset: 10 + i, timestamp: NOW.getTime(), timestampType: 'CREATE_TIME', key: '', value: b64(p), headers: [] })) } } as MSKEvent);
+const msk = (payloads: string[]): MSKEvent =>
+  ({
+    eventSource: 'aws:kafka',
+    eventSourceArn: 'arn:aws:kafka:us-east-1:123456789012:cluster/c/1',
+    bootstrapServers: 'b:9092',
+    records: {
+      'events-0': payloads.map((p, i) => ({
+        topic: 'events',
+        partition: 0,
+        offset: 10 + i,
+        timestamp: NOW.getTime(),
+        timestampType: 'CREATE_TIME',
+        key: '',
+        value: b64(p),
+        headers: [],
+      })),
+    },
+  }) as MSKEvent;
 
 describe('Function: stream push (Kinesis / MSK) against moto', () => {
   let deployment: Awaited<ReturnType<typeof freshDeployment>>;
@@ -29,9 +65,15 @@ describe('Function: stream push (Kinesis / MSK) against moto', () => {
 
   const quarantined = async () => {
     const list = await s3.send(new ListObjectsV2Command({ Bucket: deployment.names.bucket, Prefix: 'quarantine/' }));
-    return Promise.all((list.Contents ?? []).map(async (o) => ({ key: o.Key!, ...JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: deployment.names.bucket, Key: o.Key! }))).Body!.transformToString()) })));
+    return Promise.all(
+      (list.Contents ?? []).map(async (o) => ({
+        key: o.Key!,
+        ...JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: deployment.names.bucket, Key: o.Key! }))).Body!.transformToString()),
+      })),
+    );
   };
-  const online = async (ids: string[]) => (await store.getOnlineFeatures({ features: ['user_realtime:current_session_messages'], entities: { user_id: ids } })).results[1].values;
+  const online = async (ids: string[]) =>
+    (await store.getOnlineFeatures({ features: ['user_realtime:current_session_messages'], entities: { user_id: ids } })).results[1].values;
 
   beforeAll(async () => {
     deployment = await freshDeployment();
@@ -42,12 +84,17 @@ describe('Function: stream push (Kinesis / MSK) against moto', () => {
     const client = createAwsClients('us-east-1').dynamodb;
     client.middlewareStack.add(
       (next, ctx) => async (args) => {
-        if (/PutItem|UpdateItem|BatchWriteItem|TransactWriteItems/.test(ctx.commandName ?? "")) throw new ProvisionedThroughputExceededException({ message: 'Rate of requests exceeds the allowed throughput.', $metadata: { httpStatusCode: 400 } });
+        if (/PutItem|UpdateItem|BatchWriteItem|TransactWriteItems/.test(ctx.commandName ?? ''))
+          throw new ProvisionedThroughputExceededException({ message: 'Rate of requests exceeds the allowed throughput.', $metadata: { httpStatusCode: 400 } });
         return next(args);
       },
       { step: 'initialize', name: 'throttle-writes' },
     );
-    throttled = new FeatureStore(config, { ...(await createStores(config)), online: new DynamoDBOnlineStore({ client, table: deployment.names.table }) }, { now: () => NOW });
+    throttled = new FeatureStore(
+      config,
+      { ...(await createStores(config)), online: new DynamoDBOnlineStore({ client, table: deployment.names.table }) },
+      { now: () => NOW },
+    );
   });
   beforeEach(() => resetQuarantine());
   afterAll(() => deployment.restore());
@@ -58,7 +105,10 @@ describe('Function: stream push (Kinesis / MSK) against moto', () => {
     expect(out).toEqual({ batchItemFailures: [] });
     expect(await online(['k1', 'k2', 'k3'])).toEqual([1, null, 3]);
     const q = (await quarantined()).filter((x) => x.source === 'kinesis').sort((a, b) => a.key.localeCompare(b.key));
-    expect(q.map((x) => x.key)).toEqual(['quarantine/kinesis/dt=2026-11-01/push-shardId-000000000000-49591.json', 'quarantine/kinesis/dt=2026-11-01/push-shardId-000000000000-49592.json']);
+    expect(q.map((x) => x.key)).toEqual([
+      'quarantine/kinesis/dt=2026-11-01/push-shardId-000000000000-49591.json',
+      'quarantine/kinesis/dt=2026-11-01/push-shardId-000000000000-49592.json',
+    ]);
     expect(q[0]).toMatchObject({ payload: '{not json', payloadBase64: b64('{not json'), reason: expect.stringMatching(/JSON/) });
     expect(q[1].reason).toMatch(/current_session_messages/);
   });
@@ -80,7 +130,11 @@ describe('Function: stream push (Kinesis / MSK) against moto', () => {
   });
 
   it('reports a record whose quarantine write fails instead of dropping it', async () => {
-    const out = await createStreamPushHandler(async () => store, { quarantine: async () => { throw new Error('S3 unavailable'); } })(kinesis(['nope']), context);
+    const out = await createStreamPushHandler(async () => store, {
+      quarantine: async () => {
+        throw new Error('S3 unavailable');
+      },
+    })(kinesis(['nope']), context);
     expect(out).toEqual({ batchItemFailures: [{ itemIdentifier: '49590' }] });
   });
 });

@@ -22,10 +22,23 @@ export function synthStacks(stacks: { id: string; props?: StackProps }[]): Recor
 
 export function synthWithStacks(stacks: { id: string; props?: StackProps }[]): { templates: Record<string, Template>; stacks: Record<string, SkewlessStack> } {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const built = stacks.map((s) => new SkewlessStack(app, s.id, { project: 'skewless_demo', views, definitionsPath: 'examples/feature_repo/definitions.ts', codeHashes, env: { account: '123456789012', region: 'eu-west-1' }, ...s.props }));
+  const built = stacks.map(
+    (s) =>
+      new SkewlessStack(app, s.id, {
+        project: 'skewless_demo',
+        views,
+        definitionsPath: 'examples/feature_repo/definitions.ts',
+        codeHashes,
+        env: { account: '123456789012', region: 'eu-west-1' },
+        ...s.props,
+      }),
+  );
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   const assembly = app.synth();
-  return { templates: Object.fromEntries(stacks.map((s) => [s.id, Template.fromJSON(assembly.getStackByName(s.id).template)])), stacks: Object.fromEntries(built.map((b) => [b.node.id, b])) };
+  return {
+    templates: Object.fromEntries(stacks.map((s) => [s.id, Template.fromJSON(assembly.getStackByName(s.id).template)])),
+    stacks: Object.fromEntries(built.map((b) => [b.node.id, b])),
+  };
 }
 
 export function synthOne(props: StackProps = {}, id = 'Skewless'): Template {

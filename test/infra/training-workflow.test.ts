@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, type Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as repo from '../../examples/feature_repo/definitions.js';
@@ -45,13 +45,22 @@ describe('Construct: TrainingWorkflow (Step Functions training request)', () => 
   beforeAll(() => {
     const specs = toRepoSpecs(Object.values(repo) as Definition[]);
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-    const stack = new SkewlessStack(app, 'Skewless', { project: 'skewless_demo', views: specs.featureViews, definitionsPath: 'examples/feature_repo/definitions.ts', env: { account: '123456789012', region: 'eu-west-1' } });
+    const stack = new SkewlessStack(app, 'Skewless', {
+      project: 'skewless_demo',
+      views: specs.featureViews,
+      definitionsPath: 'examples/feature_repo/definitions.ts',
+      env: { account: '123456789012', region: 'eu-west-1' },
+    });
     t = Template.fromStack(stack as Stack);
     // The training state machine (the stack also has the materialization fan-out one).
-    const [sm] = Object.entries(t.findResources('AWS::StepFunctions::StateMachine')).filter(([id]) => id.startsWith('FeatureStoreTrainingStateMachine')).map(([, r]) => r) as { Properties: { DefinitionString: unknown } }[];
+    const [sm] = Object.entries(t.findResources('AWS::StepFunctions::StateMachine'))
+      .filter(([id]) => id.startsWith('FeatureStoreTrainingStateMachine'))
+      .map(([, r]) => r) as { Properties: { DefinitionString: unknown } }[];
     definition = JSON.parse(text(sm.Properties.DefinitionString));
     concreteDefinition = JSON.parse(text(sm.Properties.DefinitionString, true));
-    const [policy] = Object.entries(t.findResources('AWS::IAM::Policy')).filter(([id]) => id.startsWith('FeatureStoreTrainingStateMachineRoleDefaultPolicy')).map(([, p]) => p as { Properties: { PolicyDocument: { Statement: Statement[] } } });
+    const [policy] = Object.entries(t.findResources('AWS::IAM::Policy'))
+      .filter(([id]) => id.startsWith('FeatureStoreTrainingStateMachineRoleDefaultPolicy'))
+      .map(([, p]) => p as { Properties: { PolicyDocument: { Statement: Statement[] } } });
     statements = policy.Properties.PolicyDocument.Statement;
     bucketRef = Object.keys(t.findResources('AWS::S3::Bucket')).find((id) => id.startsWith('FeatureStoreData'))!;
   });

@@ -7,7 +7,12 @@ import { freshDeployment } from './deployed-env.js';
 
 const user = new Entity({ name: 'user_id' });
 const view = (name: string, n: number) =>
-  new FeatureView({ name, entities: [user], schema: Array.from({ length: n }, (_, i) => new Field({ name: `feature_${String(i).padStart(5, '0')}`, dtype: i % 2 ? Float64 : Str })), source: new FileSource({ path: `data/${name}`, timestampField: 'ts' }) });
+  new FeatureView({
+    name,
+    entities: [user],
+    schema: Array.from({ length: n }, (_, i) => new Field({ name: `feature_${String(i).padStart(5, '0')}`, dtype: i % 2 ? Float64 : Str })),
+    source: new FileSource({ path: `data/${name}`, timestampField: 'ts' }),
+  });
 
 describe('apply on provider aws: DynamoDB item size', () => {
   let deployment: Awaited<ReturnType<typeof freshDeployment>>;
@@ -23,7 +28,9 @@ describe('apply on provider aws: DynamoDB item size', () => {
     // 30,000 features: 15,000 numbers of up to 21 bytes plus names already pass 400 KB before any string.
     const err = await store.apply([user, view('too_wide', 30_000), view('fine', 50)]).catch((e: Error) => e);
     expect(err).toBeInstanceOf(Error);
-    expect((err as Error).message).toMatch(/feature view 'too_wide@v1' is too wide for one DynamoDB item: its 30000 features take \d+ bytes before any string value \(limit 409600\); split it into several views/);
+    expect((err as Error).message).toMatch(
+      /feature view 'too_wide@v1' is too wide for one DynamoDB item: its 30000 features take \d+ bytes before any string value \(limit 409600\); split it into several views/,
+    );
     expect((err as Error).message).not.toMatch(/'fine@v1'/);
     expect(await parts.registryStore.read()).toBeUndefined();
     await store.apply([user, view('fine', 50)]);

@@ -14,21 +14,47 @@ function sources(dir: string): { path: string; code: string }[] {
   for (const e of readdirSync(join(ROOT, dir), { withFileTypes: true, recursive: true })) {
     if (!e.isFile() || !e.name.endsWith('.ts')) continue;
     const path = join(e.parentPath, e.name);
-    out.push({ path: path.slice(ROOT.length + 1), code: readFileSync(path, 'utf8').replace(/^\s*\/\*[\s\S]*?\*\//gm, '').replace(/^\s*\/\/.*$/gm, '') });
+    out.push({
+      path: path.slice(ROOT.length + 1),
+      code: readFileSync(path, 'utf8')
+        .replace(/^\s*\/\*[\s\S]*?\*\//gm, '')
+        .replace(/^\s*\/\/.*$/gm, ''),
+    });
   }
   return out;
 }
 
 describe('Module: shared/layout/env — every SKEWLESS_* variable named once', () => {
   const template = synthOne();
-  const lambdaEnvs = resourcesOf(template, 'AWS::Lambda::Function').map(([id, r]) => [id, (r.Properties.Environment?.Variables ?? {}) as Record<string, unknown>] as const);
+  const lambdaEnvs = resourcesOf(template, 'AWS::Lambda::Function').map(
+    ([id, r]) => [id, (r.Properties.Environment?.Variables ?? {}) as Record<string, unknown>] as const,
+  );
   const ours = Object.values(ENV) as string[];
 
   it('the stack sets on its Lambdas exactly the variables lambdaEnvironment names, plus each function its timeout', () => {
     const product = lambdaEnvs.filter(([, env]) => Object.keys(env).some((k) => k.startsWith('SKEWLESS_')));
     expect(product.length).toBeGreaterThanOrEqual(6);
-    const expected = [...Object.keys(lambdaEnvironment({ project: 'p', bucket: 'b', table: 't', glueDatabase: 'g', athenaWorkgroup: 'w', registryCacheSeconds: 30, codeHashes: { odfv: 'h' } })), ENV.functionTimeoutSeconds].sort();
-    for (const [id, env] of product) expect(Object.keys(env).filter((k) => k.startsWith('SKEWLESS_')).sort(), id).toEqual(expected);
+    const expected = [
+      ...Object.keys(
+        lambdaEnvironment({
+          project: 'p',
+          bucket: 'b',
+          table: 't',
+          glueDatabase: 'g',
+          athenaWorkgroup: 'w',
+          registryCacheSeconds: 30,
+          codeHashes: { odfv: 'h' },
+        }),
+      ),
+      ENV.functionTimeoutSeconds,
+    ].sort();
+    for (const [id, env] of product)
+      expect(
+        Object.keys(env)
+          .filter((k) => k.startsWith('SKEWLESS_'))
+          .sort(),
+        id,
+      ).toEqual(expected);
     for (const [, env] of lambdaEnvs) for (const k of Object.keys(env).filter((k) => k.startsWith('SKEWLESS_'))) expect(ours).toContain(k);
   });
 
@@ -43,17 +69,30 @@ describe('Module: shared/layout/env — every SKEWLESS_* variable named once', (
   });
 
   it('shared config reads the resource names the stack gives its Lambdas', () => {
-    const env = lambdaEnvironment({ project: 'demo', bucket: 'data-bucket', table: 'online-table', glueDatabase: 'demo_db', athenaWorkgroup: 'skewless-demo', registryCacheSeconds: 30 });
+    const env = lambdaEnvironment({
+      project: 'demo',
+      bucket: 'data-bucket',
+      table: 'online-table',
+      glueDatabase: 'demo_db',
+      athenaWorkgroup: 'skewless-demo',
+      registryCacheSeconds: 30,
+    });
     const config = parseConfig({ project: 'ignored', provider: 'aws' }, '/tmp', env);
     expect(config.project).toBe('demo');
     expect(config.aws).toMatchObject({ bucket: 'data-bucket', table: 'online-table', glueDatabase: 'demo_db', athenaWorkgroup: 'skewless-demo' });
   });
 
   it('outputs-env exports the same variables, and the CLI config reads them back', () => {
-    const env = outputsToEnv({ S: { Project: 'demo', Bucket: 'data-bucket', Table: 'online-table', GlueDatabase: 'demo_db', AthenaWorkgroup: 'skewless-demo', Region: 'eu-west-1' } });
+    const env = outputsToEnv({
+      S: { Project: 'demo', Bucket: 'data-bucket', Table: 'online-table', GlueDatabase: 'demo_db', AthenaWorkgroup: 'skewless-demo', Region: 'eu-west-1' },
+    });
     for (const k of Object.keys(env).filter((k) => k.startsWith('SKEWLESS_'))) expect(ours).toContain(k);
     const config = parseConfig({ project: 'ignored' }, '/tmp', env);
-    expect(config).toMatchObject({ project: 'demo', provider: 'aws', aws: { region: 'eu-west-1', bucket: 'data-bucket', table: 'online-table', glueDatabase: 'demo_db', athenaWorkgroup: 'skewless-demo' } });
+    expect(config).toMatchObject({
+      project: 'demo',
+      provider: 'aws',
+      aws: { region: 'eu-west-1', bucket: 'data-bucket', table: 'online-table', glueDatabase: 'demo_db', athenaWorkgroup: 'skewless-demo' },
+    });
   });
 
   it('no product file outside shared/layout spells a SKEWLESS_* name', () => {

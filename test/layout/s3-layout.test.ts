@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { entityTableIdOf, entityTableName, ENTITY_TABLE_PREFIX, glueTableName, projectNames } from '../../shared/layout/glue-names.js';
-import { athenaResultsLocation, checkpointRoot, datasetsRoot, dayPartition, partitionDayOf, REGISTRY_KEY, S3_PREFIX, latestStagingPrefix, stagingIdOf, stagingPrefix, stagingRoot, viewPrefix } from '../../shared/layout/s3-layout.js';
+import {
+  athenaResultsLocation,
+  checkpointRoot,
+  datasetsRoot,
+  dayPartition,
+  partitionDayOf,
+  REGISTRY_KEY,
+  S3_PREFIX,
+  latestStagingPrefix,
+  stagingIdOf,
+  stagingPrefix,
+  stagingRoot,
+  viewPrefix,
+} from '../../shared/layout/s3-layout.js';
 import { randomInt, seededRandom } from '../../shared/util/random.js';
 
 const rand = seededRandom(7);
@@ -21,7 +34,8 @@ describe('Module: shared/layout/s3-layout — where provider aws keeps things', 
   });
 
   it('reads back the day partition it writes, and nothing from keys without one', () => {
-    for (const day of ['2024-03-10', '1999-12-31', '2026-02-28']) expect(partitionDayOf(`${viewPrefix('offline', 'a', 1)}${dayPartition(day)}part.parquet`)).toBe(day);
+    for (const day of ['2024-03-10', '1999-12-31', '2026-02-28'])
+      expect(partitionDayOf(`${viewPrefix('offline', 'a', 1)}${dayPartition(day)}part.parquet`)).toBe(day);
     for (const key of ['offline/a/v1/part.parquet', 'offline/a/v1/dt=2024-3-10/p', 'offline/a/v1/dt=2024-03-10']) expect(partitionDayOf(key)).toBeUndefined();
   });
 
@@ -38,10 +52,18 @@ describe('Module: shared/layout/s3-layout — where provider aws keeps things', 
     }
   });
 
-  it.each(['', 'offline/', 'offline/_staging/', `offline/_staging/${'a'.repeat(31)}/`, `offline/_staging/${'A'.repeat(32)}/`, `offline/_staging/${'a'.repeat(32)}`, `../_staging/${'a'.repeat(32)}/`, `offline/../_staging/${'a'.repeat(32)}/`, `/offline/_staging/${'a'.repeat(32)}/`, `offline/_staging/${'a'.repeat(32)}/x/`])(
-    'refuses %j as a staging prefix (finalize deletes everything under it)',
-    (prefix) => expect(stagingIdOf(prefix)).toBeUndefined(),
-  );
+  it.each([
+    '',
+    'offline/',
+    'offline/_staging/',
+    `offline/_staging/${'a'.repeat(31)}/`,
+    `offline/_staging/${'A'.repeat(32)}/`,
+    `offline/_staging/${'a'.repeat(32)}`,
+    `../_staging/${'a'.repeat(32)}/`,
+    `offline/../_staging/${'a'.repeat(32)}/`,
+    `/offline/_staging/${'a'.repeat(32)}/`,
+    `offline/_staging/${'a'.repeat(32)}/x/`,
+  ])('refuses %j as a staging prefix (finalize deletes everything under it)', (prefix) => expect(stagingIdOf(prefix)).toBeUndefined());
 
   it('keeps checkpoints and staged rows beside the offline data, datasets and Athena results at the top', () => {
     expect(stagingRoot('offline')).toBe('offline/_staging/');
@@ -63,7 +85,8 @@ describe('Module: shared/layout/glue-names — names in the Glue catalog', () =>
       expect(entityTableName(id).startsWith(ENTITY_TABLE_PREFIX)).toBe(true);
       expect(entityTableIdOf(entityTableName(id))).toBe(id);
     }
-    for (const t of ['user_activity_v1', ENTITY_TABLE_PREFIX, `${ENTITY_TABLE_PREFIX}XYZ`, `x${ENTITY_TABLE_PREFIX}ab`, `${ENTITY_TABLE_PREFIX}ab/..`]) expect(entityTableIdOf(t)).toBeUndefined();
+    for (const t of ['user_activity_v1', ENTITY_TABLE_PREFIX, `${ENTITY_TABLE_PREFIX}XYZ`, `x${ENTITY_TABLE_PREFIX}ab`, `${ENTITY_TABLE_PREFIX}ab/..`])
+      expect(entityTableIdOf(t)).toBeUndefined();
   });
 
   it('names the database and workgroup after the project', () => {

@@ -6,7 +6,8 @@ import { randomInt, seededRandom } from '../../shared/util/random.js';
 const rand = seededRandom(12);
 const FIRST = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_';
 const REST = `${FIRST}0123456789`;
-const randomName = () => FIRST[randomInt(rand, 0, FIRST.length)] + Array.from({ length: randomInt(rand, 0, 40) }, () => REST[randomInt(rand, 0, REST.length)]).join('');
+const randomName = () =>
+  FIRST[randomInt(rand, 0, FIRST.length)] + Array.from({ length: randomInt(rand, 0, 40) }, () => REST[randomInt(rand, 0, REST.length)]).join('');
 const randomVersion = () => (rand() < 0.2 ? randomInt(rand, 0, 10) : randomInt(rand, 0, 2 ** 31));
 const cases = Array.from({ length: 500 }, () => ({ name: randomName(), version: randomVersion(), feature: randomName() }));
 
@@ -40,7 +41,26 @@ describe('Module: shared/layout/view-ref — the one spelling of view keys and r
   });
 
   describe('Function: parseRef', () => {
-    it.each(['', '1view', 'view@', 'view@v', 'view@1', 'view@vx', 'view@v-1', 'view@v1.5', 'vi-ew', 'view:', ':feature', 'view:fe:ature', 'view@v1@v2', 'view:1feature', ' view', 'view ', 'vïew', 'view@v1:feature:x'])('refuses %j', (ref) => {
+    it.each([
+      '',
+      '1view',
+      'view@',
+      'view@v',
+      'view@1',
+      'view@vx',
+      'view@v-1',
+      'view@v1.5',
+      'vi-ew',
+      'view:',
+      ':feature',
+      'view:fe:ature',
+      'view@v1@v2',
+      'view:1feature',
+      ' view',
+      'view ',
+      'vïew',
+      'view@v1:feature:x',
+    ])('refuses %j', (ref) => {
       expect(parseRef(ref)).toBeUndefined();
     });
 
@@ -76,11 +96,14 @@ describe('Module: shared/layout/view-ref — the one spelling of view keys and r
       expect(parseFeatureRef('activity@v3:clicks')).toEqual({ name: 'activity', version: 3, feature: 'clicks' });
     });
 
-    it.each(['activity', 'activity@v3', 'activity@v3:', 'activity:clicks:x', 'activity@3:clicks'])('refuses %j, naming the forms it expected and the position', (ref) => {
-      const err = refusal(() => parseFeatureRef(ref, 4));
-      expect(err.message).toBe(`invalid feature reference '${ref}': expected 'view:feature' or 'view@vN:feature'`);
-      expect(err.issues).toEqual([{ row: 4, field: 'features', message: `got '${ref}'` }]);
-    });
+    it.each(['activity', 'activity@v3', 'activity@v3:', 'activity:clicks:x', 'activity@3:clicks'])(
+      'refuses %j, naming the forms it expected and the position',
+      (ref) => {
+        const err = refusal(() => parseFeatureRef(ref, 4));
+        expect(err.message).toBe(`invalid feature reference '${ref}': expected 'view:feature' or 'view@vN:feature'`);
+        expect(err.issues).toEqual([{ row: 4, field: 'features', message: `got '${ref}'` }]);
+      },
+    );
 
     it('refuses a non-string reference with its printed form', () => {
       expect(refusal(() => parseFeatureRef(42)).message).toMatch(/invalid feature reference '42'/);

@@ -53,7 +53,14 @@ describe('Entity columns are typed by our dtypes', () => {
 
   it('chunks: declared file types are kept, undeclared ones are String, values coerced to the column dtype with row ids', () => {
     const stager = new EntityChunkStager(
-      [{ name: 'user_id' }, { name: 'event_timestamp' }, { name: 'n', dtype: 'Int64' }, { name: 'x', dtype: 'Float32' }, { name: 'b', dtype: 'Bool' }, { name: 'note' }],
+      [
+        { name: 'user_id' },
+        { name: 'event_timestamp' },
+        { name: 'n', dtype: 'Int64' },
+        { name: 'x', dtype: 'Float32' },
+        { name: 'b', dtype: 'Bool' },
+        { name: 'note' },
+      ],
       viewWith({ name: 'user_id', valueType: 'Int32' }),
     );
     expect(stager.columns.map((c) => c.dtype)).toEqual(['Int32', 'UnixTimestamp', 'Int64', 'Float32', 'Bool', 'String']);
@@ -63,7 +70,10 @@ describe('Entity columns are typed by our dtypes', () => {
   });
 
   it('refuses a value that is not of the column dtype, naming row, field and dtype', () => {
-    const stager = new EntityChunkStager([{ name: 'user_id' }, { name: 'event_timestamp' }, { name: 'b', dtype: 'Bool' }], viewWith({ name: 'user_id', valueType: 'Int64' }));
+    const stager = new EntityChunkStager(
+      [{ name: 'user_id' }, { name: 'event_timestamp' }, { name: 'b', dtype: 'Bool' }],
+      viewWith({ name: 'user_id', valueType: 'Int64' }),
+    );
     stager.add([{ user_id: 1, event_timestamp: '2026-01-01T00:00:00Z', b: true }]);
     let err: unknown;
     try {

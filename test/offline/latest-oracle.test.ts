@@ -21,7 +21,14 @@ const DAY = 86400_000;
 const T0 = Date.UTC(2024, 0, 1);
 const [START, END] = [new Date(T0 + 5 * DAY), new Date(T0 + 20 * DAY)];
 
-interface SourceRow { user_id: string | null; region: number | null; ts: Date | null; created?: Date | null; value: number | null; label: string }
+interface SourceRow {
+  user_id: string | null;
+  region: number | null;
+  ts: Date | null;
+  created?: Date | null;
+  value: number | null;
+  label: string;
+}
 
 /**
  * Random source rows over 30 days (the window is days 5–20): composite keys (String, Int64) with
@@ -40,7 +47,8 @@ function makeRows(rand: () => number, created: boolean): SourceRow[] {
     if (created) row.created = rand() < 0.05 ? null : new Date(T0 + randomInt(rand, 0, 1e6) * 1000);
     rows.push(row);
     // A tie on event ts: only the created ts decides it (without one, either row may win).
-    if (rand() < 0.2) rows.push({ ...row, ...(created ? { created: new Date(T0 + randomInt(rand, 0, 1e6) * 1000) } : {}), value: randomInt(rand, 0, 1e6), label: `tie${i}` });
+    if (rand() < 0.2)
+      rows.push({ ...row, ...(created ? { created: new Date(T0 + randomInt(rand, 0, 1e6) * 1000) } : {}), value: randomInt(rand, 0, 1e6), label: `tie${i}` });
   }
   return rows;
 }
@@ -111,18 +119,32 @@ describe('Materialization read (latest row per key in [start, end)) against a br
 
   const user = new Entity({ name: 'user', joinKeys: ['user_id'], valueType: Str });
   const region = new Entity({ name: 'region', joinKeys: ['region'], valueType: Int64 });
-  const defs = [true, false].map((created) => new FeatureView({
-    name: created ? 'with_created' : 'no_created',
-    entities: [user, region],
-    schema: [new Field({ name: 'value', dtype: Int64 }), new Field({ name: 'label', dtype: Str })],
-    source: new FileSource({ path: created ? 'with_created' : 'no_created', timestampField: 'ts', ...(created ? { createdTimestampColumn: 'created' } : {}) }),
-  }));
+  const defs = [true, false].map(
+    (created) =>
+      new FeatureView({
+        name: created ? 'with_created' : 'no_created',
+        entities: [user, region],
+        schema: [new Field({ name: 'value', dtype: Int64 }), new Field({ name: 'label', dtype: Str })],
+        source: new FileSource({
+          path: created ? 'with_created' : 'no_created',
+          timestampField: 'ts',
+          ...(created ? { createdTimestampColumn: 'created' } : {}),
+        }),
+      }),
+  );
   const registry = new Registry(planApply(emptyRegistry('t'), toRepoSpecs(defs)).next);
 
   async function athenaStore(): Promise<AthenaOfflineStore> {
     const names = { bucket: uniqueName('latest'), table: uniqueName('t'), glueDatabase: uniqueName('db').replace(/-/g, '_') };
     await ensureAwsResources(clients, names);
-    const store = new AthenaOfflineStore({ ...clients, bucket: names.bucket, prefix: 'offline', database: names.glueDatabase, workgroup: 'primary', outputLocation: `s3://${names.bucket}/athena-results/` });
+    const store = new AthenaOfflineStore({
+      ...clients,
+      bucket: names.bucket,
+      prefix: 'offline',
+      database: names.glueDatabase,
+      workgroup: 'primary',
+      outputLocation: `s3://${names.bucket}/athena-results/`,
+    });
     await store.ensureTables(registry.views());
     return store;
   }
@@ -164,9 +186,21 @@ describe('Materialization read (latest row per key in [start, end)) against a br
     // What the chunk's objects hold, read without SQL.
     const bucket = (store as unknown as { o: { bucket: string } }).o.bucket;
     const inChunk: SourceRow[] = [];
-    for (const f of chunk) for await (const g of readRowGroups(clients.s3, bucket, f.path)) for (const r of g) inChunk.push({ user_id: r.user_id as string | null, region: r.region === null ? null : Number(r.region), ts: r.ts as Date, created: r.created as Date | null, value: r.value === null ? null : Number(r.value), label: r.label as string });
+    for (const f of chunk)
+      for await (const g of readRowGroups(clients.s3, bucket, f.path))
+        for (const r of g)
+          inChunk.push({
+            user_id: r.user_id as string | null,
+            region: r.region === null ? null : Number(r.region),
+            ts: r.ts as Date,
+            created: r.created as Date | null,
+            value: r.value === null ? null : Number(r.value),
+            label: r.label as string,
+          });
     expect(inChunk.length).toBeLessThan(rows.length);
     expectOracle(await collect(store.readLatestFrom(spec, chunk, START, END)), inChunk, true);
-    await expect(collect(store.readLatestFrom(spec, [...chunk, { path: `${chunk[0].path}.gone`, bytes: 1 }], START, END))).rejects.toBeInstanceOf(SourceFileMissingError);
+    await expect(collect(store.readLatestFrom(spec, [...chunk, { path: `${chunk[0].path}.gone`, bytes: 1 }], START, END))).rejects.toBeInstanceOf(
+      SourceFileMissingError,
+    );
   }, 120_000);
 });

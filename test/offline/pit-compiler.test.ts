@@ -12,7 +12,15 @@ import { WindowPitCompiler } from '../../shared/offline/sql/window-pit-compiler.
 
 const table = (objects?: string[]): RelationLocation => ({ kind: 'table', database: 'fs', table: 'activity_v1', ...(objects ? { objects } : {}) });
 const source = (location: RelationLocation) =>
-  node.source({ location, columns: [{ source: 'uid', as: 'user_id', dtype: 'String' }, { source: 'n', as: 'n', dtype: 'Int64' }], timestampColumn: 'ts', datePartitionColumn: 'dt' });
+  node.source({
+    location,
+    columns: [
+      { source: 'uid', as: 'user_id', dtype: 'String' },
+      { source: 'n', as: 'n', dtype: 'Int64' },
+    ],
+    timestampColumn: 'ts',
+    datePartitionColumn: 'dt',
+  });
 
 describe('Module: dialects create their compilers', () => {
   it('DuckDB creates the ASOF form by default and the window form on request; Trino the window form', () => {
@@ -33,8 +41,26 @@ describe('Class: PitCompiler', () => {
       node.pitQuery({
         entity: node.entity({ table: 'stage', rowIdColumn: '__row_id', timestampColumn: 'event_timestamp', columns: ['user_id', 'event_timestamp'] }),
         views: [
-          node.pitView({ alias: 'fv0', source: source({ kind: 'files', files: [] }), joinKeys: [{ name: 'user_id', dtype: 'String' }], ttlSeconds: 60, features: [{ name: 'n', as: aliases[0] }, { name: 'n', as: aliases[1] }] }),
-          node.pitView({ alias: 'fv1', source: source({ kind: 'files', files: [] }), joinKeys: [{ name: 'user_id', dtype: 'String' }], ttlSeconds: 0, features: [{ name: 'n', as: aliases[2] }, { name: 'n', as: aliases[3] }] }),
+          node.pitView({
+            alias: 'fv0',
+            source: source({ kind: 'files', files: [] }),
+            joinKeys: [{ name: 'user_id', dtype: 'String' }],
+            ttlSeconds: 60,
+            features: [
+              { name: 'n', as: aliases[0] },
+              { name: 'n', as: aliases[1] },
+            ],
+          }),
+          node.pitView({
+            alias: 'fv1',
+            source: source({ kind: 'files', files: [] }),
+            joinKeys: [{ name: 'user_id', dtype: 'String' }],
+            ttlSeconds: 0,
+            features: [
+              { name: 'n', as: aliases[2] },
+              { name: 'n', as: aliases[3] },
+            ],
+          }),
         ],
         ...(featureOrder ? { featureOrder } : {}),
       });
@@ -55,16 +81,28 @@ describe('Class: PitCompiler', () => {
     });
 
     it('refuses a requested output it has no selection for', () => {
-      expect(() => trinoDialect().createCompiler().compilePit(query(['nope']))).toThrow(/no selection for output column nope/);
+      expect(() =>
+        trinoDialect()
+          .createCompiler()
+          .compilePit(query(['nope'])),
+      ).toThrow(/no selection for output column nope/);
     });
   });
 
   describe('Method: compileLatest', () => {
     const latest = (objects?: string[]) =>
-      node.latest({ source: source(table(objects)), joinKeys: [{ name: 'user_id', dtype: 'String' }], features: ['n'], start: new Date('2024-03-01T00:00:00Z'), end: new Date('2024-03-02T00:00:00Z') });
+      node.latest({
+        source: source(table(objects)),
+        joinKeys: [{ name: 'user_id', dtype: 'String' }],
+        features: ['n'],
+        start: new Date('2024-03-01T00:00:00Z'),
+        end: new Date('2024-03-02T00:00:00Z'),
+      });
 
     it('restricts a table read to the given objects with a quoted "$path" list that Trino accepts, inside UNLOAD too', () => {
-      const { sql } = trinoDialect().createCompiler().compileLatest(latest(["s3://b/offline/a/v1/dt=2024-03-01/p'1.parquet", 's3://b/offline/a/v1/dt=2024-03-01/p2.parquet']));
+      const { sql } = trinoDialect()
+        .createCompiler()
+        .compileLatest(latest(["s3://b/offline/a/v1/dt=2024-03-01/p'1.parquet", 's3://b/offline/a/v1/dt=2024-03-01/p2.parquet']));
       expect(sql).toContain(`"$path" IN ('s3://b/offline/a/v1/dt=2024-03-01/p''1.parquet', 's3://b/offline/a/v1/dt=2024-03-01/p2.parquet')`);
       expect(sql).toContain(`"dt" >= '2024-03-01' AND "dt" <= '2024-03-02'`);
       expect(athenaSyntaxErrors(sql)).toEqual([]);
@@ -75,7 +113,11 @@ describe('Class: PitCompiler', () => {
 
     it('refuses an empty object list, and objects on a dialect that reads files', () => {
       expect(() => hivePathFilter([])).toThrow(/at least one object/);
-      expect(() => duckdbDialect().createCompiler().compileLatest(latest(['s3://b/k']))).toThrow(/reads files/);
+      expect(() =>
+        duckdbDialect()
+          .createCompiler()
+          .compileLatest(latest(['s3://b/k'])),
+      ).toThrow(/reads files/);
     });
   });
 });

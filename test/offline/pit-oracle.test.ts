@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { Entity, FeatureView, Field, FileSource, Float64, Int64, String as Str } from '../../shared/definitions/index.js';
+import { Entity, FeatureView, Field, FileSource, Int64, String as Str } from '../../shared/definitions/index.js';
 import { DuckDBSession } from '../../shared/offline/duckdb/session.js';
 import { LocalOfflineStore } from '../../shared/offline/local/local-offline-store.js';
 import { Registry } from '../../shared/registry/registry.js';
@@ -18,8 +18,20 @@ import { AthenaOfflineStore } from '../../shared/offline/athena/athena-offline-s
 const T0 = Date.UTC(2024, 0, 1);
 const SPAN_S = 30 * 86400;
 
-interface FeatureRow { key: string | null; ts: number; created: number | null; value: number | null; label: string | null }
-interface ViewCase { name: string; ttl: number; created: boolean; mapped: boolean; rows: FeatureRow[] }
+interface FeatureRow {
+  key: string | null;
+  ts: number;
+  created: number | null;
+  value: number | null;
+  label: string | null;
+}
+interface ViewCase {
+  name: string;
+  ttl: number;
+  created: boolean;
+  mapped: boolean;
+  rows: FeatureRow[];
+}
 
 /** Random views: different TTLs (0 = unbounded), ties on event ts broken by created ts, nulls, field mapping. */
 function makeViews(rand: () => number, keys: string[]): ViewCase[] {
@@ -55,13 +67,17 @@ function oracle(view: ViewCase, key: string | null, ts: number): FeatureRow | un
 
 async function writeView(db: DuckDBSession, dir: string, v: ViewCase): Promise<void> {
   const valueCol = v.mapped ? 'src_value' : 'value';
-  await db.stage('t', [
-    { name: 'user_id', type: 'VARCHAR' },
-    { name: 'ts', type: 'TIMESTAMP' },
-    ...(v.created ? [{ name: 'created', type: 'TIMESTAMP' as const }] : []),
-    { name: valueCol, type: 'BIGINT' },
-    { name: 'label', type: 'VARCHAR' },
-  ], v.rows.map((r) => ({ user_id: r.key, ts: new Date(r.ts), created: r.created === null ? null : new Date(r.created), [valueCol]: r.value, label: r.label })));
+  await db.stage(
+    't',
+    [
+      { name: 'user_id', type: 'VARCHAR' },
+      { name: 'ts', type: 'TIMESTAMP' },
+      ...(v.created ? [{ name: 'created', type: 'TIMESTAMP' as const }] : []),
+      { name: valueCol, type: 'BIGINT' },
+      { name: 'label', type: 'VARCHAR' },
+    ],
+    v.rows.map((r) => ({ user_id: r.key, ts: new Date(r.ts), created: r.created === null ? null : new Date(r.created), [valueCol]: r.value, label: r.label })),
+  );
   // Two part files per view, so directory sources with several files are covered.
   await db.copyTo(`SELECT * FROM t WHERE rowid % 2 = 0`, join(dir, v.name, 'a.parquet'), 'parquet');
   await db.copyTo(`SELECT * FROM t WHERE rowid % 2 = 1`, join(dir, v.name, 'b.parquet'), 'parquet');
@@ -70,11 +86,9 @@ async function writeView(db: DuckDBSession, dir: string, v: ViewCase): Promise<v
 describe('PIT join against a brute-force oracle (DuckDB ASOF, portable window form, and the Athena path)', () => {
   const tmp = tempDir();
   let db: DuckDBSession;
-  beforeAll(async () => (db = await DuckDBSession.create()));
-  afterAll(() => (db.close(), tmp.cleanup()));
-
   let athena: AthenaDouble;
   beforeAll(async () => {
+    db = await DuckDBSession.create();
     const clients = createAwsClients('us-east-1');
     // The workgroup's result location (Athena fails a query without one).
     athena = new AthenaDouble(clients.s3, clients.glue, { outputLocation: 's3://athena-results/' });
@@ -83,6 +97,8 @@ describe('PIT join against a brute-force oracle (DuckDB ASOF, portable window fo
   afterAll(async () => {
     await athena.stop();
     delete process.env.AWS_ENDPOINT_URL_ATHENA;
+    db.close();
+    tmp.cleanup();
   });
 
   /** The Athena path: data as dt-partitioned Parquet in S3 (moto), Trino SQL executed by the double. */
@@ -94,7 +110,13 @@ describe('PIT join against a brute-force oracle (DuckDB ASOF, portable window fo
     await store.ensureTables(specs.views());
     for (const v of views) {
       const spec = specs.view(v.name);
-      const rows = v.rows.map((r) => ({ user_id: r.key, ts: new Date(r.ts), ...(v.created ? { created: r.created === null ? null : new Date(r.created) } : {}), value: r.value, label: r.label }));
+      const rows = v.rows.map((r) => ({
+        user_id: r.key,
+        ts: new Date(r.ts),
+        ...(v.created ? { created: r.created === null ? null : new Date(r.created) } : {}),
+        value: r.value,
+        label: r.label,
+      }));
       await (await store.stagePush([spec], rows)).commit();
     }
     return store;
@@ -112,14 +134,24 @@ describe('PIT join against a brute-force oracle (DuckDB ASOF, portable window fo
         const keys = Array.from({ length: 300 }, (_, i) => `u${i}`);
         const views = makeViews(rand, keys);
         const { mkdir } = await import('node:fs/promises');
-        if (strategy !== 'athena') for (const v of views) (await mkdir(join(dir, v.name), { recursive: true }), await writeView(db, dir, v));
+        if (strategy !== 'athena') for (const v of views) await mkdir(join(dir, v.name), { recursive: true }), await writeView(db, dir, v);
 
         const user = new Entity({ name: 'user', joinKeys: ['user_id'], valueType: Str });
-        const defs = views.map((v) => new FeatureView({
-          name: v.name, entities: [user], ttl: v.ttl,
-          schema: [new Field({ name: 'value', dtype: Int64 }), new Field({ name: 'label', dtype: Str })],
-          source: new FileSource({ path: v.name, timestampField: 'ts', ...(v.created ? { createdTimestampColumn: 'created' } : {}), ...(v.mapped ? { fieldMapping: { src_value: 'value' } } : {}) }),
-        }));
+        const defs = views.map(
+          (v) =>
+            new FeatureView({
+              name: v.name,
+              entities: [user],
+              ttl: v.ttl,
+              schema: [new Field({ name: 'value', dtype: Int64 }), new Field({ name: 'label', dtype: Str })],
+              source: new FileSource({
+                path: v.name,
+                timestampField: 'ts',
+                ...(v.created ? { createdTimestampColumn: 'created' } : {}),
+                ...(v.mapped ? { fieldMapping: { src_value: 'value' } } : {}),
+              }),
+            }),
+        );
         const registry = new Registry(planApply(emptyRegistry('t'), toRepoSpecs(defs)).next);
         const refs = views.flatMap((v) => [`${v.name}:value`, `${v.name}:label`]);
         const resolved = registry.resolveRefs(refs, true);
@@ -128,7 +160,10 @@ describe('PIT join against a brute-force oracle (DuckDB ASOF, portable window fo
         const entityRows: Record<string, unknown>[] = [];
         for (let i = 0; i < ENTITY_ROWS; i++) {
           const dup = i > 0 && rand() < 0.05;
-          if (dup) { entityRows.push({ ...entityRows[randomInt(rand, 0, i)] }); continue; }
+          if (dup) {
+            entityRows.push({ ...entityRows[randomInt(rand, 0, i)] });
+            continue;
+          }
           const hit = rand() < 0.2 ? views[randomInt(rand, 0, 3)].rows[randomInt(rand, 0, 1000)] : undefined;
           const ts = hit ? hit.ts + (rand() < 0.5 ? 0 : views[0].ttl * 1000) : T0 + randomInt(rand, -86400, SPAN_S + 86400) * 1000;
           entityRows.push({
@@ -142,7 +177,13 @@ describe('PIT join against a brute-force oracle (DuckDB ASOF, portable window fo
         const result = await store.getHistoricalFeatures({ entity: { rows: entityRows }, views: resolved.views, outputs: resolved.outputs });
         await store.close();
 
-        expect(result.columns).toEqual(['extra_num', 'user_id', 'event_timestamp', 'extra_str', ...views.flatMap((v) => [`${v.name}__value`, `${v.name}__label`])]);
+        expect(result.columns).toEqual([
+          'extra_num',
+          'user_id',
+          'event_timestamp',
+          'extra_str',
+          ...views.flatMap((v) => [`${v.name}__value`, `${v.name}__label`]),
+        ]);
         expect(result.rows).toHaveLength(entityRows.length);
         let matched = 0;
         result.rows!.forEach((row, i) => {
@@ -151,8 +192,12 @@ describe('PIT join against a brute-force oracle (DuckDB ASOF, portable window fo
           expect((row.event_timestamp as Date).getTime()).toBe((input.event_timestamp as Date).getTime());
           for (const v of views) {
             const want = oracle(v, input.user_id as string, (input.event_timestamp as Date).getTime());
-            expect({ row: i, view: v.name, value: row[`${v.name}__value`], label: row[`${v.name}__label`] })
-              .toEqual({ row: i, view: v.name, value: want?.value ?? null, label: want?.label ?? null });
+            expect({ row: i, view: v.name, value: row[`${v.name}__value`], label: row[`${v.name}__label`] }).toEqual({
+              row: i,
+              view: v.name,
+              value: want?.value ?? null,
+              label: want?.label ?? null,
+            });
             if (want) matched++;
           }
         });

@@ -12,7 +12,7 @@ describe('Module: quote', () => {
     expect(() => quoteIdentifier(7 as unknown as string)).toThrow(/unsafe SQL identifier/);
   });
 
-  it("quotes string literals by doubling single quotes, and refuses NUL", () => {
+  it('quotes string literals by doubling single quotes, and refuses NUL', () => {
     expect(quoteString("it's")).toBe("'it''s'");
     expect(quoteString('')).toBe("''");
     expect(quoteString('back\\slash')).toBe("'back\\slash'");

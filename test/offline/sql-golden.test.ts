@@ -8,7 +8,11 @@ import { trinoDialect } from '../../shared/offline/sql/trino-dialect.js';
 const source = (location: RelationLocation, created: boolean, dt?: string) =>
   node.source({
     location,
-    columns: [{ source: 'uid', as: 'user_id', dtype: 'String' }, { source: 'n', as: 'sessions', dtype: 'Int64' }, { source: 'r', as: 'rate', dtype: 'Float32' }],
+    columns: [
+      { source: 'uid', as: 'user_id', dtype: 'String' },
+      { source: 'n', as: 'sessions', dtype: 'Int64' },
+      { source: 'r', as: 'rate', dtype: 'Float32' },
+    ],
     timestampColumn: 'ts',
     ...(created ? { createdColumn: 'created' } : {}),
     ...(dt ? { datePartitionColumn: dt } : {}),
@@ -21,17 +25,44 @@ const dialects = [
 ];
 
 /** Only the statement builders are used: no AWS call is made. */
-const athenaStore = () => new AthenaOfflineStore({ s3: {} as never, glue: {} as never, athena: {} as never, bucket: 'bucket', prefix: 'offline', database: 'fs', workgroup: 'primary' });
+const athenaStore = () =>
+  new AthenaOfflineStore({
+    s3: {} as never,
+    glue: {} as never,
+    athena: {} as never,
+    bucket: 'bucket',
+    prefix: 'offline',
+    database: 'fs',
+    workgroup: 'primary',
+  });
 
 describe('PIT SQL per dialect (golden files)', () => {
   for (const d of dialects) {
     const compiler = d.dialect.createCompiler();
     it(`${d.name}: two views (ttl 1 day with created ts, ttl 0), time-range pruning`, async () => {
       const query = node.pitQuery({
-        entity: node.entity({ table: 'stage', ...(d.database ? { database: d.database } : {}), rowIdColumn: '__row_id', timestampColumn: 'event_timestamp', columns: ['user_id', 'event_timestamp', 'label'] }),
+        entity: node.entity({
+          table: 'stage',
+          ...(d.database ? { database: d.database } : {}),
+          rowIdColumn: '__row_id',
+          timestampColumn: 'event_timestamp',
+          columns: ['user_id', 'event_timestamp', 'label'],
+        }),
         views: [
-          node.pitView({ alias: 'fv0', source: source(d.location, true, d.dt), joinKeys: [{ name: 'user_id', dtype: 'String' }], ttlSeconds: 86400, features: [{ name: 'sessions', as: 'sessions' }] }),
-          node.pitView({ alias: 'fv1', source: source(d.location, false, d.dt), joinKeys: [{ name: 'user_id', dtype: 'String' }], ttlSeconds: 0, features: [{ name: 'rate', as: 'rate' }] }),
+          node.pitView({
+            alias: 'fv0',
+            source: source(d.location, true, d.dt),
+            joinKeys: [{ name: 'user_id', dtype: 'String' }],
+            ttlSeconds: 86400,
+            features: [{ name: 'sessions', as: 'sessions' }],
+          }),
+          node.pitView({
+            alias: 'fv1',
+            source: source(d.location, false, d.dt),
+            joinKeys: [{ name: 'user_id', dtype: 'String' }],
+            ttlSeconds: 0,
+            features: [{ name: 'rate', as: 'rate' }],
+          }),
         ],
       });
       const compiled = compiler.compilePit(query, { min: new Date('2024-03-02T00:00:00Z'), max: new Date('2024-03-09T12:00:00Z') });
@@ -39,12 +70,12 @@ describe('PIT SQL per dialect (golden files)', () => {
       expect(Object.isFrozen(compiled)).toBe(true);
       expect(Object.keys(compiled)).toEqual(['sql']);
       const { sql } = compiled;
-      await expect(sql + '\n').toMatchFileSnapshot(`__golden__/${d.name}-pit.sql`);
+      await expect(`${sql}\n`).toMatchFileSnapshot(`__golden__/${d.name}-pit.sql`);
       if (d.name === 'trino') {
         // Every Athena statement parses with Trino's grammar: the PIT query, and the UNLOAD around it.
         expect(athenaSyntaxErrors(sql)).toEqual([]);
         const unload = athenaStore().unloadTo({ sql }, 's3://bucket/datasets/x/run-1/');
-        await expect(unload + '\n').toMatchFileSnapshot('__golden__/trino-unload.sql');
+        await expect(`${unload}\n`).toMatchFileSnapshot('__golden__/trino-unload.sql');
         expect(athenaSyntaxErrors(unload)).toEqual([]);
       }
       if (d.dt) {
@@ -54,8 +85,16 @@ describe('PIT SQL per dialect (golden files)', () => {
       }
     });
     it(`${d.name}: latest row per key for materialization`, async () => {
-      const { sql } = compiler.compileLatest(node.latest({ source: source(d.location, true, d.dt), joinKeys: [{ name: 'user_id', dtype: 'String' }], features: ['sessions'], start: new Date('2024-03-01T00:00:00Z'), end: new Date('2024-03-02T00:00:00Z') }));
-      await expect(sql + '\n').toMatchFileSnapshot(`__golden__/${d.name}-latest.sql`);
+      const { sql } = compiler.compileLatest(
+        node.latest({
+          source: source(d.location, true, d.dt),
+          joinKeys: [{ name: 'user_id', dtype: 'String' }],
+          features: ['sessions'],
+          start: new Date('2024-03-01T00:00:00Z'),
+          end: new Date('2024-03-02T00:00:00Z'),
+        }),
+      );
+      await expect(`${sql}\n`).toMatchFileSnapshot(`__golden__/${d.name}-latest.sql`);
       if (d.name === 'trino') expect(athenaSyntaxErrors(sql)).toEqual([]);
       expect(sql).toContain(`< TIMESTAMP '2024-03-02 00:00:00.000'`);
     });

@@ -26,12 +26,24 @@ describe('SQL injection safety', () => {
 
   it('refuses hostile names before they reach SQL: definitions, references, push columns', async () => {
     expect(() => new Entity({ name: 'x"; DROP TABLE y; --' })).toThrow(/Entity .*: name/);
-    expect(() => new FeatureView({ name: "v'", entities: [new Entity({ name: 'e' })], schema: [new Field({ name: 'a', dtype: 'Int64' })], source: new FileSource({ path: 'p', timestampField: 'ts' }) })).toThrow(/FeatureView/);
+    expect(
+      () =>
+        new FeatureView({
+          name: "v'",
+          entities: [new Entity({ name: 'e' })],
+          schema: [new Field({ name: 'a', dtype: 'Int64' })],
+          source: new FileSource({ path: 'p', timestampField: 'ts' }),
+        }),
+    ).toThrow(/FeatureView/);
     const tmp = tempDir();
     const store = openTestStore(tmp.dir, { now: new Date('2024-03-10T00:00:00Z') });
     await store.apply(testDefinitions().all);
-    await expect(store.getOnlineFeatures({ features: ['activity:sessions"; DROP TABLE x; --'], entities: { user_id: ['a'] } })).rejects.toThrow(/invalid feature reference/);
-    await expect(store.push({ pushSourceName: 'realtime_events', rows: [{ user_id: 'a', event_timestamp: '2024-03-09T00:00:00Z', 'messages"; DROP': 1 }] })).rejects.toThrow(/unknown column/);
+    await expect(store.getOnlineFeatures({ features: ['activity:sessions"; DROP TABLE x; --'], entities: { user_id: ['a'] } })).rejects.toThrow(
+      /invalid feature reference/,
+    );
+    await expect(
+      store.push({ pushSourceName: 'realtime_events', rows: [{ user_id: 'a', event_timestamp: '2024-03-09T00:00:00Z', 'messages"; DROP': 1 }] }),
+    ).rejects.toThrow(/unknown column/);
     await expect(store.push({ pushSourceName: "realtime_events'; --", rows: [] })).rejects.toThrow(/not found/);
     await store.close();
     tmp.cleanup();
@@ -51,17 +63,34 @@ describe('SQL injection safety', () => {
         process.env.AWS_ENDPOINT_URL_ATHENA = await athena.start();
         const names = { bucket: uniqueName('inject'), table: uniqueName('t'), glueDatabase: uniqueName('db').replace(/-/g, '_') };
         await ensureAwsResources(clients, names);
-        const config = parseConfig({ project: 'inject', provider: 'aws', registryCacheSeconds: 0, aws: { bucket: names.bucket, table: names.table, glueDatabase: names.glueDatabase } }, join(tmp.dir, 'aws'), {});
+        const config = parseConfig(
+          { project: 'inject', provider: 'aws', registryCacheSeconds: 0, aws: { bucket: names.bucket, table: names.table, glueDatabase: names.glueDatabase } },
+          join(tmp.dir, 'aws'),
+          {},
+        );
         store = new FeatureStore(config, await createStores(config), { now: () => clock.now });
       }
       await store.apply(testDefinitions().all);
       if (provider === 'aws') {
         // DynamoDB keys are at most 2048 bytes: the 1 MB key is refused whole, before any write.
-        const err = await store.push({ pushSourceName: 'realtime_events', rows: HOSTILE.map((id) => ({ user_id: id, event_timestamp: '2024-03-10T11:00:00Z', messages: 1, minutes_ago: null })), to: 'online_and_offline' }).catch((e) => e);
+        const err = await store
+          .push({
+            pushSourceName: 'realtime_events',
+            rows: HOSTILE.map((id) => ({ user_id: id, event_timestamp: '2024-03-10T11:00:00Z', messages: 1, minutes_ago: null })),
+            to: 'online_and_offline',
+          })
+          .catch((e) => e);
         expect(err.message).toMatch(/row 6: entity key is \d+ bytes; the online store accepts at most 2048/);
-        expect((await store.getOnlineFeatures({ features: ['realtime:messages'], entities: { user_id: [HOSTILE[0]] } })).results[1].statuses).toEqual(['NOT_FOUND']);
+        expect((await store.getOnlineFeatures({ features: ['realtime:messages'], entities: { user_id: [HOSTILE[0]] } })).results[1].statuses).toEqual([
+          'NOT_FOUND',
+        ]);
       }
-      const rows = HOSTILE.map((id, i) => ({ user_id: id, event_timestamp: new Date(Date.UTC(2024, 2, 10, 11, 0, i)).toISOString(), messages: i, minutes_ago: null }));
+      const rows = HOSTILE.map((id, i) => ({
+        user_id: id,
+        event_timestamp: new Date(Date.UTC(2024, 2, 10, 11, 0, i)).toISOString(),
+        messages: i,
+        minutes_ago: null,
+      }));
       // The 1 MB key goes offline everywhere, and online where the store allows it.
       await store.push({ pushSourceName: 'realtime_events', rows, to: provider === 'aws' ? 'offline' : 'online_and_offline' });
       if (provider === 'aws') await store.push({ pushSourceName: 'realtime_events', rows: rows.slice(0, -1), to: 'online' });

@@ -13,11 +13,31 @@ describe('writeTable: column types through the type map', () => {
   afterAll(() => (db.close(), tmp.cleanup()));
 
   it('provider aws: an undeclared column of mixed values is written as text (it used to fail as Int64)', async () => {
-    const store = new AthenaOfflineStore({ s3: {} as never, glue: {} as never, athena: {} as never, bucket: 'b', prefix: 'offline', database: 'd', workgroup: 'w' });
+    const store = new AthenaOfflineStore({
+      s3: {} as never,
+      glue: {} as never,
+      athena: {} as never,
+      bucket: 'b',
+      prefix: 'offline',
+      database: 'd',
+      workgroup: 'w',
+    });
     const path = join(tmp.dir, 'mixed.parquet');
-    await store.writeTable([{ name: 'c' }, { name: 'n' }], [{ c: 1, n: 1 }, { c: 'a', n: 2.5 }, { c: { k: 1 }, n: null }], { path, format: 'parquet' });
+    await store.writeTable(
+      [{ name: 'c' }, { name: 'n' }],
+      [
+        { c: 1, n: 1 },
+        { c: 'a', n: 2.5 },
+        { c: { k: 1 }, n: null },
+      ],
+      { path, format: 'parquet' },
+    );
     const rows = await db.all(`SELECT c, n, typeof(c) AS tc, typeof(n) AS tn FROM read_parquet('${path}')`);
-    expect(rows.map((r) => [r.c, r.n])).toEqual([['1', 1], ['a', 2.5], ['{"k":1}', null]]);
+    expect(rows.map((r) => [r.c, r.n])).toEqual([
+      ['1', 1],
+      ['a', 2.5],
+      ['{"k":1}', null],
+    ]);
     expect([rows[0].tc, rows[0].tn]).toEqual(['VARCHAR', 'DOUBLE']);
   });
 
@@ -25,7 +45,14 @@ describe('writeTable: column types through the type map', () => {
     const store = new LocalOfflineStore({ repoDir: tmp.dir });
     const path = join(tmp.dir, 'ts-array.parquet');
     try {
-      await store.writeTable([{ name: 'ts', dtype: 'Array(UnixTimestamp)' }, { name: 'seen', dtype: 'UnixTimestamp' }], [{ ts: ['2026-01-01T00:00:00Z'], seen: new Date('2026-01-02T00:00:00Z') }], { path, format: 'parquet' });
+      await store.writeTable(
+        [
+          { name: 'ts', dtype: 'Array(UnixTimestamp)' },
+          { name: 'seen', dtype: 'UnixTimestamp' },
+        ],
+        [{ ts: ['2026-01-01T00:00:00Z'], seen: new Date('2026-01-02T00:00:00Z') }],
+        { path, format: 'parquet' },
+      );
     } finally {
       await store.close();
     }

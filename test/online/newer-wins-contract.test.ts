@@ -14,12 +14,15 @@ const at = (ms: number) => new Date(ms);
 
 const stores: [string, () => Promise<OnlineStore>][] = [
   ['SqliteOnlineStore', async () => new SqliteOnlineStore(':memory:')],
-  ['DynamoDBOnlineStore (put mode)', async () => {
-    const aws = awsForTests();
-    const table = uniqueName('newer-wins');
-    await DynamoDBOnlineStore.ensureTable(aws.dynamodb, table);
-    return new DynamoDBOnlineStore({ client: aws.dynamodb, table });
-  }],
+  [
+    'DynamoDBOnlineStore (put mode)',
+    async () => {
+      const aws = awsForTests();
+      const table = uniqueName('newer-wins');
+      await DynamoDBOnlineStore.ensureTable(aws.dynamodb, table);
+      return new DynamoDBOnlineStore({ client: aws.dynamodb, table });
+    },
+  ],
 ];
 
 describe.each(stores)('newer-wins contract: %s', (_, open) => {
@@ -47,7 +50,8 @@ describe.each(stores)('newer-wins contract: %s', (_, open) => {
 
   it('moves the watermark to the newest applied event, never back, and not for skipped rows', async () => {
     const mark = async () => (await store.watermarks()).find((w) => w.view === 'wm@v1');
-    const w = (id: string, eventTs: number, writtenAt: number) => store.write('wm@v1', [{ entityKey: k(id), values: {}, eventTs, createdTs: 0 }], at(writtenAt));
+    const w = (id: string, eventTs: number, writtenAt: number) =>
+      store.write('wm@v1', [{ entityKey: k(id), values: {}, eventTs, createdTs: 0 }], at(writtenAt));
     expect(await mark()).toBeUndefined();
     await w('a', 5000, 10);
     expect(await mark()).toMatchObject({ eventTs: 5000 });

@@ -12,14 +12,22 @@ describe('Class: SqliteOnlineStore — stored values and scans', () => {
 
   it('stores an Int64 beyond 2^53 as exact decimal text and bytes as base64', async () => {
     const big = 2n ** 62n + 1n;
-    await store.write('v@v1', [{ entityKey: k('a'), values: { n: big, raw: new Uint8Array([0, 255, 16]), f: 1.5, s: 'x', none: null }, eventTs: 1, createdTs: 0 }], at);
+    await store.write(
+      'v@v1',
+      [{ entityKey: k('a'), values: { n: big, raw: new Uint8Array([0, 255, 16]), f: 1.5, s: 'x', none: null }, eventTs: 1, createdTs: 0 }],
+      at,
+    );
     const [rec] = await store.read([{ entityKey: k('a'), view: 'v@v1' }]);
     expect(rec!.values).toEqual({ n: '4611686018427387905', raw: 'AP8Q', f: 1.5, s: 'x', none: null });
   });
 
   it('samples across more than one scan page: asking for more than exist returns every item once', async () => {
     const n = 2_345;
-    await store.write('v@v1', Array.from({ length: n }, (_, i) => ({ entityKey: k(`u${i}`), values: { i }, eventTs: 1, createdTs: 0 })), at);
+    await store.write(
+      'v@v1',
+      Array.from({ length: n }, (_, i) => ({ entityKey: k(`u${i}`), values: { i }, eventTs: 1, createdTs: 0 })),
+      at,
+    );
     await store.write('other@v1', [{ entityKey: k('zzz'), values: { i: -1 }, eventTs: 1, createdTs: 0 }], at);
     const all = await store.sample('v@v1', 10_000, 7);
     expect(all).toHaveLength(n);

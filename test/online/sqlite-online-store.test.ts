@@ -28,10 +28,14 @@ describe('Class: SqliteOnlineStore', () => {
     });
 
     it('applies only the newest row per key within one batch', async () => {
-      const r = await store.write('v@v1', [
-        { entityKey: k('a'), values: { x: 3 }, eventTs: 3000, createdTs: 0 },
-        { entityKey: k('a'), values: { x: 1 }, eventTs: 1000, createdTs: 0 },
-      ], at);
+      const r = await store.write(
+        'v@v1',
+        [
+          { entityKey: k('a'), values: { x: 3 }, eventTs: 3000, createdTs: 0 },
+          { entityKey: k('a'), values: { x: 1 }, eventTs: 1000, createdTs: 0 },
+        ],
+        at,
+      );
       expect(r).toEqual({ written: 1, skipped: 1 });
       expect((await store.read([{ entityKey: k('a'), view: 'v@v1' }]))[0]!.values).toEqual({ x: 3 });
     });
@@ -50,7 +54,11 @@ describe('Class: SqliteOnlineStore', () => {
       const rows = Array.from({ length: 1000 }, (_, i) => ({ entityKey: k(`u${i}`), values: { i }, eventTs: i, createdTs: 0 }));
       await store.write('v@v1', rows, at);
       await store.write('v@v2', [{ entityKey: k('u1'), values: { i: 'v2' }, eventTs: 1, createdTs: 0 }], at);
-      const keys = [...Array.from({ length: 1000 }, (_, i) => ({ entityKey: k(`u${999 - i}`), view: 'v@v1' })), { entityKey: k('nope'), view: 'v@v1' }, { entityKey: k('u1'), view: 'v@v2' }];
+      const keys = [
+        ...Array.from({ length: 1000 }, (_, i) => ({ entityKey: k(`u${999 - i}`), view: 'v@v1' })),
+        { entityKey: k('nope'), view: 'v@v1' },
+        { entityKey: k('u1'), view: 'v@v2' },
+      ];
       const got = await store.read(keys);
       expect(got.slice(0, 1000).map((r) => r!.values.i)).toEqual(Array.from({ length: 1000 }, (_, i) => 999 - i));
       expect(got[1000]).toBeUndefined();
@@ -61,7 +69,10 @@ describe('Class: SqliteOnlineStore', () => {
 
 describe('Function: entityKey', () => {
   it('is canonical: key order and numeric strings for integer keys do not matter', () => {
-    const keys = [{ name: 'b', valueType: 'Int64' as const }, { name: 'a', valueType: 'String' as const }];
+    const keys = [
+      { name: 'b', valueType: 'Int64' as const },
+      { name: 'a', valueType: 'String' as const },
+    ];
     expect(entityKey(keys, { b: '7', a: 'x' })).toBe(entityKey([...keys].reverse(), { a: 'x', b: 7 }));
     expect(() => entityKey(keys, { a: 'x', b: 'seven' }, 3)).toThrow(/join key 'b' in row 3: expected an integer/);
     expect(() => entityKey(keys, { a: 'x' })).toThrow(/missing join key 'b'/);

@@ -10,7 +10,13 @@ import { tempDir } from '../helpers/tmp.js';
 // repo no longer declares; a partial apply (programmatic, some objects only) deletes nothing else.
 const user = new Entity({ name: 'user_id' });
 const view = (name: string) =>
-  new FeatureView({ name, entities: [user], ttl: 60, schema: [new Field({ name: 'x', dtype: Int64 })], source: new FileSource({ name: `${name}_src`, path: `data/${name}`, timestampField: 'ts' }) });
+  new FeatureView({
+    name,
+    entities: [user],
+    ttl: 60,
+    schema: [new Field({ name: 'x', dtype: Int64 })],
+    source: new FileSource({ name: `${name}_src`, path: `data/${name}`, timestampField: 'ts' }),
+  });
 const [a, b, c] = [view('a'), view('b'), view('c')];
 const svc = new FeatureService({ name: 'svc', features: [a] });
 const now = new Date('2024-01-01T00:00:00Z');
@@ -41,7 +47,9 @@ describe('apply: deletions', () => {
     const s = store();
     await apply(s, 'p', toRepoSpecs([a, b, svc]), now);
     const before = await s.read();
-    await expect(apply(s, 'p', { ...toRepoSpecs([b]), featureServices: toRepoSpecs([svc]).featureServices }, now)).rejects.toThrow(/feature service 'svc' references a@v1, which is not registered/);
+    await expect(apply(s, 'p', { ...toRepoSpecs([b]), featureServices: toRepoSpecs([svc]).featureServices }, now)).rejects.toThrow(
+      /feature service 'svc' references a@v1, which is not registered/,
+    );
     expect(await s.read()).toEqual(before);
   });
 

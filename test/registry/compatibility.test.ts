@@ -11,7 +11,13 @@ const account = new Entity({ name: 'account_id', valueType: Str });
 const userInt = new Entity({ name: 'user_id', valueType: Int64 });
 const fields = () => [new Field({ name: 'a', dtype: Int64 }), new Field({ name: 'b', dtype: Int64 })];
 const files = (o: Partial<{ path: string; timestampField: string; createdTimestampColumn: string; fieldMapping: Record<string, string> }> = {}) =>
-  new FileSource({ name: 'src', path: o.path ?? 'data/a', timestampField: o.timestampField ?? 'ts', createdTimestampColumn: o.createdTimestampColumn ?? 'created', fieldMapping: o.fieldMapping ?? {} });
+  new FileSource({
+    name: 'src',
+    path: o.path ?? 'data/a',
+    timestampField: o.timestampField ?? 'ts',
+    createdTimestampColumn: o.createdTimestampColumn ?? 'created',
+    fieldMapping: o.fieldMapping ?? {},
+  });
 
 type ViewOptions = ConstructorParameters<typeof FeatureView>[0];
 const spec = (over: Partial<ViewOptions> = {}): FeatureViewSpec =>
@@ -19,7 +25,10 @@ const spec = (over: Partial<ViewOptions> = {}): FeatureViewSpec =>
 
 const base = spec();
 const classify = (next: FeatureViewSpec) => classifyViewChanges(base, next);
-const breakingReasons = (next: FeatureViewSpec) => classify(next).filter((c) => c.breaking).map((c) => c.reason);
+const breakingReasons = (next: FeatureViewSpec) =>
+  classify(next)
+    .filter((c) => c.breaking)
+    .map((c) => c.reason);
 
 describe('Function: classifyViewChanges', () => {
   const breaking: [string, FeatureViewSpec, RegExp][] = [
@@ -47,7 +56,9 @@ describe('Function: classifyViewChanges', () => {
     ['field mapping', files({ fieldMapping: { x: 'a' } }), /which source column/],
   ] as const)("marks a change of a push source's batch %s as BREAKING", (_, batch, reason) => {
     const next = spec({ source: new PushSource({ name: 'push', batchSource: batch }) });
-    const reasons = classifyViewChanges(pushBase, next).filter((c) => c.breaking).map((c) => c.reason);
+    const reasons = classifyViewChanges(pushBase, next)
+      .filter((c) => c.breaking)
+      .map((c) => c.reason);
     expect(reasons.some((r) => reason.test(r))).toBe(true);
   });
 

@@ -43,7 +43,10 @@ describe('Class: LocalRegistryStore — the lock of a killed process (issue 11 i
       leaveLock(tmp.dir, { pid: sleeper.pid!, host: hostname() });
       const events: LockEvent[] = [];
       const store = new LocalRegistryStore(join(tmp.dir, 'registry.json'), { lockWaitMs: 300, onLockEvent: (e) => events.push(e) });
-      const err = await store.update(bump).then(() => undefined, (e: unknown) => e);
+      const err = await store.update(bump).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(ConflictError);
       expect((err as Error).message).toMatch(new RegExp(`locked by pid ${sleeper.pid} on host ${hostname()}`));
       expect(events).toEqual([{ type: 'waiting', holder: expect.objectContaining({ pid: sleeper.pid }) }]);

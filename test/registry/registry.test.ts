@@ -14,7 +14,12 @@ const user = new Entity({ name: 'user_id' });
 const src = new FileSource({ name: 'src', path: 'data/a', timestampField: 'ts' });
 const view = (o: { version?: number; ttl?: number; fields?: Field[]; tags?: Record<string, string> } = {}) =>
   new FeatureView({
-    name: 'activity', entities: [user], ttl: o.ttl ?? 3600, version: o.version ?? 1, source: src, tags: o.tags ?? {},
+    name: 'activity',
+    entities: [user],
+    ttl: o.ttl ?? 3600,
+    version: o.version ?? 1,
+    source: src,
+    tags: o.tags ?? {},
     schema: o.fields ?? [new Field({ name: 'a', dtype: Int64 }), new Field({ name: 'b', dtype: Int64 })],
   });
 const now = new Date('2024-01-01T00:00:00Z');
@@ -36,12 +41,22 @@ describe('Registry: plan and apply', () => {
   it('shows updated properties as "path: old -> new" with their compatibility, and deletions', async () => {
     const s = store();
     await apply(s, 'p', toRepoSpecs([view()]), now);
-    const p = await plan(s, 'p', toRepoSpecs([view({ ttl: 7200, tags: { team: 'x' }, fields: [new Field({ name: 'a', dtype: Int64 }), new Field({ name: 'b', dtype: Int64 }), new Field({ name: 'c', dtype: Int64 })] })]));
+    const p = await plan(
+      s,
+      'p',
+      toRepoSpecs([
+        view({
+          ttl: 7200,
+          tags: { team: 'x' },
+          fields: [new Field({ name: 'a', dtype: Int64 }), new Field({ name: 'b', dtype: Int64 }), new Field({ name: 'c', dtype: Int64 })],
+        }),
+      ]),
+    );
     const text = formatPlan(p);
     expect(text).toContain('Updated feature view activity@v1');
     expect(text).toContain('  ttlSeconds: 3600 -> 7200  [compatible');
     expect(text).toContain('  features.c: (none) -> {"name":"c"');
-    expect(text).toContain('[compatible: adds field \'c\']');
+    expect(text).toContain("[compatible: adds field 'c']");
     expect(text).toContain('  tags.team: (none) -> "x"');
     const del = await plan(s, 'p', toRepoSpecs([user]));
     expect(formatPlan(del)).toContain('Deleted feature view activity@v1');
@@ -52,7 +67,7 @@ describe('Registry: plan and apply', () => {
     await apply(s, 'p', toRepoSpecs([view(), new FeatureService({ name: 'svc', features: [view()] })]), now);
     const retyped = view({ fields: [new Field({ name: 'a', dtype: Float64 }), new Field({ name: 'b', dtype: Int64 })] });
     const p = await plan(s, 'p', toRepoSpecs([retyped]));
-    expect(formatPlan(p)).toMatch(/features\.a\.dtype: "Int64" -> "Float64"  \[BREAKING: retypes field 'a'\]\n {2}consumers affected: svc/);
+    expect(formatPlan(p)).toMatch(/features\.a\.dtype: "Int64" -> "Float64" {2}\[BREAKING: retypes field 'a'\]\n {2}consumers affected: svc/);
     expect(() => toRepoSpecs([retyped, new FeatureService({ name: 'svc', features: [view()] })])).toThrow(/activity@v1 is defined twice/);
     const err = await apply(s, 'p', toRepoSpecs([retyped, new FeatureService({ name: 'svc', features: [retyped] })]), now).catch((e) => e);
     expect(err).toBeInstanceOf(ConflictError);
@@ -78,13 +93,15 @@ describe('Registry: plan and apply', () => {
   it('loses no update when 10 processes apply different views concurrently', async () => {
     const worker = join(import.meta.dirname, '../helpers/apply-worker.ts');
     const register = join(import.meta.dirname, '../../cli/register.js');
-    const runs = Array.from({ length: 10 }, (_, i) =>
-      new Promise<number>((resolve, reject) => {
-        const p = spawn(process.execPath, ['--import', register, worker, tmp.dir, String(i)], { stdio: ['ignore', 'ignore', 'pipe'] });
-        let err = '';
-        p.stderr.on('data', (d) => (err += d));
-        p.on('exit', (code) => (code === 0 ? resolve(code) : reject(new Error(`worker ${i} exited ${code}: ${err}`))));
-      }),
+    const runs = Array.from(
+      { length: 10 },
+      (_, i) =>
+        new Promise<number>((resolve, reject) => {
+          const p = spawn(process.execPath, ['--import', register, worker, tmp.dir, String(i)], { stdio: ['ignore', 'ignore', 'pipe'] });
+          let err = '';
+          p.stderr.on('data', (d) => (err += d));
+          p.on('exit', (code) => (code === 0 ? resolve(code) : reject(new Error(`worker ${i} exited ${code}: ${err}`))));
+        }),
     );
     await Promise.all(runs);
     const data = (await store().read())!;

@@ -14,7 +14,10 @@ const perSession = (k: number) =>
     name: 'scaled',
     sources: [testDefinitions().activity.select('sessions')],
     schema: [new Field({ name: 'sessions_x', dtype: Float64 })],
-    transform: k === 2 ? (c) => ({ sessions_x: c.sessions.map((s) => (s === null ? null : (s as number) * 2)) }) : (c) => ({ sessions_x: c.sessions.map((s) => (s === null ? null : (s as number) * 3)) }),
+    transform:
+      k === 2
+        ? (c) => ({ sessions_x: c.sessions.map((s) => (s === null ? null : (s as number) * 2)) })
+        : (c) => ({ sessions_x: c.sessions.map((s) => (s === null ? null : (s as number) * 3)) }),
   });
 
 describe('audit-skew', () => {
@@ -22,10 +25,11 @@ describe('audit-skew', () => {
   let store: FeatureStore;
   const clock = { now: day(10) };
   const defs = testDefinitions();
-  const rows = (bump = 0) => users.flatMap((u, i) => [
-    { user_id: u, event_date: day(8), created_at: day(8), sessions: i + bump, model: `m${i % 3}` },
-    { user_id: u, event_date: day(9), created_at: day(9), sessions: i * 2 + bump, model: `m${(i + 1) % 3}` },
-  ]);
+  const rows = (bump = 0) =>
+    users.flatMap((u, i) => [
+      { user_id: u, event_date: day(8), created_at: day(8), sessions: i + bump, model: `m${i % 3}` },
+      { user_id: u, event_date: day(9), created_at: day(9), sessions: i * 2 + bump, model: `m${(i + 1) % 3}` },
+    ]);
 
   beforeEach(async () => {
     tmp = tempDir();
@@ -33,7 +37,12 @@ describe('audit-skew', () => {
     store = openTestStore(tmp.dir, clock);
     await store.apply([...defs.all, perSession(2)]);
     await store.materialize({ start: day(1), end: day(10) });
-    const events = users.map((u, i) => ({ user_id: u, event_timestamp: new Date(day(9, 23).getTime() + i * 1000).toISOString(), messages: i, minutes_ago: i / 3 }));
+    const events = users.map((u, i) => ({
+      user_id: u,
+      event_timestamp: new Date(day(9, 23).getTime() + i * 1000).toISOString(),
+      messages: i,
+      minutes_ago: i / 3,
+    }));
     await store.push({ pushSourceName: 'realtime_events', rows: events, to: 'online_and_offline' });
   });
   afterEach(async () => (await store.close(), tmp.cleanup()));
@@ -49,13 +58,21 @@ describe('audit-skew', () => {
   });
 
   it('catches a push sent online only: offline has nothing at that time', async () => {
-    await store.push({ pushSourceName: 'realtime_events', rows: [{ user_id: 'u1', event_timestamp: '2024-03-09T23:30:00Z', messages: 99, minutes_ago: null }], to: 'online' });
+    await store.push({
+      pushSourceName: 'realtime_events',
+      rows: [{ user_id: 'u1', event_timestamp: '2024-03-09T23:30:00Z', messages: 99, minutes_ago: null }],
+      to: 'online',
+    });
     const report = await store.auditSkew({ views: ['realtime'], sample: 100 });
     const messages = report.features.find((f) => f.feature === 'messages')!;
     expect(messages).toMatchObject({ compared: 40, mismatches: 1, missingOffline: 0 });
     expect(messages.examples[0]).toMatchObject({ entity: { user_id: 'u1' }, online: 99, offline: 1 });
     // A key that was never pushed offline at all is missing offline.
-    await store.push({ pushSourceName: 'realtime_events', rows: [{ user_id: 'ghost', event_timestamp: '2024-03-09T23:59:00Z', messages: 5, minutes_ago: null }], to: 'online' });
+    await store.push({
+      pushSourceName: 'realtime_events',
+      rows: [{ user_id: 'ghost', event_timestamp: '2024-03-09T23:59:00Z', messages: 5, minutes_ago: null }],
+      to: 'online',
+    });
     const again = (await store.auditSkew({ views: ['realtime'], sample: 100 })).features.find((f) => f.feature === 'messages')!;
     expect(again).toMatchObject({ compared: 41, missingOffline: 1 });
   });

@@ -28,7 +28,14 @@ function pushes(seed: number) {
       out.push(out[p - 1]);
       continue;
     }
-    out.push(Array.from({ length: 5 }, (_, i) => ({ user_id: `u${Math.floor(rand() * 30)}`, event_timestamp: new Date(T(10, 10).getTime() + (p * 5 + i) * 60_000).toISOString(), messages: Math.floor(rand() * 100), minutes_ago: Math.round(rand() * 64) / 4 })));
+    out.push(
+      Array.from({ length: 5 }, (_, i) => ({
+        user_id: `u${Math.floor(rand() * 30)}`,
+        event_timestamp: new Date(T(10, 10).getTime() + (p * 5 + i) * 60_000).toISOString(),
+        messages: Math.floor(rand() * 100),
+        minutes_ago: Math.round(rand() * 64) / 4,
+      })),
+    );
   }
   return out;
 }
@@ -47,7 +54,7 @@ describe('Service: compactOffline (small pushed Parquet parts)', () => {
     const entity = { rows: Array.from({ length: 30 }, (_, i) => ({ user_id: `u${i}`, event_timestamp: T(10, 12) })) };
     const before = await store.getHistoricalFeatures({ entity, features: ['realtime:messages', 'realtime:minutes_ago'] });
 
-    const [res] = (await compactOffline(store.context, { views: ['realtime'] }));
+    const [res] = await compactOffline(store.context, { views: ['realtime'] });
 
     expect(res).toMatchObject({ view: 'realtime@v1', partitions: 1, filesBefore: 24, filesAfter: 1, rows: 90 });
     expect(readdirSync(dir).filter((f) => f.endsWith('.parquet'))).toEqual([expect.stringMatching(/^part-compacted-\d+-[0-9a-f-]{36}\.parquet$/)]);
@@ -62,12 +69,24 @@ describe('Service: compactOffline (small pushed Parquet parts)', () => {
     let store: FeatureStore;
     beforeAll(async () => {
       await ensureAwsResources(clients, names);
-      const offline = new AthenaOfflineStore({ s3: clients.s3, glue: clients.glue, athena: clients.athena, bucket: names.bucket, prefix: 'offline', database: names.glueDatabase, workgroup: 'primary' });
-      store = new FeatureStore(parseConfig({ project: 'compact', provider: 'aws', registryCacheSeconds: 0, aws: names }, join(tmp.dir, 'aws'), {}), {
-        registryStore: new S3RegistryStore(clients.s3, names.bucket, 'registry/registry.json'),
-        online: new DynamoDBOnlineStore({ client: clients.dynamodb, table: names.table }),
-        offline,
-      }, { now: () => clock.now });
+      const offline = new AthenaOfflineStore({
+        s3: clients.s3,
+        glue: clients.glue,
+        athena: clients.athena,
+        bucket: names.bucket,
+        prefix: 'offline',
+        database: names.glueDatabase,
+        workgroup: 'primary',
+      });
+      store = new FeatureStore(
+        parseConfig({ project: 'compact', provider: 'aws', registryCacheSeconds: 0, aws: names }, join(tmp.dir, 'aws'), {}),
+        {
+          registryStore: new S3RegistryStore(clients.s3, names.bucket, 'registry/registry.json'),
+          online: new DynamoDBOnlineStore({ client: clients.dynamodb, table: names.table }),
+          offline,
+        },
+        { now: () => clock.now },
+      );
       await store.apply(testDefinitions().all);
     }, 60_000);
 

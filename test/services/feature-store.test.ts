@@ -49,7 +49,9 @@ describe('FeatureStore on the local provider', () => {
       });
       expect(out.results[2].values).toEqual(['m3', null, 'mc', null]);
       const reg = (await store.registryDump())!;
-      expect(reg.materializations['activity@v1'].intervals).toEqual([{ start: '2024-03-01T00:00:00.000Z', end: '2024-03-10T12:00:00.000Z', rows: 3, completedAt: clock.now.toISOString() }]);
+      expect(reg.materializations['activity@v1'].intervals).toEqual([
+        { start: '2024-03-01T00:00:00.000Z', end: '2024-03-10T12:00:00.000Z', rows: 3, completedAt: clock.now.toISOString() },
+      ]);
     });
 
     it('materialize-incremental starts at end − ttl, then at the last recorded end', async () => {
@@ -83,7 +85,13 @@ describe('FeatureStore on the local provider', () => {
   });
 
   describe('push', () => {
-    const row = (i: number, over: Record<string, unknown> = {}) => ({ user_id: `u${i}`, event_timestamp: '2024-03-10T11:59:00Z', messages: i, minutes_ago: 0.5, ...over });
+    const row = (i: number, over: Record<string, unknown> = {}) => ({
+      user_id: `u${i}`,
+      event_timestamp: '2024-03-10T11:59:00Z',
+      messages: i,
+      minutes_ago: 0.5,
+      ...over,
+    });
 
     it('writes nothing when one row of 100 is bad, and names that row and field', async () => {
       const rows = Array.from({ length: 100 }, (_, i) => row(i));
@@ -111,11 +119,18 @@ describe('FeatureStore on the local provider', () => {
     });
 
     it('accepts Feast’s column-oriented df and rejects unknown columns, missing timestamps and ragged columns', async () => {
-      await store.push({ pushSourceName: 'realtime_events', df: { user_id: ['x'], event_timestamp: ['2024-03-10T11:00:00Z'], messages: [1], minutes_ago: [2.5] } });
+      await store.push({
+        pushSourceName: 'realtime_events',
+        df: { user_id: ['x'], event_timestamp: ['2024-03-10T11:00:00Z'], messages: [1], minutes_ago: [2.5] },
+      });
       expect((await lookup(['realtime:minutes_ago'], ['x'])).results[1].values).toEqual([2.5]);
       await expect(store.push({ pushSourceName: 'realtime_events', rows: [row(1, { typo: 1 })] })).rejects.toThrow(/row 0, field 'typo': unknown column/);
-      await expect(store.push({ pushSourceName: 'realtime_events', rows: [row(1, { event_timestamp: 'yesterday' })] })).rejects.toThrow(/row 0, field 'event_timestamp'/);
-      await expect(store.push({ pushSourceName: 'realtime_events', df: { user_id: ['a', 'b'], messages: [1] } })).rejects.toThrow(/df\.messages has 1 values, expected 2/);
+      await expect(store.push({ pushSourceName: 'realtime_events', rows: [row(1, { event_timestamp: 'yesterday' })] })).rejects.toThrow(
+        /row 0, field 'event_timestamp'/,
+      );
+      await expect(store.push({ pushSourceName: 'realtime_events', df: { user_id: ['a', 'b'], messages: [1] } })).rejects.toThrow(
+        /df\.messages has 1 values, expected 2/,
+      );
       await expect(store.push({ pushSourceName: 'nope', rows: [row(1)] })).rejects.toThrow(/push source 'nope' not found/);
     });
 
@@ -124,7 +139,13 @@ describe('FeatureStore on the local provider', () => {
       await store.push({ pushSourceName: 'realtime_events', to: 'offline', rows: [row(1, { messages: 43, event_timestamp: '2024-03-10T11:30:00Z' })] });
       expect(readdirSync(join(tmp.dir, 'data/realtime')).filter((f) => f.endsWith('.parquet'))).toHaveLength(2);
       const res = await store.getHistoricalFeatures({
-        entity: { rows: [{ user_id: 'u1', event_timestamp: '2024-03-10T11:10:00Z' }, { user_id: 'u1', event_timestamp: '2024-03-10T11:45:00Z' }, { user_id: 'u1', event_timestamp: '2024-03-10T13:00:00Z' }] },
+        entity: {
+          rows: [
+            { user_id: 'u1', event_timestamp: '2024-03-10T11:10:00Z' },
+            { user_id: 'u1', event_timestamp: '2024-03-10T11:45:00Z' },
+            { user_id: 'u1', event_timestamp: '2024-03-10T13:00:00Z' },
+          ],
+        },
         features: ['realtime:messages'],
       });
       expect(res.rows!.map((r) => r.messages)).toEqual([42, 43, null]);
@@ -137,23 +158,50 @@ describe('FeatureStore on the local provider', () => {
     it('reads entity rows from CSV and Parquet and writes Parquet, CSV or JSON', async () => {
       const db = await DuckDBSession.create();
       const csv = join(tmp.dir, 'entities.csv');
-      await db.copyTo(`SELECT 'a' AS user_id, TIMESTAMP '2024-03-09 06:00:00' AS event_timestamp, 1 AS label UNION ALL SELECT 'b', TIMESTAMP '2024-03-02 00:00:00', 0`, csv, 'csv');
+      await db.copyTo(
+        `SELECT 'a' AS user_id, TIMESTAMP '2024-03-09 06:00:00' AS event_timestamp, 1 AS label UNION ALL SELECT 'b', TIMESTAMP '2024-03-02 00:00:00', 0`,
+        csv,
+        'csv',
+      );
       const out = join(tmp.dir, 'train.parquet');
-      const res = await store.getHistoricalFeatures({ entity: { path: csv }, features: ['activity:sessions', 'activity:model'], output: { path: out, format: 'parquet' } });
+      const res = await store.getHistoricalFeatures({
+        entity: { path: csv },
+        features: ['activity:sessions', 'activity:model'],
+        output: { path: out, format: 'parquet' },
+      });
       expect(res).toMatchObject({ rowCount: 2, columns: ['user_id', 'event_timestamp', 'label', 'sessions', 'model'] });
       const rows = await db.all(`SELECT * FROM read_parquet('${out}')`);
-      expect(rows.map((r) => [r.user_id, r.sessions, r.model])).toEqual([['a', 3, 'm3'], ['b', 7, 'old']]);
+      expect(rows.map((r) => [r.user_id, r.sessions, r.model])).toEqual([
+        ['a', 3, 'm3'],
+        ['b', 7, 'old'],
+      ]);
       const json = join(tmp.dir, 'train.json');
-      await store.getHistoricalFeatures({ entity: { path: out }, features: ['activity:sessions'], fullFeatureNames: true, output: { path: json, format: 'json' } });
+      await store.getHistoricalFeatures({
+        entity: { path: out },
+        features: ['activity:sessions'],
+        fullFeatureNames: true,
+        output: { path: json, format: 'json' },
+      });
       const { readFileSync } = await import('node:fs');
-      expect(readFileSync(json, 'utf8').trim().split('\n').map((l) => JSON.parse(l).activity__sessions)).toEqual([3, 7]);
+      expect(
+        readFileSync(json, 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l).activity__sessions),
+      ).toEqual([3, 7]);
       db.close();
     });
 
     it('names missing entity columns and colliding output names', async () => {
-      await expect(store.getHistoricalFeatures({ entity: { rows: [{ user_id: 'a' }] }, features: ['activity:sessions'] })).rejects.toThrow(/missing column\(s\): event_timestamp/);
-      await expect(store.getHistoricalFeatures({ entity: { rows: [{ user_id: 'a', event_timestamp: 'x' }] }, features: ['activity:sessions'] })).rejects.toThrow(/invalid event_timestamp in row 0/);
-      await expect(store.getHistoricalFeatures({ entity: { rows: [{ user_id: 'a', event_timestamp: T('09T00:00:00'), sessions: 1 }] }, features: ['activity:sessions'] })).rejects.toThrow(/collision: sessions/);
+      await expect(store.getHistoricalFeatures({ entity: { rows: [{ user_id: 'a' }] }, features: ['activity:sessions'] })).rejects.toThrow(
+        /missing column\(s\): event_timestamp/,
+      );
+      await expect(
+        store.getHistoricalFeatures({ entity: { rows: [{ user_id: 'a', event_timestamp: 'x' }] }, features: ['activity:sessions'] }),
+      ).rejects.toThrow(/invalid event_timestamp in row 0/);
+      await expect(
+        store.getHistoricalFeatures({ entity: { rows: [{ user_id: 'a', event_timestamp: T('09T00:00:00'), sessions: 1 }] }, features: ['activity:sessions'] }),
+      ).rejects.toThrow(/collision: sessions/);
     });
   });
 
@@ -164,10 +212,16 @@ describe('FeatureStore on the local provider', () => {
       expect((await store.freshness(new Date('2024-03-10T01:00:00Z'))).find((f) => f.view === 'activity')!.status).toBe('fresh');
       expect((await store.freshness(new Date('2024-03-10T03:00:00Z'))).find((f) => f.view === 'activity')!.status).toBe('stale');
       expect((await store.freshness()).find((f) => f.view === 'realtime')).toMatchObject({ watermark: null, status: 'stale' });
-      await store.push({ pushSourceName: 'realtime_events', rows: [{ user_id: 'x', event_timestamp: '2024-03-10T11:56:00Z', messages: 1, minutes_ago: null }] });
+      await store.push({
+        pushSourceName: 'realtime_events',
+        rows: [{ user_id: 'x', event_timestamp: '2024-03-10T11:56:00Z', messages: 1, minutes_ago: null }],
+      });
       expect((await store.freshness(new Date('2024-03-10T12:00:00Z'))).find((f) => f.view === 'realtime')).toMatchObject({ ageSeconds: 240, status: 'fresh' });
       expect((await store.freshness(new Date('2024-03-10T12:02:00Z'))).find((f) => f.view === 'realtime')).toMatchObject({ ageSeconds: 360, status: 'stale' });
-      await store.push({ pushSourceName: 'realtime_events', rows: [{ user_id: 'y', event_timestamp: '2024-03-10T11:00:00Z', messages: 1, minutes_ago: null }] });
+      await store.push({
+        pushSourceName: 'realtime_events',
+        rows: [{ user_id: 'y', event_timestamp: '2024-03-10T11:00:00Z', messages: 1, minutes_ago: null }],
+      });
       expect((await store.freshness()).find((f) => f.view === 'realtime')!.watermark).toBe('2024-03-10T11:56:00.000Z');
     });
   });

@@ -20,14 +20,21 @@ function open(dir: string, clock: { now: Date }, limits: Record<string, number> 
   const config = parseConfig({ project: 'test', registryCacheSeconds: 0, limits }, dir, {});
   return new FeatureStore(
     config,
-    { registryStore: new LocalRegistryStore(join(dir, '.skewless/registry.json')), online: new SqliteOnlineStore(join(dir, '.skewless/online.sqlite')), offline: new LocalOfflineStore({ repoDir: dir }) },
+    {
+      registryStore: new LocalRegistryStore(join(dir, '.skewless/registry.json')),
+      online: new SqliteOnlineStore(join(dir, '.skewless/online.sqlite')),
+      offline: new LocalOfflineStore({ repoDir: dir }),
+    },
     { now: () => clock.now },
   );
 }
 
 /** The error a promise rejects with (fails the test if it resolves). */
 async function rejection(p: Promise<unknown>): Promise<SkewlessError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err, 'expected a rejection').toBeInstanceOf(SkewlessError);
   return err as SkewlessError;
 }
@@ -37,9 +44,15 @@ describe('Input validation: no poisoned state, every bad input a 4xx naming its 
   let store: FeatureStore;
   const clock = { now: NOW };
   const row = (over: Record<string, unknown> = {}) => ({ user_id: 'u1', event_timestamp: '2024-03-10T11:59:00Z', messages: 1, minutes_ago: 0.5, ...over });
-  const pushRows = (rows: Record<string, unknown>[], to: 'online' | 'offline' | 'online_and_offline' = 'online') => store.push({ pushSourceName: 'realtime_events', rows, to });
+  const pushRows = (rows: Record<string, unknown>[], to: 'online' | 'offline' | 'online_and_offline' = 'online') =>
+    store.push({ pushSourceName: 'realtime_events', rows, to });
   const lookup = (ids: string[], features = ['realtime:messages', 'realtime:minutes_ago']) => store.getOnlineFeatures({ features, entities: { user_id: ids } });
-  const offlineParts = () => (existsSync(join(tmp.dir, 'data/realtime')) ? readdirSync(join(tmp.dir, 'data/realtime'), { recursive: true }).map(String).filter((f) => f.endsWith('.parquet')) : []);
+  const offlineParts = () =>
+    existsSync(join(tmp.dir, 'data/realtime'))
+      ? readdirSync(join(tmp.dir, 'data/realtime'), { recursive: true })
+          .map(String)
+          .filter((f) => f.endsWith('.parquet'))
+      : [];
 
   beforeEach(async () => {
     tmp = tempDir();
@@ -92,6 +105,7 @@ describe('Input validation: no poisoned state, every bad input a 4xx naming its 
       ['2024-03-10T24:00:00Z', /does not exist/],
       ['2024-03-10T11:00:00', /zone designator/],
       ['yesterday', /RFC 3339/],
+      // biome-ignore lint/correctness/noPrecisionLoss: a JSON number past 2^64 is the input under test
       [18446744073709551616, /between years/],
       [-1e20, /between years/],
     ])('refuses %s with a 400 naming the field, and writes nothing offline', async (ts, message) => {
@@ -144,18 +158,21 @@ describe('Input validation: no poisoned state, every bad input a 4xx naming its 
   });
 
   describe('item 6: names inherited from JavaScript objects', () => {
-    it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'])('answers %s as a view, feature, service or push source with 404, not a TypeError', async (name) => {
-      for (const call of [
-        () => store.getOnlineFeatures({ featureService: name, entities: { user_id: ['a'] } }),
-        () => store.getOnlineFeatures({ features: [`${name}:x`], entities: { user_id: ['a'] } }),
-        () => store.getOnlineFeatures({ features: [`activity:${name}`], entities: { user_id: ['a'] } }),
-        () => store.push({ pushSourceName: name, rows: [row()] }),
-      ]) {
-        const err = await rejection(call());
-        expect(err).toBeInstanceOf(NotFoundError);
-        expect(err.status).toBe(404);
-      }
-    });
+    it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'])(
+      'answers %s as a view, feature, service or push source with 404, not a TypeError',
+      async (name) => {
+        for (const call of [
+          () => store.getOnlineFeatures({ featureService: name, entities: { user_id: ['a'] } }),
+          () => store.getOnlineFeatures({ features: [`${name}:x`], entities: { user_id: ['a'] } }),
+          () => store.getOnlineFeatures({ features: [`activity:${name}`], entities: { user_id: ['a'] } }),
+          () => store.push({ pushSourceName: name, rows: [row()] }),
+        ]) {
+          const err = await rejection(call());
+          expect(err).toBeInstanceOf(NotFoundError);
+          expect(err.status).toBe(404);
+        }
+      },
+    );
 
     it('refuses a __proto__ or constructor column by name instead of dropping it', async () => {
       const df = JSON.parse('{"user_id":["a"],"event_timestamp":["2024-03-10T11:00:00Z"],"messages":[1],"minutes_ago":[1],"__proto__":[1]}');
@@ -207,7 +224,12 @@ describe('Input validation: no poisoned state, every bad input a 4xx naming its 
       expect((await lookup(['u1'])).results.slice(1).map((r) => r.values[0])).toEqual([5, 1.5]);
       const intErr = await rejection(pushRows([row({ messages: '1.5' })]));
       expect(intErr.message).toMatch(/field 'messages': expected an integer of 64 bits/);
-      for (const [field, v] of [['messages', 'abc'], ['minutes_ago', 'abc'], ['messages', true], ['minutes_ago', '']] as const) {
+      for (const [field, v] of [
+        ['messages', 'abc'],
+        ['minutes_ago', 'abc'],
+        ['messages', true],
+        ['minutes_ago', ''],
+      ] as const) {
         const err = await rejection(pushRows([row({ [field]: v })]));
         expect(err.message).toMatch(new RegExp(`field '${field}': expected (an integer of 64 bits|a Float32 number) \\(a JSON number or a decimal string\\)`));
       }
@@ -218,7 +240,14 @@ describe('Input validation: no poisoned state, every bad input a 4xx naming its 
     it('answers 413 naming the field above the configured caps on the HTTP / Lambda routes, and leaves library calls uncut', async () => {
       await store.close();
       store = open(tmp.dir, clock, { maxEntitiesPerLookup: 10, maxRowsPerPush: 5 });
-      const event = (body: unknown) => ({ httpMethod: 'POST', path: '/', headers: { 'content-type': 'application/json' }, queryStringParameters: null, body: JSON.stringify(body), isBase64Encoded: false });
+      const event = (body: unknown) => ({
+        httpMethod: 'POST',
+        path: '/',
+        headers: { 'content-type': 'application/json' },
+        queryStringParameters: null,
+        body: JSON.stringify(body),
+        isBase64Encoded: false,
+      });
       const lookupHandler = createOnlineLookupHandler(async () => store);
       const pushHandler = createPushHandler(async () => store);
       const ids = (n: number) => Array.from({ length: n }, (_, i) => `u${i}`);
@@ -226,9 +255,17 @@ describe('Input validation: no poisoned state, every bad input a 4xx naming its 
       expect([many.statusCode, JSON.parse(many.body).error.code]).toEqual([413, 'LIMIT_EXCEEDED']);
       expect(JSON.parse(many.body).error.message).toMatch(/entities\.user_id has 11 values; one lookup takes at most 10/);
       expect((await lookupHandler(event({ features: ['realtime:messages'], entities: { user_id: ids(10) } }), {} as never)).statusCode).toBe(200);
-      const df = { user_id: ids(6), event_timestamp: ids(6).map(() => '2024-03-10T11:00:00Z'), messages: ids(6).map(() => 1), minutes_ago: ids(6).map(() => 1) };
+      const df = {
+        user_id: ids(6),
+        event_timestamp: ids(6).map(() => '2024-03-10T11:00:00Z'),
+        messages: ids(6).map(() => 1),
+        minutes_ago: ids(6).map(() => 1),
+      };
       const rows = await pushHandler(event({ push_source_name: 'realtime_events', df }), {} as never);
-      expect([rows.statusCode, JSON.parse(rows.body).error.message]).toEqual([413, expect.stringMatching(/push of 6 rows \(df\.user_id\) exceeds the limit of 5/)]);
+      expect([rows.statusCode, JSON.parse(rows.body).error.message]).toEqual([
+        413,
+        expect.stringMatching(/push of 6 rows \(df\.user_id\) exceeds the limit of 5/),
+      ]);
       expect((await lookup(['u1'])).results[1].statuses).toEqual(['NOT_FOUND']);
       // The library (and stream batches, which combine records) is not cut by request caps.
       await expect(lookup(ids(11))).resolves.toBeDefined();

@@ -40,7 +40,13 @@ function randomRows(seed: number, n: number, users: number): Row[] {
   return Array.from({ length: n }, (_, i) => {
     // Within the view's 7-day ttl of the clock (T(11)), so lookups return values, not OUTSIDE_MAX_AGE.
     const event = new Date(T(4, 1).getTime() + Math.floor(rand() * 6 * 24) * 3600_000);
-    return { user_id: `u${Math.floor(rand() * users)}`, event_date: event, created_at: new Date(event.getTime() + i * 1000), sessions: Math.floor(rand() * 1000), model: `m${Math.floor(rand() * 5)}` };
+    return {
+      user_id: `u${Math.floor(rand() * users)}`,
+      event_date: event,
+      created_at: new Date(event.getTime() + i * 1000),
+      sessions: Math.floor(rand() * 1000),
+      model: `m${Math.floor(rand() * 5)}`,
+    };
   });
 }
 
@@ -58,11 +64,15 @@ describe('Service: materialize (chunked, checkpointed, local provider)', () => {
     Object.assign(crash, { failAt: Number.POSITIVE_INFINITY, calls: 0 });
     sqlite = new SqliteOnlineStore(join(tmp.dir, '.skewless/online.sqlite'));
     offline = new LocalOfflineStore({ repoDir: tmp.dir });
-    store = new FeatureStore(parseConfig({ project: 'test', registryCacheSeconds: 0 }, tmp.dir, {}), {
-      registryStore: new LocalRegistryStore(registryPath()),
-      online: crashingOnline(sqlite, crash),
-      offline,
-    }, { now: () => clock.now });
+    store = new FeatureStore(
+      parseConfig({ project: 'test', registryCacheSeconds: 0 }, tmp.dir, {}),
+      {
+        registryStore: new LocalRegistryStore(registryPath()),
+        online: crashingOnline(sqlite, crash),
+        offline,
+      },
+      { now: () => clock.now },
+    );
     await store.apply(defs.all);
   });
   afterEach(async () => {
@@ -73,14 +83,26 @@ describe('Service: materialize (chunked, checkpointed, local provider)', () => {
 
   async function onlineState(users: string[]) {
     const res = await store.getOnlineFeatures({ features: ['activity:sessions', 'activity:model'], entities: { user_id: users } });
-    return users.map((u, j) => ({ u, sessions: res.results[1].values[j], model: res.results[2].values[j], status: res.results[1].statuses[j], ts: res.results[1].event_timestamps[j] }));
+    return users.map((u, j) => ({
+      u,
+      sessions: res.results[1].values[j],
+      model: res.results[2].values[j],
+      status: res.results[1].statuses[j],
+      ts: res.results[1].event_timestamps[j],
+    }));
   }
 
   function expectOracle(state: Awaited<ReturnType<typeof onlineState>>, expected: Map<string, Row>) {
     for (const s of state) {
       const want = expected.get(s.u);
       if (!want) expect(s.status, s.u).toBe('NOT_FOUND');
-      else expect({ u: s.u, sessions: s.sessions, model: s.model, ts: s.ts }).toEqual({ u: s.u, sessions: want.sessions, model: want.model, ts: want.event_date.toISOString() });
+      else
+        expect({ u: s.u, sessions: s.sessions, model: s.model, ts: s.ts }).toEqual({
+          u: s.u,
+          sessions: want.sessions,
+          model: want.model,
+          ts: want.event_date.toISOString(),
+        });
     }
   }
 
@@ -119,7 +141,9 @@ describe('Service: materialize (chunked, checkpointed, local provider)', () => {
     const readFrom = offline.readLatestFrom.bind(offline);
     offline.readLatestFrom = (view, files, s, e) => (reads.push(files.map((f) => f.path.split('/').pop()!)), readFrom(view, files, s, e));
     const opts = { start: T(1), end: T(11), views: ['activity'], chunkBytes: 1, batchSize: 40 };
-    const batchesPerChunk = await Promise.all(Array.from({ length: 8 }, (_, f) => oracle(rows.slice(f * 300, (f + 1) * 300), T(1), T(11)).size)).then((n) => n.map((x) => Math.ceil(x / 40)));
+    const batchesPerChunk = await Promise.all(Array.from({ length: 8 }, (_, f) => oracle(rows.slice(f * 300, (f + 1) * 300), T(1), T(11)).size)).then((n) =>
+      n.map((x) => Math.ceil(x / 40)),
+    );
     crash.failAt = batchesPerChunk[0] + batchesPerChunk[1] + batchesPerChunk[2] + 2;
 
     await expect(store.materialize(opts)).rejects.toThrow(/injected crash/);

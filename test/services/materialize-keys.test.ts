@@ -12,13 +12,21 @@ import { writeParquet } from '../helpers/write-parquet.js';
 const user = new Entity({ name: 'user_id', valueType: Str });
 const merchant = new Entity({ name: 'merchant_id', valueType: Int64 });
 const spend = new FeatureView({
-  name: 'spend', entities: [user, merchant], ttl: 0,
+  name: 'spend',
+  entities: [user, merchant],
+  ttl: 0,
   schema: [new Field({ name: 'amount', dtype: Int64 })],
   source: new FileSource({ path: 'data/spend', timestampField: 'ts', createdTimestampColumn: 'created' }),
 });
 const empty = new FeatureView({
-  name: 'later', entities: [user], ttl: 0, schema: [new Field({ name: 'n', dtype: Int64 })],
-  source: new PushSource({ name: 'later_push', batchSource: new FileSource({ name: 'later_files', path: 'data/later', timestampField: 'ts', createdTimestampColumn: 'created' }) }),
+  name: 'later',
+  entities: [user],
+  ttl: 0,
+  schema: [new Field({ name: 'n', dtype: Int64 })],
+  source: new PushSource({
+    name: 'later_push',
+    batchSource: new FileSource({ name: 'later_files', path: 'data/later', timestampField: 'ts', createdTimestampColumn: 'created' }),
+  }),
 });
 
 const NOW = new Date('2024-07-01T00:00:00Z');
@@ -45,10 +53,17 @@ describe('Materialize with composite join keys', () => {
       created: new Date(NOW.getTime() - pick(5) * 1000 - i),
       amount: BigInt(i),
     }));
-    await writeParquet(join(tmp.dir, 'data/spend/part-0.parquet'), [
-      { name: 'user_id', type: 'VARCHAR' }, { name: 'merchant_id', type: 'BIGINT' }, { name: 'ts', type: 'TIMESTAMP' },
-      { name: 'created', type: 'TIMESTAMP' }, { name: 'amount', type: 'BIGINT' },
-    ], rows);
+    await writeParquet(
+      join(tmp.dir, 'data/spend/part-0.parquet'),
+      [
+        { name: 'user_id', type: 'VARCHAR' },
+        { name: 'merchant_id', type: 'BIGINT' },
+        { name: 'ts', type: 'TIMESTAMP' },
+        { name: 'created', type: 'TIMESTAMP' },
+        { name: 'amount', type: 'BIGINT' },
+      ],
+      rows,
+    );
     await store.apply([user, merchant, spend]);
     const start = new Date(NOW.getTime() - 8 * DAY);
     const end = new Date(NOW.getTime() - 2 * DAY);
@@ -65,12 +80,18 @@ describe('Materialize with composite join keys', () => {
 
     const users = Array.from({ length: 8 }, (_, u) => `u${u}`);
     const pairs = users.flatMap((u) => Array.from({ length: 6 }, (_, m) => [u, m] as const));
-    const out = await store.getOnlineFeatures({ features: ['spend:amount'], entities: { user_id: pairs.map((p) => p[0]), merchant_id: pairs.map((p) => p[1]) } });
+    const out = await store.getOnlineFeatures({
+      features: ['spend:amount'],
+      entities: { user_id: pairs.map((p) => p[0]), merchant_id: pairs.map((p) => p[1]) },
+    });
     const expected = pairs.map(([u, m]) => oracle.get(`${u}|${m}`));
     expect(out.results[2].values).toEqual(expected.map((r) => (r ? Number(r.amount) : null)));
     expect(out.results[2].statuses).toEqual(expected.map((r) => (r ? 'PRESENT' : 'NOT_FOUND')));
     // The same pair with its keys given in the other column order is the same item.
-    const swapped = await store.getOnlineFeatures({ features: ['spend:amount'], entities: { merchant_id: pairs.map((p) => p[1]), user_id: pairs.map((p) => p[0]) } });
+    const swapped = await store.getOnlineFeatures({
+      features: ['spend:amount'],
+      entities: { merchant_id: pairs.map((p) => p[1]), user_id: pairs.map((p) => p[0]) },
+    });
     expect(swapped.results.find((_, i) => swapped.metadata.feature_names[i] === 'amount')!.values).toEqual(out.results[2].values);
   });
 

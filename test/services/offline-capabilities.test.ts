@@ -20,11 +20,21 @@ function recordingExporter() {
     assertOutput: (uri) => void calls.push({ op: 'assertOutput', args: [uri] }),
     prepare: async (request: ExportRequest, outputUri: string) => {
       calls.push({ op: 'prepare', args: [request, outputUri] });
-      return { id: 'abc', statement: 'UNLOAD (SELECT 1) TO ...', table: 'stage_t', stagePrefix: 'p/_staging/abc/', outputUri: `${outputUri}run-abc/`, rowCount: 2, columns: ['user_id', 'event_timestamp', 'sessions'] };
+      return {
+        id: 'abc',
+        statement: 'UNLOAD (SELECT 1) TO ...',
+        table: 'stage_t',
+        stagePrefix: 'p/_staging/abc/',
+        outputUri: `${outputUri}run-abc/`,
+        rowCount: 2,
+        columns: ['user_id', 'event_timestamp', 'sessions'],
+      };
     },
     run: async (p) => void calls.push({ op: 'run', args: [p] }),
     finalize: async (p) => void calls.push({ op: 'finalize', args: [p] }),
-    describe: async (uri) => (calls.push({ op: 'describe', args: [uri] }), { s3Uri: uri, files: 1, rowCount: 2, schema: [{ name: 'sessions', type: 'INT64' }] }),
+    describe: async (uri) => (
+      calls.push({ op: 'describe', args: [uri] }), { s3Uri: uri, files: 1, rowCount: 2, schema: [{ name: 'sessions', type: 'INT64' }] }
+    ),
   };
   return { exporter, calls };
 }
@@ -40,7 +50,12 @@ describe('Offline store capabilities: services ask the store, never name a provi
     if (exporter) Object.assign(offline, { datasetExporter: exporter });
     return new FeatureStore(
       parseConfig({ project: 'test', registryCacheSeconds: 0 }, tmp.dir, {}),
-      { registryStore: new LocalRegistryStore(join(tmp.dir, '.skewless/registry.json')), online: new SqliteOnlineStore(join(tmp.dir, '.skewless/online.sqlite')), offline, ...(batchEngine ? { batchEngine } : {}) },
+      {
+        registryStore: new LocalRegistryStore(join(tmp.dir, '.skewless/registry.json')),
+        online: new SqliteOnlineStore(join(tmp.dir, '.skewless/online.sqlite')),
+        offline,
+        ...(batchEngine ? { batchEngine } : {}),
+      },
       { now: () => NOW },
     );
   }
@@ -50,7 +65,10 @@ describe('Offline store capabilities: services ask the store, never name a provi
     await store.apply(defs.all);
     const req = { features: ['activity:sessions'], entityRows: [{ user_id: 'a', event_timestamp: NOW }], outputUri: 's3://b/datasets/x/' };
     await expect(store.prepareTrainingDataset(req)).rejects.toMatchObject({ code: 'UNSUPPORTED', status: 400 });
-    await expect(store.finishTrainingDataset({ name: 'x', features: [], table: 't', stagePrefix: 'p/', outputUri: 's3://b/x/' }, true)).rejects.toMatchObject({ code: 'UNSUPPORTED', status: 400 });
+    await expect(store.finishTrainingDataset({ name: 'x', features: [], table: 't', stagePrefix: 'p/', outputUri: 's3://b/x/' }, true)).rejects.toMatchObject({
+      code: 'UNSUPPORTED',
+      status: 400,
+    });
     await store.close();
   });
 
@@ -58,10 +76,21 @@ describe('Offline store capabilities: services ask the store, never name a provi
     const { exporter, calls } = recordingExporter();
     const store = storeWith(exporter);
     await store.apply(defs.all);
-    const prepared = await store.prepareTrainingDataset({ features: ['activity:sessions'], entitySource: { uri: 's3://b/in.csv', format: 'csv' }, outputUri: 's3://b/datasets/train/' });
+    const prepared = await store.prepareTrainingDataset({
+      features: ['activity:sessions'],
+      entitySource: { uri: 's3://b/in.csv', format: 'csv' },
+      outputUri: 's3://b/datasets/train/',
+    });
     expect(prepared).toEqual({
-      name: 'train', features: ['activity:sessions'], queryString: 'UNLOAD (SELECT 1) TO ...', clientRequestToken: 'abc',
-      table: 'stage_t', stagePrefix: 'p/_staging/abc/', outputUri: 's3://b/datasets/train/run-abc/', rowCount: 2, columns: ['user_id', 'event_timestamp', 'sessions'],
+      name: 'train',
+      features: ['activity:sessions'],
+      queryString: 'UNLOAD (SELECT 1) TO ...',
+      clientRequestToken: 'abc',
+      table: 'stage_t',
+      stagePrefix: 'p/_staging/abc/',
+      outputUri: 's3://b/datasets/train/run-abc/',
+      rowCount: 2,
+      columns: ['user_id', 'event_timestamp', 'sessions'],
     });
     expect(calls.map((c) => c.op)).toEqual(['assertOutput', 'prepare']);
     const [request, outputUri] = calls[1].args as [ExportRequest, string];
@@ -76,33 +105,66 @@ describe('Offline store capabilities: services ask the store, never name a provi
     const { exporter, calls } = recordingExporter();
     const store = storeWith(exporter);
     await store.apply(defs.all);
-    const prepared = { name: 'train', features: ['activity:sessions'], table: 'stage_t', stagePrefix: 'p/_staging/abc/', outputUri: 's3://b/datasets/train/run-abc/' };
+    const prepared = {
+      name: 'train',
+      features: ['activity:sessions'],
+      table: 'stage_t',
+      stagePrefix: 'p/_staging/abc/',
+      outputUri: 's3://b/datasets/train/run-abc/',
+    };
     expect(await store.finishTrainingDataset(prepared, false)).toEqual({ status: 'FAILED', outputUri: prepared.outputUri });
     expect(calls.map((c) => c.op)).toEqual(['finalize']);
     const done = await store.finishTrainingDataset(prepared, true);
     expect(done).toMatchObject({ status: 'SUCCEEDED', name: 'train', s3Uri: prepared.outputUri, rowCount: 2 });
     expect(calls.map((c) => c.op)).toEqual(['finalize', 'finalize', 'describe']);
-    expect((await store.registryDump())!.datasets!.train).toMatchObject({ s3Uri: prepared.outputUri, rowCount: 2, features: ['activity:sessions'], createdAt: NOW.toISOString() });
+    expect((await store.registryDump())!.datasets!.train).toMatchObject({
+      s3Uri: prepared.outputUri,
+      rowCount: 2,
+      features: ['activity:sessions'],
+      createdAt: NOW.toISOString(),
+    });
     await store.close();
   });
 
   describe('computeView: batch transformations run on the provider batch engine', () => {
     const view = (compute: NonNullable<FeatureView['batch']>['compute']) =>
       new FeatureView({
-        name: 'daily', entities: [defs.user], schema: [new Field({ name: 'n', dtype: Int64 })],
-        source: new FileSource({ path: 'data/daily', timestampField: 'ts' }), batch: { input: 'raw', compute },
+        name: 'daily',
+        entities: [defs.user],
+        schema: [new Field({ name: 'n', dtype: Int64 })],
+        source: new FileSource({ path: 'data/daily', timestampField: 'ts' }),
+        batch: { input: 'raw', compute },
       });
 
     it('refuses with 400 UNSUPPORTED when the provider has no batch engine', async () => {
-      await expect(computeView(undefined, view(async () => 0), tmp.dir, NOW)).rejects.toMatchObject({ code: 'UNSUPPORTED', status: 400 });
+      await expect(
+        computeView(
+          undefined,
+          view(async () => 0),
+          tmp.dir,
+          NOW,
+        ),
+      ).rejects.toMatchObject({ code: 'UNSUPPORTED', status: 400 });
     });
 
     it("hands the engine's session to the transformation and returns where it wrote", async () => {
       const db = { run: async () => undefined, all: async () => [], copyTo: async () => undefined };
       const engine: BatchEngine = { run: (fn) => fn(db) };
       let seen: unknown;
-      const r = await computeView(engine, view(async (ctx) => ((seen = ctx), 3)), tmp.dir, NOW, new Date('2026-03-10T12:00:01Z'));
-      expect(seen).toMatchObject({ db, input: join(tmp.dir, 'raw'), asOf: NOW, createdAt: new Date('2026-03-10T12:00:01Z'), outputPath: join(tmp.dir, 'data/daily', 'asof=2026-03-10T12-00-00-000Z.parquet') });
+      const r = await computeView(
+        engine,
+        view(async (ctx) => ((seen = ctx), 3)),
+        tmp.dir,
+        NOW,
+        new Date('2026-03-10T12:00:01Z'),
+      );
+      expect(seen).toMatchObject({
+        db,
+        input: join(tmp.dir, 'raw'),
+        asOf: NOW,
+        createdAt: new Date('2026-03-10T12:00:01Z'),
+        outputPath: join(tmp.dir, 'data/daily', 'asof=2026-03-10T12-00-00-000Z.parquet'),
+      });
       expect(r).toEqual({ view: 'daily@v1', asOf: NOW.toISOString(), rows: 3, path: join(tmp.dir, 'data/daily', 'asof=2026-03-10T12-00-00-000Z.parquet') });
     });
   });

@@ -32,7 +32,13 @@ describe('online at t = offline PIT at t', () => {
       const users = Array.from({ length: 30 }, (_, i) => `u${i}`);
       // Batch rows every few hours over 20 days, unique times per user.
       const batch = users.flatMap((u) =>
-        Array.from({ length: 25 }, (_, k) => ({ user_id: u, event_date: new Date(T0 + (k * 19 + randomInt(rand, 0, 18)) * H), created_at: new Date(T0), sessions: randomInt(rand, 0, 100), model: `m${randomInt(rand, 0, 4)}` })),
+        Array.from({ length: 25 }, (_, k) => ({
+          user_id: u,
+          event_date: new Date(T0 + (k * 19 + randomInt(rand, 0, 18)) * H),
+          created_at: new Date(T0),
+          sessions: randomInt(rand, 0, 100),
+          model: `m${randomInt(rand, 0, 4)}`,
+        })),
       );
       await writeParquet(join(tmp.dir, 'data/activity/p.parquet'), ACTIVITY_COLUMNS, batch);
       const clock = { now: new Date(T0) };
@@ -52,7 +58,13 @@ describe('online at t = offline PIT at t', () => {
             if (rand() < 0.6) {
               pushed += 1000;
               const at = Math.min(next - 1, pushed + randomInt(rand, 0, Math.max(1, next - pushed - 1)));
-              await store.push({ pushSourceName: 'realtime_events', to: 'online_and_offline', rows: [{ user_id: u, event_timestamp: new Date(at).toISOString(), messages: randomInt(rand, 0, 50), minutes_ago: randomInt(rand, 0, 600) / 10 }] });
+              await store.push({
+                pushSourceName: 'realtime_events',
+                to: 'online_and_offline',
+                rows: [
+                  { user_id: u, event_timestamp: new Date(at).toISOString(), messages: randomInt(rand, 0, 50), minutes_ago: randomInt(rand, 0, 600) / 10 },
+                ],
+              });
               pushed = Math.max(pushed, at);
             }
           }
@@ -61,7 +73,10 @@ describe('online at t = offline PIT at t', () => {
           // PIT includes event_ts == t; materialization's end is exclusive, so it runs to t + 1 ms.
           await store.materializeIncremental({ end: new Date(t + 1), views: ['activity'] });
           const online = await store.getOnlineFeatures({ features: refs, entities: { user_id: users } });
-          const offline = await store.getHistoricalFeatures({ entity: { rows: users.map((u) => ({ user_id: u, event_timestamp: new Date(t) })) }, features: refs });
+          const offline = await store.getHistoricalFeatures({
+            entity: { rows: users.map((u) => ({ user_id: u, event_timestamp: new Date(t) })) },
+            features: refs,
+          });
           refs.forEach((ref, i) => {
             const name = ref.split(':')[1];
             const onlineValues = online.results[i + 1].values;

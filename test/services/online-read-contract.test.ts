@@ -1,5 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Entity, FeatureView, Field, FileSource, Int64, OnDemandFeatureView, PushSource, RequestSource, String as Str } from '../../shared/definitions/index.js';
+import {
+  Entity,
+  FeatureView,
+  Field,
+  FileSource,
+  Int64,
+  OnDemandFeatureView,
+  PushSource,
+  RequestSource,
+  String as Str,
+} from '../../shared/definitions/index.js';
 import { errorBody, ValidationError } from '../../shared/errors.js';
 import type { FeatureStore } from '../../shared/feature-store.js';
 import type { OnlineFeaturesRequest } from '../../shared/services/online-read.js';
@@ -12,14 +22,30 @@ import { tempDir } from '../helpers/tmp.js';
 const user = new Entity({ name: 'user_id', valueType: Str });
 const shop = new Entity({ name: 'shop', valueType: Int64 });
 const push = (name: string) => new PushSource({ name, batchSource: new FileSource({ path: `data/${name}_files`, timestampField: 'ts' }) });
-const visits = new FeatureView({ name: 'visits', entities: [user], ttl: { hours: 1 }, schema: [new Field({ name: 'n', dtype: Int64 })], source: push('visits_push') });
-const spend = new FeatureView({ name: 'spend', entities: [user, shop], ttl: { hours: 2 }, schema: [new Field({ name: 'cents', dtype: Int64 })], source: push('spend_push') });
+const visits = new FeatureView({
+  name: 'visits',
+  entities: [user],
+  ttl: { hours: 1 },
+  schema: [new Field({ name: 'n', dtype: Int64 })],
+  source: push('visits_push'),
+});
+const spend = new FeatureView({
+  name: 'spend',
+  entities: [user, shop],
+  ttl: { hours: 2 },
+  schema: [new Field({ name: 'cents', dtype: Int64 })],
+  source: push('spend_push'),
+});
 const req = new RequestSource({ name: 'req', schema: [new Field({ name: 'bonus', dtype: Int64 })] });
 const total = new OnDemandFeatureView({
   name: 'total',
   sources: [visits.select('n'), spend.select('cents'), req],
   schema: [new Field({ name: 'sum', dtype: Int64 })],
-  transform: (c) => ({ sum: c.n.map((n, i) => (n === null && c.cents[i] === null ? null : ((n as number | null) ?? 0) + ((c.cents[i] as number | null) ?? 0) + (c.bonus[i] as number))) }),
+  transform: (c) => ({
+    sum: c.n.map((n, i) =>
+      n === null && c.cents[i] === null ? null : ((n as number | null) ?? 0) + ((c.cents[i] as number | null) ?? 0) + (c.bonus[i] as number),
+    ),
+  }),
 });
 
 const T0 = new Date('2024-05-01T12:00:00Z');
@@ -47,7 +73,10 @@ describe('Online read: what the client gets', () => {
 
   describe('refusals, each naming the field', () => {
     it('both or neither of features / feature_service', async () => {
-      const expected = { message: 'give either features or feature_service', issues: [{ field: 'features', message: 'exactly one of features / feature_service is required' }] };
+      const expected = {
+        message: 'give either features or feature_service',
+        issues: [{ field: 'features', message: 'exactly one of features / feature_service is required' }],
+      };
       expect(await refused({ entities: { user_id: ['a'] } })).toEqual(expected);
       expect(await refused({ features: [], entities: { user_id: ['a'] } })).toEqual(expected);
       expect(await refused({ features: ['visits:n'], featureService: 'x', entities: { user_id: ['a'] } })).toEqual(expected);
@@ -56,18 +85,24 @@ describe('Online read: what the client gets', () => {
     it('entities that are not an object of columns', async () => {
       for (const entities of [null, ['a'], 'a']) {
         expect(await refused({ features: ['visits:n'], entities: entities as never })).toEqual({
-          message: 'entities: expected an object of columns: { "name": [values] }', issues: [{ field: 'entities', message: 'expected an object of columns: { "name": [values] }' }],
+          message: 'entities: expected an object of columns: { "name": [values] }',
+          issues: [{ field: 'entities', message: 'expected an object of columns: { "name": [values] }' }],
         });
       }
-      expect(await refused({ features: ['visits:n'], entities: {} })).toEqual({ message: 'no entities given: expected at least one column', issues: [{ field: 'entities', message: 'expected at least one column' }] });
+      expect(await refused({ features: ['visits:n'], entities: {} })).toEqual({
+        message: 'no entities given: expected at least one column',
+        issues: [{ field: 'entities', message: 'expected at least one column' }],
+      });
       expect(await refused({ features: ['visits:n'], entities: { user_id: 'a' } as never })).toEqual({
-        message: 'entities.user_id: expected an array of values', issues: [{ field: 'entities.user_id', message: 'expected an array of values' }],
+        message: 'entities.user_id: expected an array of values',
+        issues: [{ field: 'entities.user_id', message: 'expected an array of values' }],
       });
     });
 
     it('ragged columns, naming the column that differs and the count expected', async () => {
       expect(await refused({ features: ['spend:cents'], entities: { user_id: ['a', 'b'], shop: [1] } })).toEqual({
-        message: 'entities.shop has 1 values, expected 2', issues: [{ field: 'entities.shop', message: 'expected 2 values' }],
+        message: 'entities.shop has 1 values, expected 2',
+        issues: [{ field: 'entities.shop', message: 'expected 2 values' }],
       });
     });
 
@@ -81,25 +116,45 @@ describe('Online read: what the client gets', () => {
 
     it('a column that is neither a join key nor a request field, listing what is expected', async () => {
       expect(await refused({ features: ['spend:cents'], entities: { user_id: ['a'], shop: [1], shp: [1] } })).toEqual({
-        message: "unknown entity key 'shp': expected user_id, shop", issues: [{ field: 'entities.shp', message: 'not a join key or request field of the requested features' }],
+        message: "unknown entity key 'shp': expected user_id, shop",
+        issues: [{ field: 'entities.shp', message: 'not a join key or request field of the requested features' }],
       });
       // A request field of a requested on-demand view is expected, not unknown.
       const ok = await store.getOnlineFeatures({ features: ['total:sum'], entities: { user_id: ['a'], shop: [1], bonus: [1] } });
       expect(ok.metadata.feature_names).toEqual(['user_id', 'shop', 'sum']);
-      expect(await refused({ features: ['spend:cents'], entities: { user_id: ['a'], shop: [1], bonus: [1] } })).toMatchObject({ message: "unknown entity key 'bonus': expected user_id, shop" });
+      expect(await refused({ features: ['spend:cents'], entities: { user_id: ['a'], shop: [1], bonus: [1] } })).toMatchObject({
+        message: "unknown entity key 'bonus': expected user_id, shop",
+      });
     });
   });
 
   describe('answers', () => {
     beforeEach(async () => {
-      await store.push({ pushSourceName: 'visits_push', rows: [{ user_id: 'a', ts: iso(-30 * 60_000), n: 3 }, { user_id: 'b', ts: iso(-90 * 60_000), n: 4 }] });
-      await store.push({ pushSourceName: 'spend_push', rows: [{ user_id: 'a', shop: 1, ts: iso(-10 * 60_000), cents: 100 }, { user_id: 'b', shop: 1, ts: iso(-100 * 60_000), cents: 7 }] });
+      await store.push({
+        pushSourceName: 'visits_push',
+        rows: [
+          { user_id: 'a', ts: iso(-30 * 60_000), n: 3 },
+          { user_id: 'b', ts: iso(-90 * 60_000), n: 4 },
+        ],
+      });
+      await store.push({
+        pushSourceName: 'spend_push',
+        rows: [
+          { user_id: 'a', shop: 1, ts: iso(-10 * 60_000), cents: 100 },
+          { user_id: 'b', shop: 1, ts: iso(-100 * 60_000), cents: 7 },
+        ],
+      });
     });
 
     it('lists join keys first, in the order the views declare them, then features in request order', async () => {
       const out = await store.getOnlineFeatures({ features: ['spend:cents', 'visits:n'], entities: { shop: [1, 1, 2], user_id: ['a', 'b', 'a'] } });
       expect(out.metadata).toEqual({ feature_names: ['user_id', 'shop', 'cents', 'n'] });
-      expect(out.results.map((r) => r.values)).toEqual([['a', 'b', 'a'], [1, 1, 2], [100, 7, null], [3, null, 3]]);
+      expect(out.results.map((r) => r.values)).toEqual([
+        ['a', 'b', 'a'],
+        [1, 1, 2],
+        [100, 7, null],
+        [3, null, 3],
+      ]);
       expect(out.results[0].statuses).toEqual(['PRESENT', 'PRESENT', 'PRESENT']);
       expect(out.results[0].event_timestamps).toEqual(Array(3).fill('1970-01-01T00:00:00.000Z'));
       expect(out.results[2].statuses).toEqual(['PRESENT', 'PRESENT', 'NOT_FOUND']);
@@ -122,7 +177,10 @@ describe('Online read: what the client gets', () => {
     });
 
     it('stamps an on-demand feature with its newest input, feeds it null for an expired input, and NULL_VALUE for a null output', async () => {
-      const out = await store.getOnlineFeatures({ features: ['total:sum'], entities: { user_id: ['a', 'b', 'c'], shop: [1, 1, 1], bonus: [1000, 1000, 1000] } });
+      const out = await store.getOnlineFeatures({
+        features: ['total:sum'],
+        entities: { user_id: ['a', 'b', 'c'], shop: [1, 1, 1], bonus: [1000, 1000, 1000] },
+      });
       const sum = out.results[2];
       // a: 3 + 100 + 1000, newest input is the spend (10 min ago).
       // b: the visit is past its ttl and reads null; spend 7 counts: 7 + 1000; the stamp is the newest stored input (the visit, 90 min ago).
@@ -141,7 +199,9 @@ describe('Online read: what the client gets', () => {
     it('feeds an on-demand view the inputs of a ttl-0 view however old they are', async () => {
       const years = new FeatureView({ name: 'years', entities: [user], ttl: 0, schema: [new Field({ name: 'y', dtype: Int64 })], source: push('years_push') });
       const age = new OnDemandFeatureView({
-        name: 'age', sources: [years.select('y')], schema: [new Field({ name: 'next', dtype: Int64 })],
+        name: 'age',
+        sources: [years.select('y')],
+        schema: [new Field({ name: 'next', dtype: Int64 })],
         transform: (c) => ({ next: c.y.map((y) => (y === null ? null : (y as number) + 1)) }),
       });
       await store.apply([user, shop, visits, spend, total, years, age]);

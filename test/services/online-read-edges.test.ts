@@ -12,12 +12,16 @@ import { tempDir } from '../helpers/tmp.js';
 const user = new Entity({ name: 'user_id', valueType: Str });
 const files = (path: string) => new FileSource({ path, timestampField: 'event_timestamp' });
 const hourly = new FeatureView({
-  name: 'hourly', entities: [user], ttl: { hours: 1 },
+  name: 'hourly',
+  entities: [user],
+  ttl: { hours: 1 },
   schema: [new Field({ name: 'clicks', dtype: Int64 })],
   source: new PushSource({ name: 'hourly_push', batchSource: files('data/hourly') }),
 });
 const forever = new FeatureView({
-  name: 'forever', entities: [user], ttl: 0,
+  name: 'forever',
+  entities: [user],
+  ttl: 0,
   schema: [new Field({ name: 'signup_year', dtype: Int64 })],
   source: new PushSource({ name: 'forever_push', batchSource: files('data/forever') }),
 });
@@ -55,7 +59,9 @@ describe('Online read edges', () => {
       await store.push({ pushSourceName: 'forever_push', rows: [{ user_id: 'u', event_timestamp: T0.toISOString(), signup_year: 2019 }] });
       clock.now = at(10 * 365 * 24 * HOUR);
       expect((await read(['forever:signup_year'], ['u'])).results[1]).toEqual({
-        values: [2019], statuses: ['PRESENT'], event_timestamps: [T0.toISOString()],
+        values: [2019],
+        statuses: ['PRESENT'],
+        event_timestamps: [T0.toISOString()],
       });
     });
   });
@@ -69,14 +75,21 @@ describe('Online read edges', () => {
   });
 
   it('answers NOT_FOUND with the epoch timestamp for a key never written', async () => {
-    expect((await read(['hourly:clicks'], ['nobody'])).results[1]).toEqual({ values: [null], statuses: ['NOT_FOUND'], event_timestamps: ['1970-01-01T00:00:00.000Z'] });
+    expect((await read(['hourly:clicks'], ['nobody'])).results[1]).toEqual({
+      values: [null],
+      statuses: ['NOT_FOUND'],
+      event_timestamps: ['1970-01-01T00:00:00.000Z'],
+    });
   });
 
   describe('request validation', () => {
     it('refuses ragged entity columns, naming the short column', async () => {
       const twoKeys = new Entity({ name: 'account_id', valueType: Str });
       const joint = new FeatureView({
-        name: 'joint', entities: [user, twoKeys], ttl: 0, schema: [new Field({ name: 'n', dtype: Int64 })],
+        name: 'joint',
+        entities: [user, twoKeys],
+        ttl: 0,
+        schema: [new Field({ name: 'n', dtype: Int64 })],
         source: new PushSource({ name: 'joint_push', batchSource: files('data/joint') }),
       });
       await store.apply([user, twoKeys, hourly, forever, service, joint]);
@@ -108,7 +121,9 @@ describe('Online read edges', () => {
 
     it('refuses a request with no entity columns and a column that is not an array', async () => {
       await expect(store.getOnlineFeatures({ features: ['hourly:clicks'], entities: {} })).rejects.toThrow(/no entities given/);
-      await expect(store.getOnlineFeatures({ features: ['hourly:clicks'], entities: { user_id: 'a' as unknown as string[] } })).rejects.toThrow(/entities\.user_id: expected an array/);
+      await expect(store.getOnlineFeatures({ features: ['hourly:clicks'], entities: { user_id: 'a' as unknown as string[] } })).rejects.toThrow(
+        /entities\.user_id: expected an array/,
+      );
     });
   });
 });

@@ -17,9 +17,27 @@ import { tempDir } from '../helpers/tmp.js';
 const user = new Entity({ name: 'user_id', valueType: Str });
 const device = new Entity({ name: 'device', valueType: Int64 });
 const clicks = new PushSource({ name: 'clicks', batchSource: new FileSource({ name: 'click_files', path: 'data/clicks', timestampField: 'ts' }) });
-const count = new FeatureView({ name: 'click_count', entities: [user, device], ttl: { days: 1 }, schema: [new Field({ name: 'n', dtype: Int64 })], source: clicks });
-const rate = new FeatureView({ name: 'click_rate', entities: [user, device], ttl: { days: 1 }, schema: [new Field({ name: 'r', dtype: Float64 })], source: clicks });
-const last = new FeatureView({ name: 'click_last', entities: [user, device], ttl: { days: 1 }, schema: [new Field({ name: 'page', dtype: Str })], source: clicks });
+const count = new FeatureView({
+  name: 'click_count',
+  entities: [user, device],
+  ttl: { days: 1 },
+  schema: [new Field({ name: 'n', dtype: Int64 })],
+  source: clicks,
+});
+const rate = new FeatureView({
+  name: 'click_rate',
+  entities: [user, device],
+  ttl: { days: 1 },
+  schema: [new Field({ name: 'r', dtype: Float64 })],
+  source: clicks,
+});
+const last = new FeatureView({
+  name: 'click_last',
+  entities: [user, device],
+  ttl: { days: 1 },
+  schema: [new Field({ name: 'page', dtype: Str })],
+  source: clicks,
+});
 
 const NOW = new Date('2024-06-01T12:00:00Z');
 const TS = '2024-06-01T11:00:00Z';
@@ -38,7 +56,11 @@ describe('Push: what the client is told', () => {
 
   const offlineFiles = () => {
     const dir = join(tmp.dir, 'data/clicks');
-    return existsSync(dir) ? readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.parquet')) : [];
+    return existsSync(dir)
+      ? readdirSync(dir, { recursive: true })
+          .map(String)
+          .filter((f) => f.endsWith('.parquet'))
+      : [];
   };
   const onlineCount = async (id: string) => {
     const res = await store.getOnlineFeatures({ features: ['click_count:n'], entities: { user_id: [id], device: [1] } });
@@ -59,7 +81,7 @@ describe('Push: what the client is told', () => {
   describe('validation, before anything is written', () => {
     it("refuses an unknown 'to', listing the accepted ones", async () => {
       const err = await rejected({ pushSourceName: 'clicks', rows: [row('a')], to: 'everywhere' as never });
-      expect(err.message).toBe("invalid 'to': \"everywhere\"");
+      expect(err.message).toBe('invalid \'to\': "everywhere"');
       expect(err.issues).toEqual([{ field: 'to', message: 'expected online, offline or online_and_offline' }]);
       await nothingWritten('a');
     });
@@ -164,7 +186,10 @@ describe('Push: what the client is told', () => {
       const res = await store.push({ pushSourceName: 'clicks', df, to: 'online_and_offline' });
       expect(res.rows).toBe(2);
       const read = await store.getOnlineFeatures({ features: ['click_count:n', 'click_last:page'], entities: { user_id: ['a', 'b'], device: [1, 2] } });
-      expect(read.results.slice(2).map((c) => c.values)).toEqual([[1, 2], ['/x', '/y']]);
+      expect(read.results.slice(2).map((c) => c.values)).toEqual([
+        [1, 2],
+        ['/x', '/y'],
+      ]);
     });
 
     it('hands each view its own ttl, so stores that expire items (DynamoDB TTL) expire them on time', async () => {
@@ -173,23 +198,56 @@ describe('Push: what the client is told', () => {
       const online: OnlineStore = Object.assign(Object.create(real), {
         write: (...args: Parameters<OnlineStore['write']>) => (seen.push([args[0], args[3]?.ttlSeconds]), real.write(...args)),
       });
-      const ttl2 = new FeatureView({ name: 'click_rate', entities: [user, device], ttl: { hours: 2 }, schema: [new Field({ name: 'r', dtype: Float64 })], source: clicks });
+      const ttl2 = new FeatureView({
+        name: 'click_rate',
+        entities: [user, device],
+        ttl: { hours: 2 },
+        schema: [new Field({ name: 'r', dtype: Float64 })],
+        source: clicks,
+      });
       await store.apply([user, device, count, ttl2, last]);
       await push({ ...store.context, online }, { pushSourceName: 'clicks', rows: [row('a')] });
-      expect(seen).toEqual([['click_count@v1', 86_400], ['click_rate@v1', 7_200], ['click_last@v1', 86_400]]);
+      expect(seen).toEqual([
+        ['click_count@v1', 86_400],
+        ['click_rate@v1', 7_200],
+        ['click_last@v1', 86_400],
+      ]);
     });
 
     it('stamps online records without a created column with the push time', async () => {
       await store.push({ pushSourceName: 'clicks', rows: [row('a')] });
-      const [rec] = await store.context.online.read([{ view: 'click_count@v1', entityKey: JSON.stringify([['device', 1], ['user_id', 'a']]) }]);
+      const [rec] = await store.context.online.read([
+        {
+          view: 'click_count@v1',
+          entityKey: JSON.stringify([
+            ['device', 1],
+            ['user_id', 'a'],
+          ]),
+        },
+      ]);
       expect(rec).toMatchObject({ eventTs: Date.parse(TS), createdTs: NOW.getTime(), values: { n: 3 } });
     });
 
     it('treats a declared created-timestamp column as optional: a row without it is stamped with the push time', async () => {
-      const stamped = new PushSource({ name: 'stamped', batchSource: new FileSource({ name: 'stamped_files', path: 'data/stamped', timestampField: 'ts', createdTimestampColumn: 'created' }) });
-      const view = new FeatureView({ name: 'stamped_n', entities: [user], ttl: { days: 1 }, schema: [new Field({ name: 'n', dtype: Int64 })], source: stamped });
+      const stamped = new PushSource({
+        name: 'stamped',
+        batchSource: new FileSource({ name: 'stamped_files', path: 'data/stamped', timestampField: 'ts', createdTimestampColumn: 'created' }),
+      });
+      const view = new FeatureView({
+        name: 'stamped_n',
+        entities: [user],
+        ttl: { days: 1 },
+        schema: [new Field({ name: 'n', dtype: Int64 })],
+        source: stamped,
+      });
       await store.apply([user, device, count, rate, last, view]);
-      await store.push({ pushSourceName: 'stamped', rows: [{ user_id: 'a', ts: TS, n: 1 }, { user_id: 'b', ts: TS, created: TS, n: 2 }] });
+      await store.push({
+        pushSourceName: 'stamped',
+        rows: [
+          { user_id: 'a', ts: TS, n: 1 },
+          { user_id: 'b', ts: TS, created: TS, n: 2 },
+        ],
+      });
       const recs = await store.context.online.read(['a', 'b'].map((id) => ({ view: 'stamped_n@v1', entityKey: JSON.stringify([['user_id', id]]) })));
       expect(recs.map((r) => r?.createdTs)).toEqual([NOW.getTime(), Date.parse(TS)]);
     });
@@ -260,13 +318,18 @@ describe('Push: what the client is told', () => {
     });
 
     it('an online failure part-way: which views were written, partly written and not attempted; a retry converges', async () => {
-      const ctx: StoreContext = { ...store.context, online: failingOnline(1, (view, rows) => new OnlineWriteIncompleteError(view, 1, rows - 1, new Error('throttled'))) };
+      const ctx: StoreContext = {
+        ...store.context,
+        online: failingOnline(1, (view, rows) => new OnlineWriteIncompleteError(view, 1, rows - 1, new Error('throttled'))),
+      };
       const rows = [row('a'), row('b'), row('c')];
       const err = await push(ctx, { pushSourceName: 'clicks', rows, to: 'online_and_offline' }).catch((e) => e);
       expect(err).toBeInstanceOf(PushIncompleteError);
       expect(err.code).toBe('PUSH_INCOMPLETE');
       expect(errorBody(err).status).toBe(503);
-      expect(err.message).toBe("push to 'clicks' incomplete: offline written; online click_rate@v1: 1 of 3 rows written before the online store failed; retry the same request");
+      expect(err.message).toBe(
+        "push to 'clicks' incomplete: offline written; online click_rate@v1: 1 of 3 rows written before the online store failed; retry the same request",
+      );
       expect(err.details.offline).toMatch(/^written: /);
       expect(err.details.online).toEqual([
         { view: 'click_count@v1', status: 'written' },
@@ -284,7 +347,9 @@ describe('Push: what the client is told', () => {
       const ctx: StoreContext = { ...store.context, online: failingOnline(0, () => Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })) };
       const err = await push(ctx, { pushSourceName: 'clicks', rows: [row('a'), row('b')] }).catch((e) => e);
       expect(err).toBeInstanceOf(PushIncompleteError);
-      expect(err.message).toBe("push to 'clicks' incomplete: offline not requested; online click_count@v1: 0 of 2 rows written before the online store failed; retry the same request");
+      expect(err.message).toBe(
+        "push to 'clicks' incomplete: offline not requested; online click_count@v1: 0 of 2 rows written before the online store failed; retry the same request",
+      );
       expect(err.details.offline).toBe('not requested');
       expect(err.details.online).toEqual([
         { view: 'click_count@v1', status: 'partial', written: 0, unwritten: 2 },

@@ -13,11 +13,17 @@ import { tempDir } from '../helpers/tmp.js';
 // `online: false` is never written online by a push.
 const user = new Entity({ name: 'user_id', valueType: Str });
 const scored = new PushSource({
-  name: 'scores', batchSource: new FileSource({ name: 'score_files', path: 'data/scores', timestampField: 'event_timestamp', createdTimestampColumn: 'created' }),
+  name: 'scores',
+  batchSource: new FileSource({ name: 'score_files', path: 'data/scores', timestampField: 'event_timestamp', createdTimestampColumn: 'created' }),
 });
 const score = new FeatureView({ name: 'score', entities: [user], ttl: { days: 1 }, schema: [new Field({ name: 'points', dtype: Int64 })], source: scored });
 const audit = new FeatureView({
-  name: 'audit_trail', entities: [user], ttl: { days: 1 }, online: false, schema: [new Field({ name: 'points', dtype: Int64 })], source: scored,
+  name: 'audit_trail',
+  entities: [user],
+  ttl: { days: 1 },
+  online: false,
+  schema: [new Field({ name: 'points', dtype: Int64 })],
+  source: scored,
 });
 
 const NOW = new Date('2024-06-01T12:00:00Z');
@@ -37,7 +43,11 @@ describe('Push rules', () => {
   const points = async (id: string) => (await store.getOnlineFeatures({ features: ['score:points'], entities: { user_id: [id] } })).results[1];
   const offlineFiles = () => {
     const dir = join(tmp.dir, 'data/scores');
-    return existsSync(dir) ? readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.parquet')) : [];
+    return existsSync(dir)
+      ? readdirSync(dir, { recursive: true })
+          .map(String)
+          .filter((f) => f.endsWith('.parquet'))
+      : [];
   };
 
   it('refuses a push source and a file source sharing one name (one would silently replace the other)', () => {
@@ -61,7 +71,8 @@ describe('Push rules', () => {
   });
 
   it('breaks equal event times by the created-timestamp column, whatever order the pushes arrive in', async () => {
-    const push = (id: string, created: string, p: number) => store.push({ pushSourceName: 'scores', rows: [{ user_id: id, event_timestamp: EVENT, created, points: p }] });
+    const push = (id: string, created: string, p: number) =>
+      store.push({ pushSourceName: 'scores', rows: [{ user_id: id, event_timestamp: EVENT, created, points: p }] });
     // Later-created first, then the earlier-created one arrives: it must lose.
     await push('a', '2024-06-01T11:30:00Z', 30);
     const late = await push('a', '2024-06-01T11:10:00Z', 10);
@@ -81,12 +92,19 @@ describe('Push rules', () => {
   });
 
   it('never writes a view declared online: false to the online store, but keeps it offline', async () => {
-    const res = await store.push({ pushSourceName: 'scores', rows: [{ user_id: 'a', event_timestamp: EVENT, created: EVENT, points: 7 }], to: 'online_and_offline' });
+    const res = await store.push({
+      pushSourceName: 'scores',
+      rows: [{ user_id: 'a', event_timestamp: EVENT, created: EVENT, points: 7 }],
+      to: 'online_and_offline',
+    });
     expect(res.online.map((o) => o.view)).toEqual(['score@v1']);
     const stored = await store.context.online.read([{ view: 'audit_trail@v1', entityKey: JSON.stringify([['user_id', 'a']]) }]);
     expect(stored).toEqual([undefined]);
     expect((await store.context.online.watermarks()).map((w) => w.view)).toEqual(['score@v1']);
-    const train = await store.getHistoricalFeatures({ entity: { rows: [{ user_id: 'a', event_timestamp: '2024-06-01T11:30:00Z' }] }, features: ['audit_trail:points'] });
+    const train = await store.getHistoricalFeatures({
+      entity: { rows: [{ user_id: 'a', event_timestamp: '2024-06-01T11:30:00Z' }] },
+      features: ['audit_trail:points'],
+    });
     expect(train.rows!.map((r) => r.points)).toEqual([7]);
   });
 });

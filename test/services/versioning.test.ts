@@ -17,13 +17,19 @@ describe('Schema versioning: a full migration v1 → v2', () => {
 
   const user = new Entity({ name: 'user_id', valueType: Str });
   const v1 = new FeatureView({
-    name: 'activity', entities: [user], ttl: { days: 7 }, version: 1,
+    name: 'activity',
+    entities: [user],
+    ttl: { days: 7 },
+    version: 1,
     schema: [new Field({ name: 'sessions', dtype: Int64 }), new Field({ name: 'model', dtype: Str })],
     source: new FileSource({ name: 'activity_v1', path: 'data/v1', timestampField: 'ts' }),
   });
   // v2 retypes `sessions` (breaking) and reads a new source.
   const v2 = new FeatureView({
-    name: 'activity', entities: [user], ttl: { days: 7 }, version: 2,
+    name: 'activity',
+    entities: [user],
+    ttl: { days: 7 },
+    version: 2,
     schema: [new Field({ name: 'sessions', dtype: Float64 }), new Field({ name: 'model', dtype: Str })],
     source: new FileSource({ name: 'activity_v2', path: 'data/v2', timestampField: 'ts' }),
   });
@@ -31,9 +37,16 @@ describe('Schema versioning: a full migration v1 → v2', () => {
   const lookup = (ref: string) => store.getOnlineFeatures({ features: [ref], entities: { user_id: ['a'] } });
 
   it('serves v1', async () => {
-    await writeParquet(join(tmp.dir, 'data/v1/p.parquet'), [{ name: 'user_id', type: 'VARCHAR' }, { name: 'ts', type: 'TIMESTAMP' }, { name: 'sessions', type: 'BIGINT' }, { name: 'model', type: 'VARCHAR' }], [
-      { user_id: 'a', ts: day(9), sessions: 3, model: 'm' },
-    ]);
+    await writeParquet(
+      join(tmp.dir, 'data/v1/p.parquet'),
+      [
+        { name: 'user_id', type: 'VARCHAR' },
+        { name: 'ts', type: 'TIMESTAMP' },
+        { name: 'sessions', type: 'BIGINT' },
+        { name: 'model', type: 'VARCHAR' },
+      ],
+      [{ user_id: 'a', ts: day(9), sessions: 3, model: 'm' }],
+    );
     await store.apply([v1, serviceOn(v1)]);
     await store.materialize({ start: day(1), end: day(10) });
     expect((await lookup('activity:sessions')).results[1].values).toEqual([3]);
@@ -48,9 +61,16 @@ describe('Schema versioning: a full migration v1 → v2', () => {
   });
 
   it('adds v2 beside v1, backfills it, and both stay readable online and offline', async () => {
-    await writeParquet(join(tmp.dir, 'data/v2/p.parquet'), [{ name: 'user_id', type: 'VARCHAR' }, { name: 'ts', type: 'TIMESTAMP' }, { name: 'sessions', type: 'DOUBLE' }, { name: 'model', type: 'VARCHAR' }], [
-      { user_id: 'a', ts: day(9), sessions: 3.5, model: 'm2' },
-    ]);
+    await writeParquet(
+      join(tmp.dir, 'data/v2/p.parquet'),
+      [
+        { name: 'user_id', type: 'VARCHAR' },
+        { name: 'ts', type: 'TIMESTAMP' },
+        { name: 'sessions', type: 'DOUBLE' },
+        { name: 'model', type: 'VARCHAR' },
+      ],
+      [{ user_id: 'a', ts: day(9), sessions: 3.5, model: 'm2' }],
+    );
     const plan = await store.apply([v1, v2, serviceOn(v1)]);
     expect(plan.changes.map((c) => `${c.op} ${c.name}`)).toContain('Created activity@v2');
     const [res] = await store.materialize({ start: day(1), end: day(10), views: ['activity@v2'] });
@@ -60,7 +80,10 @@ describe('Schema versioning: a full migration v1 → v2', () => {
     await store.promote('activity@v2');
     expect((await lookup('activity:sessions')).results[1].values).toEqual([3.5]);
     expect((await lookup('activity@v1:sessions')).results[1].values).toEqual([3]);
-    const hist = await store.getHistoricalFeatures({ entity: { rows: [{ user_id: 'a', event_timestamp: day(10) }] }, features: ['activity@v1:sessions', 'activity@v2:model'] });
+    const hist = await store.getHistoricalFeatures({
+      entity: { rows: [{ user_id: 'a', event_timestamp: day(10) }] },
+      features: ['activity@v1:sessions', 'activity@v2:model'],
+    });
     expect(hist.rows![0]).toMatchObject({ sessions: 3, model: 'm2' });
   });
 
@@ -93,18 +116,26 @@ describe('Schema versioning: a new version is inactive until promoted', () => {
   afterAll(async () => (await store.close(), tmp.cleanup()));
 
   const user = new Entity({ name: 'user_id', valueType: Str });
-  const view = (version: number, path: string) => new FeatureView({
-    name: 'activity', entities: [user], ttl: { days: 7 }, version,
-    schema: [new Field({ name: 'sessions', dtype: version === 1 ? Int64 : Float64 })],
-    source: new FileSource({ name: `activity_v${version}`, path, timestampField: 'ts' }),
-  });
+  const view = (version: number, path: string) =>
+    new FeatureView({
+      name: 'activity',
+      entities: [user],
+      ttl: { days: 7 },
+      version,
+      schema: [new Field({ name: 'sessions', dtype: version === 1 ? Int64 : Float64 })],
+      source: new FileSource({ name: `activity_v${version}`, path, timestampField: 'ts' }),
+    });
   const v1 = view(1, 'data/v1');
   const v2 = view(2, 'data/v2');
   const service = (v: FeatureView) => new FeatureService({ name: 'churn', features: [v] });
   const bySession = async () => (await store.getOnlineFeatures({ featureService: 'churn', entities: { user_id: ['a'] } })).results[1].values;
 
   it('keeps services and unversioned references on v1 after `version: 2` until v2 is promoted, and plan says so', async () => {
-    const cols = (type: 'BIGINT' | 'DOUBLE') => [{ name: 'user_id', type: 'VARCHAR' as const }, { name: 'ts', type: 'TIMESTAMP' as const }, { name: 'sessions', type }];
+    const cols = (type: 'BIGINT' | 'DOUBLE') => [
+      { name: 'user_id', type: 'VARCHAR' as const },
+      { name: 'ts', type: 'TIMESTAMP' as const },
+      { name: 'sessions', type },
+    ];
     await writeParquet(join(tmp.dir, 'data/v1/p.parquet'), cols('BIGINT'), [{ user_id: 'a', ts: day(9), sessions: 3 }]);
     await writeParquet(join(tmp.dir, 'data/v2/p.parquet'), cols('DOUBLE'), [{ user_id: 'a', ts: day(9), sessions: 3.5 }]);
     await store.apply([v1, service(v1)]);

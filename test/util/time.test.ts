@@ -30,6 +30,7 @@ describe('Function: parseInstantResult — one strict parser (issue 11 item 3)',
     ['2024-03-10T11:00:00+24:00', /zone offset/],
     ['10/03/2024', /RFC 3339/],
     ['', /RFC 3339/],
+    // biome-ignore lint/correctness/noPrecisionLoss: a JSON number past 2^64 is the input under test
     [18446744073709551616, /between years/],
     [Number.NaN, /finite/],
     [true, /RFC 3339/],

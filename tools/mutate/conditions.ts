@@ -50,7 +50,10 @@ export function conditionMutants(source: string): { start: number; end: number; 
 }
 
 function runTests(tests: string[]): boolean {
-  const r = spawnSync('npx', ['vitest', 'run', '--bail', '1', ...tests], { stdio: 'ignore', env: { ...process.env, AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING: '1' } });
+  const r = spawnSync('npx', ['vitest', 'run', '--bail', '1', ...tests], {
+    stdio: 'ignore',
+    env: { ...process.env, AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING: '1' },
+  });
   return r.status === 0;
 }
 
@@ -68,7 +71,14 @@ export function runConditionMutants(targets: ConditionTarget[], log: (line: stri
         const killed = !runTests(t.tests);
         const line = original.slice(0, m.start).split('\n').length;
         const lineText = original.split('\n')[line - 1].trim();
-        results.push({ file: t.file, line, original: m.original, replacement: m.replacement, context: lineText.slice(0, 140), status: killed ? 'Killed' : 'Survived' });
+        results.push({
+          file: t.file,
+          line,
+          original: m.original,
+          replacement: m.replacement,
+          context: lineText.slice(0, 140),
+          status: killed ? 'Killed' : 'Survived',
+        });
         log(`${killed ? 'killed  ' : 'SURVIVED'} ${t.file}:${line} ${m.original} -> ${m.replacement}`);
       }
     } finally {

@@ -16,7 +16,12 @@ export interface MutationGroup {
 export const GROUPS: MutationGroup[] = [
   {
     name: 'sql',
-    mutate: ['shared/offline/sql/pit-compiler.ts', 'shared/offline/sql/asof-pit-compiler.ts', 'shared/offline/sql/window-pit-compiler.ts', 'shared/offline/sql/quote.ts'],
+    mutate: [
+      'shared/offline/sql/pit-compiler.ts',
+      'shared/offline/sql/asof-pit-compiler.ts',
+      'shared/offline/sql/window-pit-compiler.ts',
+      'shared/offline/sql/quote.ts',
+    ],
     tests: ['test/offline/**/*.test.ts'],
   },
   {
@@ -32,7 +37,12 @@ export const GROUPS: MutationGroup[] = [
   {
     name: 'online-read',
     mutate: ['shared/services/online-read.ts'],
-    tests: ['test/services/online-read-*.test.ts', 'test/services/on-demand.test.ts', 'test/services/input-validation.test.ts', 'test/services/feature-store.test.ts'],
+    tests: [
+      'test/services/online-read-*.test.ts',
+      'test/services/on-demand.test.ts',
+      'test/services/input-validation.test.ts',
+      'test/services/feature-store.test.ts',
+    ],
   },
   {
     name: 'online-stores',

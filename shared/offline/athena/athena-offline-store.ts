@@ -26,7 +26,7 @@ import { stringify } from 'csv-stringify/sync';
 import { parquetMetadataAsync } from 'hyparquet';
 import { openEntitySource } from '../entity-source.js';
 import { listDataFiles, parseS3Uri, readRowGroups, s3AsyncBuffer } from './s3-parquet.js';
-import { type CheckpointStore, type SourceFile } from '../materialization-source.js';
+import type { CheckpointStore, SourceFile } from '../materialization-source.js';
 import { S3CheckpointStore } from './s3-checkpoint-store.js';
 import { compactS3Prefix } from './s3-compaction.js';
 import type { CompactionOptions, CompactionResult } from '../compaction.js';
@@ -71,7 +71,13 @@ export class AthenaOfflineStore implements OfflineStore {
   private readonly runner: AthenaRunner;
 
   constructor(private readonly o: AthenaOfflineStoreOptions) {
-    this.runner = new AthenaRunner({ client: o.athena, workgroup: o.workgroup, database: o.database, ...(o.outputLocation ? { outputLocation: o.outputLocation } : {}), ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}) });
+    this.runner = new AthenaRunner({
+      client: o.athena,
+      workgroup: o.workgroup,
+      database: o.database,
+      ...(o.outputLocation ? { outputLocation: o.outputLocation } : {}),
+      ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
+    });
   }
 
   /** Training sets written by Athena itself (UNLOAD to S3): the Step Functions workflow runs these steps apart. */
@@ -80,7 +86,15 @@ export class AthenaOfflineStore implements OfflineStore {
     prepare: async (request, outputUri) => {
       const p = await this.prepareDataset(request);
       const runUri = this.runPrefix(p, outputUri);
-      return { id: p.id, statement: this.unloadTo(p, runUri), table: p.table, stagePrefix: p.stagePrefix, outputUri: runUri, rowCount: p.rowCount, columns: p.columns };
+      return {
+        id: p.id,
+        statement: this.unloadTo(p, runUri),
+        table: p.table,
+        stagePrefix: p.stagePrefix,
+        outputUri: runUri,
+        rowCount: p.rowCount,
+        columns: p.columns,
+      };
     },
     run: async (prepared) => void (await this.runner.run(prepared.statement, { clientRequestToken: prepared.id })),
     finalize: (prepared) => this.cleanupDataset(prepared),
@@ -126,10 +140,22 @@ export class AthenaOfflineStore implements OfflineStore {
       for await (const chunk of chunks) {
         if (!chunk.length) continue;
         const staged = stager.add(chunk);
-        await this.o.s3.send(new PutObjectCommand({ Bucket: this.o.bucket, Key: `${stagePrefix}part-${String(part++).padStart(5, '0')}.parquet`, Body: toParquet(parquetColumns, staged) }));
+        await this.o.s3.send(
+          new PutObjectCommand({
+            Bucket: this.o.bucket,
+            Key: `${stagePrefix}part-${String(part++).padStart(5, '0')}.parquet`,
+            Body: toParquet(parquetColumns, staged),
+          }),
+        );
       }
       if (!stager.rowCount) throw new ValidationError('no entity rows given', [{ field: 'entity_rows', message: 'expected at least one row' }]);
-      await createTempTable(this.o.glue, this.o.database, table, `s3://${this.o.bucket}/${stagePrefix}`, parquetColumns.map((c) => ({ name: c.name, type: hiveType(c.dtype) })));
+      await createTempTable(
+        this.o.glue,
+        this.o.database,
+        table,
+        `s3://${this.o.bucket}/${stagePrefix}`,
+        parquetColumns.map((c) => ({ name: c.name, type: hiveType(c.dtype) })),
+      );
     } catch (err) {
       // Best effort: the original error is what the caller needs; `_staging/` also expires by a lifecycle rule.
       await this.deletePrefix(stagePrefix).catch(() => undefined);
@@ -141,7 +167,12 @@ export class AthenaOfflineStore implements OfflineStore {
       views: request.views.map((v, i) =>
         node.pitView({
           alias: `fv${i}`,
-          source: sourceNodeFor(v.view, { kind: 'table', database: this.o.database, table: viewTableName(v.view) }, 'dt', v.features.map((f) => f.name)),
+          source: sourceNodeFor(
+            v.view,
+            { kind: 'table', database: this.o.database, table: viewTableName(v.view) },
+            'dt',
+            v.features.map((f) => f.name),
+          ),
           joinKeys: v.view.joinKeys.map((k) => ({ name: k.name, dtype: k.valueType })),
           ttlSeconds: v.view.ttlSeconds,
           features: v.features.map((f) => ({ name: f.name, as: outName.get(`${v.key}:${f.name}`)! })),
@@ -168,7 +199,8 @@ export class AthenaOfflineStore implements OfflineStore {
    * no global order.
    */
   unloadTo(prepared: Pick<PreparedDataset, 'sql'>, s3Prefix: string): string {
-    if (!/^s3:\/\/[^/]+\/.*$/.test(s3Prefix)) throw new ValidationError(`dataset output must be an s3:// prefix, got '${s3Prefix}'`, [{ field: 'output', message: 'expected s3://bucket/prefix/' }]);
+    if (!/^s3:\/\/[^/]+\/.*$/.test(s3Prefix))
+      throw new ValidationError(`dataset output must be an s3:// prefix, got '${s3Prefix}'`, [{ field: 'output', message: 'expected s3://bucket/prefix/' }]);
     return unloadStatement(prepared.sql, s3Prefix);
   }
 
@@ -178,8 +210,12 @@ export class AthenaOfflineStore implements OfflineStore {
    */
   assertDatasetOutput(s3Prefix: string): void {
     const root = `s3://${this.o.bucket}/${this.datasetsPrefix}`;
-    const ok = s3Prefix.startsWith(root) && s3Prefix.length > root.length && !/(^|\/)\.\.?(\/|$)/.test(s3Prefix.slice(root.length)) && !/[\x00-\x1f\\]/.test(s3Prefix);
-    if (!ok) throw new ValidationError(`output_uri must be under ${root} (where the training workflow may write and finalize may read), got '${s3Prefix}'`, [{ field: 'output_uri', message: `expected ${root}<name>/` }]);
+    const ok =
+      s3Prefix.startsWith(root) && s3Prefix.length > root.length && !/(^|\/)\.\.?(\/|$)/.test(s3Prefix.slice(root.length)) && !/[\x00-\x1f\\]/.test(s3Prefix);
+    if (!ok)
+      throw new ValidationError(`output_uri must be under ${root} (where the training workflow may write and finalize may read), got '${s3Prefix}'`, [
+        { field: 'output_uri', message: `expected ${root}<name>/` },
+      ]);
   }
 
   private get datasetsPrefix(): string {
@@ -224,7 +260,11 @@ export class AthenaOfflineStore implements OfflineStore {
       const { rows: out } = await this.runner.rows(queryId);
       progress?.(1);
       if (request.output) {
-        await this.writeTable(prepared.columns.map((name) => ({ name })), out, request.output);
+        await this.writeTable(
+          prepared.columns.map((name) => ({ name })),
+          out,
+          request.output,
+        );
         return { rowCount: out.length, columns: prepared.columns, path: request.output.path, sql: prepared.sql };
       }
       return { rowCount: out.length, columns: prepared.columns, rows: out, sql: prepared.sql };
@@ -358,16 +398,19 @@ export class AthenaOfflineStore implements OfflineStore {
     if (output.format === 'parquet') {
       const typed = columns.map((c) => ({ name: c.name, dtype: c.dtype ?? inferDType(rows.map((r) => r[c.name])) }));
       body = toParquet(typed, rows);
-    } else if (output.format === 'json') body = Buffer.from(rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    } else if (output.format === 'json') body = Buffer.from(`${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
     else if (output.format === 'csv') {
       // The same text provider local writes: RFC 3339 instants with their zone, empty for null, true/false.
       const names = columns.map((c) => c.name);
       body = Buffer.from(
-        stringify(rows.map((r) => names.map((n) => r[n])), {
-          header: true,
-          columns: names,
-          cast: { date: (d) => d.toISOString(), boolean: (b) => String(b), bigint: (n) => n.toString() },
-        }),
+        stringify(
+          rows.map((r) => names.map((n) => r[n])),
+          {
+            header: true,
+            columns: names,
+            cast: { date: (d) => d.toISOString(), boolean: (b) => String(b), bigint: (n) => n.toString() },
+          },
+        ),
       );
     } else throw new ValidationError('provider aws writes parquet, csv or json results', [{ field: 'format', message: `got ${String(output.format)}` }]);
     if (output.path.startsWith('s3://')) {
@@ -418,4 +461,3 @@ function plain(v: unknown): unknown {
   if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
   return v ?? null;
 }
-

@@ -1,5 +1,5 @@
 import { CreateTableCommand, DeleteTableCommand, GetTableCommand, UpdateTableCommand, type Column, type GlueClient } from '@aws-sdk/client-glue';
-import { parseDType, type DType } from '../../definitions/dtypes.js';
+import type { DType } from '../../definitions/dtypes.js';
 import { hiveType, type ColumnType } from '../../definitions/type-map.js';
 import { glueTableName } from '../../layout/glue-names.js';
 import type { FeatureViewSpec } from '../../registry/types.js';
@@ -78,11 +78,22 @@ export async function ensureViewTable(glue: GlueClient, database: string, locati
 }
 
 /** A temporary, unpartitioned Parquet table (staged entity rows). */
-export async function createTempTable(glue: GlueClient, database: string, name: string, location: string, columns: { name: string; type: string }[]): Promise<void> {
+export async function createTempTable(
+  glue: GlueClient,
+  database: string,
+  name: string,
+  location: string,
+  columns: { name: string; type: string }[],
+): Promise<void> {
   await glue.send(
     new CreateTableCommand({
       DatabaseName: database,
-      TableInput: { Name: name, TableType: 'EXTERNAL_TABLE', Parameters: { classification: 'parquet' }, StorageDescriptor: { Columns: columns.map((c) => ({ Name: c.name, Type: c.type })), Location: location, ...PARQUET_STORAGE } },
+      TableInput: {
+        Name: name,
+        TableType: 'EXTERNAL_TABLE',
+        Parameters: { classification: 'parquet' },
+        StorageDescriptor: { Columns: columns.map((c) => ({ Name: c.name, Type: c.type })), Location: location, ...PARQUET_STORAGE },
+      },
     }),
   );
 }

@@ -46,7 +46,15 @@ export class S3CheckpointStore implements CheckpointStore {
   }
 
   private put(key: string, body: unknown, ifNoneMatch = false) {
-    return this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: JSON.stringify(body), ContentType: 'application/json', ...(ifNoneMatch ? { IfNoneMatch: '*' } : {}) }));
+    return this.s3.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        Body: JSON.stringify(body),
+        ContentType: 'application/json',
+        ...(ifNoneMatch ? { IfNoneMatch: '*' } : {}),
+      }),
+    );
   }
 
   async openRuns(view: string): Promise<MaterializationRun[]> {
@@ -109,7 +117,10 @@ export class S3CheckpointStore implements CheckpointStore {
   /** Written from the stored plan each time (idempotent), so it always matches the run that won. */
   async publishItems(run: MaterializationRun): Promise<{ bucket: string; key: string }> {
     const key = `${this.base(run.runId)}items-${run.generation}.json`;
-    await this.put(key, run.chunks.map((c) => ({ chunk: c.index })));
+    await this.put(
+      key,
+      run.chunks.map((c) => ({ chunk: c.index })),
+    );
     return { bucket: this.bucket, key };
   }
 }

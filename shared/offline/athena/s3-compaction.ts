@@ -8,7 +8,14 @@ import { readRowGroups } from './s3-parquet.js';
  * Merges the small pushed parts of each `dt=` partition under `prefix` into one object (identical
  * rows once), then deletes them. `columns` is the schema pushes write for the view.
  */
-export async function compactS3Prefix(s3: S3Client, bucket: string, prefix: string, columns: ParquetColumn[], opts: CompactionOptions = {}, now = Date.now()): Promise<CompactionResult> {
+export async function compactS3Prefix(
+  s3: S3Client,
+  bucket: string,
+  prefix: string,
+  columns: ParquetColumn[],
+  opts: CompactionOptions = {},
+  now = Date.now(),
+): Promise<CompactionResult> {
   const { smallBytes, minFiles } = { ...COMPACTION_DEFAULTS, ...opts };
   const byPartition = new Map<string, string[]>();
   let token: string | undefined;
@@ -26,10 +33,18 @@ export async function compactS3Prefix(s3: S3Client, bucket: string, prefix: stri
     if (keys.length < minFiles) continue;
     const rows = new Map<string, Record<string, unknown>>();
     for (const key of keys) {
-      for await (const group of readRowGroups(s3, bucket, key, columns.map((c) => c.name))) for (const r of group) rows.set(mergeKey(r), r);
+      for await (const group of readRowGroups(
+        s3,
+        bucket,
+        key,
+        columns.map((c) => c.name),
+      ))
+        for (const r of group) rows.set(mergeKey(r), r);
     }
     // Visible first, deleted second: readers never miss a row.
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `${dir}part-compacted-${now}-${randomUUID()}.parquet`, Body: toParquet(columns, [...rows.values()]) }));
+    await s3.send(
+      new PutObjectCommand({ Bucket: bucket, Key: `${dir}part-compacted-${now}-${randomUUID()}.parquet`, Body: toParquet(columns, [...rows.values()]) }),
+    );
     for (let i = 0; i < keys.length; i += 1000) {
       await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys.slice(i, i + 1000).map((Key) => ({ Key })) } }));
     }

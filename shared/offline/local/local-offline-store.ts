@@ -18,7 +18,7 @@ import { quoteIdentifier as q, quoteString } from '../sql/quote.js';
 import { listSourceFiles, pushDirectory } from './file-listing.js';
 import { FileCheckpointStore } from './file-checkpoint-store.js';
 import { COMPACTABLE, COMPACTION_DEFAULTS, type CompactionOptions, type CompactionResult } from '../compaction.js';
-import { type CheckpointStore, type SourceFile } from '../materialization-source.js';
+import type { CheckpointStore, SourceFile } from '../materialization-source.js';
 
 const ENTITY_TABLE = '__entity_stage';
 const MATERIALIZE_CHUNK = 5000;
@@ -131,7 +131,12 @@ export class LocalOfflineStore implements OfflineStore {
         request.views.map(async (v, i) =>
           node.pitView({
             alias: `fv${i}`,
-            source: sourceNodeFor(v.view, { kind: 'files', files: await this.files(v.view) }, undefined, v.features.map((f) => f.name)),
+            source: sourceNodeFor(
+              v.view,
+              { kind: 'files', files: await this.files(v.view) },
+              undefined,
+              v.features.map((f) => f.name),
+            ),
             joinKeys: v.view.joinKeys.map((k) => ({ name: k.name, dtype: k.valueType })),
             ttlSeconds: v.view.ttlSeconds,
             features: v.features.map((f) => ({ name: f.name, as: outName.get(`${v.key}:${f.name}`)! })),
@@ -250,23 +255,23 @@ export class LocalOfflineStore implements OfflineStore {
     // The stream holds the connection until the consumer has read it all (or stopped).
     const release = await this.acquire();
     try {
-    const db = await this.db();
-    let batch: LatestRow[] = [];
-    for await (const chunk of db.stream(sql)) {
-      for (const r of chunk) {
-        batch.push({
-          keys: Object.fromEntries(view.joinKeys.map((k) => [k.name, r[k.name]])),
-          values: Object.fromEntries(view.features.map((f) => [f.name, r[f.name] ?? null])),
-          eventTs: r.__event_ts as Date,
-          ...(r.__created_ts instanceof Date ? { createdTs: r.__created_ts } : {}),
-        });
+      const db = await this.db();
+      let batch: LatestRow[] = [];
+      for await (const chunk of db.stream(sql)) {
+        for (const r of chunk) {
+          batch.push({
+            keys: Object.fromEntries(view.joinKeys.map((k) => [k.name, r[k.name]])),
+            values: Object.fromEntries(view.features.map((f) => [f.name, r[f.name] ?? null])),
+            eventTs: r.__event_ts as Date,
+            ...(r.__created_ts instanceof Date ? { createdTs: r.__created_ts } : {}),
+          });
+        }
+        if (batch.length >= MATERIALIZE_CHUNK) {
+          yield batch;
+          batch = [];
+        }
       }
-      if (batch.length >= MATERIALIZE_CHUNK) {
-        yield batch;
-        batch = [];
-      }
-    }
-    if (batch.length) yield batch;
+      if (batch.length) yield batch;
     } finally {
       release();
     }
@@ -291,7 +296,9 @@ export class LocalOfflineStore implements OfflineStore {
     const name = `part-compacted-${Date.now()}-${randomUUID()}.parquet`;
     const tmp = join(dir, `.tmp-${name}`);
     const rows = await this.exclusive(async (db) => {
-      const [{ n }] = await db.all(`SELECT count(*) AS n FROM (SELECT DISTINCT * FROM read_parquet([${small.map(quoteString).join(', ')}], union_by_name = true))`);
+      const [{ n }] = await db.all(
+        `SELECT count(*) AS n FROM (SELECT DISTINCT * FROM read_parquet([${small.map(quoteString).join(', ')}], union_by_name = true))`,
+      );
       await db.copyTo(`SELECT DISTINCT * FROM read_parquet([${small.map(quoteString).join(', ')}], union_by_name = true)`, tmp, 'parquet');
       return Number(n);
     });
@@ -311,14 +318,17 @@ export class LocalOfflineStore implements OfflineStore {
         for (const f of v.features) typed.set(f.name, f.dtype);
       }
       const columns: (StageColumn & { from: string; cast?: string })[] = [
-        ...[...typed].map(([name, dtype]) => ({ name: columnOf(name), from: name, type: stageTypeOf(dtype), cast: dtype.startsWith('Array(') ? duckdbType(dtype) : undefined })),
+        ...[...typed].map(([name, dtype]) => ({
+          name: columnOf(name),
+          from: name,
+          type: stageTypeOf(dtype),
+          cast: dtype.startsWith('Array(') ? duckdbType(dtype) : undefined,
+        })),
         { name: src.timestampField, from: src.timestampField, type: 'TIMESTAMP' as const },
         ...(src.createdTimestampColumn ? [{ name: src.createdTimestampColumn, from: src.createdTimestampColumn, type: 'TIMESTAMP' as const }] : []),
       ];
       const tsCols = new Set([src.timestampField, src.createdTimestampColumn]);
-      const staged = rows.map((r) =>
-        Object.fromEntries(columns.map((c) => [c.name, tsCols.has(c.name) ? parseInstant(r[c.from]) ?? null : r[c.from]])),
-      );
+      const staged = rows.map((r) => Object.fromEntries(columns.map((c) => [c.name, tsCols.has(c.name) ? (parseInstant(r[c.from]) ?? null) : r[c.from]])));
       await db.stage('__push_stage', columns, staged);
       const dir = pushDirectory(resolve(this.options.repoDir, src.path));
       await mkdir(dir, { recursive: true });
@@ -343,7 +353,9 @@ export class LocalOfflineStore implements OfflineStore {
         return { name: c.name, type: stageTypeOf(dtype), dtype };
       });
       await db.stage('__out_stage', staged, rows);
-      const select = staged.map((c) => (c.type === 'JSON' ? `CAST(CAST(${q(c.name)} AS JSON) AS ${duckdbType(c.dtype)}) AS ${q(c.name)}` : q(c.name))).join(', ');
+      const select = staged
+        .map((c) => (c.type === 'JSON' ? `CAST(CAST(${q(c.name)} AS JSON) AS ${duckdbType(c.dtype)}) AS ${q(c.name)}` : q(c.name)))
+        .join(', ');
       try {
         await copyOut(db, `SELECT ${select} FROM ${q('__out_stage')}`, output.path, output.format);
       } finally {

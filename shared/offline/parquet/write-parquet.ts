@@ -12,7 +12,8 @@ type SchemaElement = Record<string, unknown>;
 
 function element(c: ParquetColumn): SchemaElement {
   const type = parquetType(c.dtype);
-  if (!type) throw new ValidationError(`column '${c.name}': array features are not supported by the Lambda Parquet writer`, [{ field: c.name, message: 'array dtype' }]);
+  if (!type)
+    throw new ValidationError(`column '${c.name}': array features are not supported by the Lambda Parquet writer`, [{ field: c.name, message: 'array dtype' }]);
   return { name: c.name, repetition_type: 'OPTIONAL', ...type };
 }
 

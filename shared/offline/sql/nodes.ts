@@ -4,9 +4,7 @@ import type { DType } from '../../definitions/dtypes.js';
  * Where a view's rows come from: Parquet files (DuckDB) or a catalog table (Athena). A table read
  * may be restricted to some of its objects (`objects`: full URIs), e.g. one materialization chunk.
  */
-export type RelationLocation =
-  | { kind: 'files'; files: readonly string[] }
-  | { kind: 'table'; database: string; table: string; objects?: readonly string[] };
+export type RelationLocation = { kind: 'files'; files: readonly string[] } | { kind: 'table'; database: string; table: string; objects?: readonly string[] };
 
 export interface SourceColumn {
   /** Column name in the source data. */

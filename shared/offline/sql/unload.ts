@@ -8,6 +8,7 @@ import { ValidationError } from '../../errors.js';
  * in parallel, with no global order.
  */
 export function unloadStatement(sql: string, s3Prefix: string): string {
-  if (!/^s3:\/\/[^/]+\/.*$/.test(s3Prefix)) throw new ValidationError(`UNLOAD target must be an s3:// prefix, got '${s3Prefix}'`, [{ field: 'output', message: 'expected s3://bucket/prefix/' }]);
+  if (!/^s3:\/\/[^/]+\/.*$/.test(s3Prefix))
+    throw new ValidationError(`UNLOAD target must be an s3:// prefix, got '${s3Prefix}'`, [{ field: 'output', message: 'expected s3://bucket/prefix/' }]);
   return `UNLOAD (SELECT * FROM (${sql}) "__dataset") TO ${quoteString(s3Prefix.replace(/\/?$/, '/'))} WITH (format = ${quoteString('PARQUET')})`;
 }
