@@ -39,7 +39,7 @@ describe('CLI: listings, --version and flags', () => {
     writeFileSync(
       defs,
       readFileSync(defs, 'utf8')
-        .replace("userRealtime.select('current_session_tokens'),", "userRealtime.select('current_session_tokens', 'current_session_messages'),")
+        .replace("userRealtime.select('current_session_tokens')", "userRealtime.select('current_session_tokens', 'current_session_messages')")
         .replace(
           'features: [userActivity, userRealtime, userEngagement],',
           "features: [userActivity, userRealtime.select('current_session_tokens'), userEngagement],",
