@@ -11,8 +11,8 @@ const row = (id: string, eventTs: number, createdTs: number, x: unknown) => ({ e
 
 /** A SQLite store that, like DynamoDB, refuses long keys and reads in small batches. */
 class SmallStore extends SqliteOnlineStore {
-  protected override readonly maxEntityKeyBytes = 40;
-  protected override readonly maxReadBatch = 3;
+  protected override readonly maxEntityKeyBytes: number = 40;
+  protected override readonly maxReadBatch: number = 3;
 }
 
 describe('Online store behaviour', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Entity, FeatureService, FeatureView, Field, FileSource, Float64, Int64, OnDemandFeatureView, RequestSource, String as Str } from '../../shared/definitions/index.js';
+import type { DTypeInput } from '../../shared/definitions/dtypes.js';
 import { formatPlan, planApply } from '../../shared/registry/plan.js';
 import { toRepoSpecs } from '../../shared/registry/to-specs.js';
 import { emptyRegistry, type RegistryData } from '../../shared/registry/types.js';
@@ -12,7 +13,7 @@ const src = new FileSource({ name: 'clicks_src', path: 'data/clicks', timestampF
 const clicks = (version = 1, extra: Field[] = []) =>
   new FeatureView({ name: 'clicks', version, entities: [user], ttl: { days: 1 }, schema: [new Field({ name: 'n', dtype: Int64 }), ...extra], source: src });
 const req = new RequestSource({ name: 'req', schema: [new Field({ name: 'bonus', dtype: Int64 })] });
-const boosted = (dtype = Int64, view = clicks()) =>
+const boosted = (dtype: DTypeInput = Int64, view = clicks()) =>
   new OnDemandFeatureView({
     name: 'boosted', sources: [view.select('n'), req], schema: [new Field({ name: 'b', dtype })],
     transform: (c) => ({ b: c.n.map((n, i) => ((n as number) ?? 0) + (c.bonus[i] as number)) }),
