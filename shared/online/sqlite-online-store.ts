@@ -36,7 +36,7 @@ function encode(values: Record<string, unknown>): string {
 
 /** The embedded online store: one SQLite file in WAL mode, conditional upserts in one transaction per batch. */
 export class SqliteOnlineStore extends BaseOnlineStore {
-  protected readonly maxReadBatch = 400;
+  protected readonly maxReadBatch: number = 400;
   private readonly db: Database.Database;
   private readonly upsert: Database.Statement;
   private readonly mark: Database.Statement;

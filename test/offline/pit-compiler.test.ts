@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { athenaSyntaxErrors } from '../../examples/aws-local/athena-grammar.js';
+import { ValidationError } from '../../shared/errors.js';
 import { DuckDBSession } from '../../shared/offline/duckdb/session.js';
 import { AsofPitCompiler } from '../../shared/offline/sql/asof-pit-compiler.js';
 import { hivePathFilter } from '../../shared/offline/sql/dialect.js';
@@ -80,12 +81,64 @@ describe('Class: PitCompiler', () => {
       }
     });
 
+    it('refuses colliding output names (an entity column and a feature, or two features), naming each once', () => {
+      for (const compiler of [duckdbDialect().createCompiler(), trinoDialect().createCompiler()]) {
+        const clash = node.pitQuery({
+          entity: node.entity({ table: 'stage', rowIdColumn: '__row_id', timestampColumn: 'event_timestamp', columns: ['user_id', 'event_timestamp', 'n'] }),
+          views: [
+            node.pitView({ alias: 'fv0', source: source({ kind: 'files', files: [] }), joinKeys: [{ name: 'user_id', dtype: 'String' }], ttlSeconds: 0, features: [{ name: 'n', as: 'n' }, { name: 'n', as: 'm' }] }),
+            node.pitView({ alias: 'fv1', source: source({ kind: 'files', files: [] }), joinKeys: [{ name: 'user_id', dtype: 'String' }], ttlSeconds: 0, features: [{ name: 'n', as: 'm' }] }),
+          ],
+        });
+        const err = (() => {
+          try {
+            compiler.compilePit(clash);
+          } catch (e) {
+            return e as ValidationError;
+          }
+        })();
+        expect(err).toBeInstanceOf(ValidationError);
+        expect(err!.message).toBe('output column name collision: n, m; use full_feature_names (view__feature) or rename the entity column');
+        expect(err!.issues).toEqual([
+          { field: 'n', message: 'appears more than once in the output' },
+          { field: 'm', message: 'appears more than once in the output' },
+        ]);
+      }
+    });
+
+    it('refuses an entity column named like its internal row id', () => {
+      const reserved = node.pitQuery({
+        entity: node.entity({ table: 'stage', rowIdColumn: '__row_id', timestampColumn: 'event_timestamp', columns: ['user_id', 'event_timestamp', '__row_id'] }),
+        views: [node.pitView({ alias: 'fv0', source: source({ kind: 'files', files: [] }), joinKeys: [{ name: 'user_id', dtype: 'String' }], ttlSeconds: 0, features: [{ name: 'n', as: 'n' }] })],
+      });
+      expect(() => duckdbDialect().createCompiler().compilePit(reserved)).toThrow(expect.objectContaining({ message: "entity column '__row_id' is reserved", issues: [{ field: '__row_id', message: 'reserved name' }] }));
+    });
+
     it('refuses a requested output it has no selection for', () => {
       expect(() =>
         trinoDialect()
           .createCompiler()
           .compilePit(query(['nope'])),
       ).toThrow(/no selection for output column nope/);
+    });
+  });
+
+  describe('Method: sourceSelect', () => {
+    it('reads a source with no files yet that declares created and partition columns, inside a window (run on DuckDB)', async () => {
+      const empty = node.source({
+        location: { kind: 'files', files: [] }, columns: [{ source: 'uid', as: 'user_id', dtype: 'String' }, { source: 'n', as: 'n', dtype: 'Int64' }],
+        timestampColumn: 'ts', createdColumn: 'created', datePartitionColumn: 'dt',
+      });
+      const db = await DuckDBSession.create();
+      try {
+        for (const compiler of [duckdbDialect().createCompiler(), duckdbDialect('window').createCompiler()]) {
+          const sql = compiler.sourceSelect(empty, { from: new Date('2024-03-01T00:00:00Z'), to: new Date('2024-03-02T00:00:00Z'), halfOpen: true });
+          expect(await db.all(sql)).toEqual([]);
+          expect((await db.all(`DESCRIBE ${sql}`)).map((r) => r.column_name)).toEqual(['user_id', 'n', '__event_ts', '__created_ts']);
+        }
+      } finally {
+        db.close();
+      }
     });
   });
 
