@@ -86,8 +86,23 @@ describe('Class: PitCompiler', () => {
         const clash = node.pitQuery({
           entity: node.entity({ table: 'stage', rowIdColumn: '__row_id', timestampColumn: 'event_timestamp', columns: ['user_id', 'event_timestamp', 'n'] }),
           views: [
-            node.pitView({ alias: 'fv0', source: source({ kind: 'files', files: [] }), joinKeys: [{ name: 'user_id', dtype: 'String' }], ttlSeconds: 0, features: [{ name: 'n', as: 'n' }, { name: 'n', as: 'm' }] }),
-            node.pitView({ alias: 'fv1', source: source({ kind: 'files', files: [] }), joinKeys: [{ name: 'user_id', dtype: 'String' }], ttlSeconds: 0, features: [{ name: 'n', as: 'm' }] }),
+            node.pitView({
+              alias: 'fv0',
+              source: source({ kind: 'files', files: [] }),
+              joinKeys: [{ name: 'user_id', dtype: 'String' }],
+              ttlSeconds: 0,
+              features: [
+                { name: 'n', as: 'n' },
+                { name: 'n', as: 'm' },
+              ],
+            }),
+            node.pitView({
+              alias: 'fv1',
+              source: source({ kind: 'files', files: [] }),
+              joinKeys: [{ name: 'user_id', dtype: 'String' }],
+              ttlSeconds: 0,
+              features: [{ name: 'n', as: 'm' }],
+            }),
           ],
         });
         const err = (() => {
@@ -108,10 +123,25 @@ describe('Class: PitCompiler', () => {
 
     it('refuses an entity column named like its internal row id', () => {
       const reserved = node.pitQuery({
-        entity: node.entity({ table: 'stage', rowIdColumn: '__row_id', timestampColumn: 'event_timestamp', columns: ['user_id', 'event_timestamp', '__row_id'] }),
-        views: [node.pitView({ alias: 'fv0', source: source({ kind: 'files', files: [] }), joinKeys: [{ name: 'user_id', dtype: 'String' }], ttlSeconds: 0, features: [{ name: 'n', as: 'n' }] })],
+        entity: node.entity({
+          table: 'stage',
+          rowIdColumn: '__row_id',
+          timestampColumn: 'event_timestamp',
+          columns: ['user_id', 'event_timestamp', '__row_id'],
+        }),
+        views: [
+          node.pitView({
+            alias: 'fv0',
+            source: source({ kind: 'files', files: [] }),
+            joinKeys: [{ name: 'user_id', dtype: 'String' }],
+            ttlSeconds: 0,
+            features: [{ name: 'n', as: 'n' }],
+          }),
+        ],
       });
-      expect(() => duckdbDialect().createCompiler().compilePit(reserved)).toThrow(expect.objectContaining({ message: "entity column '__row_id' is reserved", issues: [{ field: '__row_id', message: 'reserved name' }] }));
+      expect(() => duckdbDialect().createCompiler().compilePit(reserved)).toThrow(
+        expect.objectContaining({ message: "entity column '__row_id' is reserved", issues: [{ field: '__row_id', message: 'reserved name' }] }),
+      );
     });
 
     it('refuses a requested output it has no selection for', () => {
@@ -126,8 +156,14 @@ describe('Class: PitCompiler', () => {
   describe('Method: sourceSelect', () => {
     it('reads a source with no files yet that declares created and partition columns, inside a window (run on DuckDB)', async () => {
       const empty = node.source({
-        location: { kind: 'files', files: [] }, columns: [{ source: 'uid', as: 'user_id', dtype: 'String' }, { source: 'n', as: 'n', dtype: 'Int64' }],
-        timestampColumn: 'ts', createdColumn: 'created', datePartitionColumn: 'dt',
+        location: { kind: 'files', files: [] },
+        columns: [
+          { source: 'uid', as: 'user_id', dtype: 'String' },
+          { source: 'n', as: 'n', dtype: 'Int64' },
+        ],
+        timestampColumn: 'ts',
+        createdColumn: 'created',
+        datePartitionColumn: 'dt',
       });
       const db = await DuckDBSession.create();
       try {

@@ -23,7 +23,10 @@ describe('Online store behaviour', () => {
   const x = async (id: string, view = 'v@v1') => (await store.read([{ entityKey: k(id), view }]))[0]?.values.x;
 
   it('within one batch, the later event wins whatever the order; equal events go to the later created, then the later row', async () => {
-    expect(await store.write('v@v1', [row('a', 1, 9, 'old'), row('a', 2, 0, 'new'), row('b', 2, 0, 'new'), row('b', 1, 9, 'old')], new Date(0))).toEqual({ written: 2, skipped: 2 });
+    expect(await store.write('v@v1', [row('a', 1, 9, 'old'), row('a', 2, 0, 'new'), row('b', 2, 0, 'new'), row('b', 1, 9, 'old')], new Date(0))).toEqual({
+      written: 2,
+      skipped: 2,
+    });
     expect([await x('a'), await x('b')]).toEqual(['new', 'new']);
     await store.write('v@v1', [row('c', 5, 2, 'created later'), row('c', 5, 1, 'created earlier')], new Date(0));
     await store.write('v@v1', [row('d', 5, 1, 'first'), row('d', 5, 1, 'second')], new Date(0));
@@ -52,7 +55,11 @@ describe('Online store behaviour', () => {
   });
 
   it('samples every item of a view across pages of 1,000, reproducibly and uniformly enough', async () => {
-    await store.write('v@v1', Array.from({ length: 2500 }, (_, i) => row(`u${i}`, 1, 0, i)), new Date(1));
+    await store.write(
+      'v@v1',
+      Array.from({ length: 2500 }, (_, i) => row(`u${i}`, 1, 0, i)),
+      new Date(1),
+    );
     await store.write('w@v1', [row('other', 1, 0, -1)], new Date(1));
     const all = await store.sample('v@v1', 5000, 1);
     expect(all).toHaveLength(2500);
@@ -91,7 +98,11 @@ describe('Online store behaviour', () => {
     });
 
     it('reads any number of keys in batches, in request order, each key once', async () => {
-      await small.write('v@v1', Array.from({ length: 7 }, (_, i) => row(`u${i}`, 1, 0, i)), new Date(1));
+      await small.write(
+        'v@v1',
+        Array.from({ length: 7 }, (_, i) => row(`u${i}`, 1, 0, i)),
+        new Date(1),
+      );
       const keys = [6, 5, 4, 3, 2, 1, 0, 6, 0].map((i) => ({ entityKey: k(`u${i}`), view: 'v@v1' }));
       expect((await small.read(keys)).map((r) => r?.values.x)).toEqual([6, 5, 4, 3, 2, 1, 0, 6, 0]);
     });

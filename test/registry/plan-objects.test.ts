@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { Entity, FeatureService, FeatureView, Field, FileSource, Float64, Int64, OnDemandFeatureView, RequestSource, String as Str } from '../../shared/definitions/index.js';
+import {
+  Entity,
+  FeatureService,
+  FeatureView,
+  Field,
+  FileSource,
+  Float64,
+  Int64,
+  OnDemandFeatureView,
+  RequestSource,
+  String as Str,
+} from '../../shared/definitions/index.js';
 import type { DTypeInput } from '../../shared/definitions/dtypes.js';
 import { formatPlan, planApply } from '../../shared/registry/plan.js';
 import { toRepoSpecs } from '../../shared/registry/to-specs.js';
@@ -15,7 +26,9 @@ const clicks = (version = 1, extra: Field[] = []) =>
 const req = new RequestSource({ name: 'req', schema: [new Field({ name: 'bonus', dtype: Int64 })] });
 const boosted = (dtype: DTypeInput = Int64, view = clicks()) =>
   new OnDemandFeatureView({
-    name: 'boosted', sources: [view.select('n'), req], schema: [new Field({ name: 'b', dtype })],
+    name: 'boosted',
+    sources: [view.select('n'), req],
+    schema: [new Field({ name: 'b', dtype })],
     transform: (c) => ({ b: c.n.map((n, i) => ((n as number) ?? 0) + (c.bonus[i] as number)) }),
   });
 const service = (view = clicks()) => new FeatureService({ name: 'svc', features: [view] });
@@ -29,7 +42,13 @@ describe('plan: every kind of object', () => {
 
   it('creates each object once, and a second apply of the same repo changes nothing', () => {
     expect(summary(applied(all)).sort()).toEqual(
-      ['Created data source clicks_src', 'Created entity user_id', 'Created feature service svc', 'Created feature view clicks@v1', 'Created on demand feature view boosted'].sort(),
+      [
+        'Created data source clicks_src',
+        'Created entity user_id',
+        'Created feature service svc',
+        'Created feature view clicks@v1',
+        'Created on demand feature view boosted',
+      ].sort(),
     );
     expect(applied(all, base).changes).toEqual([]);
     expect(formatPlan(applied(all, base))).toBe('No changes to registry');
@@ -38,8 +57,18 @@ describe('plan: every kind of object', () => {
   it('deletes on a full apply what the repo no longer declares — entity, source, on-demand view, service — and keeps them on a partial one', () => {
     const other = new Entity({ name: 'shop', valueType: Int64 });
     const full = applied([other], base);
-    expect(summary(full).filter((s) => s.startsWith('Deleted')).sort()).toEqual(
-      ['Deleted data source clicks_src', 'Deleted entity user_id', 'Deleted feature service svc', 'Deleted feature view clicks@v1', 'Deleted on demand feature view boosted'].sort(),
+    expect(
+      summary(full)
+        .filter((s) => s.startsWith('Deleted'))
+        .sort(),
+    ).toEqual(
+      [
+        'Deleted data source clicks_src',
+        'Deleted entity user_id',
+        'Deleted feature service svc',
+        'Deleted feature view clicks@v1',
+        'Deleted on demand feature view boosted',
+      ].sort(),
     );
     expect(Object.keys(full.next.entities)).toEqual(['shop']);
     expect(full.next.dataSources).toEqual({});
@@ -95,7 +124,9 @@ describe('plan: new versions of a served view', () => {
   it('keeps a new version inactive until promoted, naming the version still served', () => {
     const p = applied([user, src, clicks(1), clicks(2), service(clicks(1))], v1);
     const created = p.changes.find((c) => c.name === 'clicks@v2')!;
-    expect(created.note).toBe('new version, inactive until `skewless promote clicks@v2`: v1 stays served to `clicks:feature` references and feature services; materialize clicks@v2 first');
+    expect(created.note).toBe(
+      'new version, inactive until `skewless promote clicks@v2`: v1 stays served to `clicks:feature` references and feature services; materialize clicks@v2 first',
+    );
     expect(p.next.featureViews['clicks@v2'].status).toBe('inactive');
     expect(p.next.featureViews['clicks@v1'].status).toBe('active');
   });
