@@ -18,7 +18,7 @@ import { dropTable } from '../../shared/offline/athena/glue-tables.js';
 import { DuckDBSession } from '../../shared/offline/duckdb/session.js';
 import { quoteString } from '../../shared/offline/sql/quote.js';
 import { createStores } from '../../shared/providers/index.js';
-import { uniqueName } from '../helpers/aws.js';
+import { uniqueName, clearLambdaEnv } from '../helpers/aws.js';
 import { tempDir } from '../helpers/tmp.js';
 import { USER_ACTIVITY_COLUMNS, writeParquet } from '../helpers/write-parquet.js';
 
@@ -94,15 +94,7 @@ describe('Training datasets: prepare → Athena UNLOAD → finalize (moto + Athe
   }, 120_000);
   afterAll(async () => {
     await athena.stop();
-    for (const k of [
-      'AWS_ENDPOINT_URL_ATHENA',
-      'SKEWLESS_PROJECT',
-      'SKEWLESS_BUCKET',
-      'SKEWLESS_TABLE',
-      'SKEWLESS_GLUE_DATABASE',
-      'SKEWLESS_REGISTRY_CACHE_SECONDS',
-    ])
-      delete process.env[k];
+    clearLambdaEnv();
     tmp.cleanup();
   });
 

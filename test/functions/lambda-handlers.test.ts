@@ -10,7 +10,7 @@ import { parseConfig } from '../../shared/config/config.js';
 import { FeatureStore } from '../../shared/feature-store.js';
 import { AthenaRunner } from '../../shared/offline/athena/athena-runner.js';
 import { createStores } from '../../shared/providers/index.js';
-import { uniqueName } from '../helpers/aws.js';
+import { uniqueName, clearLambdaEnv } from '../helpers/aws.js';
 import { tempDir } from '../helpers/tmp.js';
 import { USER_ACTIVITY_COLUMNS, writeParquet } from '../helpers/write-parquet.js';
 import { captureStdout } from '../helpers/stdout.js';
@@ -105,15 +105,7 @@ describe('Lambda handlers with real event shapes (against moto)', () => {
   }, 120_000);
   afterAll(async () => {
     await athena.stop();
-    for (const k of [
-      'AWS_ENDPOINT_URL_ATHENA',
-      'SKEWLESS_PROJECT',
-      'SKEWLESS_BUCKET',
-      'SKEWLESS_TABLE',
-      'SKEWLESS_GLUE_DATABASE',
-      'SKEWLESS_REGISTRY_CACHE_SECONDS',
-    ])
-      delete process.env[k];
+    clearLambdaEnv();
     tmp.cleanup();
   });
 

@@ -10,7 +10,7 @@ import { parseConfig } from '../../shared/config/config.js';
 import { FeatureStore } from '../../shared/feature-store.js';
 import { toParquet } from '../../shared/offline/parquet/write-parquet.js';
 import { createStores } from '../../shared/providers/index.js';
-import { uniqueName } from '../helpers/aws.js';
+import { uniqueName, clearLambdaEnv } from '../helpers/aws.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const context = {
@@ -84,15 +84,7 @@ describe('Lambda: materialize, fan-out steps with the events the state machine s
   }, 120_000);
   afterAll(async () => {
     await athena.stop();
-    for (const k of [
-      'AWS_ENDPOINT_URL_ATHENA',
-      'SKEWLESS_PROJECT',
-      'SKEWLESS_BUCKET',
-      'SKEWLESS_TABLE',
-      'SKEWLESS_GLUE_DATABASE',
-      'SKEWLESS_REGISTRY_CACHE_SECONDS',
-    ])
-      delete process.env[k];
+    clearLambdaEnv();
     tmp.cleanup();
   });
 
