@@ -21,14 +21,9 @@ import { createStores } from '../../shared/providers/index.js';
 import { uniqueName, clearLambdaEnv } from '../helpers/aws.js';
 import { tempDir } from '../helpers/tmp.js';
 import { USER_ACTIVITY_COLUMNS, writeParquet } from '../helpers/write-parquet.js';
+import { lambdaContext } from '../helpers/lambda-context.js';
 
-const context = {
-  functionName: 'test',
-  awsRequestId: 'req-1',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:test',
-  memoryLimitInMB: '1024',
-  getRemainingTimeInMillis: () => 300_000,
-} as unknown as Context;
+const context = lambdaContext({ memoryMb: 1024, remainingMs: 300_000 });
 const T = (d: number, h = 0) => new Date(Date.UTC(2026, 9, d, h));
 const FEATURES = ['user_activity:sessions_7d', 'user_activity:preferred_model'];
 

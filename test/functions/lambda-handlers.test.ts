@@ -14,14 +14,9 @@ import { uniqueName, clearLambdaEnv } from '../helpers/aws.js';
 import { tempDir } from '../helpers/tmp.js';
 import { USER_ACTIVITY_COLUMNS, writeParquet } from '../helpers/write-parquet.js';
 import { captureStdout } from '../helpers/stdout.js';
+import { lambdaContext } from '../helpers/lambda-context.js';
 
-const context = {
-  functionName: 'test',
-  awsRequestId: 'req-1',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:test',
-  memoryLimitInMB: '512',
-  getRemainingTimeInMillis: () => 30_000,
-} as unknown as Context;
+const context = lambdaContext();
 const apiEvent = (path: string, body: unknown) => ({
   httpMethod: 'POST',
   path,

@@ -12,14 +12,9 @@ import { toParquet } from '../../shared/offline/parquet/write-parquet.js';
 import { createStores } from '../../shared/providers/index.js';
 import { uniqueName, clearLambdaEnv } from '../helpers/aws.js';
 import { tempDir } from '../helpers/tmp.js';
+import { lambdaContext } from '../helpers/lambda-context.js';
 
-const context = {
-  functionName: 'materialize',
-  awsRequestId: 'req-1',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:materialize',
-  memoryLimitInMB: '2048',
-  getRemainingTimeInMillis: () => 900_000,
-} as unknown as Context;
+const context = lambdaContext({ name: 'materialize', memoryMb: 2048, remainingMs: 900_000 });
 // Lambdas use the wall clock: the data is placed relative to it.
 const NOW = new Date(Math.floor(Date.now() / 1000) * 1000);
 const ago = (h: number) => new Date(NOW.getTime() - h * 3600_000);

@@ -1,19 +1,13 @@
 import middy from '@middy/core';
-import type { Context } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { jsonRoute } from '../../functions/lib/http-middleware.js';
 import { logger, observability } from '../../functions/lib/observability.js';
 import { tracer } from '../../functions/lib/tracer.js';
 import { ValidationError } from '../../shared/errors.js';
+import { lambdaContext } from '../helpers/lambda-context.js';
 
-const context = {
-  functionName: 'f',
-  awsRequestId: 'r',
-  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:f',
-  memoryLimitInMB: '512',
-  getRemainingTimeInMillis: () => 30_000,
-} as unknown as Context;
+const context = lambdaContext();
 const apiEvent = { httpMethod: 'POST', path: '/x', headers: {}, queryStringParameters: null, body: '{}', isBase64Encoded: false };
 
 describe('observability: 5xx through the Powertools logger, tracing off outside Lambda', () => {

@@ -9,14 +9,9 @@ import { captureStdout } from '../helpers/stdout.js';
 import { freshDeployment } from './deployed-env.js';
 import { renderRuleTarget, renderSchedulerTarget, sampleScheduledEvent, type RuleTarget } from './eventbridge-render.js';
 import { synthOne } from './synth.js';
+import { lambdaContext } from '../helpers/lambda-context.js';
 
-const context = {
-  functionName: 'f',
-  awsRequestId: 'r',
-  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:f',
-  memoryLimitInMB: '512',
-  getRemainingTimeInMillis: () => 30_000,
-} as unknown as Context;
+const context = lambdaContext();
 
 /** The Lambda entry each function bundles, by its POWERTOOLS_SERVICE_NAME, with the schema it parses its event with. */
 const entries: Record<
