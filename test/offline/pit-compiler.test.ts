@@ -23,6 +23,16 @@ const source = (location: RelationLocation) =>
     datePartitionColumn: 'dt',
   });
 
+/** A view keyed by user_id over an empty files source, selecting its `n` under each alias. */
+const userView = (alias: string, outputs: string[], ttlSeconds: number) =>
+  node.pitView({
+    alias,
+    source: source({ kind: 'files', files: [] }),
+    joinKeys: [{ name: 'user_id', dtype: 'String' }],
+    ttlSeconds,
+    features: outputs.map((as) => ({ name: 'n', as })),
+  });
+
 describe('Module: dialects create their compilers', () => {
   it('DuckDB creates the ASOF form by default and the window form on request; Trino the window form', () => {
     expect(duckdbDialect().createCompiler()).toBeInstanceOf(AsofPitCompiler);
@@ -41,28 +51,7 @@ describe('Class: PitCompiler', () => {
     const query = (featureOrder?: string[]) =>
       node.pitQuery({
         entity: node.entity({ table: 'stage', rowIdColumn: '__row_id', timestampColumn: 'event_timestamp', columns: ['user_id', 'event_timestamp'] }),
-        views: [
-          node.pitView({
-            alias: 'fv0',
-            source: source({ kind: 'files', files: [] }),
-            joinKeys: [{ name: 'user_id', dtype: 'String' }],
-            ttlSeconds: 60,
-            features: [
-              { name: 'n', as: aliases[0] },
-              { name: 'n', as: aliases[1] },
-            ],
-          }),
-          node.pitView({
-            alias: 'fv1',
-            source: source({ kind: 'files', files: [] }),
-            joinKeys: [{ name: 'user_id', dtype: 'String' }],
-            ttlSeconds: 0,
-            features: [
-              { name: 'n', as: aliases[2] },
-              { name: 'n', as: aliases[3] },
-            ],
-          }),
-        ],
+        views: [userView('fv0', [aliases[0], aliases[1]], 60), userView('fv1', [aliases[2], aliases[3]], 0)],
         ...(featureOrder ? { featureOrder } : {}),
       });
 
@@ -85,25 +74,7 @@ describe('Class: PitCompiler', () => {
       for (const compiler of [duckdbDialect().createCompiler(), trinoDialect().createCompiler()]) {
         const clash = node.pitQuery({
           entity: node.entity({ table: 'stage', rowIdColumn: '__row_id', timestampColumn: 'event_timestamp', columns: ['user_id', 'event_timestamp', 'n'] }),
-          views: [
-            node.pitView({
-              alias: 'fv0',
-              source: source({ kind: 'files', files: [] }),
-              joinKeys: [{ name: 'user_id', dtype: 'String' }],
-              ttlSeconds: 0,
-              features: [
-                { name: 'n', as: 'n' },
-                { name: 'n', as: 'm' },
-              ],
-            }),
-            node.pitView({
-              alias: 'fv1',
-              source: source({ kind: 'files', files: [] }),
-              joinKeys: [{ name: 'user_id', dtype: 'String' }],
-              ttlSeconds: 0,
-              features: [{ name: 'n', as: 'm' }],
-            }),
-          ],
+          views: [userView('fv0', ['n', 'm'], 0), userView('fv1', ['m'], 0)],
         });
         const err = (() => {
           try {
@@ -129,15 +100,7 @@ describe('Class: PitCompiler', () => {
           timestampColumn: 'event_timestamp',
           columns: ['user_id', 'event_timestamp', '__row_id'],
         }),
-        views: [
-          node.pitView({
-            alias: 'fv0',
-            source: source({ kind: 'files', files: [] }),
-            joinKeys: [{ name: 'user_id', dtype: 'String' }],
-            ttlSeconds: 0,
-            features: [{ name: 'n', as: 'n' }],
-          }),
-        ],
+        views: [userView('fv0', ['n'], 0)],
       });
       expect(() => duckdbDialect().createCompiler().compilePit(reserved)).toThrow(
         expect.objectContaining({ message: "entity column '__row_id' is reserved", issues: [{ field: '__row_id', message: 'reserved name' }] }),
