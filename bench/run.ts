@@ -1,4 +1,6 @@
 // npm run bench [-- online|pit|materialize|aws|bundles|fanout]
+import { isMet, recordedTargets } from './lib/report.js';
+
 const which = process.argv.slice(2);
 const all = !which.length;
 if (all || which.includes('online')) await (await import('./online-serve.js')).benchOnline();
@@ -7,3 +9,18 @@ if (all || which.includes('aws')) await (await import('./aws-stores.js')).benchA
 if (all || which.includes('bundles')) await (await import('./bundles.js')).benchBundles();
 if (all || which.includes('materialize')) await (await import('./materialize.js')).benchMaterialize();
 if (all || which.includes('fanout')) await (await import('./materialize-fanout.js')).benchMaterializeFanout();
+
+const targets = recordedTargets();
+if (targets.length) {
+  const met = targets.filter(isMet).length;
+  console.log(
+    `\n${met} of ${targets.length} targets met${
+      met < targets.length
+        ? `; not met: ${targets
+            .filter((t) => !isMet(t))
+            .map((t) => t.target)
+            .join('; ')}`
+        : ''
+    }`,
+  );
+}
