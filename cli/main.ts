@@ -8,6 +8,7 @@ import { registerMaterializeCommands } from './commands/materialize.js';
 import { registerOnlineCommands } from './commands/online.js';
 import { registerRegistryCommands } from './commands/registry.js';
 import { registerServeCommand } from './commands/serve.js';
+import { registerUiCommand } from './commands/ui.js';
 import { reportError, type GlobalOptions } from './output.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
     registerFreshnessCommand,
     registerAuditCommand,
     registerServeCommand,
+    registerUiCommand,
   ]) {
     register(program, globals);
   }

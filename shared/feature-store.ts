@@ -4,6 +4,11 @@ import type { FeatureView } from './definitions/feature-view.js';
 import type { OnDemandFeatureView } from './definitions/on-demand-feature-view.js';
 import { ValidationError } from './errors.js';
 import { viewKey } from './layout/view-ref.js';
+import { decodeEntityKey } from './online/entity-key.js';
+import { createMonitoring, type MonitoringParts } from './providers/monitoring.js';
+import type { Registry } from './registry/registry.js';
+import type { AuditRecord, FreshnessCheck } from './services/monitoring-history.js';
+import { computeStatistics, StatisticsCache, type StatisticsOptions, type ViewStatistics } from './services/statistics.js';
 import { computeView, type ComputeResult } from './services/compute.js';
 import type { HistoricalResult, Progress } from './offline/offline-store.js';
 import { createStores, type StoreParts } from './providers/index.js';
@@ -39,6 +44,8 @@ export class FeatureStore {
   private readonly registryCache: CachedRegistry;
   private readonly transforms = new Map<string, OnDemandFeatureView>();
   private readonly batchViews = new Map<string, FeatureView>();
+  private monitoringParts?: MonitoringParts;
+  private readonly statisticsCache = new StatisticsCache();
 
   constructor(
     readonly config: RepoConfig,
@@ -189,9 +196,53 @@ export class FeatureStore {
     return getHistoricalFeatures(this.context, req, progress);
   }
 
-  /** Compares sampled online rows with the offline PIT values at their event time (training–serving skew). */
-  auditSkew(opts: AuditOptions): Promise<AuditReport> {
-    return auditSkew(this.context, opts);
+  /**
+   * Compares sampled online rows with the offline PIT values at their event time (training–serving skew).
+   * With `record`, the report is kept in the audit history (`auditHistory`).
+   */
+  async auditSkew(opts: AuditOptions, options: { record?: boolean } = {}): Promise<AuditReport> {
+    const report = await auditSkew(this.context, opts);
+    if (options.record) {
+      const at = this.context.now().toISOString();
+      const target: AuditRecord['target'] = opts.featureService
+        ? { kind: 'service', name: opts.featureService }
+        : { kind: 'view', name: (opts.views ?? []).join(', ') };
+      await this.monitoring.auditLog.append({ id: `${at}-${Math.random().toString(36).slice(2, 8)}`, at, target, sample: opts.sample, report });
+    }
+    return report;
+  }
+
+  /** Recorded skew audits, oldest first (the newest `limit`). */
+  auditHistory(limit = 100): Promise<AuditRecord[]> {
+    return this.monitoring.auditLog.list(limit);
+  }
+
+  /** The registry as this process sees it (cached for `registryCacheSeconds`). */
+  registry(): Promise<Registry> {
+    return this.context.registry();
+  }
+
+  /** Histories and the statistics engine, created on first use (the Lambdas never pay for them). */
+  get monitoring(): MonitoringParts {
+    this.monitoringParts ??= createMonitoring(this.config, this.context.now);
+    return this.monitoringParts;
+  }
+
+  /**
+   * Statistics of a view version's offline rows in an event-time range, computed by the offline
+   * engine (DuckDB, Athena) and cached per view version, range and options (`refresh` recomputes).
+   */
+  async statistics(ref: string, opts: StatisticsOptions & { refresh?: boolean }): Promise<ViewStatistics> {
+    const view = (await this.context.registry()).view(ref);
+    const key = [viewKey(view.name, view.version), opts.start.toISOString(), opts.end.toISOString(), opts.bins ?? '', opts.top ?? ''].join('|');
+    return this.statisticsCache.get(key, () => computeStatistics(this.monitoring.statistics, view, opts, this.context.now()), opts.refresh);
+  }
+
+  /** A reproducible sample of a view version's online rows, with their event and write times. */
+  async onlinePreview(ref: string, n = 20): Promise<{ entity: Record<string, unknown>; eventTimestamp: string; values: Record<string, unknown> }[]> {
+    const view = (await this.context.registry()).view(ref);
+    const rows = await this.parts.online.sample(viewKey(view.name, view.version), n, 1);
+    return rows.map((r) => ({ entity: decodeEntityKey(r.entityKey), eventTimestamp: new Date(r.eventTs).toISOString(), values: r.values }));
   }
 
   /** Training workflow, step 1 (provider aws): stage entity rows, return the UNLOAD statement. */
@@ -209,12 +260,21 @@ export class FeatureStore {
     return (await validatePush(this.context, req)).rows.length;
   }
 
-  freshness(now?: Date): Promise<ViewFreshness[]> {
-    return freshness(this.context, now);
+  /** Each view version's age against its SLA. With `record`, the check is kept in the freshness history. */
+  async freshness(now?: Date, options: { record?: boolean } = {}): Promise<ViewFreshness[]> {
+    const views = await freshness(this.context, now);
+    if (options.record) await this.monitoring.freshnessLog.append({ at: (now ?? this.context.now()).toISOString(), views });
+    return views;
+  }
+
+  /** Recorded freshness checks, oldest first (the newest `limit`). */
+  freshnessHistory(limit = 500): Promise<FreshnessCheck[]> {
+    return this.monitoring.freshnessLog.list(limit);
   }
 
   async close(): Promise<void> {
     await this.parts.offline.close();
     await this.parts.online.close();
+    await this.monitoringParts?.statistics.close();
   }
 }

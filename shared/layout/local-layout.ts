@@ -6,4 +6,7 @@ export const LOCAL_LAYOUT = {
   registryFile: 'registry.json',
   /** The online store (SQLite, WAL). */
   onlineFile: 'online.sqlite',
+  /** Monitoring history (freshness checks, skew audits), one JSON document per line. */
+  freshnessHistoryFile: 'history/freshness.jsonl',
+  auditHistoryFile: 'history/audits.jsonl',
 } as const;

@@ -16,6 +16,8 @@ export const S3_PREFIX = {
   athenaResults: 'athena-results',
   /** Entity files of training requests (entity_uri) that historical-prepare may read. */
   entities: 'entities',
+  /** Monitoring history: one JSON object per freshness check or skew audit (`skewless ui` charts them). */
+  monitoring: 'monitoring',
 } as const;
 
 /** The registry: one JSON object, updated by conditional PUTs. */
@@ -74,4 +76,9 @@ export function datasetsRoot(datasetsPrefix: string = S3_PREFIX.datasets): strin
 /** `s3://<bucket>/<athena-results>/`: the default Athena output location. */
 export function athenaResultsLocation(bucket: string): string {
   return `s3://${bucket}/${S3_PREFIX.athenaResults}/`;
+}
+
+/** `<monitoring>/<kind>/`: one object per recorded check (`freshness`, `audits`), keys sortable by time. */
+export function historyPrefix(kind: 'freshness' | 'audits'): string {
+  return `${S3_PREFIX.monitoring}/${kind}/`;
 }

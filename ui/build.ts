@@ -1,0 +1,53 @@
+/**
+ * Builds the web app into static assets (`ui/dist/`): esbuild bundles the Preact + htm pages from
+ * node_modules, nothing is fetched from a network. `npm ci` runs it (the `prepare` script);
+ * `skewless ui` builds on first start when the directory is missing.
+ */
+import { copyFile, mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const UI_ROOT = fileURLToPath(new URL('.', import.meta.url));
+export const DIST_DIR = join(UI_ROOT, 'dist');
+/** The files the server serves, by URL path. */
+export const ASSETS = { '/assets/app.js': 'app.js', '/assets/styles.css': 'styles.css', '/index.html': 'index.html' } as const;
+
+export async function buildUi(outdir: string = DIST_DIR): Promise<string> {
+  const { build } = await import('esbuild');
+  // Built next to the target and renamed, so a server never reads a half-written directory.
+  const tmp = `${outdir}.tmp-${process.pid}`;
+  await rm(tmp, { recursive: true, force: true });
+  await mkdir(tmp, { recursive: true });
+  await build({
+    entryPoints: [join(UI_ROOT, 'web/main.ts')],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    target: ['es2020'],
+    outfile: join(tmp, 'app.js'),
+    legalComments: 'none',
+    logLevel: 'silent',
+  });
+  await copyFile(join(UI_ROOT, 'web/styles.css'), join(tmp, 'styles.css'));
+  await copyFile(join(UI_ROOT, 'web/index.html'), join(tmp, 'index.html'));
+  await rm(outdir, { recursive: true, force: true });
+  await rename(tmp, outdir);
+  return outdir;
+}
+
+/** The built assets, building them first when absent (a clone without `npm ci`'s prepare step). */
+export async function loadAssets(dir: string = DIST_DIR): Promise<Map<string, Buffer>> {
+  const read = async () => new Map(await Promise.all(Object.entries(ASSETS).map(async ([url, file]) => [url, await readFile(join(dir, file))] as const)));
+  try {
+    return await read();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    await buildUi(dir);
+    return read();
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const out = await buildUi(process.argv[2] ?? DIST_DIR);
+  console.log(`built the web UI into ${out}`);
+}
