@@ -78,4 +78,7 @@ function App() {
   </div>`;
 }
 
-render(html`<${App} />`, document.getElementById('app')!);
+const root = document.getElementById('app')!;
+// The static "Loading…" placeholder goes: render() adds to a container, it does not replace it.
+root.textContent = '';
+render(html`<${App} />`, root);

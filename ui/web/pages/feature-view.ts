@@ -67,6 +67,13 @@ interface Stats {
 }
 
 const enc = encodeURIComponent;
+
+/** A changed property's value as the diff shows it: a field by its type, absent as —. */
+function changeValue(v: unknown): string {
+  if (v === undefined || v === null) return '—';
+  if (typeof v === 'object' && v !== null && 'dtype' in v) return String((v as { dtype: unknown }).dtype);
+  return cell(v);
+}
 const DAY = 86_400_000;
 
 function DiffView({ name, versions }: { name: string; versions: number[] }) {
@@ -90,7 +97,7 @@ function DiffView({ name, versions }: { name: string; versions: number[] }) {
       <${Table}
         testid="diff-table"
         head=${['property', `v${d.from}`, `v${d.to}`, 'verdict']}
-        rows=${d.changes.map((c) => [html`<code>${c.path}</code>`, cell(c.old), cell(c.new), html`<span class=${c.breaking ? 'breaking' : 'compatible'}>${c.breaking ? 'BREAKING' : 'compatible'}</span>: ${c.reason}`])}
+        rows=${d.changes.map((c) => [html`<code>${c.path}</code>`, changeValue(c.old), changeValue(c.new), html`<span class=${c.breaking ? 'breaking' : 'compatible'}>${c.breaking ? 'BREAKING' : 'compatible'}</span>: ${c.reason}`])}
       />
     </div>`}<//>`
     }
