@@ -3,7 +3,8 @@
  * node_modules, nothing is fetched from a network. `npm ci` runs it (the `prepare` script);
  * `skewless ui` builds on first start when the directory is missing.
  */
-import { copyFile, mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -35,15 +36,23 @@ export async function buildUi(outdir: string = DIST_DIR): Promise<string> {
   return outdir;
 }
 
-/** The built assets, building them first when absent (a clone without `npm ci`'s prepare step). */
+/**
+ * The built assets, in memory. When the directory is absent (a clone without `npm ci`'s prepare
+ * step) they are built into a private temporary directory, so concurrent servers never race on it.
+ */
 export async function loadAssets(dir: string = DIST_DIR): Promise<Map<string, Buffer>> {
-  const read = async () => new Map(await Promise.all(Object.entries(ASSETS).map(async ([url, file]) => [url, await readFile(join(dir, file))] as const)));
+  const read = async (from: string) =>
+    new Map(await Promise.all(Object.entries(ASSETS).map(async ([url, file]) => [url, await readFile(join(from, file))] as const)));
   try {
-    return await read();
+    return await read(dir);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    await buildUi(dir);
-    return read();
+    const scratch = await mkdtemp(join(tmpdir(), 'skewless-ui-'));
+    try {
+      return await read(await buildUi(join(scratch, 'dist')));
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
   }
 }
 

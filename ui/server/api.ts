@@ -61,8 +61,16 @@ const AuditBody = z
   });
 
 /** The UI's JSON API over the FeatureStore facade: read-only, except running a skew audit (which writes only its history). */
-export function createApi(store: FeatureStore, info: { provider: string; startedAt: Date }) {
+export function createApi(store: FeatureStore, info: { provider: string; startedAt: Date; recordEveryMs?: number }) {
   const data = async (): Promise<RegistryData> => (await store.registry()).data;
+  // Each page view checks freshness; at most one check a minute (wall clock) is kept, so an open
+  // tab does not grow the history without bound.
+  let recordedAt = Number.NEGATIVE_INFINITY;
+  const checkFreshness = () => {
+    const record = Date.now() - recordedAt >= (info.recordEveryMs ?? 60_000);
+    if (record) recordedAt = Date.now();
+    return store.freshness(undefined, { record });
+  };
   const viewVersions = async (name: string) => {
     const vs = viewsByName(await data()).get(name);
     if (!vs) throw new NotFoundError('feature view', name);
@@ -87,8 +95,7 @@ export function createApi(store: FeatureStore, info: { provider: string; started
       '/api/summary',
       async () => {
         const d = await data();
-        // Every check the UI makes is recorded, so the freshness history has points to chart.
-        const freshness = await store.freshness(undefined, { record: true });
+        const freshness = await checkFreshness();
         return {
           project: d.project,
           provider: info.provider,
@@ -132,7 +139,7 @@ export function createApi(store: FeatureStore, info: { provider: string; started
       '/api/feature-views/:name/freshness',
       async (p, req) => {
         const v = await pick(p.name, queryOf(z.object({ version }), req.query).version);
-        const now = await store.freshness(undefined, { record: true });
+        const now = await checkFreshness();
         return {
           view: viewKey(v.name, v.version),
           current: now.find((f) => f.view === v.name && f.version === v.version) ?? null,

@@ -15,6 +15,8 @@ export interface UiServerOptions {
   allowedHosts?: string[];
   /** Where the built assets are (default ui/dist, built when missing). */
   assetsDir?: string;
+  /** Freshness checks made by page views are recorded at most this often (default one a minute). */
+  recordFreshnessEveryMs?: number;
   log?: (line: string) => void;
 }
 
@@ -52,7 +54,11 @@ function send(res: ServerResponse, status: number, body: string | Buffer, type: 
 /** `skewless ui`: the built web app and its JSON API (/api/…) from one process. */
 export async function startUiServer(o: UiServerOptions): Promise<{ port: number; url: string; close: () => Promise<void> }> {
   const assets = await loadAssets(o.assetsDir);
-  const api = createApi(o.store, { provider: o.store.config.provider, startedAt: new Date() });
+  const api = createApi(o.store, {
+    provider: o.store.config.provider,
+    startedAt: new Date(),
+    ...(o.recordFreshnessEveryMs !== undefined ? { recordEveryMs: o.recordFreshnessEveryMs } : {}),
+  });
   const host = o.host ?? '127.0.0.1';
   let hosts = new Set<string>();
   const log = o.log ?? ((line: string) => console.error(line));

@@ -176,7 +176,7 @@ function FreshnessView({ name, version }: { name: string; version: number }) {
         ? html`<p data-testid="freshness-now">watermark ${when(d.current.watermark)} · age ${duration(d.current.ageSeconds)} · SLA ${duration(d.current.slaSeconds)} · <${Status} status=${d.current.status} /></p>`
         : html`<p class="muted">Not served online: no freshness.</p>`
     }
-    ${d.history.length ? html`<${FreshnessChart} points=${d.history} /><p class="muted" data-testid="freshness-checks">${d.history.length} recorded checks</p>` : html`<p class="muted">No recorded checks yet.</p>`}`}<//>`;
+    ${d.history.length ? html`<${FreshnessChart} points=${d.history} /><p class="muted" data-testid="freshness-checks">${d.history.length} recorded ${d.history.length === 1 ? 'check' : 'checks'}</p>` : html`<p class="muted">No recorded checks yet.</p>`}`}<//>`;
 }
 
 function SnippetsView({ name, version }: { name: string; version: number }) {
