@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerAuditCommand } from './commands/audit.js';
+import { registerCodegenCommand } from './commands/codegen.js';
 import { registerFreshnessCommand } from './commands/freshness.js';
 import { registerHistoricalCommands } from './commands/historical.js';
 import { registerInitCommand } from './commands/init.js';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
     registerFreshnessCommand,
     registerAuditCommand,
     registerServeCommand,
+    registerCodegenCommand,
   ]) {
     register(program, globals);
   }

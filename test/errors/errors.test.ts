@@ -46,6 +46,7 @@ const SAMPLES: Record<string, () => InstanceType<typeof SkewlessError>[]> = {
   ],
   TransformationError: () => [new errors.TransformationError('odfv', 'm')],
   TransformationDriftError: () => [new errors.TransformationDriftError('odfv', 'a', 'b')],
+  SchemaMismatchError: () => [new errors.SchemaMismatchError('svc', 'a', { hash: 'b', summary: 's', schema: {} })],
   RegistryConflictError: () => [new errors.RegistryConflictError('s3://b/registry.json', 5)],
   SourceFileMissingError: () => [new errors.SourceFileMissingError('s3://b/k.parquet')],
   IncompleteRunError: () => [new errors.IncompleteRunError({ runId: 'v/1-2', chunks: [0, 1] }, [1])],
