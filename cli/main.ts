@@ -7,6 +7,7 @@ import { registerHistoricalCommands } from './commands/historical.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerMaterializeCommands } from './commands/materialize.js';
 import { registerOnlineCommands } from './commands/online.js';
+import { registerOpenApiCommand } from './commands/openapi.js';
 import { registerRegistryCommands } from './commands/registry.js';
 import { registerServeCommand } from './commands/serve.js';
 import { reportError, type GlobalOptions } from './output.js';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
     registerAuditCommand,
     registerServeCommand,
     registerCodegenCommand,
+    registerOpenApiCommand,
   ]) {
     register(program, globals);
   }
