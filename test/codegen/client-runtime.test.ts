@@ -20,7 +20,6 @@ describe('a generated client against serve (in process)', () => {
   let store: FeatureStore;
   let base: string;
   let close: () => Promise<void>;
-  // biome-ignore lint/suspicious/noExplicitAny: the generated module is imported at run time
   let generated: any;
 
   beforeAll(async () => {
