@@ -1,12 +1,10 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { openApiDocument } from '../../shared/http/openapi.js';
 import { Registry } from '../../shared/registry/registry.js';
 import { withStore } from '../context.js';
 import type { GlobalOptions } from '../output.js';
-
-const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export function registerOpenApiCommand(program: Command, globals: () => GlobalOptions): void {
   program
@@ -16,7 +14,7 @@ export function registerOpenApiCommand(program: Command, globals: () => GlobalOp
     .action((o: { out?: string }) =>
       withStore(globals(), async (store) => {
         const data = await store.registryDump();
-        const doc = openApiDocument({ project: store.config.project, version: VERSION, ...(data ? { registry: new Registry(data) } : {}) });
+        const doc = openApiDocument({ project: store.config.project, ...(data ? { registry: new Registry(data) } : {}) });
         const text = `${JSON.stringify(doc, null, 2)}\n`;
         if (!o.out) return void process.stdout.write(text);
         const file = resolve(o.out);

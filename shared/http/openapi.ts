@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { SCHEMA_HASH_HEADER } from '../codegen/service-schema.js';
 import type { Registry } from '../registry/registry.js';
@@ -42,6 +43,15 @@ function post(operationId: string, summary: string, request: string, response: s
   };
 }
 
+/** skewless's own version (package.json), the document's `info.version` unless given. */
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0';
+  }
+}
+
 export interface OpenApiOptions {
   project?: string;
   version?: string;
@@ -76,7 +86,7 @@ export function openApiDocument(options: OpenApiOptions = {}): JsonObject {
     openapi: '3.1.0',
     info: {
       title: `skewless feature server${options.project ? ` (${options.project})` : ''}`,
-      version: options.version ?? '0',
+      version: options.version ?? packageVersion(),
       description:
         "Feast's HTTP routes. API Gateway (provider aws, IAM / SigV4) exposes /get-online-features and /push; `skewless serve` exposes every route here.",
     },
