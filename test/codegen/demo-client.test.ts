@@ -39,7 +39,6 @@ describe('the generated client and the OpenAPI document against `skewless serve`
   const repo = join(tmp.dir, 'feature_repo');
   const app = join(tmp.dir, 'app');
   let server: { url: string; child: ChildProcess };
-  // biome-ignore lint/suspicious/noExplicitAny: the generated module is imported at run time
   let generated: any;
 
   beforeAll(async () => {
