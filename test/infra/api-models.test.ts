@@ -46,7 +46,10 @@ const DRAFT4 = new Set([
 /** Every keyword used anywhere in a schema (property names and enum / required values are not keywords). */
 function keywords(schema: unknown, out = new Set<string>()): Set<string> {
   if (!schema || typeof schema !== 'object') return out;
-  if (Array.isArray(schema)) return (schema.forEach((s) => keywords(s, out)), out);
+  if (Array.isArray(schema)) {
+    for (const s of schema) keywords(s, out);
+    return out;
+  }
   for (const [k, v] of Object.entries(schema)) {
     out.add(k);
     if (k === 'properties' || k === 'definitions' || k === 'patternProperties') for (const s of Object.values(v as object)) keywords(s, out);
