@@ -102,6 +102,8 @@ describe('shared/errors.ts is the one home of errors', () => {
         else if (/\.[cm]?tsx?$/.test(name) && !name.endsWith('.d.ts')) {
           const rel = relative(ROOT, path);
           if (rel === join('shared', 'errors.ts')) continue;
+          // The runtime of generated clients is copied into users' projects and depends on zod alone: its errors are the client's own.
+          if (rel.startsWith(join('shared', 'codegen', 'runtime'))) continue;
           readFileSync(path, 'utf8')
             .split('\n')
             .forEach((line, i) => {
