@@ -31,10 +31,7 @@ export interface ServiceSchema {
 
 const column = (name: string, dtype: DType): SchemaColumn => ({ name, dtype, ...jsonKind(dtype) });
 
-/**
- * The contract of one feature service as the server resolves it (the same `resolveRefs` call the
- * lookup makes), or of an ad-hoc feature list when `service` is undefined.
- */
+/** The contract of one feature service as the server resolves it (the same `resolveRefs` call the lookup makes). */
 export function serviceSchema(registry: Registry, service: string, fullFeatureNames = false): ServiceSchema {
   const spec = registry.featureService(service);
   const resolved = registry.resolveRefs(registry.serviceRefs(service), fullFeatureNames);
