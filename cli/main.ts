@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerAuditCommand } from './commands/audit.js';
+import { registerCodegenCommand } from './commands/codegen.js';
 import { registerFreshnessCommand } from './commands/freshness.js';
 import { registerHistoricalCommands } from './commands/historical.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerMaterializeCommands } from './commands/materialize.js';
 import { registerOnlineCommands } from './commands/online.js';
+import { registerOpenApiCommand } from './commands/openapi.js';
 import { registerRegistryCommands } from './commands/registry.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerUiCommand } from './commands/ui.js';
@@ -32,6 +34,8 @@ export function buildProgram(): Command {
     registerAuditCommand,
     registerServeCommand,
     registerUiCommand,
+    registerCodegenCommand,
+    registerOpenApiCommand,
   ]) {
     register(program, globals);
   }

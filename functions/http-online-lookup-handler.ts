@@ -1,15 +1,10 @@
-import { z } from 'zod';
-import { columnMap } from '../shared/services/rows.js';
+import { OnlineLookupBody } from '../shared/http/schemas.js';
 import { jsonRoute } from './lib/http-middleware.js';
 import { checkColumnsCap } from './lib/limits.js';
+import { schemaHashCheck } from './lib/schema-hash-check.js';
 import type { StoreProvider } from './lib/store-provider.js';
 
-export const OnlineLookupBody = z.object({
-  features: z.array(z.string()).optional(),
-  feature_service: z.string().optional(),
-  entities: columnMap(),
-  full_feature_names: z.boolean().default(false),
-});
+export { OnlineLookupBody };
 
 /** POST /get-online-features (Feast JSON). */
 export function createOnlineLookupHandler(getStore: StoreProvider, options: { maxBytes?: number } = {}) {
@@ -25,6 +20,6 @@ export function createOnlineLookupHandler(getStore: StoreProvider, options: { ma
         fullFeatureNames: body.full_feature_names,
       });
     },
-    options,
+    { ...options, before: [schemaHashCheck(getStore)] },
   );
 }

@@ -1,15 +1,9 @@
-import { z } from 'zod';
-import { columnMap } from '../shared/services/rows.js';
+import { PushBody } from '../shared/http/schemas.js';
 import { jsonRoute } from './lib/http-middleware.js';
 import { checkColumnsCap } from './lib/limits.js';
 import type { StoreProvider } from './lib/store-provider.js';
 
-export const PushBody = z.object({
-  push_source_name: z.string(),
-  df: columnMap(),
-  to: z.enum(['online', 'offline', 'online_and_offline']).default('online'),
-});
-export type PushBody = z.output<typeof PushBody>;
+export { PushBody };
 
 /** POST /push (Feast JSON): all rows validated before anything is written. */
 export function createPushHandler(getStore: StoreProvider, options: { maxBytes?: number } = {}) {

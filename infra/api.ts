@@ -1,7 +1,6 @@
 import {
   AccessLogFormat,
   AuthorizationType,
-  JsonSchemaType,
   LambdaIntegration,
   LogGroupLogDestination,
   MethodLoggingLevel,
@@ -11,10 +10,14 @@ import {
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import type { z } from 'zod';
+import { OnlineLookupBody, PushBody } from '../shared/http/schemas.js';
+import { apiGatewayModelSchema } from './api-models.js';
 
 /**
  * The REST API inference services call (Feast's routes), IAM-authorized: callers sign requests with
- * SigV4. Bodies are shape-checked by API Gateway before a Lambda runs; the handlers check the rest.
+ * SigV4 (generated clients: `sigv4Signer`). Bodies are shape-checked by API Gateway against models
+ * generated from the handlers' zod schemas before a Lambda runs; the handlers check the rest.
  */
 export class FeatureApi extends Construct {
   readonly api: RestApi;
@@ -38,19 +41,11 @@ export class FeatureApi extends Construct {
       },
     });
     const validator = this.api.addRequestValidator('Body', { validateRequestBody: true, validateRequestParameters: true });
-    const model = (name: string, required: string[], properties: Record<string, object>): IModel =>
-      this.api.addModel(name, { contentType: 'application/json', schema: { type: JsonSchemaType.OBJECT, required, properties: properties as never } });
-    const lookupModel = model('GetOnlineFeatures', ['entities'], {
-      features: { type: JsonSchemaType.ARRAY, items: { type: JsonSchemaType.STRING } },
-      feature_service: { type: JsonSchemaType.STRING },
-      entities: { type: JsonSchemaType.OBJECT },
-      full_feature_names: { type: JsonSchemaType.BOOLEAN },
-    });
-    const pushModel = model('Push', ['push_source_name', 'df'], {
-      push_source_name: { type: JsonSchemaType.STRING },
-      df: { type: JsonSchemaType.OBJECT },
-      to: { type: JsonSchemaType.STRING, enum: ['online', 'offline', 'online_and_offline'] },
-    });
+    // The models are the handlers' own zod schemas, as draft 4 (shared/http/schemas.ts, infra/api-models.ts).
+    const model = (name: string, schema: z.ZodType): IModel =>
+      this.api.addModel(name, { modelName: name, contentType: 'application/json', schema: apiGatewayModelSchema(schema, name) });
+    const lookupModel = model('GetOnlineFeatures', OnlineLookupBody);
+    const pushModel = model('Push', PushBody);
     this.api.root
       .addResource('get-online-features')
       .addMethod('POST', new LambdaIntegration(props.onlineLookup), { requestValidator: validator, requestModels: { 'application/json': lookupModel } });

@@ -23,6 +23,7 @@ export const ERROR_CODES = [
   'UNSUPPORTED',
   'TRANSFORMATION_ERROR',
   'TRANSFORMATION_DRIFT',
+  'SCHEMA_MISMATCH',
   'REGISTRY_CONFLICT',
   'SOURCE_FILE_MISSING',
   'MATERIALIZATION_INCOMPLETE',
@@ -205,6 +206,20 @@ export class TransformationDriftError extends SkewlessError {
         ? `on demand feature view '${view}': loaded code (hash ${loaded}) differs from the applied code (hash ${applied}); apply or redeploy so training and serving run the same function`
         : `on demand feature view '${view}': its code is not loaded in this process (applied hash ${applied})`,
       { code: 'TRANSFORMATION_DRIFT', status: 409, details: { view, applied, loaded } },
+    );
+  }
+}
+
+/**
+ * A generated client's schema hash (`x-skewless-schema-hash`) is not the deployed service's (409):
+ * the service changed since the client was built. `details.deployed` carries the deployed columns
+ * so the client can say what changed.
+ */
+export class SchemaMismatchError extends SkewlessError {
+  constructor(service: string, expected: string, deployed: { hash: string; summary: string; schema: unknown }) {
+    super(
+      `feature service '${service}' no longer matches the client's schema (client hash ${expected}, deployed hash ${deployed.hash}): deployed it is ${deployed.summary}; regenerate the client with \`skewless codegen\``,
+      { code: 'SCHEMA_MISMATCH', status: 409, details: { service, expected, actual: deployed.hash, deployed: deployed.schema } },
     );
   }
 }

@@ -2,6 +2,7 @@ import { MethodNotAllowedError, NotFoundError } from '../../shared/errors.js';
 import { createFreshnessHandler, createHealthHandler } from '../http-freshness-handler.js';
 import { createMaterializeHandler } from '../http-materialize-handler.js';
 import { createOnlineLookupHandler } from '../http-online-lookup-handler.js';
+import { createOpenApiHandler } from '../http-openapi-handler.js';
 import { createPushHandler } from '../http-push-handler.js';
 import { errorResult } from '../lib/http-middleware.js';
 import type { StoreProvider } from '../lib/store-provider.js';
@@ -18,6 +19,7 @@ export function createRouter(getStore: StoreProvider, options: { maxBytes?: numb
     '/materialize-incremental': { method: 'POST', handler: createMaterializeHandler(getStore, true) as Handler },
     '/freshness': { method: 'GET', handler: createFreshnessHandler(getStore) as Handler },
     '/health': { method: 'GET', handler: createHealthHandler() as Handler },
+    '/openapi.json': { method: 'GET', handler: createOpenApiHandler(getStore) as Handler },
   };
   return async (event: ApiEvent): Promise<ApiResult> => {
     const route = routes[event.path.replace(/\/+$/, '') || '/'];

@@ -34,10 +34,16 @@ export function httpErrors(log: (err: unknown) => void = (err) => logger.error('
 /**
  * The one shape of every JSON route: errors as JSON, the body parsed and validated by `schema`
  * (parseInput with the API Gateway body envelope), `run` called with it, its result returned as 200.
+ * `before`: middlewares that see the raw event ahead of parsing (the schema-hash check).
  */
-export function jsonRoute<S extends z.ZodType>(schema: S, run: (body: z.output<S>) => Promise<unknown>, options: { maxBytes?: number } = {}) {
+export function jsonRoute<S extends z.ZodType>(
+  schema: S,
+  run: (body: z.output<S>) => Promise<unknown>,
+  options: { maxBytes?: number; before?: middy.MiddlewareObj<ApiEvent, ApiResult>[] } = {},
+) {
   return middy<ApiEvent, ApiResult>()
     .use(httpErrors())
+    .use(options.before ?? [])
     .use(parseInput(schema as InputSchema<z.output<S>>, apiGatewayBodyEnvelope<z.output<S>>(options), 'request'))
     .handler(async (body) => json(200, await run(body as unknown as z.output<S>)));
 }

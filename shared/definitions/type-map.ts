@@ -145,3 +145,34 @@ export function fromParquetType(e: ParquetSchemaType): DType {
   const physical = SCALAR_DTYPES.find((d) => TYPE_MAP[d].parquet.type === e.type && !TYPE_MAP[d].parquet.logical_type);
   return physical ?? 'String';
 }
+
+// ---- generated clients: how each JSON kind is typed (docs/typed-clients.md) ------------------
+
+/**
+ * A JSON kind in a generated client (`skewless codegen`): `ts` is the type a decoded value has,
+ * `input` what an entity / request-data column accepts. Int64 decodes to `bigint` because the API
+ * sends a JSON number up to ±2^53−1 and a decimal string beyond (value-schema.ts): one exact type
+ * for both. Instants arrive as RFC 3339 text and decode to `Date`; bytes arrive as base64.
+ */
+export interface ClientType {
+  readonly ts: string;
+  readonly input: string;
+}
+
+export const CLIENT_TYPES: Readonly<Record<JsonKind, ClientType>> = Object.freeze({
+  int32: { ts: 'number', input: 'number' },
+  int64: { ts: 'bigint', input: 'bigint | number | string' },
+  float32: { ts: 'number', input: 'number' },
+  float64: { ts: 'number', input: 'number' },
+  string: { ts: 'string', input: 'string' },
+  boolean: { ts: 'boolean', input: 'boolean' },
+  base64: { ts: 'Uint8Array', input: 'Uint8Array | string' },
+  instant: { ts: 'Date', input: 'Date | string' },
+});
+
+/** The TypeScript type of a decoded value of `dtype` (nullable: a missing value is null), and of an input column's element. */
+export function clientType(dtype: DType): { ts: string; input: string } {
+  const { kind, array } = jsonKind(dtype);
+  const t = CLIENT_TYPES[kind];
+  return array ? { ts: `(${t.ts} | null)[] | null`, input: `readonly (${t.input} | null)[]` } : { ts: `${t.ts} | null`, input: t.input };
+}
