@@ -65,7 +65,8 @@ export async function getOnlineFeatures(ctx: StoreContext, req: OnlineFeaturesRe
     });
     slot.set(v.key, at);
   });
-  const records = await ctx.online.read(keys);
+  // Only the requested features (and on-demand inputs) are read: DynamoDB projects them (issue 13 item 2).
+  const records = await ctx.online.read(keys, { features: new Map(resolved.views.map((v) => [v.key, v.features.map((f) => f.name)])) });
   // One timestamp string per record, not per (record, feature).
   const isoTs = records.map((r) => (r ? new Date(r.eventTs).toISOString() : EPOCH));
   const now = ctx.now().getTime();
