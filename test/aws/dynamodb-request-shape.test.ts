@@ -1,13 +1,20 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createAwsClients } from '../../shared/aws/clients.js';
 import { parseConfig } from '../../shared/config/config.js';
+import { FeatureStore } from '../../shared/feature-store.js';
+import { LocalOfflineStore } from '../../shared/offline/local/local-offline-store.js';
+import { LocalRegistryStore } from '../../shared/registry/local-registry-store.js';
 import { MAX_EXPRESSION_BYTES } from '../../shared/online/dynamodb-projection.js';
 import { entityKey } from '../../shared/online/entity-key.js';
 import { DynamoDBOnlineStore } from '../../shared/online/dynamodb-online-store.js';
 import { createStores } from '../../shared/providers/index.js';
 import { awsForTests, uniqueName } from '../helpers/aws.js';
+import { testDefinitions } from '../helpers/repo.js';
 import { strictDynamoDB } from '../helpers/strict-dynamodb.js';
 
 const k = (id: string) => entityKey([{ name: 'user_id', valueType: 'String' }], { user_id: id });
@@ -154,6 +161,37 @@ describe('Class: DynamoDBOnlineStore — request shapes (issue 13 items 2 and 4,
         if (saved === undefined) delete process.env.AWS_ENDPOINT_URL_DYNAMODB;
         else process.env.AWS_ENDPOINT_URL_DYNAMODB = saved;
         await proxy.close();
+      }
+    });
+  });
+
+  describe('Function: getOnlineFeatures on a DynamoDB online store', () => {
+    it('projects a view read in part to the requested features, and reads a view asked for whole unprojected', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'skewless-shape-'));
+      try {
+        const client = awsForTests().dynamodb;
+        const log = strictDynamoDB(client);
+        const online = new DynamoDBOnlineStore({ client, table });
+        const store = new FeatureStore(parseConfig({ project: 'shape', registryCacheSeconds: 0 }, dir, {}), {
+          registryStore: new LocalRegistryStore(join(dir, 'registry.json')),
+          online,
+          offline: new LocalOfflineStore({ repoDir: dir }),
+        });
+        await store.apply(testDefinitions().all);
+        const now = Date.now();
+        await online.write('activity@v1', [{ entityKey: k('p1'), values: { sessions: 4, model: 'm' }, eventTs: now, createdTs: 0 }], new Date(now));
+        log.getInputs.length = 0;
+
+        const part = await store.getOnlineFeatures({ features: ['activity:model'], entities: { user_id: ['p1'] } });
+        expect(part.results[1].values).toEqual(['m']);
+        expect(Object.values(log.getInputs[0].ExpressionAttributeNames ?? {})).toEqual(expect.arrayContaining(['features', 'model']));
+        expect(Object.values(log.getInputs[0].ExpressionAttributeNames ?? {})).not.toContain('sessions');
+
+        const whole = await store.getOnlineFeatures({ features: ['activity:sessions', 'activity:model'], entities: { user_id: ['p1'] } });
+        expect(whole.results.slice(1).map((r) => r.values[0])).toEqual([4, 'm']);
+        expect(log.getInputs[1].ProjectionExpression).toBeUndefined();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
       }
     });
   });
