@@ -21,6 +21,7 @@ new SkewlessStack(app, `Skewless-${config.project.replace(/_/g, '-')}`, {
   definitionsPath: resolve(repo, definitions),
   codeHashes,
   ...(alarmEmail ? { alarmEmail } : {}),
+  ...(config.aws ? { writeConcurrency: config.aws.writeConcurrency } : {}),
 });
 // cdk-nag's AwsSolutions pack: any finding not acknowledged (with its reason) fails the synth.
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

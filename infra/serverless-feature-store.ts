@@ -42,6 +42,8 @@ export interface ServerlessFeatureStoreProps {
   readonly alarmEmail?: string;
   /** Reserved concurrency per function (e.g. cap push to protect the table). @default none reserved */
   readonly reservedConcurrency?: Partial<Record<FunctionName, number>>;
+  /** Conditional DynamoDB writes in flight per function (SKEWLESS_WRITE_CONCURRENCY; docs/performance.md). @default 16 */
+  readonly writeConcurrency?: number;
   /** @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
   /**
@@ -109,6 +111,7 @@ export class ServerlessFeatureStore extends Construct {
       athenaWorkgroup: this.workgroupName,
       registryCacheSeconds: 30,
       ...(props.codeHashes ? { codeHashes: props.codeHashes } : {}),
+      ...(props.writeConcurrency !== undefined ? { writeConcurrency: props.writeConcurrency } : {}),
     });
     const fn = (name: FunctionName, extra: { memorySize?: number; timeout?: Duration } = {}) => {
       const reserved = props.reservedConcurrency?.[name];

@@ -25,6 +25,22 @@ export interface ClientOptions {
    */
   budgetMs?: number;
   maxAttempts?: number;
+  /**
+   * Connections kept per endpoint (default 50, the SDK's): size it to the requests one process has
+   * in flight at once — the online store's write concurrency, and a lookup's parallel BatchGetItem
+   * calls (⌈entities / 100⌉ per view). Requests above it wait for a free connection.
+   */
+  maxSockets?: number;
+}
+
+/**
+ * The HTTP agents' settings: keep-alive, so a warm Lambda or a long CLI run reuses its TLS
+ * connections (a new one to DynamoDB costs a TCP and a TLS handshake, several round trips) instead of
+ * opening one per call. The SDK v3 keeps connections alive by default today; stating it here keeps it
+ * so whatever a future default says, and sizes the pool.
+ */
+export function agentOptions(maxSockets = 50): { keepAlive: true; keepAliveMsecs: number; maxSockets: number } {
+  return { keepAlive: true, keepAliveMsecs: 1000, maxSockets: Math.max(1, Math.floor(maxSockets)) };
 }
 
 /**
@@ -58,7 +74,9 @@ export function createAwsClients(region: string, env: NodeJS.ProcessEnv = proces
   const budgetMs = options.budgetMs ?? (Number(env[ENV.functionTimeoutSeconds]) > 0 ? Number(env[ENV.functionTimeoutSeconds]) * 1000 : 30_000);
   const maxAttempts = options.maxAttempts ?? 4;
   // Explicit retries (retry-policy.ts): the same attempt budget for every call, no shared quota.
-  const common = { region, maxAttempts, retryStrategy: new SkewlessRetryStrategy({ maxAttempts }), requestHandler: clientTimeouts(budgetMs, maxAttempts) };
+  const agent = agentOptions(options.maxSockets);
+  const requestHandler = { ...clientTimeouts(budgetMs, maxAttempts), httpAgent: agent, httpsAgent: agent };
+  const common = { region, maxAttempts, retryStrategy: new SkewlessRetryStrategy({ maxAttempts }), requestHandler };
   return {
     s3: instrument(new S3Client({ ...common, forcePathStyle })),
     dynamodb: instrument(new DynamoDBClient(common)),

@@ -10,6 +10,9 @@ import { LimitsSchema, limitsFromEnv } from '../util/limits.js';
 
 export const CONFIG_FILE = 'skewless.json';
 
+/** 16 in flight keeps one core busy on DynamoDB at single-digit-ms latency (docs/performance.md). */
+export const DEFAULT_WRITE_CONCURRENCY = 16;
+
 const AwsConfig = z.object({
   region: z.string().default('us-east-1'),
   bucket: z.string().min(3),
@@ -19,6 +22,12 @@ const AwsConfig = z.object({
   glueDatabase: z.string().default('skewless'),
   athenaWorkgroup: z.string().default('primary'),
   athenaOutput: z.string().optional(),
+  /**
+   * Conditional DynamoDB writes in flight at once, per process (materialization chunk worker, push,
+   * CLI); env SKEWLESS_WRITE_CONCURRENCY. Throughput ≈ min(concurrency ÷ per-request latency, what
+   * one core marshals): docs/performance.md#materialization-on-dynamodb.
+   */
+  writeConcurrency: z.number().int().min(1).max(1024).default(DEFAULT_WRITE_CONCURRENCY),
 });
 
 export const RepoConfigSchema = z.object({
@@ -65,11 +74,15 @@ function envOverrides(env: NodeJS.ProcessEnv): Record<string, unknown> {
       ...(env[ENV.athenaWorkgroup] ? { athenaWorkgroup: env[ENV.athenaWorkgroup] } : {}),
     };
   }
+  // Only tunes an aws section that exists (in the file or from the variables above).
+  if (env[ENV.writeConcurrency]) o.awsWriteConcurrency = Number(env[ENV.writeConcurrency]);
   return o;
 }
 
 export function parseConfig(raw: unknown, repoDir: string, env: NodeJS.ProcessEnv = process.env): RepoConfig {
-  const over = envOverrides(env);
+  const { awsWriteConcurrency, ...over } = envOverrides(env);
+  const rawAws = (raw as { aws?: object }).aws;
+  if (awsWriteConcurrency !== undefined && (rawAws || over.aws)) over.aws = { ...(over.aws as object), writeConcurrency: awsWriteConcurrency };
   const merged = {
     ...(raw as object),
     ...over,

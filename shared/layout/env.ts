@@ -22,6 +22,8 @@ export const ENV = {
   maxClockSkewSeconds: 'SKEWLESS_MAX_CLOCK_SKEW_SECONDS',
   maxRowsPerPush: 'SKEWLESS_MAX_ROWS_PER_PUSH',
   maxEntitiesPerLookup: 'SKEWLESS_MAX_ENTITIES_PER_LOOKUP',
+  /** Conditional DynamoDB writes in flight per process (`aws.writeConcurrency` in skewless.json). */
+  writeConcurrency: 'SKEWLESS_WRITE_CONCURRENCY',
   /** `skewless serve`: the bearer token every route but /health requires. */
   serveToken: 'SKEWLESS_SERVE_TOKEN',
   /** The CLI prints stack traces. */
@@ -40,7 +42,9 @@ export interface DeployedResources {
 }
 
 /** The environment the CDK app gives every function (besides the per-function timeout). */
-export function lambdaEnvironment(r: DeployedResources & { registryCacheSeconds: number; codeHashes?: Record<string, string> }): Record<string, string> {
+export function lambdaEnvironment(
+  r: DeployedResources & { registryCacheSeconds: number; codeHashes?: Record<string, string>; writeConcurrency?: number },
+): Record<string, string> {
   return {
     [ENV.project]: r.project,
     [ENV.bucket]: r.bucket,
@@ -49,5 +53,6 @@ export function lambdaEnvironment(r: DeployedResources & { registryCacheSeconds:
     [ENV.athenaWorkgroup]: r.athenaWorkgroup,
     [ENV.registryCacheSeconds]: String(r.registryCacheSeconds),
     ...(r.codeHashes && Object.keys(r.codeHashes).length ? { [ENV.codeHashes]: JSON.stringify(r.codeHashes) } : {}),
+    ...(r.writeConcurrency !== undefined ? { [ENV.writeConcurrency]: String(r.writeConcurrency) } : {}),
   };
 }

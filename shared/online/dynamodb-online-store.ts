@@ -16,8 +16,9 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { OnlineStoreUnavailableError, OnlineWriteIncompleteError } from '../errors.js';
+import { projectionFor } from './dynamodb-projection.js';
 import { BaseOnlineStore } from './online-store.js';
-import type { ItemKey, OnlineRecord, OnlineWrite, Watermark, WriteOptions, WriteResult } from './types.js';
+import type { ItemKey, OnlineRecord, OnlineWrite, ReadOptions, Watermark, WriteOptions, WriteResult } from './types.js';
 
 const WATERMARK_PK = '__watermark__';
 const MAX_RETRIES = 8;
@@ -217,15 +218,22 @@ export class DynamoDBOnlineStore extends BaseOnlineStore {
     }
   }
 
-  protected async _getItems(keys: readonly ItemKey[]): Promise<Map<string, OnlineRecord>> {
+  /**
+   * One BatchGetItem call of ≤ 100 keys (the base class runs the chunks in parallel), projected to the
+   * requested features of the chunk's views. UnprocessedKeys (throttled partitions, or a response past
+   * DynamoDB's 16 MB) are asked again with jittered exponential backoff, up to MAX_RETRIES rounds.
+   */
+  protected async _getItems(keys: readonly ItemKey[], options: ReadOptions = {}): Promise<Map<string, OnlineRecord>> {
     const out = new Map<string, OnlineRecord>();
+    const projection = projectionFor(new Set(keys.map((k) => k.view)), options);
     let pending: Record<string, AttributeValue>[] = keys.map((k) => ({ pk: { S: k.entityKey }, sk: { S: k.view } }));
     for (let attempt = 0; pending.length; attempt++) {
       if (attempt > MAX_RETRIES) throw new OnlineStoreUnavailableError(`${pending.length} keys still unprocessed after ${MAX_RETRIES} retries`);
       if (attempt > 0) await sleep(attempt);
-      const r = await this.client.send(new BatchGetItemCommand({ RequestItems: { [this.table]: { Keys: pending, ConsistentRead: false } } }));
+      const r = await this.client.send(new BatchGetItemCommand({ RequestItems: { [this.table]: { Keys: pending, ConsistentRead: false, ...projection } } }));
       for (const item of r.Responses?.[this.table] ?? []) {
-        out.set(BaseOnlineStore.itemId({ entityKey: item.pk.S!, view: item.sk.S! }), toRecord(item));
+        const view = item.sk.S!;
+        out.set(BaseOnlineStore.itemId({ entityKey: item.pk.S!, view }), toRecord(item, projection && options.features?.get(view)));
       }
       pending = (r.UnprocessedKeys?.[this.table]?.Keys as Record<string, AttributeValue>[] | undefined) ?? [];
     }
@@ -308,9 +316,19 @@ function plain(values: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-function toRecord(item: Record<string, AttributeValue>): OnlineRecord {
+/**
+ * `only`: the features requested of this item's view. A chunk mixing views is projected to the union
+ * of their features; each record keeps its own view's.
+ */
+function toRecord(item: Record<string, AttributeValue>, only?: readonly string[]): OnlineRecord {
+  const features = item.features?.M ?? {};
+  let stored = features;
+  if (only) {
+    stored = {};
+    for (const f of only) if (Object.hasOwn(features, f)) stored[f] = features[f];
+  }
   return {
-    values: unmarshall(item.features?.M ?? {}, { wrapNumbers: false }) as Record<string, unknown>,
+    values: unmarshall(stored, { wrapNumbers: false }) as Record<string, unknown>,
     eventTs: Number(item.event_ts.N),
     createdTs: Number(item.created_ts.N),
   };

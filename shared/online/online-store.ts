@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors.js';
 import { seededRandom } from '../util/random.js';
-import type { ItemKey, OnlineRecord, OnlineWrite, Watermark, WriteOptions, WriteResult } from './types.js';
+import type { ItemKey, OnlineRecord, OnlineWrite, ReadOptions, Watermark, WriteOptions, WriteResult } from './types.js';
 
 /**
  * The online side: conditional (newer-wins) batch writes and batched point reads of
@@ -9,8 +9,8 @@ import type { ItemKey, OnlineRecord, OnlineWrite, Watermark, WriteOptions, Write
 export interface OnlineStore {
   /** `ttlSeconds` (0 = none) lets stores that expire items (DynamoDB TTL) set event ts + ttl. */
   write(view: string, rows: readonly OnlineWrite[], writtenAt: Date, options?: WriteOptions): Promise<WriteResult>;
-  /** Records in the order of `keys`; undefined where nothing is stored. */
-  read(keys: readonly ItemKey[]): Promise<(OnlineRecord | undefined)[]>;
+  /** Records in the order of `keys`; undefined where nothing is stored. `options.features` narrows what is read. */
+  read(keys: readonly ItemKey[], options?: ReadOptions): Promise<(OnlineRecord | undefined)[]>;
   watermarks(): Promise<Watermark[]>;
   /** Moves the view's watermark forward to `eventTs` (never back) and sets its last-write time. */
   recordWatermark(view: string, eventTs: number, writtenAt: Date): Promise<void>;
@@ -32,8 +32,8 @@ function newer(a: OnlineWrite, b: OnlineWrite): boolean {
 export abstract class BaseOnlineStore implements OnlineStore {
   /** Most items one `_getItems` call may ask for (DynamoDB BatchGetItem: 100). */
   protected abstract readonly maxReadBatch: number;
-  /** Items found, keyed by `itemId`. */
-  protected abstract _getItems(keys: readonly ItemKey[]): Promise<Map<string, OnlineRecord>>;
+  /** Items found, keyed by `itemId`; a store that can project reads only `options.features` of each view. */
+  protected abstract _getItems(keys: readonly ItemKey[], options?: ReadOptions): Promise<Map<string, OnlineRecord>>;
   /** Applies each row only if newer than the stored one, and advances the view's watermark, atomically where the engine allows. */
   protected abstract _putItems(view: string, rows: readonly OnlineWrite[], writtenAt: number, options: WriteOptions): Promise<WriteResult>;
   /** Every item of one view, in pages. */
@@ -71,12 +71,12 @@ export abstract class BaseOnlineStore implements OnlineStore {
     });
   }
 
-  async read(keys: readonly ItemKey[]): Promise<(OnlineRecord | undefined)[]> {
+  async read(keys: readonly ItemKey[], options: ReadOptions = {}): Promise<(OnlineRecord | undefined)[]> {
     const unique = [...new Map(keys.map((k) => [itemId(k), k])).values()];
     const chunks: ItemKey[][] = [];
     for (let i = 0; i < unique.length; i += this.maxReadBatch) chunks.push(unique.slice(i, i + this.maxReadBatch));
     const found = new Map<string, OnlineRecord>();
-    for (const m of await Promise.all(chunks.map((c) => this._getItems(c)))) for (const [k, v] of m) found.set(k, v);
+    for (const m of await Promise.all(chunks.map((c) => this._getItems(c, options)))) for (const [k, v] of m) found.set(k, v);
     return keys.map((k) => found.get(itemId(k)));
   }
 

@@ -23,6 +23,16 @@ export interface OnlineRecord {
   createdTs: number;
 }
 
+/** How a read may be narrowed (docs/performance.md#online-lookup-on-dynamodb). */
+export interface ReadOptions {
+  /**
+   * Per view version (`view@vN`), the features the caller will use. Stores that can project (DynamoDB:
+   * ProjectionExpression) read only these; views absent from the map are read whole. Records then
+   * hold only the listed features (a listed feature not stored is absent, as before).
+   */
+  features?: ReadonlyMap<string, readonly string[]>;
+}
+
 export interface ItemKey {
   entityKey: string;
   /** `view@vN` */

@@ -16,7 +16,10 @@ export function awsProvider(config: RepoConfig): StoreParts {
     throw new ValidationError('provider aws needs an "aws" section (bucket, table, …) in skewless.json', [
       { field: 'aws', message: 'required for provider aws' },
     ]);
-  const clients = createAwsClients(aws.region);
+  // One connection per write in flight, and room for a lookup's parallel BatchGetItem calls.
+  const clients = createAwsClients(aws.region, process.env, {
+    maxSockets: Math.max(50, aws.writeConcurrency, Math.ceil(config.limits.maxEntitiesPerLookup / 100)),
+  });
   const offline = new AthenaOfflineStore({
     s3: clients.s3,
     glue: clients.glue,
@@ -29,7 +32,7 @@ export function awsProvider(config: RepoConfig): StoreParts {
   });
   return {
     registryStore: new S3RegistryStore(clients.s3, aws.bucket, aws.registryKey),
-    online: new DynamoDBOnlineStore({ client: clients.dynamodb, table: aws.table }),
+    online: new DynamoDBOnlineStore({ client: clients.dynamodb, table: aws.table, writeConcurrency: aws.writeConcurrency }),
     offline,
     // Items are refused by DynamoDB above 400 KB: a view that cannot fit is refused at apply, not at every write.
     validateApply: (views) => assertViewsFitDynamoItem(views),

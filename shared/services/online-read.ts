@@ -65,7 +65,10 @@ export async function getOnlineFeatures(ctx: StoreContext, req: OnlineFeaturesRe
     });
     slot.set(v.key, at);
   });
-  const records = await ctx.online.read(keys);
+  // Only the requested features (and on-demand inputs) are read: DynamoDB projects them (issue 13 item 2).
+  // A view asked for whole is read whole: projecting to every feature saves nothing and costs the server a parse.
+  const narrowed = resolved.views.filter((v) => v.features.length < v.view.features.length);
+  const records = await ctx.online.read(keys, narrowed.length ? { features: new Map(narrowed.map((v) => [v.key, v.features.map((f) => f.name)])) } : {});
   // One timestamp string per record, not per (record, feature).
   const isoTs = records.map((r) => (r ? new Date(r.eventTs).toISOString() : EPOCH));
   const now = ctx.now().getTime();
