@@ -13,7 +13,7 @@ import type { DType } from '../../definitions/dtypes.js';
 import { batchSourceSpec, sourceColumnName, sourceNodeFor } from '../source-node.js';
 import { duckdbDialect } from '../sql/duckdb-dialect.js';
 import { node } from '../sql/nodes.js';
-import type { PitCompiler } from '../sql/pit-compiler.js';
+import { CREATED_TS, EVENT_TS, type PitCompiler } from '../sql/pit-compiler.js';
 import { quoteIdentifier as q, quoteString } from '../sql/quote.js';
 import { listSourceFiles, pushDirectory } from './file-listing.js';
 import { FileCheckpointStore } from './file-checkpoint-store.js';
@@ -21,7 +21,6 @@ import { COMPACTABLE, COMPACTION_DEFAULTS, type CompactionOptions, type Compacti
 import type { CheckpointStore, SourceFile } from '../materialization-source.js';
 
 const ENTITY_TABLE = '__entity_stage';
-const MATERIALIZE_CHUNK = 5000;
 
 export interface LocalOfflineStoreOptions {
   /** FileSource paths are relative to this directory. */
@@ -32,6 +31,9 @@ export interface LocalOfflineStoreOptions {
   /** Where materialization checkpoints go (the repo's dataDir). @default <repoDir>/.skewless */
   stateDir?: string;
 }
+
+/** Equal join-key values (instants compare by time). */
+const sameValue = (a: unknown, b: unknown) => a === b || (a instanceof Date && b instanceof Date && a.getTime() === b.getTime());
 
 /** A DuckDB column type that holds instants (any timestamp, or a date): the type map's reverse. */
 const isTimestamp = (duckdbColumnType: unknown) => fromDuckdbType(String(duckdbColumnType)) === 'UnixTimestamp';
@@ -251,27 +253,37 @@ export class LocalOfflineStore implements OfflineStore {
       start,
       end,
     });
-    const { sql } = this.compiler.compileLatest(query);
+    const { sql } = this.compiler.compileLatestCandidates(query);
     // The stream holds the connection until the consumer has read it all (or stopped).
     const release = await this.acquire();
     try {
       const db = await this.db();
-      let batch: LatestRow[] = [];
-      for await (const chunk of db.stream(sql)) {
-        for (const r of chunk) {
-          batch.push({
-            keys: Object.fromEntries(view.joinKeys.map((k) => [k.name, r[k.name]])),
-            values: Object.fromEntries(view.features.map((f) => [f.name, r[f.name] ?? null])),
-            eventTs: r.__event_ts as Date,
-            ...(r.__created_ts instanceof Date ? { createdTs: r.__created_ts } : {}),
-          });
+      // Column-major chunks, one LatestRow per key (the first of its run: rows come sorted by key,
+      // newest first) and no intermediate row objects. Batches are one DuckDB chunk, so the rows
+      // die young: held longer they outlive V8's young generation and garbage collection dominates.
+      const keyNames = view.joinKeys.map((k) => k.name);
+      const featureNames = view.features.map((f) => f.name);
+      let previous: unknown[] | undefined;
+      for await (const chunk of db.streamColumns(sql)) {
+        const col = (name: string) => chunk.columns[chunk.names.indexOf(name)];
+        const keyCols = keyNames.map(col);
+        const featureCols = featureNames.map(col);
+        const [eventTs, createdTs] = [col(EVENT_TS), col(CREATED_TS)];
+        const batch: LatestRow[] = [];
+        for (let i = 0; i < chunk.rowCount; i++) {
+          if (previous && keyCols.every((c, k) => sameValue(c[i], previous![k]))) continue;
+          previous = keyCols.map((c) => c[i]);
+          const keys: Row = {};
+          for (let k = 0; k < keyNames.length; k++) keys[keyNames[k]] = keyCols[k][i];
+          const values: Row = {};
+          for (let f = 0; f < featureNames.length; f++) values[featureNames[f]] = featureCols[f][i] ?? null;
+          const created = createdTs[i];
+          batch.push(
+            created instanceof Date ? { keys, values, eventTs: eventTs[i] as Date, createdTs: created } : { keys, values, eventTs: eventTs[i] as Date },
+          );
         }
-        if (batch.length >= MATERIALIZE_CHUNK) {
-          yield batch;
-          batch = [];
-        }
+        if (batch.length) yield batch;
       }
-      if (batch.length) yield batch;
     } finally {
       release();
     }
