@@ -66,10 +66,15 @@ export class DuckDBSession {
     readonly connection: DuckDBConnection,
   ) {}
 
-  static async create(options: { threads?: number; memoryLimit?: string } = {}): Promise<DuckDBSession> {
+  /**
+   * `memoryLimit` (DuckDB's `memory_limit`, e.g. '8GB') bounds the session's buffers; past it, sorts,
+   * joins and aggregates spill to `tempDirectory` (DuckDB's `temp_directory`) instead of failing.
+   */
+  static async create(options: { threads?: number; memoryLimit?: string; tempDirectory?: string } = {}): Promise<DuckDBSession> {
     const config: Record<string, string> = {};
     if (options.threads) config.threads = String(options.threads);
     if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+    if (options.tempDirectory) config.temp_directory = options.tempDirectory;
     const instance = await DuckDBInstance.create(':memory:', config);
     const connection = await instance.connect();
     // TIMESTAMPTZ input must read as UTC; without the ICU extension DuckDB already uses UTC.

@@ -14,6 +14,7 @@ import { batchSourceSpec, sourceColumnName, sourceNodeFor } from '../source-node
 import { duckdbDialect } from '../sql/duckdb-dialect.js';
 import { node } from '../sql/nodes.js';
 import { CREATED_TS, EVENT_TS, type PitCompiler } from '../sql/pit-compiler.js';
+import { choosePitForm } from '../sql/pit-form.js';
 import { quoteIdentifier as q, quoteString } from '../sql/quote.js';
 import { listSourceFiles, pushDirectory } from './file-listing.js';
 import { FileCheckpointStore } from './file-checkpoint-store.js';
@@ -25,9 +26,16 @@ const ENTITY_TABLE = '__entity_stage';
 export interface LocalOfflineStoreOptions {
   /** FileSource paths are relative to this directory. */
   repoDir: string;
-  /** `window` runs the portable (Athena) form of the PIT join on DuckDB. */
-  pitStrategy?: 'asof' | 'window';
+  /**
+   * The PIT join's form: `asof` (DuckDB's ASOF JOIN), `window` (the portable form Athena runs), or
+   * `auto`: chosen per request from the entity and feature row counts (`choosePitForm`). @default 'auto'
+   */
+  pitStrategy?: 'asof' | 'window' | 'auto';
   threads?: number;
+  /** DuckDB's memory limit (e.g. '8GB'); beyond it large joins spill to `tempDirectory`. @default DuckDB's (80% of RAM) */
+  memoryLimit?: string;
+  /** Where DuckDB spills. @default <stateDir>/duckdb-tmp */
+  tempDirectory?: string;
   /** Where materialization checkpoints go (the repo's dataDir). @default <repoDir>/.skewless */
   stateDir?: string;
 }
@@ -82,17 +90,43 @@ async function copyOut(db: DuckDBSession, sql: string, path: string, format: Tab
 /** Offline store over local Parquet, queried by an embedded DuckDB. */
 export class LocalOfflineStore implements OfflineStore {
   private session?: Promise<DuckDBSession>;
+  /** The ASOF form's compiler also compiles materialization reads (their SQL does not depend on the form). */
   private readonly compiler: PitCompiler;
+  private readonly windowCompiler: PitCompiler;
   /** One DuckDB connection runs one statement at a time; calls queue here. */
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: LocalOfflineStoreOptions) {
-    this.compiler = duckdbDialect(options.pitStrategy ?? 'asof').createCompiler();
+    this.compiler = duckdbDialect('asof').createCompiler();
+    this.windowCompiler = duckdbDialect('window').createCompiler();
+  }
+
+  private get stateDir(): string {
+    return this.options.stateDir ?? resolve(this.options.repoDir, '.skewless');
   }
 
   private db(): Promise<DuckDBSession> {
-    this.session ??= DuckDBSession.create({ threads: this.options.threads });
+    this.session ??= DuckDBSession.create({
+      threads: this.options.threads,
+      memoryLimit: this.options.memoryLimit,
+      tempDirectory: this.options.tempDirectory ?? join(this.stateDir, 'duckdb-tmp'),
+    });
     return this.session;
+  }
+
+  /** The PIT form for this request: the configured one, or chosen from row counts known before running. */
+  private async pitCompiler(db: DuckDBSession, entityRows: number, viewFiles: readonly string[][]): Promise<PitCompiler> {
+    const strategy = this.options.pitStrategy ?? 'auto';
+    if (strategy !== 'auto') return strategy === 'asof' ? this.compiler : this.windowCompiler;
+    // Row counts from the Parquet footers only: no data is read.
+    const featureRows = await Promise.all(
+      viewFiles.map(async (files) => {
+        if (!files.length) return 0;
+        const [r] = await db.all(`SELECT coalesce(sum(num_rows), 0) AS n FROM parquet_file_metadata([${files.map(quoteString).join(', ')}])`);
+        return Number(r.n);
+      }),
+    );
+    return choosePitForm(entityRows, featureRows) === 'asof' ? this.compiler : this.windowCompiler;
   }
 
   /** Waits for the connection; the returned function hands it to the next caller. */
@@ -129,13 +163,14 @@ export class LocalOfflineStore implements OfflineStore {
         throw new ValidationError(`entity row ${bad.r} has no ${ENTITY_TS}`, [{ row: Number(bad.r), field: ENTITY_TS, message: 'expected a timestamp' }]);
       }
       const outName = new Map(request.outputs.map((o) => [`${o.view}:${o.feature}`, o.name]));
+      const viewFiles = await Promise.all(request.views.map((v) => this.files(v.view)));
       const views = await Promise.all(
         request.views.map(async (v, i) =>
           node.pitView({
             alias: `fv${i}`,
             source: sourceNodeFor(
               v.view,
-              { kind: 'files', files: await this.files(v.view) },
+              { kind: 'files', files: viewFiles[i] },
               undefined,
               v.features.map((f) => f.name),
             ),
@@ -151,7 +186,8 @@ export class LocalOfflineStore implements OfflineStore {
         featureOrder: request.outputs.map((o) => o.name),
       });
       const range = bounds.lo instanceof Date ? { min: bounds.lo, max: bounds.hi as Date } : undefined;
-      const { sql } = this.compiler.compilePit(query, range);
+      const compiler = await this.pitCompiler(db, Number(bounds.n), viewFiles);
+      const { sql } = compiler.compilePit(query, range);
       const resultColumns = [...columns, ...request.outputs.map((o) => o.name)];
       const stop = this.watchProgress(db, progress);
       try {
@@ -291,7 +327,7 @@ export class LocalOfflineStore implements OfflineStore {
 
   /** Materialization checkpoints under `<dataDir>/materialize/`. */
   checkpoints(): CheckpointStore {
-    return new FileCheckpointStore(join(this.options.stateDir ?? resolve(this.options.repoDir, '.skewless'), 'materialize'));
+    return new FileCheckpointStore(join(this.stateDir, 'materialize'));
   }
 
   /** Merges the small pushed parts of the view's push directory (shared by the views of its push source) into one file. */
