@@ -84,3 +84,60 @@ describe('Class: LocalOfflineStore — the PIT form chosen from row counts', () 
     expect(autoMany.rows!.filter((r) => r.clicks !== null).length).toBeGreaterThan(0);
   });
 });
+
+describe('Class: LocalOfflineStore — ties on event time, in both forms', () => {
+  const tmp = tempDir();
+  const T = Date.UTC(2024, 0, 10);
+  let registry: Registry;
+  beforeAll(async () => {
+    mkdirSync(join(tmp.dir, 'data/ties'), { recursive: true });
+    const db = await DuckDBSession.create();
+    const ts = (ms: number) => `TIMESTAMP '${new Date(ms).toISOString().replace('T', ' ').replace('Z', '')}'`;
+    const rows = [
+      // u1: a missing created ts sorts lowest.
+      ['u1', T, null, 1, 'a'],
+      ['u1', T, T - 5000, 2, 'b'],
+      // u2: an exact tie on (event, created): either row, but one whole row.
+      ['u2', T, T - 5000, 3, 'c'],
+      ['u2', T, T - 5000, 4, 'd'],
+      // u3: a later event beats a later created ts.
+      ['u3', T, null, 5, 'e'],
+      ['u3', T - 3600_000, T + 9000, 6, 'f'],
+    ] as const;
+    const values = rows.map(([k, e, c, n, l]) => `('${k}', ${ts(e)}, ${c === null ? 'NULL::TIMESTAMP' : ts(c)}, ${n}, '${l}')`).join(', ');
+    await db.run(
+      `COPY (SELECT * FROM (VALUES ${values}) t(user_id, ts, created, clicks, label)) TO ${quoteString(join(tmp.dir, 'data/ties/part-0.parquet'))} (FORMAT parquet)`,
+    );
+    db.close();
+    const user = new Entity({ name: 'user_id', valueType: Str });
+    const view = new FeatureView({
+      name: 'ties',
+      entities: [user],
+      ttl: { days: 1 },
+      schema: [new Field({ name: 'clicks', dtype: Int64 }), new Field({ name: 'label', dtype: Str })],
+      source: new FileSource({ path: 'data/ties', timestampField: 'ts', createdTimestampColumn: 'created' }),
+    });
+    registry = new Registry(planApply(emptyRegistry('p'), toRepoSpecs([user, view])).next);
+  });
+  afterAll(() => tmp.cleanup());
+
+  for (const form of ['asof', 'window'] as const) {
+    it(`breaks ties by created ts, a missing one lowest, and never mixes two rows (${form})`, async () => {
+      const store = new LocalOfflineStore({ repoDir: tmp.dir, pitStrategy: form });
+      const resolved = registry.resolveRefs(['ties:clicks', 'ties:label']);
+      const at = (user_id: string, ms: number) => ({ user_id, event_timestamp: new Date(ms) });
+      const result = await store.getHistoricalFeatures({
+        entity: { rows: [at('u1', T), at('u2', T), at('u3', T), at('u3', T - 1000), at('u1', T - 1)] },
+        views: resolved.views,
+        outputs: resolved.outputs,
+      });
+      await store.close();
+      const got = result.rows!.map((r) => [r.clicks, r.label]);
+      expect(got[0]).toEqual([2, 'b']);
+      expect([JSON.stringify([3, 'c']), JSON.stringify([4, 'd'])]).toContain(JSON.stringify(got[1]));
+      expect(got[2]).toEqual([5, 'e']);
+      expect(got[3]).toEqual([6, 'f']);
+      expect(got[4]).toEqual([null, null]);
+    });
+  }
+});
