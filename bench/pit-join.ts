@@ -146,7 +146,9 @@ export async function benchPit(): Promise<void> {
       });
       if (form === 'auto') {
         targets.push({ target: `PIT ${c.name}: speed vs hand-written DuckDB`, value: speed, threshold: 1, better: 'higher' });
-        if (c.views.length > 1) targets.push({ target: `PIT ${c.name}: seconds`, value: ours.seconds, threshold: 30, better: 'lower', unit: 's' });
+        // The 30 s goal is for the full size on the 2-core bench machine; a scaled run has no seconds target.
+        if (c.views.length > 1 && SCALE === 1)
+          targets.push({ target: `PIT ${c.name}: seconds`, value: ours.seconds, threshold: 30, better: 'lower', unit: 's' });
       }
     }
   }
