@@ -1,4 +1,4 @@
-import { DuckDBInstance, timestampValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance, JSDuckDBValueConverter, timestampValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import { duckdbType, dtypeOf, type ColumnType } from '../../definitions/type-map.js';
 import { quoteIdentifier as q, quoteString } from '../sql/quote.js';
 
@@ -17,6 +17,13 @@ export interface StageColumn {
 
 /** JS rows out of DuckDB: BIGINT → number when safe (else decimal string), timestamps → Date. */
 export type Row = Record<string, unknown>;
+
+/** One chunk of a result, column-major: `columns[i][row]` is the value of `names[i]`. */
+export interface ColumnChunk {
+  names: readonly string[];
+  columns: unknown[][];
+  rowCount: number;
+}
 
 export function toJsValue(v: unknown): unknown {
   if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
@@ -59,10 +66,15 @@ export class DuckDBSession {
     readonly connection: DuckDBConnection,
   ) {}
 
-  static async create(options: { threads?: number; memoryLimit?: string } = {}): Promise<DuckDBSession> {
+  /**
+   * `memoryLimit` (DuckDB's `memory_limit`, e.g. '8GB') bounds the session's buffers; past it, sorts,
+   * joins and aggregates spill to `tempDirectory` (DuckDB's `temp_directory`) instead of failing.
+   */
+  static async create(options: { threads?: number; memoryLimit?: string; tempDirectory?: string } = {}): Promise<DuckDBSession> {
     const config: Record<string, string> = {};
     if (options.threads) config.threads = String(options.threads);
     if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+    if (options.tempDirectory) config.temp_directory = options.tempDirectory;
     const instance = await DuckDBInstance.create(':memory:', config);
     const connection = await instance.connect();
     // TIMESTAMPTZ input must read as UTC; without the ICU extension DuckDB already uses UTC.
@@ -84,6 +96,36 @@ export class DuckDBSession {
     const result = await this.connection.stream(sql);
     for await (const rows of result.yieldRowObjectJs()) {
       yield rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, toJsValue(v)])));
+    }
+  }
+
+  /**
+   * Streams a query's result column by column, one DuckDB chunk (~2048 rows) at a time, with the
+   * same JS values as `stream`. No row objects are built, and the next chunk is fetched while the
+   * caller works on the current one, so DuckDB's threads and the caller's loop overlap.
+   */
+  async *streamColumns(sql: string): AsyncGenerator<ColumnChunk> {
+    const result = await this.connection.stream(sql);
+    const names = result.columnNames();
+    let next = result.fetchChunk();
+    try {
+      for (;;) {
+        const chunk = await next;
+        if (!chunk || chunk.rowCount === 0) return;
+        next = result.fetchChunk();
+        const columns = names.map((_, i) => {
+          const values = chunk.convertColumnValues(i, JSDuckDBValueConverter) as unknown[];
+          for (let j = 0; j < values.length; j++) {
+            const v = values[j];
+            if (typeof v === 'bigint' || Array.isArray(v)) values[j] = toJsValue(v);
+          }
+          return values;
+        });
+        yield { names, columns, rowCount: chunk.rowCount };
+      }
+    } finally {
+      // A consumer that stops early leaves one fetch in flight: let it settle before the connection is reused.
+      await next.catch(() => undefined);
     }
   }
 

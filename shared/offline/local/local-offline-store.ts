@@ -13,7 +13,8 @@ import type { DType } from '../../definitions/dtypes.js';
 import { batchSourceSpec, sourceColumnName, sourceNodeFor } from '../source-node.js';
 import { duckdbDialect } from '../sql/duckdb-dialect.js';
 import { node } from '../sql/nodes.js';
-import type { PitCompiler } from '../sql/pit-compiler.js';
+import { CREATED_TS, EVENT_TS, type PitCompiler } from '../sql/pit-compiler.js';
+import { choosePitForm } from '../sql/pit-form.js';
 import { quoteIdentifier as q, quoteString } from '../sql/quote.js';
 import { listSourceFiles, pushDirectory } from './file-listing.js';
 import { FileCheckpointStore } from './file-checkpoint-store.js';
@@ -21,17 +22,26 @@ import { COMPACTABLE, COMPACTION_DEFAULTS, type CompactionOptions, type Compacti
 import type { CheckpointStore, SourceFile } from '../materialization-source.js';
 
 const ENTITY_TABLE = '__entity_stage';
-const MATERIALIZE_CHUNK = 5000;
 
 export interface LocalOfflineStoreOptions {
   /** FileSource paths are relative to this directory. */
   repoDir: string;
-  /** `window` runs the portable (Athena) form of the PIT join on DuckDB. */
-  pitStrategy?: 'asof' | 'window';
+  /**
+   * The PIT join's form: `asof` (DuckDB's ASOF JOIN), `window` (the portable form Athena runs), or
+   * `auto`: chosen per request from the entity and feature row counts (`choosePitForm`). @default 'auto'
+   */
+  pitStrategy?: 'asof' | 'window' | 'auto';
   threads?: number;
+  /** DuckDB's memory limit (e.g. '8GB'); beyond it large joins spill to `tempDirectory`. @default DuckDB's (80% of RAM) */
+  memoryLimit?: string;
+  /** Where DuckDB spills. @default <stateDir>/duckdb-tmp */
+  tempDirectory?: string;
   /** Where materialization checkpoints go (the repo's dataDir). @default <repoDir>/.skewless */
   stateDir?: string;
 }
+
+/** Equal join-key values (instants compare by time). */
+const sameValue = (a: unknown, b: unknown) => a === b || (a instanceof Date && b instanceof Date && a.getTime() === b.getTime());
 
 /** A DuckDB column type that holds instants (any timestamp, or a date): the type map's reverse. */
 const isTimestamp = (duckdbColumnType: unknown) => fromDuckdbType(String(duckdbColumnType)) === 'UnixTimestamp';
@@ -80,17 +90,43 @@ async function copyOut(db: DuckDBSession, sql: string, path: string, format: Tab
 /** Offline store over local Parquet, queried by an embedded DuckDB. */
 export class LocalOfflineStore implements OfflineStore {
   private session?: Promise<DuckDBSession>;
+  /** The ASOF form's compiler also compiles materialization reads (their SQL does not depend on the form). */
   private readonly compiler: PitCompiler;
+  private readonly windowCompiler: PitCompiler;
   /** One DuckDB connection runs one statement at a time; calls queue here. */
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: LocalOfflineStoreOptions) {
-    this.compiler = duckdbDialect(options.pitStrategy ?? 'asof').createCompiler();
+    this.compiler = duckdbDialect('asof').createCompiler();
+    this.windowCompiler = duckdbDialect('window').createCompiler();
+  }
+
+  private get stateDir(): string {
+    return this.options.stateDir ?? resolve(this.options.repoDir, '.skewless');
   }
 
   private db(): Promise<DuckDBSession> {
-    this.session ??= DuckDBSession.create({ threads: this.options.threads });
+    this.session ??= DuckDBSession.create({
+      threads: this.options.threads,
+      memoryLimit: this.options.memoryLimit,
+      tempDirectory: this.options.tempDirectory ?? join(this.stateDir, 'duckdb-tmp'),
+    });
     return this.session;
+  }
+
+  /** The PIT form for this request: the configured one, or chosen from row counts known before running. */
+  private async pitCompiler(db: DuckDBSession, entityRows: number, viewFiles: readonly string[][]): Promise<PitCompiler> {
+    const strategy = this.options.pitStrategy ?? 'auto';
+    if (strategy !== 'auto') return strategy === 'asof' ? this.compiler : this.windowCompiler;
+    // Row counts from the Parquet footers only: no data is read.
+    const featureRows = await Promise.all(
+      viewFiles.map(async (files) => {
+        if (!files.length) return 0;
+        const [r] = await db.all(`SELECT coalesce(sum(num_rows), 0) AS n FROM parquet_file_metadata([${files.map(quoteString).join(', ')}])`);
+        return Number(r.n);
+      }),
+    );
+    return choosePitForm(entityRows, featureRows) === 'asof' ? this.compiler : this.windowCompiler;
   }
 
   /** Waits for the connection; the returned function hands it to the next caller. */
@@ -127,13 +163,14 @@ export class LocalOfflineStore implements OfflineStore {
         throw new ValidationError(`entity row ${bad.r} has no ${ENTITY_TS}`, [{ row: Number(bad.r), field: ENTITY_TS, message: 'expected a timestamp' }]);
       }
       const outName = new Map(request.outputs.map((o) => [`${o.view}:${o.feature}`, o.name]));
+      const viewFiles = await Promise.all(request.views.map((v) => this.files(v.view)));
       const views = await Promise.all(
         request.views.map(async (v, i) =>
           node.pitView({
             alias: `fv${i}`,
             source: sourceNodeFor(
               v.view,
-              { kind: 'files', files: await this.files(v.view) },
+              { kind: 'files', files: viewFiles[i] },
               undefined,
               v.features.map((f) => f.name),
             ),
@@ -149,7 +186,8 @@ export class LocalOfflineStore implements OfflineStore {
         featureOrder: request.outputs.map((o) => o.name),
       });
       const range = bounds.lo instanceof Date ? { min: bounds.lo, max: bounds.hi as Date } : undefined;
-      const { sql } = this.compiler.compilePit(query, range);
+      const compiler = await this.pitCompiler(db, Number(bounds.n), viewFiles);
+      const { sql } = compiler.compilePit(query, range);
       const resultColumns = [...columns, ...request.outputs.map((o) => o.name)];
       const stop = this.watchProgress(db, progress);
       try {
@@ -251,27 +289,37 @@ export class LocalOfflineStore implements OfflineStore {
       start,
       end,
     });
-    const { sql } = this.compiler.compileLatest(query);
+    const { sql } = this.compiler.compileLatestCandidates(query);
     // The stream holds the connection until the consumer has read it all (or stopped).
     const release = await this.acquire();
     try {
       const db = await this.db();
-      let batch: LatestRow[] = [];
-      for await (const chunk of db.stream(sql)) {
-        for (const r of chunk) {
-          batch.push({
-            keys: Object.fromEntries(view.joinKeys.map((k) => [k.name, r[k.name]])),
-            values: Object.fromEntries(view.features.map((f) => [f.name, r[f.name] ?? null])),
-            eventTs: r.__event_ts as Date,
-            ...(r.__created_ts instanceof Date ? { createdTs: r.__created_ts } : {}),
-          });
+      // Column-major chunks, one LatestRow per key (the first of its run: rows come sorted by key,
+      // newest first) and no intermediate row objects. Batches are one DuckDB chunk, so the rows
+      // die young: held longer they outlive V8's young generation and garbage collection dominates.
+      const keyNames = view.joinKeys.map((k) => k.name);
+      const featureNames = view.features.map((f) => f.name);
+      let previous: unknown[] | undefined;
+      for await (const chunk of db.streamColumns(sql)) {
+        const col = (name: string) => chunk.columns[chunk.names.indexOf(name)];
+        const keyCols = keyNames.map(col);
+        const featureCols = featureNames.map(col);
+        const [eventTs, createdTs] = [col(EVENT_TS), col(CREATED_TS)];
+        const batch: LatestRow[] = [];
+        for (let i = 0; i < chunk.rowCount; i++) {
+          if (previous && keyCols.every((c, k) => sameValue(c[i], previous![k]))) continue;
+          previous = keyCols.map((c) => c[i]);
+          const keys: Row = {};
+          for (let k = 0; k < keyNames.length; k++) keys[keyNames[k]] = keyCols[k][i];
+          const values: Row = {};
+          for (let f = 0; f < featureNames.length; f++) values[featureNames[f]] = featureCols[f][i] ?? null;
+          const created = createdTs[i];
+          batch.push(
+            created instanceof Date ? { keys, values, eventTs: eventTs[i] as Date, createdTs: created } : { keys, values, eventTs: eventTs[i] as Date },
+          );
         }
-        if (batch.length >= MATERIALIZE_CHUNK) {
-          yield batch;
-          batch = [];
-        }
+        if (batch.length) yield batch;
       }
-      if (batch.length) yield batch;
     } finally {
       release();
     }
@@ -279,7 +327,7 @@ export class LocalOfflineStore implements OfflineStore {
 
   /** Materialization checkpoints under `<dataDir>/materialize/`. */
   checkpoints(): CheckpointStore {
-    return new FileCheckpointStore(join(this.options.stateDir ?? resolve(this.options.repoDir, '.skewless'), 'materialize'));
+    return new FileCheckpointStore(join(this.stateDir, 'materialize'));
   }
 
   /** Merges the small pushed parts of the view's push directory (shared by the views of its push source) into one file. */

@@ -100,6 +100,25 @@ export abstract class PitCompiler {
     return Object.freeze({ sql });
   }
 
+  /**
+   * The candidates for the latest row per key in [start, end), for a consumer that streams them:
+   * every row with a full key, ordered by key, then newest first (event_ts, then created_ts, a
+   * missing created ts lowest). The first row of each run of equal keys is the latest
+   * (docs/semantics.md#materialization). One sort (spilling to disk when it must) replaces the
+   * window ranking, and the keys come out in the online store's key order: each key part as text,
+   * the order of its JSON in the canonical entity key (entity-key.ts), so SQLite's upserts append
+   * to its primary-key index instead of touching pages all over it (bench/materialize.ts).
+   */
+  compileLatestCandidates(query: LatestQueryNode): CompiledQuery {
+    // The canonical entity key lists its parts sorted by name.
+    const keys = [...query.joinKeys].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((k) => q(k.name));
+    const src = this.sourceSelect(query.source, { from: query.start, to: query.end, halfOpen: true });
+    const cols = [...keys, ...query.features.map(q), q(EVENT_TS), q(CREATED_TS)].join(', ');
+    const notNull = keys.map((k) => `${k} IS NOT NULL`).join(' AND ');
+    const order = [...keys.map((k) => `CAST(${k} AS VARCHAR)`), `${q(EVENT_TS)} DESC`, `${q(CREATED_TS)} DESC NULLS LAST`].join(', ');
+    return Object.freeze({ sql: `SELECT ${cols} FROM (${src}) s WHERE ${notNull} ORDER BY ${order}` });
+  }
+
   private checkOutputNames(query: PitQueryNode): void {
     const names = [...query.entity.columns, ...query.views.flatMap((v) => v.features.map((f) => f.as))];
     const seen = new Set<string>();
