@@ -107,7 +107,7 @@ export function toApiEvent(req: IncomingMessage, body: string, parsed: ReturnTyp
 }
 
 /** A result's body as bytes: chunks (`JsonText`) are written into one buffer, never joined into one large string first. */
-function bodyBytes(result: ApiResult): Buffer | string {
+export function bodyBytes(result: ApiResult): Buffer | string {
   const chunks = result[BODY_CHUNKS];
   if (!chunks) return result.body;
   let size = 0;
