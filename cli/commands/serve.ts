@@ -3,14 +3,15 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { FeatureStore } from '../../shared/feature-store.js';
 import { ENV } from '../../shared/layout/env.js';
 import { startServer } from '../../functions/dev-server/dev-server.js';
-import { isServeWorker, runPrimary } from '../../functions/dev-server/workers.js';
+import { isServeWorker, leaveCluster, runPrimary } from '../../functions/dev-server/workers.js';
 import { instantArg } from '../args.js';
 import type { GlobalOptions } from '../output.js';
 
 /** `--workers`: an integer from 1 to 64. */
 function workersArg(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError(`expected an integer from 1 to 64 (this machine has ${availableParallelism()} cores), got '${value}'`);
+  if (!Number.isInteger(n) || n < 1 || n > 64)
+    throw new InvalidArgumentError(`expected an integer from 1 to 64 (this machine has ${availableParallelism()} cores), got '${value}'`);
   return n;
 }
 
@@ -55,6 +56,7 @@ export function registerServeCommand(program: Command, globals: () => GlobalOpti
         const stop = () =>
           void close()
             .then(() => store.close())
+            .then(leaveCluster)
             .then(resolve);
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);

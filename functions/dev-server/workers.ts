@@ -3,7 +3,7 @@ import cluster, { type Worker } from 'node:cluster';
 export interface WorkersOptions {
   /** Worker processes to fork (each runs this same command and serves the shared port). */
   workers: number;
-  /** Told once, when the first worker listens: the port they share. */
+  /** Told once, when every worker listens: the port they share. */
   onListening: (port: number) => void;
   /** Where to tell what happens to workers (default: stderr). */
   log?: (message: string) => void;
@@ -19,7 +19,7 @@ export function runPrimary(o: WorkersOptions): Promise<void> {
   const log = o.log ?? ((m: string) => console.error(m));
   const listened = new WeakSet<Worker>();
   let stopping = false;
-  let announced = false;
+  let listening = 0;
   return new Promise((resolve, reject) => {
     const live = new Set<Worker>();
     const stopAll = () => {
@@ -32,7 +32,8 @@ export function runPrimary(o: WorkersOptions): Promise<void> {
       live.add(w);
       w.on('listening', (address) => {
         listened.add(w);
-        if (!announced) (announced = true), o.onListening(address.port);
+        // Announced when all are up, so a caller's first requests never meet a half-started pool.
+        if (++listening === o.workers) o.onListening(address.port);
       });
       w.on('exit', (code, signal) => {
         live.delete(w);
@@ -57,3 +58,8 @@ export function runPrimary(o: WorkersOptions): Promise<void> {
 
 /** True in a process forked by `runPrimary`. */
 export const isServeWorker = (): boolean => cluster.isWorker;
+
+/** Lets a stopped worker exit: its channel to the primary would keep it alive. */
+export function leaveCluster(): void {
+  if (cluster.isWorker) cluster.worker?.disconnect();
+}
