@@ -10,7 +10,7 @@
  * default 1), BENCH_SERVE_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile serve).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bodyBytes } from '../functions/dev-server/dev-server.js';
 import { createRouter } from '../functions/dev-server/router.js';
@@ -45,6 +45,16 @@ function startChild(args: string[]): Promise<{ child: ChildProcess; port: number
     child.stderr!.on('data', onData);
     child.on('exit', (code) => reject(new Error(`child exited ${code}: ${out}`)));
   });
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 /** Stops a child and waits for it (serve writes its CPU profile on the way out). */
@@ -121,12 +131,18 @@ export async function benchOnline(): Promise<void> {
   try {
     for (const c of CASES) {
       const runs = { s: [] as LoadResult[], b: [] as LoadResult[] };
+      // CPU time per request of each server: on a shared, busy machine it varies far less than wall-clock rates do.
+      const cpu = { s: 0, b: 0 };
       for (let round = 0; round < ROUNDS; round++) {
         for (const [side, port] of [
           ['s', serve.port],
           ['b', bare.port],
         ] as const) {
+          const pid = (side === 's' ? serve : bare).child.pid!;
+          const cpu0 = cpuSeconds(pid);
           const r = await closedLoop({ port, path: '/get-online-features', bodies: requestBodies[c.entities], connections: c.connections, seconds: SECONDS });
+          // The warm-up's requests are in the CPU time too.
+          cpu[side] += (cpuSeconds(pid) - cpu0) / (r.requests + r.warmupRequests);
           if (r.errors) throw new Error(`${side === 's' ? 'skewless' : 'floor'} answered ${r.errors} non-200 responses (${c.name})`);
           runs[side].push(r);
         }
@@ -145,6 +161,9 @@ export async function benchOnline(): Promise<void> {
         floor_rps: Math.round(b.rps),
         p99_cost: s.p99Ms / b.p99Ms,
         rps_speed: s.rps / b.rps,
+        cpu_us_per_req: Math.round((cpu.s / ROUNDS) * 1e6),
+        floor_cpu_us_per_req: Math.round((cpu.b / ROUNDS) * 1e6),
+        cpu_speed: cpu.b / cpu.s,
       });
     }
   } finally {
@@ -177,8 +196,22 @@ export async function benchOnline(): Promise<void> {
 
   report(
     'online-serve',
-    `POST /get-online-features via \`skewless serve\`${WORKERS > 1 ? ` --workers ${WORKERS}` : ''} (SQLite, ${ENTITIES} entities, ${FEATURES} Float64 features), closed-loop load (keep-alive, hrtime per request) from the bench process, ${ROUNDS} alternating rounds × ${SECONDS} s per side and case; floor: bare node:http answering the same bytes, same run. p99_cost = p99 / floor p99 (lower is better); rps_speed = req/s / floor req/s`,
-    ['case', 'response_bytes', 'p50_us', 'p99_us', 'rps', 'floor_p50_us', 'floor_p99_us', 'floor_rps', 'p99_cost', 'rps_speed'],
+    `POST /get-online-features via \`skewless serve\`${WORKERS > 1 ? ` --workers ${WORKERS}` : ''} (SQLite, ${ENTITIES} entities, ${FEATURES} Float64 features), closed-loop load (keep-alive, hrtime per request) from the bench process, ${ROUNDS} alternating rounds × ${SECONDS} s per side and case; floor: bare node:http answering the same bytes, same run. p99_cost = p99 / floor p99 (lower is better); rps_speed = req/s / floor req/s; cpu_speed = floor CPU time per request / serve's (the server process's user + system time, /proc)`,
+    [
+      'case',
+      'response_bytes',
+      'p50_us',
+      'p99_us',
+      'rps',
+      'floor_p50_us',
+      'floor_p99_us',
+      'floor_rps',
+      'p99_cost',
+      'rps_speed',
+      'cpu_us_per_req',
+      'floor_cpu_us_per_req',
+      'cpu_speed',
+    ],
     rows,
     { setup: { entities: ENTITIES, features: FEATURES, secondsPerRound: SECONDS, rounds: ROUNDS, workers: WORKERS, store: 'SQLite (local provider)' } },
   );

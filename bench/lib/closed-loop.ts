@@ -24,6 +24,8 @@ export interface LoadResult {
   /** Every measured request's latency in milliseconds (fractional: microseconds kept). */
   samples: number[];
   seconds: number;
+  /** Requests sent during the warm-up (not in `requests`). */
+  warmupRequests: number;
 }
 
 /** Several runs of the same case as one: requests and seconds summed, percentiles over every sample. */
@@ -31,15 +33,11 @@ export function pooled(runs: readonly LoadResult[]): LoadResult {
   const samples = runs.flatMap((r) => r.samples);
   const requests = runs.reduce((a, r) => a + r.requests, 0);
   const seconds = runs.reduce((a, r) => a + r.seconds, 0);
-  return summary(
-    samples,
-    requests,
-    seconds,
-    runs.reduce((a, r) => a + r.errors, 0),
-  );
+  const errors = runs.reduce((a, r) => a + r.errors, 0);
+  return { ...summary(samples, requests, seconds, errors), warmupRequests: runs.reduce((a, r) => a + r.warmupRequests, 0) };
 }
 
-function summary(samples: number[], requests: number, seconds: number, errors: number): LoadResult {
+function summary(samples: number[], requests: number, seconds: number, errors: number): Omit<LoadResult, 'warmupRequests'> {
   return {
     requests,
     rps: requests / seconds,
@@ -100,10 +98,10 @@ export async function closedLoop(o: LoadOptions): Promise<LoadResult> {
     return { errors, sent, elapsed: Number(process.hrtime.bigint() - t0) / 1e9 };
   };
   try {
-    await run(o.warmupSeconds ?? 0.5, undefined);
+    const warm = await run(o.warmupSeconds ?? 0.5, undefined);
     const samples: number[] = [];
     const r = await run(o.seconds, samples);
-    return summary(samples, r.sent, r.elapsed, r.errors);
+    return { ...summary(samples, r.sent, r.elapsed, r.errors + warm.errors), warmupRequests: warm.sent };
   } finally {
     agent.destroy();
   }
