@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import type { z } from 'zod';
 import { errorBody } from '../../shared/errors.js';
 import { apiGatewayBodyEnvelope } from './envelopes.js';
-import { logger } from './observability.js';
+import { logger } from './logger.js';
 import { parseInput, type InputSchema } from './parse-input.js';
 import { type ApiEvent, type ApiResult, BODY_CHUNKS } from './types.js';
 
