@@ -1,5 +1,5 @@
 import { OnlineLookupBody } from '../shared/http/schemas.js';
-import { jsonRoute } from './lib/http-middleware.js';
+import { JsonText, jsonRoute } from './lib/http-middleware.js';
 import { checkColumnsCap } from './lib/limits.js';
 import { schemaHashCheck } from './lib/schema-hash-check.js';
 import type { StoreProvider } from './lib/store-provider.js';
@@ -13,12 +13,15 @@ export function createOnlineLookupHandler(getStore: StoreProvider, options: { ma
     async (body) => {
       const store = await getStore();
       checkColumnsCap(body.entities, 'entities', store.config.limits);
-      return store.getOnlineFeatures({
-        ...(body.features ? { features: body.features } : {}),
-        ...(body.feature_service !== undefined ? { featureService: body.feature_service } : {}),
-        entities: body.entities,
-        fullFeatureNames: body.full_feature_names,
-      });
+      // Serialized for the response's known shape, stored values copied as text (shared/services/online-response.ts).
+      return new JsonText(
+        await store.getOnlineFeaturesJson({
+          ...(body.features ? { features: body.features } : {}),
+          ...(body.feature_service !== undefined ? { featureService: body.feature_service } : {}),
+          entities: body.entities,
+          fullFeatureNames: body.full_feature_names,
+        }),
+      );
     },
     { ...options, before: [schemaHashCheck(getStore)] },
   );

@@ -23,7 +23,7 @@ import type { StoreContext } from './services/context.js';
 import { freshness, type ViewFreshness } from './services/freshness.js';
 import { getHistoricalFeatures, type HistoricalFeaturesRequest } from './services/historical.js';
 import { materialize, materializeIncremental, type ChunkingOptions, type MaterializeProgress, type ViewMaterialization } from './services/materialize.js';
-import { getOnlineFeatures, type OnlineFeaturesRequest, type OnlineFeaturesResponse } from './services/online-read.js';
+import { getOnlineFeatures, getOnlineFeaturesJson, type OnlineFeaturesRequest, type OnlineFeaturesResponse } from './services/online-read.js';
 import { push, validatePush, type PushRequest, type PushResult } from './services/push.js';
 import { finishTrainingDataset, prepareTrainingDataset, type PreparedTrainingDataset, type TrainingDatasetRequest } from './services/training-dataset.js';
 
@@ -174,6 +174,14 @@ export class FeatureStore {
 
   getOnlineFeatures(req: OnlineFeaturesRequest): Promise<OnlineFeaturesResponse> {
     return getOnlineFeatures(this.context, req);
+  }
+
+  /**
+   * `getOnlineFeatures` answered as its JSON text, in chunks whose concatenation is byte for byte
+   * `JSON.stringify` of the response: what the HTTP route sends.
+   */
+  getOnlineFeaturesJson(req: OnlineFeaturesRequest): Promise<string[]> {
+    return getOnlineFeaturesJson(this.context, req);
   }
 
   push(req: PushRequest): Promise<PushResult> {

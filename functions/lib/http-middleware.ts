@@ -2,12 +2,31 @@ import middy from '@middy/core';
 import type { z } from 'zod';
 import { errorBody } from '../../shared/errors.js';
 import { apiGatewayBodyEnvelope } from './envelopes.js';
-import { logger } from './observability.js';
+import { logger } from './logger.js';
 import { parseInput, type InputSchema } from './parse-input.js';
-import type { ApiEvent, ApiResult } from './types.js';
+import { type ApiEvent, type ApiResult, BODY_CHUNKS } from './types.js';
 
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): ApiResult {
   return { statusCode, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
+}
+
+/** A route's answer already serialized as JSON, in chunks to be concatenated (a writer for its known shape): sent as is. */
+export class JsonText {
+  constructor(readonly chunks: readonly string[]) {}
+}
+
+/** A 200 of JSON chunks: `body` joins them when first read (Lambda); `serve` writes the chunks themselves. */
+function chunkedResult(chunks: readonly string[]): ApiResult {
+  let text: string | undefined;
+  return {
+    statusCode: 200,
+    headers: { 'content-type': 'application/json' },
+    get body() {
+      text ??= chunks.join('');
+      return text;
+    },
+    [BODY_CHUNKS]: chunks,
+  };
 }
 
 /** The JSON error response of any error (503s carry Retry-After). */
@@ -33,7 +52,8 @@ export function httpErrors(log: (err: unknown) => void = (err) => logger.error('
 
 /**
  * The one shape of every JSON route: errors as JSON, the body parsed and validated by `schema`
- * (parseInput with the API Gateway body envelope), `run` called with it, its result returned as 200.
+ * (parseInput with the API Gateway body envelope), `run` called with it, its result returned as 200
+ * (a `JsonText` as it is, anything else through JSON.stringify).
  * `before`: middlewares that see the raw event ahead of parsing (the schema-hash check).
  */
 export function jsonRoute<S extends z.ZodType>(
@@ -45,5 +65,8 @@ export function jsonRoute<S extends z.ZodType>(
     .use(httpErrors())
     .use(options.before ?? [])
     .use(parseInput(schema as InputSchema<z.output<S>>, apiGatewayBodyEnvelope<z.output<S>>(options), 'request'))
-    .handler(async (body) => json(200, await run(body as unknown as z.output<S>)));
+    .handler(async (body) => {
+      const out = await run(body as unknown as z.output<S>);
+      return out instanceof JsonText ? chunkedResult(out.chunks) : json(200, out);
+    });
 }

@@ -1,16 +1,16 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type middy from '@middy/core';
 import { SkewlessError } from '../../shared/errors.js';
+import { logger } from './logger.js';
 import { tracer } from './tracer.js';
 
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'skewless';
 
-/** One logger and one EMF metrics emitter per Lambda container (Powertools); the tracer is in tracer.ts. */
-export const logger = new Logger({ serviceName });
+/** One logger (logger.ts) and one EMF metrics emitter per Lambda container (Powertools); the tracer is in tracer.ts. */
+export { logger };
 // Metrics' own warnings (e.g. "No application metrics to publish" from a lookup that records none)
 // go through the structured logger and its level, not straight to the console.
 export const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Skewless', serviceName, logger });

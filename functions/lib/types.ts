@@ -10,8 +10,16 @@ export interface ApiEvent {
   requestContext?: { requestId?: string };
 }
 
+/**
+ * Where a result may also carry its body as chunks (`JsonText`): `serve` writes them straight into
+ * the response's bytes instead of building one large string. A symbol, so the result API Gateway
+ * receives (JSON of it) never has an extra field.
+ */
+export const BODY_CHUNKS: unique symbol = Symbol('skewless.bodyChunks');
+
 export interface ApiResult {
   statusCode: number;
   headers: Record<string, string>;
   body: string;
+  [BODY_CHUNKS]?: readonly string[];
 }

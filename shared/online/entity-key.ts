@@ -8,18 +8,29 @@ import type { FeatureViewSpec } from '../registry/types.js';
  * @example entityKey(view, { user_id: 'u1' }) // '[["user_id","u1"]]'
  */
 export function entityKey(joinKeys: FeatureViewSpec['joinKeys'], row: Record<string, unknown>, rowIndex?: number): string {
-  const parts = [...joinKeys]
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    .map((k) => {
+  return entityKeyer(joinKeys)(row, rowIndex);
+}
+
+/**
+ * `entityKey` for many rows of one view: the join keys are sorted and their names quoted once,
+ * not once per row.
+ */
+export function entityKeyer(joinKeys: FeatureViewSpec['joinKeys']): (row: Record<string, unknown>, rowIndex?: number) => string {
+  const sorted = [...joinKeys].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((k) => ({ ...k, quoted: JSON.stringify(k.name) }));
+  return (row, rowIndex) => {
+    let out = '[';
+    for (let i = 0; i < sorted.length; i++) {
+      const k = sorted[i];
       const v = row[k.name];
       if (v === undefined || v === null) {
         throw new ValidationError(`missing join key '${k.name}'${rowIndex === undefined ? '' : ` in row ${rowIndex}`}`, [
           { ...(rowIndex === undefined ? {} : { row: rowIndex }), field: k.name, message: 'join key is required' },
         ]);
       }
-      return [k.name, normalizeKey(k.valueType, v, k.name, rowIndex)];
-    });
-  return JSON.stringify(parts);
+      out += `${i ? ',' : ''}[${k.quoted},${JSON.stringify(normalizeKey(k.valueType, v, k.name, rowIndex))}]`;
+    }
+    return `${out}]`;
+  };
 }
 
 function normalizeKey(type: string, v: unknown, field: string, row?: number): string | number | boolean {

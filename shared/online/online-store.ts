@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors.js';
 import { seededRandom } from '../util/random.js';
-import type { ItemKey, OnlineRecord, OnlineWrite, ReadOptions, Watermark, WriteOptions, WriteResult } from './types.js';
+import type { EncodedRecord, ItemKey, OnlineRecord, OnlineWrite, ReadOptions, Watermark, WriteOptions, WriteResult } from './types.js';
 
 /**
  * The online side: conditional (newer-wins) batch writes and batched point reads of
@@ -11,6 +11,11 @@ export interface OnlineStore {
   write(view: string, rows: readonly OnlineWrite[], writtenAt: Date, options?: WriteOptions): Promise<WriteResult>;
   /** Records in the order of `keys`; undefined where nothing is stored. `options.features` narrows what is read. */
   read(keys: readonly ItemKey[], options?: ReadOptions): Promise<(OnlineRecord | undefined)[]>;
+  /**
+   * `read` with values left as their stored JSON text, for stores that keep them so (SQLite); absent
+   * elsewhere. The JSON lookup response copies the text instead of parsing and re-serializing it.
+   */
+  readEncoded?(keys: readonly ItemKey[], options?: ReadOptions): Promise<(EncodedRecord | undefined)[]>;
   watermarks(): Promise<Watermark[]>;
   /** Moves the view's watermark forward to `eventTs` (never back) and sets its last-write time. */
   recordWatermark(view: string, eventTs: number, writtenAt: Date): Promise<void>;
@@ -71,13 +76,25 @@ export abstract class BaseOnlineStore implements OnlineStore {
     });
   }
 
-  async read(keys: readonly ItemKey[], options: ReadOptions = {}): Promise<(OnlineRecord | undefined)[]> {
-    const unique = [...new Map(keys.map((k) => [itemId(k), k])).values()];
-    const chunks: ItemKey[][] = [];
-    for (let i = 0; i < unique.length; i += this.maxReadBatch) chunks.push(unique.slice(i, i + this.maxReadBatch));
-    const found = new Map<string, OnlineRecord>();
-    for (const m of await Promise.all(chunks.map((c) => this._getItems(c, options)))) for (const [k, v] of m) found.set(k, v);
-    return keys.map((k) => found.get(itemId(k)));
+  read(keys: readonly ItemKey[], options: ReadOptions = {}): Promise<(OnlineRecord | undefined)[]> {
+    return this.gather(keys, (chunk) => this._getItems(chunk, options));
+  }
+
+  /** De-duplicates the keys, asks `get` for chunks of at most `maxReadBatch` in parallel, answers in the order of `keys`. */
+  protected async gather<T>(keys: readonly ItemKey[], get: (chunk: readonly ItemKey[]) => Promise<Map<string, T>>): Promise<(T | undefined)[]> {
+    const ids = keys.map(itemId);
+    const unique = new Map<string, ItemKey>();
+    for (let i = 0; i < keys.length; i++) if (!unique.has(ids[i])) unique.set(ids[i], keys[i]);
+    const list = unique.size === keys.length ? keys : [...unique.values()];
+    let found: Map<string, T>;
+    if (list.length <= this.maxReadBatch) found = await get(list);
+    else {
+      const chunks: (readonly ItemKey[])[] = [];
+      for (let i = 0; i < list.length; i += this.maxReadBatch) chunks.push(list.slice(i, i + this.maxReadBatch));
+      found = new Map();
+      for (const m of await Promise.all(chunks.map(get))) for (const [k, v] of m) found.set(k, v);
+    }
+    return ids.map((id) => found.get(id));
   }
 
   async sample(view: string, n: number, seed: number): Promise<({ entityKey: string } & OnlineRecord)[]> {

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { BaseOnlineStore } from './online-store.js';
-import type { ItemKey, OnlineRecord, OnlineWrite, Watermark, WriteOptions, WriteResult } from './types.js';
+import type { EncodedRecord, ItemKey, OnlineRecord, OnlineWrite, Watermark, WriteOptions, WriteResult } from './types.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS online_features (
@@ -92,6 +92,18 @@ export class SqliteOnlineStore extends BaseOnlineStore {
   }
 
   protected async _getItems(keys: readonly ItemKey[]): Promise<Map<string, OnlineRecord>> {
+    const out = new Map<string, OnlineRecord>();
+    for (const [id, r] of this.select(keys))
+      out.set(id, { values: JSON.parse(r.valuesJson) as Record<string, unknown>, eventTs: r.eventTs, createdTs: r.createdTs });
+    return out;
+  }
+
+  async readEncoded(keys: readonly ItemKey[]): Promise<(EncodedRecord | undefined)[]> {
+    return this.gather(keys, async (chunk) => this.select(chunk));
+  }
+
+  /** The stored rows of `keys`, values left as their JSON text, keyed by `itemId`. */
+  private select(keys: readonly ItemKey[]): Map<string, EncodedRecord> {
     // Grouped by view so each query is a primary-key range lookup (view = ? AND entity_key IN (...)).
     const byView = new Map<string, string[]>();
     for (const k of keys) {
@@ -99,23 +111,29 @@ export class SqliteOnlineStore extends BaseOnlineStore {
       if (list) list.push(k.entityKey);
       else byView.set(k.view, [k.entityKey]);
     }
-    const out = new Map<string, OnlineRecord>();
+    const out = new Map<string, EncodedRecord>();
     for (const [view, entityKeys] of byView) {
-      let stmt = this.readStatements.get(entityKeys.length);
-      if (!stmt) {
-        const marks = Array.from({ length: entityKeys.length }, () => '?').join(', ');
-        stmt = this.db.prepare(`SELECT entity_key, features, event_ts, created_ts FROM online_features WHERE view = ? AND entity_key IN (${marks})`);
-        this.readStatements.set(entityKeys.length, stmt);
-      }
-      for (const r of stmt.all(view, ...entityKeys) as { entity_key: string; features: string; event_ts: number; created_ts: number }[]) {
-        out.set(BaseOnlineStore.itemId({ view, entityKey: r.entity_key }), {
-          values: JSON.parse(r.features) as Record<string, unknown>,
-          eventTs: r.event_ts,
-          createdTs: r.created_ts,
-        });
+      // Raw rows (arrays) skip building one object per row with column names.
+      for (const [entityKey, valuesJson, eventTs, createdTs] of this.readStatement(entityKeys.length).all(view, ...entityKeys) as [
+        string,
+        string,
+        number,
+        number,
+      ][]) {
+        out.set(BaseOnlineStore.itemId({ view, entityKey }), { valuesJson, eventTs, createdTs });
       }
     }
     return out;
+  }
+
+  private readStatement(n: number): Database.Statement {
+    let stmt = this.readStatements.get(n);
+    if (!stmt) {
+      const marks = Array.from({ length: n }, () => '?').join(', ');
+      stmt = this.db.prepare(`SELECT entity_key, features, event_ts, created_ts FROM online_features WHERE view = ? AND entity_key IN (${marks})`).raw(true);
+      this.readStatements.set(n, stmt);
+    }
+    return stmt;
   }
 
   protected async *_scan(view: string): AsyncIterable<({ entityKey: string } & OnlineRecord)[]> {

@@ -33,6 +33,17 @@ export interface ReadOptions {
   features?: ReadonlyMap<string, readonly string[]>;
 }
 
+/**
+ * A record as a store that keeps values as JSON text (SQLite) holds it: `valuesJson` is
+ * `JSON.stringify` of `values` (bigint as decimal text, bytes as base64, dates as RFC 3339), unparsed,
+ * so a JSON response can copy the values' text instead of parsing and re-serializing every number.
+ */
+export interface EncodedRecord {
+  valuesJson: string;
+  eventTs: number;
+  createdTs: number;
+}
+
 export interface ItemKey {
   entityKey: string;
   /** `view@vN` */

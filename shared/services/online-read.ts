@@ -1,13 +1,23 @@
 import { ValidationError } from '../errors.js';
 import { viewKey } from '../layout/view-ref.js';
-import { entityKey } from '../online/entity-key.js';
+import { entityKeyer } from '../online/entity-key.js';
 import type { ItemKey } from '../online/types.js';
 import type { Registry } from '../registry/registry.js';
 import type { StoreContext } from './context.js';
 import { implementationFor, requestColumns, runOnDemand } from './on-demand.js';
+import {
+  FoundRecord,
+  type FeatureStatus,
+  type Lookup,
+  type LookupColumn,
+  type OnlineFeaturesResponse,
+  toResponse,
+  toResponseJson,
+  type ViewRows,
+} from './online-response.js';
 import { columnsToRows, rowCount } from './rows.js';
 
-export type FeatureStatus = 'PRESENT' | 'NOT_FOUND' | 'OUTSIDE_MAX_AGE' | 'NULL_VALUE';
+export type { FeatureStatus, OnlineFeaturesResponse } from './online-response.js';
 
 export interface OnlineFeaturesRequest {
   features?: string[];
@@ -15,12 +25,6 @@ export interface OnlineFeaturesRequest {
   /** Column-oriented entity rows: `{ user_id: ['u1', 'u2'] }`. */
   entities: Record<string, unknown[]>;
   fullFeatureNames?: boolean;
-}
-
-/** Feast's column-oriented response: results[i] is column i, values[j] is entity row j; join keys first. */
-export interface OnlineFeaturesResponse {
-  metadata: { feature_names: string[]; warnings?: string[] };
-  results: { values: unknown[]; statuses: FeatureStatus[]; event_timestamps: string[] }[];
 }
 
 const EPOCH = '1970-01-01T00:00:00.000Z';
@@ -40,6 +44,19 @@ const own = (entities: Record<string, unknown[]>, name: string): unknown[] | und
 
 /** Online lookup (docs/semantics.md#online-reads): one batched read for all (entity, view) items. */
 export async function getOnlineFeatures(ctx: StoreContext, req: OnlineFeaturesRequest): Promise<OnlineFeaturesResponse> {
+  return toResponse(await lookup(ctx, req, false));
+}
+
+/**
+ * The same lookup as `getOnlineFeatures`, answered as the JSON text of its response in chunks whose
+ * concatenation is byte for byte `JSON.stringify` of it: what the HTTP route sends. Stores that keep
+ * values as JSON text hand it over unparsed and numbers are copied, not parsed and formatted again.
+ */
+export async function getOnlineFeaturesJson(ctx: StoreContext, req: OnlineFeaturesRequest): Promise<string[]> {
+  return toResponseJson(await lookup(ctx, req, true));
+}
+
+async function lookup(ctx: StoreContext, req: OnlineFeaturesRequest, encoded: boolean): Promise<Lookup> {
   const registry = await ctx.registry();
   const resolved = resolveRequested(registry, req.features, req.featureService, req.fullFeatureNames ?? false);
   const n = rowCount(req.entities, 'entities');
@@ -57,34 +74,49 @@ export async function getOnlineFeatures(ctx: StoreContext, req: OnlineFeaturesRe
   }
   const rows = columnsToRows(req.entities, 'entities', joinKeys);
   const keys: ItemKey[] = [];
-  const slot = new Map<string, number[]>();
-  resolved.views.forEach((v) => {
-    const at = rows.map((r, j) => {
-      keys.push({ entityKey: entityKey(v.view.joinKeys, r, j), view: v.key });
-      return keys.length - 1;
-    });
-    slot.set(v.key, at);
-  });
-  // Only the requested features (and on-demand inputs) are read: DynamoDB projects them (issue 13 item 2).
+  for (const v of resolved.views) {
+    const keyOf = entityKeyer(v.view.joinKeys);
+    for (let j = 0; j < n; j++) keys.push({ entityKey: keyOf(rows[j], j), view: v.key });
+  }
+  // Only the requested features (and on-demand inputs) are read: DynamoDB projects them (docs/performance.md).
   // A view asked for whole is read whole: projecting to every feature saves nothing and costs the server a parse.
   const narrowed = resolved.views.filter((v) => v.features.length < v.view.features.length);
-  const records = await ctx.online.read(keys, narrowed.length ? { features: new Map(narrowed.map((v) => [v.key, v.features.map((f) => f.name)])) } : {});
-  // One timestamp string per record, not per (record, feature).
-  const isoTs = records.map((r) => (r ? new Date(r.eventTs).toISOString() : EPOCH));
+  const readOptions = narrowed.length ? { features: new Map(narrowed.map((v) => [v.key, v.features.map((f) => f.name)])) } : {};
+  const stored = encoded && ctx.online.readEncoded ? await ctx.online.readEncoded(keys, readOptions) : await ctx.online.read(keys, readOptions);
   const now = ctx.now().getTime();
-  const views = new Map(resolved.views.map((v) => [v.key, v.view]));
+  // One timestamp string per distinct event time, not per (record, feature).
+  const iso = new Map<number, string>();
+  const isoOf = (ts: number) => {
+    let s = iso.get(ts);
+    if (s === undefined) iso.set(ts, (s = new Date(ts).toISOString()));
+    return s;
+  };
+  const byView = new Map<string, ViewRows>();
+  resolved.views.forEach((v, i) => {
+    const ttlMs = v.view.ttlSeconds > 0 ? v.view.ttlSeconds * 1000 : Number.POSITIVE_INFINITY;
+    const records = new Array<FoundRecord | undefined>(n);
+    const expired = new Array<boolean>(n);
+    const timestamps = new Array<string>(n);
+    for (let j = 0; j < n; j++) {
+      const s = stored[i * n + j];
+      records[j] = s ? new FoundRecord(s) : undefined;
+      expired[j] = s !== undefined && now - s.eventTs > ttlMs;
+      timestamps[j] = s ? isoOf(s.eventTs) : EPOCH;
+    }
+    byView.set(v.key, { records, expired, timestamps });
+  });
 
-  const results: OnlineFeaturesResponse['results'] = joinKeys.map((k) => ({
+  const columns: LookupColumn[] = joinKeys.map((k) => ({
+    kind: 'given',
     values: rows.map((r) => r[k]),
-    statuses: rows.map(() => 'PRESENT' as const),
-    event_timestamps: rows.map(() => EPOCH),
+    statuses: new Array<FeatureStatus>(n).fill('PRESENT'),
+    timestamps: new Array<string>(n).fill(EPOCH),
   }));
   // Values as served (null when missing or past max age): the inputs of on-demand views.
   const served = (viewKeyName: string, feature: string, j: number): unknown => {
-    const rec = records[slot.get(viewKeyName)![j]];
-    if (!rec) return null;
-    const view = views.get(viewKeyName)!;
-    if (view.ttlSeconds > 0 && now - rec.eventTs > view.ttlSeconds * 1000) return null;
+    const r = byView.get(viewKeyName)!;
+    const rec = r.records[j];
+    if (!rec || r.expired[j]) return null;
     return rec.values[feature] ?? null;
   };
   const computed = new Map<string, { values: Record<string, unknown[]>; ts: string[] }>();
@@ -102,7 +134,7 @@ export async function getOnlineFeatures(ctx: StoreContext, req: OnlineFeaturesRe
       for (const f of input.features) inputs[f.name] = rows.map((_, j) => served(key, f.name, j));
     }
     const ts = rows.map((_, j) => {
-      const newest = Math.max(-Infinity, ...inputKeys.map((k) => records[slot.get(k)![j]]?.eventTs ?? -Infinity));
+      const newest = Math.max(-Infinity, ...inputKeys.map((k) => byView.get(k)!.records[j]?.eventTs ?? -Infinity));
       return Number.isFinite(newest) ? new Date(newest).toISOString() : EPOCH;
     });
     computed.set(spec.name, { values: runOnDemand(spec, impl, inputs, n), ts });
@@ -112,30 +144,11 @@ export async function getOnlineFeatures(ctx: StoreContext, req: OnlineFeaturesRe
     if (out.onDemand) {
       const c = computed.get(out.view)!;
       const values = c.values[out.feature];
-      results.push({ values, statuses: values.map((v) => (v === null ? 'NULL_VALUE' : 'PRESENT')), event_timestamps: c.ts });
+      columns.push({ kind: 'given', values, statuses: values.map((v) => (v === null ? 'NULL_VALUE' : 'PRESENT')), timestamps: c.ts });
       continue;
     }
-    const view = views.get(out.view)!;
-    const col: OnlineFeaturesResponse['results'][number] = { values: [], statuses: [], event_timestamps: [] };
-    for (const i of slot.get(out.view)!) {
-      const rec = records[i];
-      if (!rec) {
-        col.values.push(null), col.statuses.push('NOT_FOUND'), col.event_timestamps.push(EPOCH);
-        continue;
-      }
-      const v = rec.values[out.feature];
-      if (view.ttlSeconds > 0 && now - rec.eventTs > view.ttlSeconds * 1000) {
-        col.values.push(null), col.statuses.push('OUTSIDE_MAX_AGE');
-      } else if (v === null || v === undefined) {
-        col.values.push(null), col.statuses.push('NULL_VALUE');
-      } else col.values.push(v), col.statuses.push('PRESENT');
-      col.event_timestamps.push(isoTs[i]);
-    }
-    results.push(col);
+    columns.push({ kind: 'view', feature: out.feature, rows: byView.get(out.view)! });
   }
   const deprecated = resolved.views.filter((v) => v.view.status === 'deprecated').map((v) => `${v.key} is deprecated: move consumers to a newer version`);
-  return {
-    metadata: { feature_names: [...joinKeys, ...resolved.outputs.map((o) => o.name)], ...(deprecated.length ? { warnings: deprecated } : {}) },
-    results,
-  };
+  return { featureNames: [...joinKeys, ...resolved.outputs.map((o) => o.name)], warnings: deprecated, columns };
 }

@@ -1,0 +1,108 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Entity, FeatureView, Field, FileSource, Float64, PushSource, String as Str } from '../../shared/definitions/index.js';
+import { FeatureStore } from '../../shared/feature-store.js';
+import { cli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const BIN = join(import.meta.dirname, '../../cli/bin.js');
+
+/** One POST on a connection of its own, so the cluster hands each to a worker afresh. */
+function post(port: number, body: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port, path: '/get-online-features', method: 'POST', agent: false, headers: { 'content-type': 'application/json' } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** The node processes `pid` started (not the esbuild service the TypeScript loader runs). */
+const children = (pid: number): number[] =>
+  execFileSync('ps', ['-o', 'pid=,comm=', '--ppid', String(pid)], { encoding: 'utf8' })
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter(([p, comm]) => Number(p) > 0 && comm === 'node')
+    .map(([p]) => Number(p));
+
+describe('serve --workers', () => {
+  const tmp = tempDir();
+  const user = new Entity({ name: 'user_id', valueType: Str });
+  const view = new FeatureView({
+    name: 'scores',
+    entities: [user],
+    ttl: 0,
+    schema: [new Field({ name: 'a', dtype: Float64 }), new Field({ name: 'b', dtype: Float64 })],
+    source: new PushSource({ name: 'scores_push', batchSource: new FileSource({ path: 'data/scores', timestampField: 'event_timestamp' }) }),
+  });
+  let store: FeatureStore;
+  let server: ChildProcess;
+  let stderr = '';
+  let port = 0;
+
+  beforeAll(async () => {
+    writeFileSync(join(tmp.dir, 'skewless.json'), JSON.stringify({ project: 'workers' }));
+    store = await FeatureStore.open(tmp.dir);
+    await store.apply([user, view]);
+    await store.push({
+      pushSourceName: 'scores_push',
+      rows: Array.from({ length: 20 }, (_, i) => ({ user_id: `u${i}`, event_timestamp: '2024-01-01T00:00:00Z', a: i / 3, b: i % 4 ? i * 1e10 : null })),
+    });
+    server = spawn(process.execPath, [BIN, '--repo', tmp.dir, 'serve', '--port', '0', '--workers', '2'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    port = await new Promise<number>((resolve, reject) => {
+      server.stderr!.on('data', (d: Buffer) => {
+        stderr += d;
+        const m = /http:\/\/127\.0\.0\.1:(\d+) with 2 workers/.exec(stderr);
+        if (m) resolve(Number(m[1]));
+      });
+      server.once('exit', (code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
+    });
+  }, 150_000);
+  afterAll(async () => {
+    if (server.exitCode === null) server.kill('SIGKILL');
+    await store.close();
+    tmp.cleanup();
+  });
+
+  it('answers lookups from two worker processes, byte for byte what the library answers', async () => {
+    const pids = children(server.pid!);
+    expect(pids).toHaveLength(2);
+    for (let i = 0; i < 12; i++) {
+      const req = { features: ['scores:a', 'scores:b'], entities: { user_id: [`u${i}`, 'nobody', `u${i + 5}`] } };
+      const res = await post(port, JSON.stringify(req));
+      expect(res.status).toBe(200);
+      expect(res.body).toBe(JSON.stringify(await store.getOnlineFeatures(req)));
+    }
+  });
+
+  it('replaces a worker that dies, keeps answering, and stops every worker on SIGTERM', async () => {
+    const [victim, other] = children(server.pid!);
+    process.kill(victim, 'SIGKILL');
+    await expect.poll(() => stderr, { timeout: 60_000 }).toContain(`serve worker ${victim} exited (SIGKILL); starting another`);
+    await expect.poll(() => children(server.pid!).length, { timeout: 60_000 }).toBe(2);
+    expect(children(server.pid!)).toContain(other);
+    const res = await post(port, JSON.stringify({ features: ['scores:a'], entities: { user_id: ['u3'] } }));
+    expect(JSON.parse(res.body).results[1]).toEqual({ values: [1], statuses: ['PRESENT'], event_timestamps: ['2024-01-01T00:00:00.000Z'] });
+    const workers = children(server.pid!);
+    const exit = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)));
+    server.kill('SIGTERM');
+    expect(await exit).toBe(0);
+    for (const pid of workers) expect(() => process.kill(pid, 0)).toThrow();
+  }, 150_000);
+
+  it('refuses a worker count that is not a positive integer, naming the option', () => {
+    const r = cli(['--repo', tmp.dir, 'serve', '--workers', '0']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/--workers.*expected an integer from 1 to 64.*'0'/s);
+  });
+});
