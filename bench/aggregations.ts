@@ -70,11 +70,11 @@ export async function benchAggregations(): Promise<void> {
     }),
   );
 
-  // By hand: the same semantics (duplicates once, (ts − w, ts], nulls skipped) as one window pass.
+  // By hand: the same semantics (duplicates once, (ts − w, ts], empty sums 0) as one window pass.
   const frames = WINDOWS.map(([w, s]) => `w${w} AS (PARTITION BY user_id ORDER BY t RANGE BETWEEN ${s * 1_000_000 - 1} PRECEDING AND CURRENT ROW)`);
   const selects = WINDOWS.flatMap(([w]) => [
     `count(is_event) OVER w${w} AS events_${w}`,
-    `CAST(sum(tokens) OVER w${w} AS BIGINT) AS tokens_sum_${w}`,
+    `coalesce(sum(tokens) OVER w${w}, 0)::BIGINT AS tokens_sum_${w}`,
     `avg(dur) OVER w${w} AS dur_mean_${w}`,
     `min(tokens) OVER w${w} AS tokens_min_${w}`,
     `max(dur) OVER w${w} AS dur_max_${w}`,

@@ -96,8 +96,8 @@ describe('getHistoricalFeatures with aggregation views', () => {
       // (03T11, 10T11]: the 03T12 event is in the 7d window here, and z's null tokens add nothing.
       [30, 1030, 4, ['z', 'y'], 4, 257.5, 1],
       [1000, 1000, 1, ['old'], null, 1000, null],
-      [null, null, 0, null, null, null, null],
-      [null, null, 0, null, null, null, null],
+      [0, 0, 0, [], null, null, null],
+      [0, 0, 0, [], null, null, null],
     ]);
   });
 

@@ -75,8 +75,8 @@ function column(g: AggregationNode): string {
 
 /**
  * The frame expression of one aggregation (docs/aggregations.md#nulls-and-empty-windows): nulls
- * are skipped; an empty window counts 0 and every other function is null on it, as in SQL. last
- * and last_n order events by (event time, value), so ties have one answer.
+ * are skipped; an empty window counts 0 and sums 0, its mean / min / max / last are null and its
+ * last_n is []. last and last_n order events by (event time, value), so ties have one answer.
  */
 function frameExpression(dialect: Dialect, g: AggregationNode, over: string): string {
   const t = (dtype: Parameters<Dialect['sqlType']>[0]) => dialect.sqlType(dtype);
@@ -89,7 +89,7 @@ function frameExpression(dialect: Dialect, g: AggregationNode, over: string): st
       return `count(DISTINCT ${x}) ${over}`;
     case 'sum': {
       const type = t(g.dtype);
-      return `CAST(sum(CAST(${x} AS ${type})) ${over} AS ${type})`;
+      return `CAST(coalesce(sum(CAST(${x} AS ${type})) ${over}, 0) AS ${type})`;
     }
     case 'mean':
       return `avg(CAST(${x} AS ${t('Float64')})) ${over}`;
@@ -99,6 +99,6 @@ function frameExpression(dialect: Dialect, g: AggregationNode, over: string): st
     case 'last':
       return `max_by(${x}, ${latest()}) ${over}`;
     case 'last_n':
-      return `max_by(${x}, ${latest()}, ${g.n}) ${over}`;
+      return `coalesce(max_by(${x}, ${latest()}, ${g.n}) ${over}, ARRAY[])`;
   }
 }
