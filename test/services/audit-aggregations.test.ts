@@ -43,7 +43,7 @@ function served(events: readonly Event[], userId: string, t: number): Record<str
   const tokensWeek = week.filter((e) => e.tokens !== null).map((e) => e.tokens!);
   const latest = [...day].sort((a, b) => b.ts - a.ts || (b.model > a.model ? 1 : -1))[0];
   return {
-    tokens_sum_1d: tokensDay.length ? tokensDay.reduce((s, x) => s + x, 0) : null,
+    tokens_sum_1d: tokensDay.reduce((s, x) => s + x, 0),
     events_7d: week.length,
     tokens_max_7d: tokensWeek.length ? Math.max(...tokensWeek) : null,
     model_last_1d: latest?.model ?? null,
