@@ -5,7 +5,9 @@ import { decodeEntityKey, entityKey } from '../online/entity-key.js';
 import type { OnlineRecord } from '../online/types.js';
 import type { OnDemandRequest, Registry, ViewRequest } from '../registry/registry.js';
 import type { StoreContext } from './context.js';
+import { type OnlineReader, sampleAggregationView } from './audit-aggregations.js';
 import { implementationFor, runOnDemand } from './on-demand.js';
+import { getOnlineFeatures } from './online-read.js';
 
 export interface AuditOptions {
   /** View names (`name` or `name@vN`); or a feature service. */
@@ -107,8 +109,10 @@ async function offlineAt(ctx: StoreContext, views: ViewRequest[], samples: Sampl
 /**
  * Training–serving skew audit (Chronon's consistency metrics): sample entity keys from the online
  * store, compute the offline PIT vector at each online row's event time, and compare per feature.
+ * Aggregation views are looked up through `readOnline` (the generic online read) at the store's
+ * clock and recomputed offline at the same instant (docs/aggregations.md#skew-audit).
  */
-export async function auditSkew(ctx: StoreContext, opts: AuditOptions): Promise<AuditReport> {
+export async function auditSkew(ctx: StoreContext, opts: AuditOptions, readOnline: OnlineReader = getOnlineFeatures): Promise<AuditReport> {
   if (!(opts.sample > 0)) throw new ValidationError('--sample must be a positive number', [{ field: 'sample', message: 'expected > 0' }]);
   const registry = await ctx.registry();
   const tol = opts.floatTolerance ?? 1e-6;
@@ -118,7 +122,9 @@ export async function auditSkew(ctx: StoreContext, opts: AuditOptions): Promise<
   const drift: AuditReport['drift'] = [];
 
   for (const v of views) {
-    const samples = (await ctx.online.sample(v.key, opts.sample, seed)).map(toSample);
+    const samples = v.view.aggregation
+      ? await sampleAggregationView(ctx, v, opts.sample, seed, readOnline)
+      : (await ctx.online.sample(v.key, opts.sample, seed)).map(toSample);
     if (!samples.length) continue;
     const offline = await offlineAt(ctx, [v], samples);
     for (const f of v.features) {
