@@ -1,0 +1,48 @@
+import type { TiledAggregation, TileEvent } from '../../shared/online/tiles/partials.js';
+
+/**
+ * Brute force over raw events: each aggregation over (t − window, t], nulls skipped, last / last_n by
+ * (event time, event id) descending, empty → 0 for count / count_distinct and null otherwise.
+ */
+export function oracleAggregate(events: readonly TileEvent[], aggs: readonly TiledAggregation[], t: number): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const a of aggs) {
+    const inWindow = events.filter((e) => e.ts > t - a.windowMs && e.ts <= t && e.values[a.column] !== null && e.values[a.column] !== undefined);
+    const vals = inWindow.map((e) => e.values[a.column] as number | string);
+    const latest = [...inWindow].sort((x, y) => y.ts - x.ts || (x.id < y.id ? 1 : x.id > y.id ? -1 : 0));
+    switch (a.function) {
+      case 'count':
+        out[a.name] = vals.length;
+        break;
+      case 'count_distinct':
+        out[a.name] = new Set(vals.map((v) => `${typeof v}:${v}`)).size;
+        break;
+      case 'sum':
+        out[a.name] = vals.length ? (vals as number[]).reduce((s, v) => s + v, 0) : null;
+        break;
+      case 'mean':
+        out[a.name] = vals.length ? (vals as number[]).reduce((s, v) => s + v, 0) / vals.length : null;
+        break;
+      case 'min':
+        out[a.name] = vals.length ? vals.reduce((m, v) => (v < m ? v : m)) : null;
+        break;
+      case 'max':
+        out[a.name] = vals.length ? vals.reduce((m, v) => (v > m ? v : m)) : null;
+        break;
+      case 'last':
+        out[a.name] = latest.length ? latest[0].values[a.column] : null;
+        break;
+      case 'last_n':
+        out[a.name] = latest.length ? latest.slice(0, a.n ?? 1).map((e) => e.values[a.column]) : null;
+        break;
+    }
+  }
+  return out;
+}
+
+/** Equal up to float rounding (sums merged in another order). */
+export function closeTo(a: unknown, b: unknown): boolean {
+  if (typeof a === 'number' && typeof b === 'number') return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => closeTo(x, b[i]));
+  return a === b;
+}
