@@ -4,6 +4,8 @@ import type { TiledAggregation, TileEvent } from '../../shared/online/tiles/part
  * Brute force over raw events: each aggregation over (t − window, t], nulls skipped, last / last_n by
  * (event time, event id) descending, empty → 0 for count / count_distinct and null otherwise.
  */
+const ascending = (x: number | string, y: number | string) => (x < y ? -1 : x > y ? 1 : 0);
+
 export function oracleAggregate(events: readonly TileEvent[], aggs: readonly TiledAggregation[], t: number): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const a of aggs) {
@@ -24,10 +26,10 @@ export function oracleAggregate(events: readonly TileEvent[], aggs: readonly Til
         out[a.name] = vals.length ? (vals as number[]).reduce((s, v) => s + v, 0) / vals.length : null;
         break;
       case 'min':
-        out[a.name] = vals.length ? vals.reduce((m, v) => (v < m ? v : m)) : null;
+        out[a.name] = vals.length ? [...vals].sort(ascending)[0] : null;
         break;
       case 'max':
-        out[a.name] = vals.length ? vals.reduce((m, v) => (v > m ? v : m)) : null;
+        out[a.name] = vals.length ? [...vals].sort(ascending).at(-1) : null;
         break;
       case 'last':
         out[a.name] = latest.length ? latest[0].values[a.column] : null;
