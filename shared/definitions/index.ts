@@ -1,3 +1,4 @@
+export * from './aggregation.js';
 export * from './dtypes.js';
 export * from './duration.js';
 export * from './entity.js';

@@ -48,6 +48,15 @@ export function featureViewSpec(v: FeatureView): FeatureViewSpec {
     tags: { ...v.tags },
     owner: v.owner,
     status: 'active',
+    ...(v.isAggregation()
+      ? {
+          aggregation: {
+            eventSchema: v.eventSchema.map((f) => ({ name: f.name, dtype: f.dtype })),
+            aggregations: v.aggregations.map((a) => ({ ...a })),
+            intervalSeconds: v.aggregationIntervalSeconds,
+          },
+        }
+      : {}),
   };
 }
 

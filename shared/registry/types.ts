@@ -1,3 +1,4 @@
+import type { AggregationFunction } from '../definitions/aggregation.js';
 import type { DType, ScalarDType } from '../definitions/dtypes.js';
 
 /** Serialized definitions: what the registry stores and what Lambdas read (never TypeScript). */
@@ -59,6 +60,26 @@ export interface FeatureViewSpec {
   tags: Record<string, string>;
   owner: string;
   status: ViewStatus;
+  /** Present on aggregation views: `features` are then derived, one per aggregation (docs/aggregations.md). */
+  aggregation?: AggregationViewSpec;
+}
+
+/** One aggregation, serialized; `name` is the feature it yields. */
+export interface AggregationSpec {
+  name: string;
+  column?: string;
+  function: AggregationFunction;
+  windowSeconds: number;
+  n?: number;
+  dtype: DType;
+}
+
+export interface AggregationViewSpec {
+  /** The event columns the aggregations read. */
+  eventSchema: { name: string; dtype: DType }[];
+  aggregations: AggregationSpec[];
+  /** The tile size of online partial aggregates. */
+  intervalSeconds: number;
 }
 
 export interface OnDemandSpec {
