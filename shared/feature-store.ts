@@ -50,6 +50,7 @@ export class FeatureStore {
       registry: () => this.registryCache.get(),
       registryStore: parts.registryStore,
       online: parts.online,
+      ...(parts.tiles ? { tiles: parts.tiles } : {}),
       offline: parts.offline,
       now: options.now ?? (() => new Date()),
       transforms: this.transforms,
@@ -216,5 +217,6 @@ export class FeatureStore {
   async close(): Promise<void> {
     await this.parts.offline.close();
     await this.parts.online.close();
+    await this.parts.tiles?.close();
   }
 }

@@ -5,6 +5,7 @@ import type { ItemKey } from '../online/types.js';
 import type { Registry } from '../registry/registry.js';
 import type { StoreContext } from './context.js';
 import { implementationFor, requestColumns, runOnDemand } from './on-demand.js';
+import { readOnlineRecords } from './online-aggregations.js';
 import { columnsToRows, rowCount } from './rows.js';
 
 export type FeatureStatus = 'PRESENT' | 'NOT_FOUND' | 'OUTSIDE_MAX_AGE' | 'NULL_VALUE';
@@ -65,7 +66,7 @@ export async function getOnlineFeatures(ctx: StoreContext, req: OnlineFeaturesRe
     });
     slot.set(v.key, at);
   });
-  const records = await ctx.online.read(keys);
+  const records = await readOnlineRecords(ctx, keys, resolved.views);
   // One timestamp string per record, not per (record, feature).
   const isoTs = records.map((r) => (r ? new Date(r.eventTs).toISOString() : EPOCH));
   const now = ctx.now().getTime();

@@ -9,8 +9,9 @@ const ascending = (x: number | string, y: number | string) => (x < y ? -1 : x > 
 export function oracleAggregate(events: readonly TileEvent[], aggs: readonly TiledAggregation[], t: number): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const a of aggs) {
-    const inWindow = events.filter((e) => e.ts > t - a.windowMs && e.ts <= t && e.values[a.column] !== null && e.values[a.column] !== undefined);
-    const vals = inWindow.map((e) => e.values[a.column] as number | string);
+    const col = a.column;
+    const inWindow = events.filter((e) => e.ts > t - a.windowMs && e.ts <= t && (col === undefined || (e.values[col] !== null && e.values[col] !== undefined)));
+    const vals = inWindow.map((e) => (col === undefined ? 1 : (e.values[col] as number | string)));
     const latest = [...inWindow].sort((x, y) => y.ts - x.ts || (x.id < y.id ? 1 : x.id > y.id ? -1 : 0));
     switch (a.function) {
       case 'count':
@@ -32,10 +33,10 @@ export function oracleAggregate(events: readonly TileEvent[], aggs: readonly Til
         out[a.name] = vals.length ? [...vals].sort(ascending).at(-1) : null;
         break;
       case 'last':
-        out[a.name] = latest.length ? latest[0].values[a.column] : null;
+        out[a.name] = latest.length ? latest[0].values[col!] : null;
         break;
       case 'last_n':
-        out[a.name] = latest.length ? latest.slice(0, a.n ?? 1).map((e) => e.values[a.column]) : null;
+        out[a.name] = latest.length ? latest.slice(0, a.n ?? 1).map((e) => e.values[col!]) : null;
         break;
     }
   }

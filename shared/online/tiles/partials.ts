@@ -10,7 +10,8 @@ export type AggFunction = 'count' | 'sum' | 'mean' | 'min' | 'max' | 'last' | 'l
 /** One aggregate to serve: `name` over `column` with `function`, for the window `windowMs`. */
 export interface TiledAggregation {
   name: string;
-  column: string;
+  /** Absent: `count` counts events. */
+  column?: string;
   function: AggFunction;
   windowMs: number;
   /** last_n only: how many values (≤ 10). */
@@ -20,7 +21,7 @@ export interface TiledAggregation {
 /** What tiles store: one partial per (function, column), shared by every window that uses it. */
 export interface Measure {
   id: string;
-  column: string;
+  column?: string;
   function: AggFunction;
   /** last_n: the largest n any window asks for. */
   n: number;
@@ -38,7 +39,7 @@ export interface TileEvent {
   values: Record<string, unknown>;
 }
 
-export const measureId = (fn: AggFunction, column: string): string => `${fn}:${column}`;
+export const measureId = (fn: AggFunction, column: string | undefined): string => `${fn}:${column ?? '*'}`;
 
 /** The measures of a set of aggregations (deduplicated; last_n keeps the largest n). */
 export function measuresOf(aggs: readonly TiledAggregation[]): Measure[] {
@@ -47,7 +48,7 @@ export function measuresOf(aggs: readonly TiledAggregation[]): Measure[] {
     const id = measureId(a.function, a.column);
     const cur = out.get(id);
     const n = a.function === 'last_n' ? (a.n ?? 1) : 1;
-    if (!cur) out.set(id, { id, column: a.column, function: a.function, n });
+    if (!cur) out.set(id, { id, ...(a.column !== undefined ? { column: a.column } : {}), function: a.function, n });
     else if (n > cur.n) cur.n = n;
   }
   return [...out.values()];
@@ -113,6 +114,7 @@ export function merge(m: Measure, a: Partial, b: Partial): Partial {
 
 /** The partial of one event (nulls contribute nothing). */
 export function ofEvent(m: Measure, e: TileEvent): Partial {
+  if (m.column === undefined) return 1;
   const raw = e.values[m.column];
   if (raw === null || raw === undefined) return empty(m);
   const v = raw as Scalar;
