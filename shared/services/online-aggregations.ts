@@ -23,9 +23,11 @@ export async function readOnlineRecords(
   const tiled = new Set(aggregated.map((v) => v.key));
   const plainAt: number[] = [];
   const plain: ItemKey[] = [];
-  keys.forEach((k, i) => {
-    if (!tiled.has(k.view)) plainAt.push(i), plain.push(k);
-  });
+  for (const [i, k] of keys.entries()) {
+    if (tiled.has(k.view)) continue;
+    plainAt.push(i);
+    plain.push(k);
+  }
   const out: (OnlineRecord | undefined)[] = new Array(keys.length);
   const t = ctx.now().getTime();
   const skewMs = (ctx.limits ?? DEFAULT_LIMITS).maxClockSkewSeconds * 1000;
@@ -33,7 +35,7 @@ export async function readOnlineRecords(
     (async () => {
       if (!plain.length) return;
       const records = await ctx.online.read(plain);
-      plainAt.forEach((at, j) => (out[at] = records[j]));
+      for (const [j, at] of plainAt.entries()) out[at] = records[j];
     })(),
     ...aggregated.map(async ({ key, view }) => {
       const layout = tileLayoutOf(view, skewMs)!;
