@@ -2,6 +2,7 @@ import type { ScalarDType } from '../definitions/dtypes.js';
 import type { ChunkResult, MaterializationChunk, MaterializationRun } from '../offline/materialization-source.js';
 import { batchSourceSpec } from '../offline/source-node.js';
 import { entityKey } from '../online/entity-key.js';
+import { tileStart } from '../online/tiles/tile-layout.js';
 import type { TileWrite } from '../online/tiles/types.js';
 import { tileEventOf, tileLayoutOf } from '../online/tiles/view-layout.js';
 import type { FeatureViewSpec } from '../registry/types.js';
@@ -50,7 +51,12 @@ export async function runTileChunk(
     progress?.(pending.length);
     pending = [];
   };
-  for await (const batch of ctx.offline.readLatestFrom(distinctEvents, chunk.files, new Date(run.start), new Date(run.end))) {
+  // Events no window can reach at `now` would only be counted as expired: they are not read at all.
+  const retained = tileStart(now.getTime() - layout.maxWindowMs - layout.skewMs, layout.intervalMs) - layout.intervalMs;
+  const start = new Date(Math.max(Date.parse(run.start), retained));
+  const end = new Date(run.end);
+  if (start >= end) return result;
+  for await (const batch of ctx.offline.readLatestFrom(distinctEvents, chunk.files, start, end)) {
     for (const r of batch) {
       const row = { ...r.keys, [ts]: r.eventTs };
       const t = r.eventTs.getTime();

@@ -48,7 +48,14 @@ describe('npm run demo', () => {
     // Each step's header is printed before it runs; its time after.
     expect(r.stdout).toMatch(/\n== apply\n\(\d+\.\d\d s\)\nCreated entity user_id/);
     expect(r.stdout).toMatch(/user_realtime@v1: 3 written/);
-    expect(r.stdout).toMatch(/│ user_activity\s+│ 1\s+│ [^│]+│ \d+\s+│ 93600 │ FRESH/);
+    expect(r.stdout).toMatch(/│ user_activity_daily\s+│ 1\s+│ [^│]+│ \d+\s+│ 93600 │ FRESH/);
+    // An aggregation view's freshness is the age of its newest event (the generator's last, 1 ms before the clock).
+    expect(r.stdout).toMatch(/│ user_activity\s+│ 1\s+│ 2026-11-01T11:59:59\.999Z │ 0\s+│ 300\s+│ FRESH/);
+    // The pushed raw event changes the 7-day aggregates online at once; its re-delivery changes nothing.
+    expect(r.stdout).toMatch(/user_activity@v1: 1 written/);
+    expect(r.stdout).toMatch(/re-delivered: user_activity@v1: 0 written, 1 skipped/);
+    const [, before, after] = /user_activity:messages_sent_1h\s+│ (\S*)\s+│ (\S+)/.exec(r.stdout) ?? [];
+    expect([before, after]).toEqual(['', '7']);
     expect(r.stdout).toMatch(/│ user_realtime\s+│ 1\s+│ [^│]+│ 60\s+│ 300\s+│ FRESH/);
   }, 120_000);
 

@@ -136,13 +136,13 @@ describe('Construct: ServerlessFeatureStore (CDK)', () => {
   });
 
   it('schedules materialization per batch view from its SLA, and the freshness check every 5 minutes', () => {
-    expect(materializationPeriodMinutes(views.find((v) => v.name === 'user_activity')!)).toBe(780);
+    expect(materializationPeriodMinutes(views.find((v) => v.name === 'user_activity_daily')!)).toBe(780);
     expect(materializationPeriodMinutes(views.find((v) => v.name === 'user_realtime')!)).toBeUndefined();
     t.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(13 hours)',
       Targets: [
         Match.objectLike({
-          InputTransformer: { InputPathsMap: { time: '$.time' }, InputTemplate: Match.stringLikeRegexp('"views":\\["user_activity@v1"\\]') },
+          InputTransformer: { InputPathsMap: { time: '$.time' }, InputTemplate: Match.stringLikeRegexp('"views":\\["user_activity_daily@v1"\\]') },
         }),
       ],
     });
@@ -174,7 +174,7 @@ describe('Construct: ServerlessFeatureStore (CDK)', () => {
       Namespace: 'Skewless',
       Threshold: 93600,
       TreatMissingData: 'notBreaching',
-      Dimensions: Match.arrayWith([{ Name: 'View', Value: 'user_activity@v1' }]),
+      Dimensions: Match.arrayWith([{ Name: 'View', Value: 'user_activity_daily@v1' }]),
     });
     t.hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 300, Dimensions: Match.arrayWith([{ Name: 'View', Value: 'user_realtime@v1' }]) });
     t.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
