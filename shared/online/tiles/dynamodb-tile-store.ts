@@ -8,14 +8,13 @@ import {
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
 import { OnlineStoreUnavailableError } from '../../errors.js';
+import { TILE_PK_PREFIX, tilePartitionKey } from '../../layout/tile-keys.js';
 import { addEvent, emptyTile, type TileEvent } from './partials.js';
 import { expiresAt, planReads, type TimeRange, tileStart } from './tile-layout.js';
 import type { TileLayout, TileStore, TileWrite, TileWriteResult } from './types.js';
 import type { EntityTiles, StoredTile } from './window-merge.js';
 
-/** Tile items share the online table; their partition keys can never be a canonical entity key (JSON). */
-export const TILE_PK_PREFIX = '__tiles__';
-const tilePk = (view: string, entityKey: string) => `${TILE_PK_PREFIX}${view}#${entityKey}`;
+const tilePk = tilePartitionKey;
 // Fixed-width times sort as text: sort keys E#<ts>#<id> (raw events) and T#<tile start> (tiles).
 const pad = (ts: number) => String(ts + 1e15).padStart(16, '0');
 const eventSk = (ts: number, id: string) => `E#${pad(ts)}#${id}`;
