@@ -1,4 +1,4 @@
-// npm run bench [-- online|pit|materialize|aws|bundles|fanout]
+// npm run bench [-- online|pit|materialize|aws|bundles|fanout|agg]
 import { isMet, recordedTargets } from './lib/report.js';
 
 const which = process.argv.slice(2);
@@ -9,6 +9,7 @@ if (all || which.includes('aws')) await (await import('./aws-stores.js')).benchA
 if (all || which.includes('bundles')) await (await import('./bundles.js')).benchBundles();
 if (all || which.includes('materialize')) await (await import('./materialize.js')).benchMaterialize();
 if (all || which.includes('fanout')) await (await import('./materialize-fanout.js')).benchMaterializeFanout();
+if (all || which.includes('agg')) await (await import('./aggregations.js')).benchAggregations();
 
 const targets = recordedTargets();
 if (targets.length) {

@@ -1,5 +1,6 @@
-import { node, type RelationLocation, type SourceNode } from './sql/nodes.js';
-import type { FeatureViewSpec, FileSourceSpec } from '../registry/types.js';
+import type { DType } from '../definitions/dtypes.js';
+import { node, type AggViewNode, type PitViewNode, type RelationLocation, type SourceNode } from './sql/nodes.js';
+import type { FeatureViewSpec, FieldSpec, FileSourceSpec } from '../registry/types.js';
 
 export function batchSourceSpec(view: FeatureViewSpec): FileSourceSpec {
   return view.source.kind === 'PushSource' ? view.source.batchSource : view.source;
@@ -11,7 +12,15 @@ export function sourceColumnName(src: FileSourceSpec, name: string): string {
   return name;
 }
 
-/** The typed source relation of a view: join keys and (requested) features under their feature names (field mapping undone). */
+/**
+ * The value columns a view's offline rows hold (join keys and timestamps aside): its features, or
+ * for an aggregation view the raw event columns its features are computed from.
+ */
+export function storedColumns(view: FeatureViewSpec): { name: string; dtype: DType }[] {
+  return view.aggregation ? view.aggregation.eventSchema : view.features;
+}
+
+/** The typed source relation of a view: join keys and (requested) stored columns under their names (field mapping undone). */
 export function sourceNodeFor(view: FeatureViewSpec, location: RelationLocation, datePartitionColumn?: string, onlyFeatures?: readonly string[]): SourceNode {
   const src = batchSourceSpec(view);
   const col = (name: string) => sourceColumnName(src, name);
@@ -20,10 +29,49 @@ export function sourceNodeFor(view: FeatureViewSpec, location: RelationLocation,
     columns: [
       ...view.joinKeys.map((k) => ({ source: col(k.name), as: k.name, dtype: k.valueType })),
       // Only the requested features are read: Athena bills the bytes a query scans.
-      ...view.features.filter((f) => !onlyFeatures || onlyFeatures.includes(f.name)).map((f) => ({ source: col(f.name), as: f.name, dtype: f.dtype })),
+      ...storedColumns(view)
+        .filter((f) => !onlyFeatures || onlyFeatures.includes(f.name))
+        .map((f) => ({ source: col(f.name), as: f.name, dtype: f.dtype })),
     ],
     timestampColumn: src.timestampField,
     ...(src.createdTimestampColumn ? { createdColumn: src.createdTimestampColumn } : {}),
     ...(datePartitionColumn ? { datePartitionColumn } : {}),
+  });
+}
+
+/**
+ * The PIT query node of one requested view: the PIT join of its features, or for an aggregation
+ * view its aggregations over the events (which reads every event column: an event's identity is
+ * its whole content, docs/aggregations.md#duplicates).
+ */
+export function viewNodeFor(
+  request: { key: string; view: FeatureViewSpec; features: readonly FieldSpec[] },
+  alias: string,
+  location: RelationLocation,
+  outputName: (feature: string) => string,
+  datePartitionColumn?: string,
+): PitViewNode | AggViewNode {
+  const { view, features } = request;
+  const joinKeys = view.joinKeys.map((k) => ({ name: k.name, dtype: k.valueType }));
+  const outputs = features.map((f) => ({ name: f.name, as: outputName(f.name) }));
+  if (!view.aggregation) {
+    const source = sourceNodeFor(
+      view,
+      location,
+      datePartitionColumn,
+      features.map((f) => f.name),
+    );
+    return node.pitView({ alias, source, joinKeys, ttlSeconds: view.ttlSeconds, features: outputs });
+  }
+  const requested = new Set(features.map((f) => f.name));
+  const aggregations = view.aggregation.aggregations.filter((a) => requested.has(a.name)).map((a) => ({ ...a, as: outputName(a.name) }));
+  return node.aggView({
+    alias,
+    source: sourceNodeFor(view, location, datePartitionColumn),
+    joinKeys,
+    ttlSeconds: Math.max(...aggregations.map((a) => a.windowSeconds)),
+    eventColumns: view.aggregation.eventSchema.map((c) => c.name),
+    aggregations,
+    features: outputs,
   });
 }

@@ -15,7 +15,7 @@ import { ENTITY_TS, EntityChunkStager, prepareEntityRows, ROW_ID } from '../enti
 import { inferDType } from '../infer-dtype.js';
 import type { HistoricalRequest, HistoricalResult, LatestRow, OfflineStore, PendingWrite, Progress, Row, TableFormat } from '../offline-store.js';
 import { toParquet, type ParquetColumn } from '../parquet/write-parquet.js';
-import { batchSourceSpec, sourceNodeFor } from '../source-node.js';
+import { batchSourceSpec, sourceNodeFor, viewNodeFor } from '../source-node.js';
 import { node } from '../sql/nodes.js';
 import { unloadStatement } from '../sql/unload.js';
 import { CREATED_TS, EVENT_TS } from '../sql/pit-compiler.js';
@@ -165,18 +165,7 @@ export class AthenaOfflineStore implements OfflineStore {
     const query = node.pitQuery({
       entity: node.entity({ table, database: this.o.database, rowIdColumn: ROW_ID, timestampColumn: ENTITY_TS, columns: columns.map((c) => c.name) }),
       views: request.views.map((v, i) =>
-        node.pitView({
-          alias: `fv${i}`,
-          source: sourceNodeFor(
-            v.view,
-            { kind: 'table', database: this.o.database, table: viewTableName(v.view) },
-            'dt',
-            v.features.map((f) => f.name),
-          ),
-          joinKeys: v.view.joinKeys.map((k) => ({ name: k.name, dtype: k.valueType })),
-          ttlSeconds: v.view.ttlSeconds,
-          features: v.features.map((f) => ({ name: f.name, as: outName.get(`${v.key}:${f.name}`)! })),
-        }),
+        viewNodeFor(v, `fv${i}`, { kind: 'table', database: this.o.database, table: viewTableName(v.view) }, (f) => outName.get(`${v.key}:${f}`)!, 'dt'),
       ),
       featureOrder: request.outputs.map((o) => o.name),
     });

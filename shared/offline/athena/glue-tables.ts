@@ -3,7 +3,7 @@ import type { DType } from '../../definitions/dtypes.js';
 import { hiveType, type ColumnType } from '../../definitions/type-map.js';
 import { glueTableName } from '../../layout/glue-names.js';
 import type { FeatureViewSpec } from '../../registry/types.js';
-import { batchSourceSpec, sourceColumnName } from '../source-node.js';
+import { batchSourceSpec, sourceColumnName, storedColumns } from '../source-node.js';
 
 /** Glue table name of a view version: one table per version (docs/architecture.md#storage-layouts). */
 export function viewTableName(view: FeatureViewSpec): string {
@@ -16,7 +16,7 @@ export function viewColumns(view: FeatureViewSpec): { name: string; dtype: Colum
   const col = (name: string) => sourceColumnName(src, name);
   return [
     ...view.joinKeys.map((k) => ({ name: col(k.name), dtype: k.valueType as DType })),
-    ...view.features.map((f) => ({ name: col(f.name), dtype: f.dtype })),
+    ...storedColumns(view).map((f) => ({ name: col(f.name), dtype: f.dtype })),
     { name: src.timestampField, dtype: 'Timestamp' as const },
     ...(src.createdTimestampColumn ? [{ name: src.createdTimestampColumn, dtype: 'Timestamp' as const }] : []),
   ];

@@ -10,7 +10,7 @@ import { assertEntityColumns, ENTITY_TS, EntityChunkStager, prepareEntityRows, R
 import { inferDType } from '../infer-dtype.js';
 import type { HistoricalRequest, HistoricalResult, LatestRow, OfflineStore, PendingWrite, Progress, Row, TableFormat } from '../offline-store.js';
 import type { DType } from '../../definitions/dtypes.js';
-import { batchSourceSpec, sourceColumnName, sourceNodeFor } from '../source-node.js';
+import { batchSourceSpec, sourceColumnName, sourceNodeFor, viewNodeFor } from '../source-node.js';
 import { duckdbDialect } from '../sql/duckdb-dialect.js';
 import { node } from '../sql/nodes.js';
 import type { PitCompiler } from '../sql/pit-compiler.js';
@@ -128,20 +128,7 @@ export class LocalOfflineStore implements OfflineStore {
       }
       const outName = new Map(request.outputs.map((o) => [`${o.view}:${o.feature}`, o.name]));
       const views = await Promise.all(
-        request.views.map(async (v, i) =>
-          node.pitView({
-            alias: `fv${i}`,
-            source: sourceNodeFor(
-              v.view,
-              { kind: 'files', files: await this.files(v.view) },
-              undefined,
-              v.features.map((f) => f.name),
-            ),
-            joinKeys: v.view.joinKeys.map((k) => ({ name: k.name, dtype: k.valueType })),
-            ttlSeconds: v.view.ttlSeconds,
-            features: v.features.map((f) => ({ name: f.name, as: outName.get(`${v.key}:${f.name}`)! })),
-          }),
-        ),
+        request.views.map(async (v, i) => viewNodeFor(v, `fv${i}`, { kind: 'files', files: await this.files(v.view) }, (f) => outName.get(`${v.key}:${f}`)!)),
       );
       const query = node.pitQuery({
         entity: node.entity({ table: ENTITY_TABLE, rowIdColumn: ROW_ID, timestampColumn: ENTITY_TS, columns }),

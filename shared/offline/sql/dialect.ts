@@ -1,4 +1,5 @@
 import type { DType } from '../../definitions/dtypes.js';
+import type { AggregationSql } from './aggregation-sql.js';
 import type { PitCompiler } from './pit-compiler.js';
 import { quoteIdentifier, quoteString } from './quote.js';
 import type { RelationLocation, SourceColumn } from './nodes.js';
@@ -16,6 +17,8 @@ export interface Dialect {
   /** A predicate keeping only rows read from the given objects (full URIs) of a table location. */
   objectFilter(objects: readonly string[]): string;
   timestampLiteral(value: Date): string;
+  /** What the aggregation join needs of the engine (docs/aggregations.md). */
+  readonly aggregation: AggregationSql;
   createCompiler(): PitCompiler;
 }
 

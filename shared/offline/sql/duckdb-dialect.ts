@@ -1,5 +1,6 @@
 import { duckdbType } from '../../definitions/type-map.js';
 import { AsofPitCompiler } from './asof-pit-compiler.js';
+import { DUCKDB_AGGREGATION } from './aggregation-sql.js';
 import { baseTimestampLiteral, emptyRelation, type Dialect } from './dialect.js';
 import { quoteIdentifier, quoteString } from './quote.js';
 import { WindowPitCompiler } from './window-pit-compiler.js';
@@ -14,6 +15,7 @@ export function duckdbDialect(pitStrategy: 'asof' | 'window' = 'asof'): Dialect 
     name: 'duckdb',
     sqlType: duckdbType,
     timestampLiteral: baseTimestampLiteral,
+    aggregation: DUCKDB_AGGREGATION,
     relation(location, columns, extra) {
       if (location.kind === 'table') return `${quoteIdentifier(location.database)}.${quoteIdentifier(location.table)}`;
       if (!location.files.length) return emptyRelation([...new Set([...columns.map((c) => c.source), ...extra])]);

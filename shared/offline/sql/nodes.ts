@@ -1,3 +1,4 @@
+import type { AggregationFunction } from '../../definitions/aggregation.js';
 import type { DType } from '../../definitions/dtypes.js';
 
 /**
@@ -35,6 +36,36 @@ export interface PitViewNode {
   readonly features: readonly { name: string; as: string }[];
 }
 
+/** One aggregation of an aggregation view: the feature `name`, output as `as`. */
+export interface AggregationNode {
+  readonly name: string;
+  readonly as: string;
+  readonly function: AggregationFunction;
+  /** The event column (source node name); absent for a count of events. */
+  readonly column?: string;
+  readonly windowSeconds: number;
+  readonly n?: number;
+  readonly dtype: DType;
+}
+
+/**
+ * An aggregation view in a PIT query: per entity row at ts, each aggregation over the events with
+ * equal join keys and ts − window < event_ts ≤ ts (docs/aggregations.md#windows).
+ */
+export interface AggViewNode {
+  readonly kind: 'AggView';
+  readonly alias: string;
+  /** The events: join keys and every event column (an event's identity is its whole content). */
+  readonly source: SourceNode;
+  readonly joinKeys: readonly { name: string; dtype: DType }[];
+  /** The longest window: how far back the source is read (the PIT query's source range reads it as a TTL). */
+  readonly ttlSeconds: number;
+  /** Event columns (source node names), all of them: duplicates are dropped on the whole row. */
+  readonly eventColumns: readonly string[];
+  readonly aggregations: readonly AggregationNode[];
+  readonly features: readonly { name: string; as: string }[];
+}
+
 /** The staged entity rows: a table with a row id, join keys, event_timestamp and pass-through columns. */
 export interface EntityNode {
   readonly kind: 'EntityTable';
@@ -50,7 +81,7 @@ export interface EntityNode {
 export interface PitQueryNode {
   readonly kind: 'PitQuery';
   readonly entity: EntityNode;
-  readonly views: readonly PitViewNode[];
+  readonly views: readonly (PitViewNode | AggViewNode)[];
   /** Output feature names in the order they should appear (default: view by view). */
   readonly featureOrder?: readonly string[];
 }
@@ -83,6 +114,7 @@ export interface Selection {
 export const node = {
   source: (n: Omit<SourceNode, 'kind'>): SourceNode => Object.freeze({ kind: 'Source', ...n }),
   pitView: (n: Omit<PitViewNode, 'kind'>): PitViewNode => Object.freeze({ kind: 'PitView', ...n }),
+  aggView: (n: Omit<AggViewNode, 'kind'>): AggViewNode => Object.freeze({ kind: 'AggView', ...n }),
   entity: (n: Omit<EntityNode, 'kind'>): EntityNode => Object.freeze({ kind: 'EntityTable', ...n }),
   pitQuery: (n: Omit<PitQueryNode, 'kind'>): PitQueryNode => Object.freeze({ kind: 'PitQuery', ...n }),
   latest: (n: Omit<LatestQueryNode, 'kind'>): LatestQueryNode => Object.freeze({ kind: 'LatestQuery', ...n }),

@@ -1,5 +1,6 @@
 import { InternalError, ValidationError } from '../../errors.js';
 import { utcDay } from '../../util/time.js';
+import { aggregationJoin } from './aggregation-join.js';
 import type { Dialect } from './dialect.js';
 import type { CompiledQuery, EntityNode, LatestQueryNode, PitQueryNode, PitViewNode, Selection, SourceNode } from './nodes.js';
 import { quoteIdentifier as q, quoteString } from './quote.js';
@@ -72,7 +73,7 @@ export abstract class PitCompiler {
       };
       const source = `${v.alias}__src`;
       ctes.push(`${q(source)} AS (${this.sourceSelect(v.source, range)})`);
-      const view = this.joinView(v, source, `v${i}`, entity);
+      const view = v.kind === 'AggView' ? aggregationJoin(this.dialect, v, source, `v${i}`, entity) : this.joinView(v, source, `v${i}`, entity);
       ctes.push(...view.ctes);
       joins.push(view.join);
       for (const s of view.selections) selections.set(s.alias, s);

@@ -1,4 +1,5 @@
 import { trinoType } from '../../definitions/type-map.js';
+import { TRINO_AGGREGATION } from './aggregation-sql.js';
 import { baseTimestampLiteral, emptyRelation, hivePathFilter, type Dialect } from './dialect.js';
 import { quoteIdentifier } from './quote.js';
 import { WindowPitCompiler } from './window-pit-compiler.js';
@@ -10,6 +11,7 @@ export function trinoDialect(): Dialect {
     name: 'trino',
     sqlType: trinoType,
     timestampLiteral: baseTimestampLiteral,
+    aggregation: TRINO_AGGREGATION,
     relation(location, columns, extra) {
       if (location.kind === 'files') {
         if (!location.files.length) return emptyRelation([...new Set([...columns.map((c) => c.source), ...extra])]);
