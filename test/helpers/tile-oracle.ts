@@ -2,7 +2,7 @@ import type { TiledAggregation, TileEvent } from '../../shared/online/tiles/part
 
 /**
  * Brute force over raw events: each aggregation over (t − window, t], nulls skipped, last / last_n by
- * (event time, event id) descending, empty → 0 for count / count_distinct and null otherwise.
+ * (event time, value) descending, empty → 0 for count / count_distinct / sum, [] for last_n, null otherwise.
  */
 const ascending = (x: number | string, y: number | string) => (x < y ? -1 : x > y ? 1 : 0);
 
@@ -12,7 +12,7 @@ export function oracleAggregate(events: readonly TileEvent[], aggs: readonly Til
     const col = a.column;
     const inWindow = events.filter((e) => e.ts > t - a.windowMs && e.ts <= t && (col === undefined || (e.values[col] !== null && e.values[col] !== undefined)));
     const vals = inWindow.map((e) => (col === undefined ? 1 : (e.values[col] as number | string)));
-    const latest = [...inWindow].sort((x, y) => y.ts - x.ts || (x.id < y.id ? 1 : x.id > y.id ? -1 : 0));
+    const latest = [...inWindow].sort((x, y) => y.ts - x.ts || ascending(y.values[col!] as number | string, x.values[col!] as number | string));
     switch (a.function) {
       case 'count':
         out[a.name] = vals.length;
@@ -21,7 +21,7 @@ export function oracleAggregate(events: readonly TileEvent[], aggs: readonly Til
         out[a.name] = new Set(vals.map((v) => `${typeof v}:${v}`)).size;
         break;
       case 'sum':
-        out[a.name] = vals.length ? (vals as number[]).reduce((s, v) => s + v, 0) : null;
+        out[a.name] = (vals as number[]).reduce((s, v) => s + v, 0);
         break;
       case 'mean':
         out[a.name] = vals.length ? (vals as number[]).reduce((s, v) => s + v, 0) / vals.length : null;
@@ -36,7 +36,7 @@ export function oracleAggregate(events: readonly TileEvent[], aggs: readonly Til
         out[a.name] = latest.length ? latest[0].values[col!] : null;
         break;
       case 'last_n':
-        out[a.name] = latest.length ? latest.slice(0, a.n ?? 1).map((e) => e.values[col!]) : null;
+        out[a.name] = latest.slice(0, a.n ?? 1).map((e) => e.values[col!]);
         break;
     }
   }

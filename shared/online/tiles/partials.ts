@@ -3,7 +3,8 @@
  * tiles merge, and the final value. Pure and JSON-shaped, so SQLite (a JSON column) and DynamoDB (a
  * string attribute) store the same thing. The semantics match the offline computation
  * (docs/aggregations.md): nulls are skipped by every function, `last` / `last_n` order by
- * (event time, event id), an empty window gives 0 for count / count_distinct and null otherwise.
+ * (event time, value) — the greater value counts as later on a tie —, and an empty window gives 0 for
+ * count / count_distinct / sum, [] for last_n and null otherwise.
  */
 export type AggFunction = 'count' | 'sum' | 'mean' | 'min' | 'max' | 'last' | 'last_n' | 'count_distinct';
 
@@ -54,9 +55,9 @@ export function measuresOf(aggs: readonly TiledAggregation[]): Measure[] {
   return [...out.values()];
 }
 
-/** Later event first: greater event time, then greater event id (a deterministic order for ties). */
+/** Later event first: greater event time, then greater value (docs/aggregations.md#ties), then event id (equal values: either). */
 export function laterFirst(a: Stamped, b: Stamped): number {
-  return b[0] - a[0] || (a[1] < b[1] ? 1 : a[1] > b[1] ? -1 : 0);
+  return b[0] - a[0] || (less(a[2], b[2]) ? 1 : less(b[2], a[2]) ? -1 : a[1] < b[1] ? 1 : a[1] > b[1] ? -1 : 0);
 }
 
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
@@ -142,6 +143,9 @@ export function finalize(fn: AggFunction, p: Partial, n = 1): unknown {
   switch (fn) {
     case 'count':
       return p;
+    case 'sum':
+      // The sum of nothing is 0, offline and online alike.
+      return p ?? 0;
     case 'count_distinct':
       return (p as Scalar[]).length;
     case 'mean': {
@@ -152,7 +156,7 @@ export function finalize(fn: AggFunction, p: Partial, n = 1): unknown {
       return p === null ? null : (p as Stamped)[2];
     case 'last_n': {
       const list = (p as Stamped[]).slice(0, n);
-      return list.length ? list.map((s) => s[2]) : null;
+      return list.map((s) => s[2]);
     }
     default:
       return p;
