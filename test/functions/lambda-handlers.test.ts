@@ -88,6 +88,22 @@ describe('Lambda handlers with real event shapes (against moto)', () => {
       },
     ]);
     await (await createStores(config)).importPart!((await admin.context.registry()).view('user_activity_daily'), file, ago(43200));
+    // One raw event for the aggregation view user_activity: its tiles in DynamoDB feed the 7-day sums.
+    await admin.push({
+      pushSourceName: 'user_events',
+      rows: [
+        {
+          user_id: 'u1',
+          session_id: 's1',
+          event_date: ago(120).toISOString(),
+          duration_sec: 100.5,
+          message_count: 40,
+          tool_invocations: 3,
+          model: 'gpt-4o',
+          tokens: 8000,
+        },
+      ],
+    });
     resetLambdaStore();
     h = {
       lookup: (await import('../../functions/lambda/online-lookup.js')).handler as never,
@@ -315,6 +331,8 @@ describe('Lambda handlers with real event shapes (against moto)', () => {
       .map((l) => JSON.parse(l));
     const age = emf.filter((m) => m.FeatureAgeSeconds !== undefined);
     expect(age.map((m) => [m.View, m.FeatureAgeSeconds])).toEqual([
+      // An aggregation view's age is the age of its newest event.
+      ['user_activity@v1', 120],
       ['user_activity_daily@v1', 43200],
       ['user_realtime@v1', 120],
     ]);
