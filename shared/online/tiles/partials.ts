@@ -89,8 +89,9 @@ export function merge(m: Measure, a: Partial, b: Partial): Partial {
     case 'sum':
       return a === null ? b : b === null ? a : (a as number) + (b as number);
     case 'mean': {
-      const [s1, c1] = a as [number, number];
       const [s2, c2] = b as [number, number];
+      if (c2 === 0) return a;
+      const [s1, c1] = a as [number, number];
       return [s1 + s2, c1 + c2];
     }
     case 'min':

@@ -1,4 +1,4 @@
-import { addEvent, emptyTile, finalize, type Measure, measureId, mergeTiles, type TiledAggregation, type TileEvent, type TilePartials } from './partials.js';
+import { emptyTile, finalize, type Measure, measureId, merge, ofEvent, type TiledAggregation, type TileEvent, type TilePartials } from './partials.js';
 import { planReads, type TimeRange } from './tile-layout.js';
 
 /** What the store returned for one entity: tiles by start, and the raw events of the planned ranges. */
@@ -33,16 +33,20 @@ export function aggregateAt(
   let newest = -Infinity;
   windows.forEach((w, i) => {
     const plan = plans[i];
-    let acc = emptyTile(measures);
+    // One accumulator per window, merged in place (a lookup merges up to window / interval tiles).
+    const acc = emptyTile(measures);
     for (const [start, tile] of data.tiles) {
       if (start < plan.tiles.from || start >= plan.tiles.to) continue;
-      acc = mergeTiles(measures, acc, tile.partials);
-      newest = Math.max(newest, tile.newestTs);
+      for (const m of measures) {
+        const p = tile.partials[m.id];
+        if (p !== undefined) acc[m.id] = merge(m, acc[m.id], p);
+      }
+      if (tile.newestTs > newest) newest = tile.newestTs;
     }
     for (const e of data.events) {
       if (!plan.events.some((r) => within(e.ts, r))) continue;
-      acc = addEvent(measures, acc, e);
-      newest = Math.max(newest, e.ts);
+      for (const m of measures) acc[m.id] = merge(m, acc[m.id], ofEvent(m, e));
+      if (e.ts > newest) newest = e.ts;
     }
     byWindow.set(w, acc);
   });
