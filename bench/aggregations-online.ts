@@ -150,4 +150,4 @@ export async function benchAggregationsOnline(): Promise<void> {
   }
 }
 
-if (process.argv[1] && process.argv[1].endsWith('aggregations-online.ts')) await benchAggregationsOnline();
+if (process.argv[1]?.endsWith('aggregations-online.ts')) await benchAggregationsOnline();
