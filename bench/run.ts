@@ -1,4 +1,4 @@
-// npm run bench [-- online|pit|materialize|aws|bundles|fanout|agg]
+// npm run bench [-- online|pit|materialize|aws|bundles|fanout|agg|agg-online]
 import { isMet, recordedTargets } from './lib/report.js';
 
 const which = process.argv.slice(2);
@@ -10,6 +10,7 @@ if (all || which.includes('bundles')) await (await import('./bundles.js')).bench
 if (all || which.includes('materialize')) await (await import('./materialize.js')).benchMaterialize();
 if (all || which.includes('fanout')) await (await import('./materialize-fanout.js')).benchMaterializeFanout();
 if (all || which.includes('agg')) await (await import('./aggregations.js')).benchAggregations();
+if (all || which.includes('agg-online')) await (await import('./aggregations-online.js')).benchAggregationsOnline();
 
 const targets = recordedTargets();
 if (targets.length) {

@@ -1,7 +1,9 @@
 /**
  * `npm run demo`: the whole loop on the embedded default (provider local), no cloud, no server.
- * Generate raw events → compute the 7-day aggregates per day → apply → materialize → push realtime
- * events → online vectors → a PIT training set → freshness. Runs on a fixed clock, so it is repeatable.
+ * Generate raw events → apply → compute the daily batch view → materialize (and backfill the
+ * aggregation tiles from the raw events) → push a new raw event and watch user_activity's 7-day
+ * aggregates change online at once → online vectors → a PIT training set exact at each row's
+ * timestamp → freshness. Runs on a fixed clock, so it is repeatable.
  */
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
@@ -68,16 +70,17 @@ export async function runDemo(o: DemoOptions): Promise<{ online: OnlineFeaturesR
     const plan = await step('apply', async () => store.apply(definitions));
     log(formatPlan(plan));
 
-    // The batch job declared on user_activity, once per day for the last 14 days, as of each
-    // midnight: what a daily schedule would have produced.
+    // The batch job declared on user_activity_daily (the preferred model: a mode, which no
+    // aggregation expresses), once per day for the last 14 days, as of each midnight.
     const today = Math.floor(NOW.getTime() / DAY) * DAY;
     let users = 0;
-    await step('compute user_activity 7-day aggregates for 14 daily as-of times', async () => {
-      for (let d = 13; d >= 0; d--) users = (await store.compute('user_activity', new Date(today - d * DAY))).rows;
+    await step('compute user_activity_daily (preferred model) for 14 daily as-of times', async () => {
+      for (let d = 13; d >= 0; d--) users = (await store.compute('user_activity_daily', new Date(today - d * DAY))).rows;
     });
     log(`latest run: ${users} users`);
 
-    const mat = await step('materialize-incremental', () => store.materializeIncremental({ end: NOW }));
+    // user_activity's tiles are backfilled from the raw events here; pushes keep them fresh after.
+    const mat = await step('materialize-incremental (user_activity: tiles backfilled from raw events)', () => store.materializeIncremental({ end: NOW }));
     log(
       table(
         ['view', 'start', 'end', 'rows', 'written'],
@@ -102,6 +105,35 @@ export async function runDemo(o: DemoOptions): Promise<{ online: OnlineFeaturesR
     );
     log(pushed.online.map((p) => `${p.view}: ${p.written} written`).join(', '));
 
+    // One new raw event for user 2, pushed exactly as the generator writes events: the 7-day
+    // aggregates change online at once (and the same event is in the training data offline).
+    const live = ['sessions_7d', 'messages_sent_7d', 'total_tokens_7d', 'messages_sent_1h'].map((f) => `user_activity:${f}`);
+    const before = await store.getOnlineFeatures({ features: live, entities: { user_id: [ids[1]] } });
+    const event = {
+      user_id: ids[1],
+      session_id: 's_live_1',
+      event_date: new Date(NOW.getTime() - 30_000).toISOString(),
+      duration_sec: 42.5,
+      message_count: 7,
+      tool_invocations: 1,
+      model: 'claude-sonnet',
+      tokens: 3500,
+    };
+    const pushedEvent = await step(`push 1 raw event to user_events for ${ids[1]} (online and offline), then again (a re-delivery)`, async () => {
+      const first = await store.push({ pushSourceName: 'user_events', to: 'online_and_offline', rows: [event] });
+      const again = await store.push({ pushSourceName: 'user_events', to: 'online', rows: [event] });
+      return { first, again };
+    });
+    log(pushedEvent.first.online.map((p) => `${p.view}: ${p.written} written`).join(', '));
+    log(pushedEvent.again.online.map((p) => `re-delivered: ${p.view}: ${p.written} written, ${p.skipped} skipped`).join(', '));
+    const after = await store.getOnlineFeatures({ features: live, entities: { user_id: [ids[1]] } });
+    log(
+      table(
+        ['feature', 'before push', 'after push (and re-delivery)'],
+        live.map((f, i) => [f, before.results[i + 1].values[0], after.results[i + 1].values[0]]),
+      ),
+    );
+
     const online = await step('online vectors (feature service churn_model)', () =>
       store.getOnlineFeatures({ featureService: 'churn_model', entities: { user_id: [...ids, 'u_unknown'] } }),
     );
@@ -120,15 +152,26 @@ export async function runDemo(o: DemoOptions): Promise<{ online: OnlineFeaturesR
       { user_id: id, event_timestamp: new Date(NOW.getTime()), label: (i + 1) % 2 },
     ]);
     const training = await step(`point-in-time training set for ${entityRows.length} entity rows`, () =>
-      store.getHistoricalFeatures({ entity: { rows: entityRows }, featureService: 'churn_model' }),
+      store.getHistoricalFeatures({
+        entity: { rows: entityRows },
+        features: [
+          'user_activity:sessions_7d',
+          'user_activity:total_tokens_7d',
+          'user_activity_daily:preferred_model',
+          'user_realtime:current_session_messages',
+          'user_engagement:tokens_per_message_7d',
+        ],
+      }),
     );
+    // user_activity is exact at each row's timestamp (over (ts − 7d, ts], raw events); the daily
+    // batch view would have served the snapshot of the previous midnight.
     const head = [
       'user_id',
       'event_timestamp',
       'label',
       'sessions_7d',
-      'preferred_model',
       'total_tokens_7d',
+      'preferred_model',
       'current_session_messages',
       'tokens_per_message_7d',
     ];

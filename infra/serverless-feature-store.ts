@@ -6,7 +6,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { ENTITY_TABLE_PREFIX, lambdaEnvironment, REGISTRY_KEY, S3_PREFIX, stagingRoot } from '../shared/layout/index.js';
+import { ENTITY_TABLE_PREFIX, lambdaEnvironment, REGISTRY_KEY, S3_PREFIX, stagingRoot, TILE_PK_PREFIX } from '../shared/layout/index.js';
 import type { FeatureViewSpec } from '../shared/registry/types.js';
 import { AlarmTopic } from './alarm-topic.js';
 import { FeatureApi } from './api.js';
@@ -267,17 +267,42 @@ export class ServerlessFeatureStore extends Construct {
       .combine(this.grantGlue(grantee, ['glue:GetDatabase', 'glue:GetTable', 'glue:CreateTable', 'glue:UpdateTable'], '*'));
   }
 
+  /** Lookups of aggregation views: Query on the online table, only in tile partitions (docs/aggregations-online.md). */
+  grantTilesRead(grantee: IGrantable): Grant {
+    return this.grantTiles(grantee, 'dynamodb:Query');
+  }
+
+  /** Pushes and backfills of aggregation views: conditional puts of events and tiles, and the Query that rebuilds a tile, only in tile partitions. */
+  grantTilesWrite(grantee: IGrantable): Grant {
+    return this.grantTiles(grantee, 'dynamodb:PutItem', 'dynamodb:Query');
+  }
+
+  private grantTiles(grantee: IGrantable, ...actions: string[]): Grant {
+    const grant = Grant.addToPrincipal({
+      grantee,
+      actions,
+      resourceArns: [this.table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${TILE_PK_PREFIX}*`] } },
+    });
+    const key = this.table.encryptionKey;
+    return key ? grant.combine(ServerlessFeatureStore.grantKey(key, grantee, actions.includes('dynamodb:PutItem'))) : grant;
+  }
+
   /** Least privilege: each function gets exactly the actions its job needs, through the grants above. */
   private grantFunctions(): void {
     const f = this.functions;
     for (const fn of Object.values(f)) this.grantRegistryRead(fn);
 
     this.grantOnlineRead(f['online-lookup']);
+    this.grantTilesRead(f['online-lookup']);
 
     this.grantOnlineWrite(f.push);
+    this.grantTilesWrite(f.push);
     this.grantOfflineWrite(f.push);
 
     this.grantOnlineWrite(f.materialize);
+    // Backfills of aggregation views run inside materialization runs.
+    this.grantTilesWrite(f.materialize);
     this.grantOfflineRead(f.materialize);
     // Materialization records its interval in the registry.
     this.grantRegistryWrite(f.materialize);

@@ -57,6 +57,7 @@ export class FeatureStore {
       registry: () => this.registryCache.get(),
       registryStore: parts.registryStore,
       online: parts.online,
+      ...(parts.tiles ? { tiles: parts.tiles } : {}),
       offline: parts.offline,
       now: options.now ?? (() => new Date()),
       transforms: this.transforms,
@@ -283,6 +284,7 @@ export class FeatureStore {
   async close(): Promise<void> {
     await this.parts.offline.close();
     await this.parts.online.close();
+    await this.parts.tiles?.close();
     await this.monitoringParts?.statistics.close();
   }
 }

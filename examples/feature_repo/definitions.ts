@@ -1,5 +1,5 @@
 /**
- * The seed's feature repo: a user entity, 7-day batch aggregates and realtime session signals.
+ * The seed's feature repo: a user entity, 7-day aggregations over raw events, a daily batch view and realtime session signals.
  * Everything here is plain data; `skewless apply` registers it and every entry point serves it.
  */
 import { Bool, Entity, FeatureService, FeatureView, Field, FileSource, Float32, Float64, Int64, OnDemandFeatureView, PushSource, String } from 'skewless';
@@ -12,8 +12,8 @@ export const user = new Entity({
 });
 
 /** Daily 7-day aggregates written by `computeUserActivityFeatures` (one part file per as-of day). */
-export const userActivitySource = new FileSource({
-  name: 'user_activity_source',
+export const userActivityDailySource = new FileSource({
+  name: 'user_activity_daily_source',
   path: 'data/user_activity',
   timestampField: 'event_date',
   createdTimestampColumn: 'created_at',
@@ -32,8 +32,55 @@ export const userRealtimeEvents = new PushSource({
   batchSource: userRealtimeBatch,
 });
 
+/** The raw events exactly as the generator writes them; pushes of new events land beside them. */
+export const rawEvents = new FileSource({
+  name: 'raw_events',
+  path: 'data/raw_events',
+  timestampField: 'event_date',
+});
+
+export const userEvents = new PushSource({
+  name: 'user_events',
+  batchSource: rawEvents,
+});
+
+/**
+ * The seed's 7-day features, declared as windowed aggregations over the raw events: exact at every
+ * training timestamp offline, and updated online by each pushed event (docs/aggregations.md).
+ */
 export const userActivity = new FeatureView({
   name: 'user_activity',
+  entities: [user],
+  source: userEvents,
+  eventSchema: [
+    new Field({ name: 'session_id', dtype: String }),
+    new Field({ name: 'duration_sec', dtype: Float64 }),
+    new Field({ name: 'message_count', dtype: Int64 }),
+    new Field({ name: 'tool_invocations', dtype: Int64 }),
+    new Field({ name: 'model', dtype: String }),
+    new Field({ name: 'tokens', dtype: Int64 }),
+  ],
+  aggregations: [
+    { column: 'session_id', function: 'count_distinct', window: '7d', name: 'sessions_7d' },
+    { column: 'duration_sec', function: 'mean', window: '7d', name: 'avg_session_duration_sec' },
+    { column: 'message_count', function: 'sum', window: '7d', name: 'messages_sent_7d' },
+    { column: 'tool_invocations', function: 'sum', window: '7d', name: 'tools_used_7d' },
+    { column: 'tokens', function: 'sum', window: '7d', name: 'total_tokens_7d' },
+    { column: 'tokens', function: 'sum', window: '1d', name: 'total_tokens_1d' },
+    { column: 'message_count', function: 'sum', window: '1h', name: 'messages_sent_1h' },
+    { column: 'model', function: 'last', window: '7d', name: 'last_model' },
+  ],
+  online: true,
+  owner: 'platform@example.com',
+  tags: { team: 'platform', freshness_sla: 'realtime', version: '3' },
+});
+
+/**
+ * The seed's daily batch job, kept for what aggregations cannot express: the preferred model is the
+ * mode of the week's models (ties → alphabetically first), not a count, sum, mean, min, max or last.
+ */
+export const userActivityDaily = new FeatureView({
+  name: 'user_activity_daily',
   entities: [user],
   ttl: { days: 7 },
   schema: [
@@ -44,8 +91,8 @@ export const userActivity = new FeatureView({
     new Field({ name: 'preferred_model', dtype: String }),
     new Field({ name: 'total_tokens_7d', dtype: Int64 }),
   ],
-  source: userActivitySource,
-  // The seed's batch job, declared beside its view: `skewless compute user_activity --as-of T`.
+  source: userActivityDailySource,
+  // The seed's batch job, declared beside its view: `skewless compute user_activity_daily --as-of T`.
   batch: { input: 'data/raw_events', compute: computeUserActivityFeatures },
   online: true,
   owner: 'platform@example.com',
@@ -82,6 +129,6 @@ export const userEngagement = new OnDemandFeatureView({
 /** What the churn model reads, pinned to the versions above. */
 export const churnModel = new FeatureService({
   name: 'churn_model',
-  features: [userActivity, userRealtime, userEngagement],
+  features: [userActivity, userActivityDaily.select('preferred_model'), userRealtime, userEngagement],
   description: 'Features of the churn model',
 });

@@ -6,6 +6,7 @@ import { AthenaOfflineStore } from '../offline/athena/athena-offline-store.js';
 import { duckdbBatchEngine } from '../offline/duckdb/batch-engine.js';
 import { assertViewsFitDynamoItem } from '../online/dynamodb-item-size.js';
 import { DynamoDBOnlineStore } from '../online/dynamodb-online-store.js';
+import { DynamoDBTileStore } from '../online/tiles/dynamodb-tile-store.js';
 import { S3RegistryStore } from '../registry/s3-registry-store.js';
 import type { StoreParts } from './types.js';
 
@@ -33,6 +34,7 @@ export function awsProvider(config: RepoConfig): StoreParts {
   return {
     registryStore: new S3RegistryStore(clients.s3, aws.bucket, aws.registryKey),
     online: new DynamoDBOnlineStore({ client: clients.dynamodb, table: aws.table, writeConcurrency: aws.writeConcurrency }),
+    tiles: new DynamoDBTileStore({ client: clients.dynamodb, table: aws.table }),
     offline,
     // Items are refused by DynamoDB above 400 KB: a view that cannot fit is refused at apply, not at every write.
     validateApply: (views) => assertViewsFitDynamoItem(views),

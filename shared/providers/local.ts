@@ -4,6 +4,7 @@ import { LOCAL_LAYOUT } from '../layout/local-layout.js';
 import { duckdbBatchEngine } from '../offline/duckdb/batch-engine.js';
 import { LocalOfflineStore } from '../offline/local/local-offline-store.js';
 import { SqliteOnlineStore } from '../online/sqlite-online-store.js';
+import { SqliteTileStore } from '../online/tiles/sqlite-tile-store.js';
 import { LocalRegistryStore } from '../registry/local-registry-store.js';
 import type { StoreParts } from './types.js';
 
@@ -13,6 +14,7 @@ export function localProvider(config: RepoConfig): StoreParts {
   return {
     registryStore: new LocalRegistryStore(join(dataDir, LOCAL_LAYOUT.registryFile)),
     online: new SqliteOnlineStore(join(dataDir, LOCAL_LAYOUT.onlineFile)),
+    tiles: new SqliteTileStore(join(dataDir, LOCAL_LAYOUT.onlineFile)),
     offline: new LocalOfflineStore({ repoDir: config.repoDir, stateDir: dataDir }),
     batchEngine: duckdbBatchEngine,
   };

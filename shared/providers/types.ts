@@ -1,6 +1,7 @@
 import type { BatchEngine } from '../offline/capabilities.js';
 import type { OfflineStore } from '../offline/offline-store.js';
 import type { OnlineStore } from '../online/online-store.js';
+import type { TileStore } from '../online/tiles/types.js';
 import type { RegistryStore } from '../registry/registry-store.js';
 import type { FeatureViewSpec } from '../registry/types.js';
 
@@ -8,6 +9,8 @@ import type { FeatureViewSpec } from '../registry/types.js';
 export interface StoreParts {
   registryStore: RegistryStore;
   online: OnlineStore;
+  /** Tiles of aggregation views, beside the online store. */
+  tiles?: TileStore;
   offline: OfflineStore;
   /** Provider checks before apply writes anything (e.g. DynamoDB's item size limit); throws to refuse. */
   validateApply?: (views: FeatureViewSpec[]) => void;

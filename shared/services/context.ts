@@ -1,6 +1,7 @@
 import type { OnDemandFeatureView } from '../definitions/on-demand-feature-view.js';
 import type { OfflineStore } from '../offline/offline-store.js';
 import type { OnlineStore } from '../online/online-store.js';
+import type { TileStore } from '../online/tiles/types.js';
 import type { Registry } from '../registry/registry.js';
 import type { RegistryStore } from '../registry/registry-store.js';
 import type { Limits } from '../util/limits.js';
@@ -10,6 +11,8 @@ export interface StoreContext {
   registry(): Promise<Registry>;
   registryStore: RegistryStore;
   online: OnlineStore;
+  /** Tiles of aggregation views (docs/aggregations-online.md); absent: aggregation views cannot be served online. */
+  tiles?: TileStore;
   offline: OfflineStore;
   now(): Date;
   /** On-demand transformations loaded in this process, by view name (checked against the applied hash). */

@@ -8,6 +8,7 @@ import type { FeatureViewSpec, RegistryData } from '../registry/types.js';
 import { DEFAULT_LIMITS } from '../util/limits.js';
 import { futureIssue } from '../util/time.js';
 import type { StoreContext } from './context.js';
+import { runTileChunk } from './materialize-tiles.js';
 
 export type MaterializeProgress = (event: { view: string; rows: number; done: boolean }) => void;
 
@@ -106,6 +107,12 @@ export async function runChunk(
   if (!chunk)
     throw new ValidationError(`materialization ${run.runId} has no chunk ${index}`, [{ field: 'chunk', message: `0 ≤ chunk < ${run.chunks.length}` }]);
   const view = await viewOf(ctx, run.view);
+  if (view.aggregation) {
+    // Aggregation views are backfilled into tiles: every event, not the latest row per key.
+    const tiled = await runTileChunk(ctx, run, view, chunk, progress);
+    await checkpoints.markDone(run, index, tiled);
+    return { ...tiled, alreadyDone: false };
+  }
   const batchSize = opts.batchSize ?? DEFAULT_BATCH;
   const now = ctx.now();
   const result: ChunkResult = { rows: 0, written: 0, skipped: 0, maxEventTs: null };

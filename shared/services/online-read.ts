@@ -15,6 +15,7 @@ import {
   toResponseJson,
   type ViewRows,
 } from './online-response.js';
+import { readOnlineRecords } from './online-aggregations.js';
 import { columnsToRows, rowCount } from './rows.js';
 
 export type { FeatureStatus, OnlineFeaturesResponse } from './online-response.js';
@@ -82,7 +83,10 @@ async function lookup(ctx: StoreContext, req: OnlineFeaturesRequest, encoded: bo
   // A view asked for whole is read whole: projecting to every feature saves nothing and costs the server a parse.
   const narrowed = resolved.views.filter((v) => v.features.length < v.view.features.length);
   const readOptions = narrowed.length ? { features: new Map(narrowed.map((v) => [v.key, v.features.map((f) => f.name)])) } : {};
-  const stored = encoded && ctx.online.readEncoded ? await ctx.online.readEncoded(keys, readOptions) : await ctx.online.read(keys, readOptions);
+  // Aggregation views are merged from their tiles; plain views come from one batched (projected) read.
+  const stored = await readOnlineRecords(ctx, keys, resolved.views, (plain) =>
+    encoded && ctx.online.readEncoded ? ctx.online.readEncoded(plain, readOptions) : ctx.online.read(plain, readOptions),
+  );
   const now = ctx.now().getTime();
   // One timestamp string per distinct event time, not per (record, feature).
   const iso = new Map<number, string>();

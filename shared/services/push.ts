@@ -11,6 +11,7 @@ import { futureIssue, parseInstantResult } from '../util/time.js';
 import type { StoreContext } from './context.js';
 import { columnsToRows } from './rows.js';
 import { checkValue } from './value-schema.js';
+import { writeTiles } from './push-tiles.js';
 import type { DType } from '../definitions/dtypes.js';
 
 export type PushMode = 'online' | 'offline' | 'online_and_offline';
@@ -58,7 +59,8 @@ export function validatePushRows(views: readonly FeatureViewSpec[], rows: readon
       keys.add(k.name);
       fields.set(k.name, k.valueType as DType);
     }
-    for (const f of v.features) fields.set(f.name, f.dtype);
+    // An aggregation view is fed raw events: its columns are the event columns, not its features.
+    for (const f of v.aggregation?.eventSchema ?? v.features) fields.set(f.name, f.dtype);
   }
   const timestamps = [src.timestampField, ...(src.createdTimestampColumn ? [src.createdTimestampColumn] : [])];
   // The first MAX_ISSUES are reported in full; the rest are only counted (a million bad rows must
@@ -150,7 +152,7 @@ export async function push(ctx: StoreContext, req: PushRequest): Promise<PushRes
   }
   const { views, rows } = await validatePush(ctx, req);
   const now = ctx.now();
-  const writes = views.filter((v) => v.online).map((v) => ({ view: v, writes: toOnlineWrites(v, rows, now) }));
+  const writes = views.filter((v) => v.online && !v.aggregation).map((v) => ({ view: v, writes: toOnlineWrites(v, rows, now) }));
 
   if (to !== 'offline') for (const w of writes) ctx.online.checkKeys(w.writes);
   let offlinePath: string | undefined;
@@ -190,6 +192,8 @@ export async function push(ctx: StoreContext, req: PushRequest): Promise<PushRes
         );
       }
     }
+    // Aggregation views: the events fold into tiles (idempotent: a retry of a failed push converges).
+    for (const v of views.filter((x) => x.online && x.aggregation)) online.push(await writeTiles(ctx, v, rows, now));
   }
   return { rows: rows.length, online, ...(offlinePath ? { offline: { path: offlinePath } } : {}) };
 }

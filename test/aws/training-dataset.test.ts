@@ -25,7 +25,7 @@ import { lambdaContext } from '../helpers/lambda-context.js';
 
 const context = lambdaContext({ memoryMb: 1024, remainingMs: 300_000 });
 const T = (d: number, h = 0) => new Date(Date.UTC(2026, 9, d, h));
-const FEATURES = ['user_activity:sessions_7d', 'user_activity:preferred_model'];
+const FEATURES = ['user_activity_daily:sessions_7d', 'user_activity_daily:preferred_model'];
 
 /**
  * The Step Functions training workflow, step by step, on moto + the Athena double: the prepare
@@ -80,7 +80,7 @@ describe('Training datasets: prepare → Athena UNLOAD → finalize (moto + Athe
         created_at: T(20),
       })),
     );
-    await (await createStores(config)).importPart!((await admin.context.registry()).view('user_activity'), file, T(20));
+    await (await createStores(config)).importPart!((await admin.context.registry()).view('user_activity_daily'), file, T(20));
     resetLambdaStore();
     h = {
       prepare: (await import('../../functions/lambda/historical-prepare.js')).handler as never,

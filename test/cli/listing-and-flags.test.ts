@@ -23,7 +23,12 @@ describe('CLI: listings, --version and flags', () => {
   it('lists on demand views with the feature views, and services without a phantom @v0', () => {
     expect(run('apply').code).toBe(0);
     const views = JSON.parse(run('--json', 'feature-views', 'list').stdout) as { name: string; kind: string }[];
-    expect(views.map((v) => `${v.name}:${v.kind}`)).toEqual(['user_activity:batch', 'user_realtime:push', 'user_engagement:on demand']);
+    expect(views.map((v) => `${v.name}:${v.kind}`)).toEqual([
+      'user_activity:push',
+      'user_activity_daily:batch',
+      'user_realtime:push',
+      'user_engagement:on demand',
+    ]);
     const services = run('feature-services', 'list').stdout;
     expect(services).toContain('user_engagement[3]');
     expect(services).not.toContain('@v0');
@@ -41,8 +46,8 @@ describe('CLI: listings, --version and flags', () => {
       readFileSync(defs, 'utf8')
         .replace("userRealtime.select('current_session_tokens')", "userRealtime.select('current_session_tokens', 'current_session_messages')")
         .replace(
-          'features: [userActivity, userRealtime, userEngagement],',
-          "features: [userActivity, userRealtime.select('current_session_tokens'), userEngagement],",
+          "features: [userActivity, userActivityDaily.select('preferred_model'), userRealtime, userEngagement],",
+          "features: [userActivity, userActivityDaily.select('preferred_model'), userRealtime.select('current_session_tokens'), userEngagement],",
         ),
     );
     const lines = run('plan').stdout.trim().split('\n');

@@ -34,6 +34,24 @@ function expected(events: RawEvent[], asOf: Date) {
 }
 
 describe('example feature repo', () => {
+  it('declares user_activity as aggregations over the raw events, and keeps the daily batch view for the preferred model', async () => {
+    const repo = await import('../../examples/feature_repo/definitions.js');
+    expect(repo.userActivity.isAggregation()).toBe(true);
+    // The push source takes the generator's rows as they are: join key, timestamp and every event column.
+    expect([...repo.userActivity.joinKeys, repo.rawEvents.timestampField, ...repo.userActivity.eventSchema!.map((f) => f.name)].sort()).toEqual([
+      'duration_sec',
+      'event_date',
+      'message_count',
+      'model',
+      'session_id',
+      'tokens',
+      'tool_invocations',
+      'user_id',
+    ]);
+    expect(repo.userActivity.schema.map((f) => f.name)).toEqual(expect.arrayContaining(['sessions_7d', 'messages_sent_7d', 'total_tokens_7d']));
+    expect(repo.userActivityDaily.batch).toBeDefined();
+  });
+
   const tmp = tempDir();
   afterAll(() => tmp.cleanup());
 

@@ -87,7 +87,23 @@ describe('Lambda handlers with real event shapes (against moto)', () => {
         created_at: ago(43200),
       },
     ]);
-    await (await createStores(config)).importPart!((await admin.context.registry()).view('user_activity'), file, ago(43200));
+    await (await createStores(config)).importPart!((await admin.context.registry()).view('user_activity_daily'), file, ago(43200));
+    // One raw event for the aggregation view user_activity: its tiles in DynamoDB feed the 7-day sums.
+    await admin.push({
+      pushSourceName: 'user_events',
+      rows: [
+        {
+          user_id: 'u1',
+          session_id: 's1',
+          event_date: ago(120).toISOString(),
+          duration_sec: 100.5,
+          message_count: 40,
+          tool_invocations: 3,
+          model: 'gpt-4o',
+          tokens: 8000,
+        },
+      ],
+    });
     resetLambdaStore();
     h = {
       lookup: (await import('../../functions/lambda/online-lookup.js')).handler as never,
@@ -116,12 +132,12 @@ describe('Lambda handlers with real event shapes (against moto)', () => {
           region: 'us-east-1',
           resources: [],
           detail: {},
-          views: ['user_activity'],
+          views: ['user_activity_daily'],
         },
         context,
       ),
     );
-    expect(result.materialized).toMatchObject([{ view: 'user_activity@v1', rows: 2, written: 2 }]);
+    expect(result.materialized).toMatchObject([{ view: 'user_activity_daily@v1', rows: 2, written: 2 }]);
   });
 
   it('push + online-lookup: API Gateway proxy events, Feast JSON, 4xx for bad input', async () => {
@@ -129,7 +145,7 @@ describe('Lambda handlers with real event shapes (against moto)', () => {
     expect(pushed.statusCode).toBe(200);
     const res = await h.lookup(
       apiEvent('/get-online-features', {
-        features: ['user_activity:sessions_7d', 'user_realtime:current_session_messages'],
+        features: ['user_activity_daily:sessions_7d', 'user_realtime:current_session_messages'],
         entities: { user_id: ['u1', 'nope'] },
       }),
       context,
@@ -229,7 +245,7 @@ describe('Lambda handlers with real event shapes (against moto)', () => {
     const output = `s3://${names.bucket}/datasets/job-1/`;
     const prepared = await h.prepare(
       {
-        features: ['user_activity:sessions_7d', 'user_activity:preferred_model'],
+        features: ['user_activity_daily:sessions_7d', 'user_activity_daily:preferred_model'],
         entity_rows: [
           { user_id: 'u1', event_timestamp: ago(3600).toISOString(), label: 1 },
           { user_id: 'u2', event_timestamp: ago(30 * 86400).toISOString(), label: 0 },
@@ -248,12 +264,19 @@ describe('Lambda handlers with real event shapes (against moto)', () => {
     expect(prepared.outputUri.startsWith(output)).toBe(true);
     const config = parseConfig({ project: 'fn_test', provider: 'aws', aws: names }, tmp.dir, {});
     const registered = (await (await createStores(config)).registryStore.read())!.datasets!['job-1'];
-    expect(registered).toMatchObject({ s3Uri: prepared.outputUri, rowCount: 2, features: ['user_activity:sessions_7d', 'user_activity:preferred_model'] });
+    expect(registered).toMatchObject({
+      s3Uri: prepared.outputUri,
+      rowCount: 2,
+      features: ['user_activity_daily:sessions_7d', 'user_activity_daily:preferred_model'],
+    });
     expect(done.schema.map((c: { name: string }) => c.name)).toEqual(['user_id', 'event_timestamp', 'label', 'sessions_7d', 'preferred_model']);
     const failed = await h
-      .prepare({ features: ['user_activity:nope'], entity_rows: [{ user_id: 'u1', event_timestamp: ago(3600).toISOString() }], output_uri: output }, context)
+      .prepare(
+        { features: ['user_activity_daily:nope'], entity_rows: [{ user_id: 'u1', event_timestamp: ago(3600).toISOString() }], output_uri: output },
+        context,
+      )
       .catch((e) => e);
-    expect(failed.message).toMatch(/user_activity@v1:nope/);
+    expect(failed.message).toMatch(/user_activity_daily@v1:nope/);
     expect(await h.finalize({ prepared, error: { Error: 'States.TaskFailed' } }, context)).toEqual({ status: 'FAILED', outputUri: prepared.outputUri });
   });
 
@@ -308,7 +331,9 @@ describe('Lambda handlers with real event shapes (against moto)', () => {
       .map((l) => JSON.parse(l));
     const age = emf.filter((m) => m.FeatureAgeSeconds !== undefined);
     expect(age.map((m) => [m.View, m.FeatureAgeSeconds])).toEqual([
-      ['user_activity@v1', 43200],
+      // An aggregation view's age is the age of its newest event.
+      ['user_activity@v1', 120],
+      ['user_activity_daily@v1', 43200],
       ['user_realtime@v1', 120],
     ]);
     expect(emf.find((m) => m.StaleFeatureViews !== undefined)).toMatchObject({

@@ -71,7 +71,7 @@ describe('Lambda: materialize, fan-out steps with the events the state machine s
         .toISOString()
         .slice(0, 10);
       await clients.s3.send(
-        new PutObjectCommand({ Bucket: names.bucket, Key: `offline/user_activity/v1/dt=${day}/part-${f}.parquet`, Body: toParquet(COLUMNS, rows) }),
+        new PutObjectCommand({ Bucket: names.bucket, Key: `offline/user_activity_daily/v1/dt=${day}/part-${f}.parquet`, Body: toParquet(COLUMNS, rows) }),
       );
     }
     resetLambdaStore();
@@ -85,8 +85,8 @@ describe('Lambda: materialize, fan-out steps with the events the state machine s
 
   it('plan → one invocation per Map item (twice for one: a retried item) → finish; then the next plan starts at the recorded end', async () => {
     // The schedule's event, as the input transformer renders it.
-    const plan = await handler({ action: 'plan', view: 'user_activity@v1', time: NOW.toISOString(), chunkBytes: 1 }, context);
-    expect(plan).toMatchObject({ upToDate: false, view: 'user_activity@v1', end: NOW.toISOString(), chunks: 5 });
+    const plan = await handler({ action: 'plan', view: 'user_activity_daily@v1', time: NOW.toISOString(), chunkBytes: 1 }, context);
+    expect(plan).toMatchObject({ upToDate: false, view: 'user_activity_daily@v1', end: NOW.toISOString(), chunks: 5 });
     const items = JSON.parse(
       await (await clients.s3.send(new GetObjectCommand({ Bucket: plan.items.bucket, Key: plan.items.key }))).Body!.transformToString(),
     ) as { chunk: number }[];
@@ -97,10 +97,10 @@ describe('Lambda: materialize, fan-out steps with the events the state machine s
     expect(await handler({ action: 'chunk', runId: plan.runId, chunk: 2 }, context)).toMatchObject({ chunk: 2, alreadyDone: true });
 
     const done = await handler({ action: 'finish', runId: plan.runId }, context);
-    expect(done).toMatchObject({ view: 'user_activity@v1', rows: 20, written: 20 });
-    const online = await admin.getOnlineFeatures({ features: ['user_activity:sessions_7d'], entities: { user_id: ['u0', 'u7', 'u19'] } });
+    expect(done).toMatchObject({ view: 'user_activity_daily@v1', rows: 20, written: 20 });
+    const online = await admin.getOnlineFeatures({ features: ['user_activity_daily:sessions_7d'], entities: { user_id: ['u0', 'u7', 'u19'] } });
     expect(online.results[1].values).toEqual([0, 13, 43]);
-    const next = await handler({ action: 'plan', view: 'user_activity@v1', time: new Date(NOW.getTime() + 60_000).toISOString() }, context);
+    const next = await handler({ action: 'plan', view: 'user_activity_daily@v1', time: new Date(NOW.getTime() + 60_000).toISOString() }, context);
     // (How many objects its dt partitions hold depends on the time of day; the window is what matters.)
     expect(next).toMatchObject({ upToDate: false, start: NOW.toISOString(), end: new Date(NOW.getTime() + 60_000).toISOString() });
     await expect(handler({ action: 'chunk', runId: 'x', chunk: -1 }, context)).rejects.toThrow(/invalid materialize event: chunk/);

@@ -109,7 +109,7 @@ describe('Contract: every EventBridge target of the synthesized stack receives a
     const d = all.find((x) => x.service === 'skewless-materialize' && !(x.input as { action?: string }).action)!;
     resetLambdaStore();
     const { result } = await captureStdout(() => entries[d.service]().then((e) => e.handler(d.input, context)));
-    expect(result.materialized).toMatchObject([{ view: 'user_activity@v1' }]);
+    expect(result.materialized).toMatchObject([{ view: 'user_activity_daily@v1' }]);
     expect(result.skipped).toBeUndefined();
     const registry = (await (await createStores(config)).registryStore.read())!;
     expect(JSON.stringify(registry.materializations)).toContain('2026-11-01T12:00:00');

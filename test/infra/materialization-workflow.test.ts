@@ -14,7 +14,7 @@ import { toRepoSpecs, type Definition } from '../../shared/registry/to-specs.js'
 const aslValidator = createRequire(import.meta.url)('asl-validator') as (d: unknown) => { isValid: boolean; errorsText: (sep?: string) => string };
 const specs = toRepoSpecs(Object.values(repo) as Definition[]);
 // One view opts into the fan-out path by tag.
-const views = specs.featureViews.map((v) => (v.name === 'user_activity' ? { ...v, tags: { ...v.tags, materialization: 'fan_out' } } : v));
+const views = specs.featureViews.map((v) => (v.name === 'user_activity_daily' ? { ...v, tags: { ...v.tags, materialization: 'fan_out' } } : v));
 
 function synth() {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
@@ -78,7 +78,7 @@ describe('Construct: MaterializationWorkflow', () => {
   });
 
   it('every step sends an event the materialize handler accepts (item, plan, finish rendered as Step Functions would)', () => {
-    const plan = { upToDate: false, runId: 'user_activity@v1/1-2', items: { bucket: 'b', key: 'k' } };
+    const plan = { upToDate: false, runId: 'user_activity_daily@v1/1-2', items: { bucket: 'b', key: 'k' } };
     expect(MaterializeWorkflowEvent.safeParse({ action: 'chunk', runId: plan.runId, chunk: 3 }).success).toBe(true);
     expect(MaterializeWorkflowEvent.safeParse({ action: 'finish', runId: plan.runId }).success).toBe(true);
     // The schedule's input transformer: `time` comes from the scheduled event's `$.time`.
@@ -88,7 +88,7 @@ describe('Construct: MaterializationWorkflow', () => {
     expect(target.InputTransformer.InputPathsMap).toEqual({ time: '$.time' });
     // EventBridge quotes a string value substituted for an unquoted placeholder.
     const rendered = JSON.parse(String(target.InputTransformer.InputTemplate).replace('<time>', JSON.stringify('2026-11-01T12:00:00Z')));
-    expect(MaterializeWorkflowEvent.parse(rendered)).toMatchObject({ action: 'plan', view: 'user_activity@v1', time: new Date('2026-11-01T12:00:00Z') });
+    expect(MaterializeWorkflowEvent.parse(rendered)).toMatchObject({ action: 'plan', view: 'user_activity_daily@v1', time: new Date('2026-11-01T12:00:00Z') });
   });
 
   it('compacts pushed parts daily through the materialize function, with an input its handler accepts', () => {
@@ -100,7 +100,7 @@ describe('Construct: MaterializationWorkflow', () => {
 
   it('replaces the per-view Lambda schedule of fan-out views (one schedule per view, not two)', () => {
     const lambdaRules = t.findResources('AWS::Events::Rule', {
-      Properties: { Description: Match.stringLikeRegexp('^materialize-incremental user_activity@v1') },
+      Properties: { Description: Match.stringLikeRegexp('^materialize-incremental user_activity_daily@v1') },
     });
     expect(Object.keys(lambdaRules)).toHaveLength(0);
   });

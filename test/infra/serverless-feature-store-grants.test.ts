@@ -69,6 +69,21 @@ describe('ServerlessFeatureStore grants (CDK grant methods)', () => {
     expect(actionsOf(statements(w, 'Consumer'))).toEqual(['dynamodb:PutItem', 'dynamodb:UpdateItem']);
   });
 
+  it('grantTilesRead / grantTilesWrite: Query (and PutItem to write) on the online table, only in tile partitions', () => {
+    const { t } = synth({}, (fs, role) => fs.grantTilesRead(role));
+    const read = statements(t, 'Consumer');
+    expect(actionsOf(read)).toEqual(['dynamodb:Query']);
+    expect(read[0].Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['__tiles__*'] } });
+    expect(JSON.stringify(read[0].Resource)).toMatch(/FeatureStoreOnline[0-9A-F]+/);
+    const { t: w } = synth({}, (fs, role) => fs.grantTilesWrite(role));
+    expect(actionsOf(statements(w, 'Consumer'))).toEqual(['dynamodb:PutItem', 'dynamodb:Query']);
+    // The deployed lookup reads tiles; push and materialization write them.
+    const { t: all } = synth();
+    const fnStatements = (prefix: string) => statements(all, prefix).filter((x) => JSON.stringify(x.Condition ?? {}).includes('LeadingKeys'));
+    expect(actionsOf(fnStatements('FeatureStoreonlinelookup'))).toEqual(['dynamodb:Query']);
+    expect(actionsOf(fnStatements('FeatureStorepush'))).toEqual(['dynamodb:PutItem', 'dynamodb:Query']);
+  });
+
   it('grantOfflineRead: objects under offline/ and a listing narrowed to that prefix', () => {
     const { t } = synth({}, (fs, role) => fs.grantOfflineRead(role));
     const s = statements(t, 'Consumer');

@@ -136,13 +136,13 @@ describe('Construct: ServerlessFeatureStore (CDK)', () => {
   });
 
   it('schedules materialization per batch view from its SLA, and the freshness check every 5 minutes', () => {
-    expect(materializationPeriodMinutes(views.find((v) => v.name === 'user_activity')!)).toBe(780);
+    expect(materializationPeriodMinutes(views.find((v) => v.name === 'user_activity_daily')!)).toBe(780);
     expect(materializationPeriodMinutes(views.find((v) => v.name === 'user_realtime')!)).toBeUndefined();
     t.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(13 hours)',
       Targets: [
         Match.objectLike({
-          InputTransformer: { InputPathsMap: { time: '$.time' }, InputTemplate: Match.stringLikeRegexp('"views":\\["user_activity@v1"\\]') },
+          InputTransformer: { InputPathsMap: { time: '$.time' }, InputTemplate: Match.stringLikeRegexp('"views":\\["user_activity_daily@v1"\\]') },
         }),
       ],
     });
@@ -168,15 +168,17 @@ describe('Construct: ServerlessFeatureStore (CDK)', () => {
   });
 
   it('raises one freshness alarm per online view (plus the checker heartbeat) to an encrypted SNS topic, and builds a dashboard', () => {
-    t.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 4);
     t.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'FeatureAgeSeconds',
       Namespace: 'Skewless',
       Threshold: 93600,
       TreatMissingData: 'notBreaching',
-      Dimensions: Match.arrayWith([{ Name: 'View', Value: 'user_activity@v1' }]),
+      Dimensions: Match.arrayWith([{ Name: 'View', Value: 'user_activity_daily@v1' }]),
     });
     t.hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 300, Dimensions: Match.arrayWith([{ Name: 'View', Value: 'user_realtime@v1' }]) });
+    // An aggregation view's age is the age of its newest event: a realtime SLA.
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 300, Dimensions: Match.arrayWith([{ Name: 'View', Value: 'user_activity@v1' }]) });
     t.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     t.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
@@ -184,10 +186,13 @@ describe('Construct: ServerlessFeatureStore (CDK)', () => {
   it('gives each function only what its job needs', () => {
     const nonLog = (fn: string) => actions(statementsOf(t, fn)).filter((a) => !a.startsWith('xray:'));
     // Every function may also ListBucket exactly the registry key (a missing registry is a 404, not a 403).
-    expect(nonLog('online-lookup')).toEqual(['dynamodb:BatchGetItem', 's3:GetObject', 's3:ListBucket']);
+    // …and Query the tile partitions of aggregation views (grantTilesRead).
+    expect(nonLog('online-lookup')).toEqual(['dynamodb:BatchGetItem', 'dynamodb:Query', 's3:GetObject', 's3:ListBucket']);
     // push also reads its Kinesis stream and sends failed batches to its dead-letter queue (event source grants).
     expect(nonLog('push').filter((a) => !a.startsWith('kinesis:') && !a.startsWith('sqs:'))).toEqual([
       'dynamodb:PutItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
       'dynamodb:UpdateItem',
       's3:GetObject',
       's3:ListBucket',
@@ -207,6 +212,8 @@ describe('Construct: ServerlessFeatureStore (CDK)', () => {
       'athena:StartQueryExecution',
       'athena:StopQueryExecution',
       'dynamodb:PutItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
       'dynamodb:UpdateItem',
       'glue:GetDatabase',
       'glue:GetPartitions',

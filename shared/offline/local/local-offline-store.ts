@@ -10,7 +10,7 @@ import { assertEntityColumns, ENTITY_TS, EntityChunkStager, prepareEntityRows, R
 import { inferDType } from '../infer-dtype.js';
 import type { HistoricalRequest, HistoricalResult, LatestRow, OfflineStore, PendingWrite, Progress, Row, TableFormat } from '../offline-store.js';
 import type { DType } from '../../definitions/dtypes.js';
-import { batchSourceSpec, sourceColumnName, sourceNodeFor, viewNodeFor } from '../source-node.js';
+import { batchSourceSpec, sourceColumnName, sourceNodeFor, storedColumns, viewNodeFor } from '../source-node.js';
 import { duckdbDialect } from '../sql/duckdb-dialect.js';
 import { node } from '../sql/nodes.js';
 import { CREATED_TS, EVENT_TS, type PitCompiler } from '../sql/pit-compiler.js';
@@ -350,7 +350,8 @@ export class LocalOfflineStore implements OfflineStore {
       const typed = new Map<string, FeatureViewSpec['features'][number]['dtype']>();
       for (const v of views) {
         for (const k of v.joinKeys) typed.set(k.name, k.valueType);
-        for (const f of v.features) typed.set(f.name, f.dtype);
+        // An aggregation view stores its raw event columns, not its (derived) features.
+        for (const f of storedColumns(v)) typed.set(f.name, f.dtype);
       }
       const columns: (StageColumn & { from: string; cast?: string })[] = [
         ...[...typed].map(([name, dtype]) => ({

@@ -1,0 +1,70 @@
+import type { ScalarDType } from '../definitions/dtypes.js';
+import type { ChunkResult, MaterializationChunk, MaterializationRun } from '../offline/materialization-source.js';
+import { batchSourceSpec } from '../offline/source-node.js';
+import { entityKey } from '../online/entity-key.js';
+import { tileStart } from '../online/tiles/tile-layout.js';
+import type { TileWrite } from '../online/tiles/types.js';
+import { tileEventOf, tileLayoutOf } from '../online/tiles/view-layout.js';
+import type { FeatureViewSpec } from '../registry/types.js';
+import { DEFAULT_LIMITS } from '../util/limits.js';
+import type { StoreContext } from './context.js';
+import { tilesOf } from './push-tiles.js';
+
+const BATCH = 2000;
+
+/**
+ * Backfill of an aggregation view (docs/aggregations-online.md#backfill): one materialization chunk's
+ * events in [start, end) folded into tiles. It runs inside the materialization run, so it is planned,
+ * chunked, checkpointed and resumed like any materialization (a redone chunk changes nothing: event
+ * ids dedupe), and `finishRun` moves the watermark. The events are read through the offline store's
+ * latest-per-key query with every event column as part of the key — i.e. the distinct events, on
+ * DuckDB locally and Athena on aws, without a second reader per engine.
+ */
+export async function runTileChunk(
+  ctx: StoreContext,
+  run: MaterializationRun,
+  view: FeatureViewSpec,
+  chunk: MaterializationChunk,
+  progress?: (rows: number) => void,
+): Promise<ChunkResult> {
+  const layout = tileLayoutOf(view, (ctx.limits ?? DEFAULT_LIMITS).maxClockSkewSeconds * 1000)!;
+  const ts = batchSourceSpec(view).timestampField;
+  const columns = view.aggregation!.eventSchema;
+  const distinctEvents: FeatureViewSpec = {
+    ...view,
+    joinKeys: [
+      ...view.joinKeys,
+      { name: ts, valueType: 'UnixTimestamp' },
+      ...columns.filter((c) => !view.joinKeys.some((k) => k.name === c.name)).map((c) => ({ name: c.name, valueType: c.dtype as ScalarDType })),
+    ],
+    features: [],
+  };
+  const tiles = tilesOf(ctx, view);
+  const now = ctx.now();
+  const result: ChunkResult = { rows: 0, written: 0, skipped: 0, maxEventTs: null };
+  let pending: TileWrite[] = [];
+  const flush = async () => {
+    const r = await tiles.write(run.view, layout, pending, now);
+    result.rows += pending.length;
+    result.written += r.written;
+    result.skipped += r.duplicates + r.expired;
+    progress?.(pending.length);
+    pending = [];
+  };
+  // Events no window can reach at `now` would only be counted as expired: they are not read at all.
+  const retained = tileStart(now.getTime() - layout.maxWindowMs - layout.skewMs, layout.intervalMs) - layout.intervalMs;
+  const start = new Date(Math.max(Date.parse(run.start), retained));
+  const end = new Date(run.end);
+  if (start >= end) return result;
+  for await (const batch of ctx.offline.readLatestFrom(distinctEvents, chunk.files, start, end)) {
+    for (const r of batch) {
+      const row = { ...r.keys, [ts]: r.eventTs };
+      const t = r.eventTs.getTime();
+      if (result.maxEventTs === null || t > result.maxEventTs) result.maxEventTs = t;
+      pending.push({ entityKey: entityKey(view.joinKeys, row), event: tileEventOf(view, row, ts) });
+      if (pending.length >= BATCH) await flush();
+    }
+  }
+  if (pending.length) await flush();
+  return result;
+}
