@@ -151,7 +151,7 @@ export async function auditSkew(ctx: StoreContext, opts: AuditOptions, readOnlin
       drift.push({ view: od.spec.name, applied: d.applied, ...(d.loaded ? { loaded: d.loaded } : {}) });
     }
     const impl = ctx.transforms.get(od.spec.name);
-    features.push(...(await auditOnDemand(ctx, registry, od, impl, opts.sample, seed, tol, drifted)));
+    features.push(...(await auditOnDemand(ctx, registry, od, impl, opts.sample, seed, tol, drifted, readOnline)));
   }
   const worstRate = Math.max(0, ...features.map((f) => Math.max(f.mismatchRate, f.missingOnlineRate, f.missingOfflineRate)));
   const notChecked = features.filter((f) => f.compared === 0).map((f) => `${f.view}:${f.feature}`);
@@ -197,6 +197,7 @@ async function auditOnDemand(
   seed: number,
   tol: number,
   drifted: boolean,
+  readOnline: OnlineReader,
 ): Promise<FeatureAudit[]> {
   const viewInputs = od.spec.inputs.filter((i) => i.kind === 'view');
   if (!impl || !viewInputs.length || od.spec.inputs.some((i) => i.kind === 'request')) {
@@ -206,6 +207,7 @@ async function auditOnDemand(
     const view = registry.view(viewKey(i.name, i.version!));
     return { key: viewKey(view.name, view.version), view, features: i.features.map((f) => view.features.find((x) => x.name === f.name)!) };
   });
+  if (inputViews.some((v) => v.view.aggregation)) return auditOnDemandAtNow(ctx, od, impl, inputViews, n, seed, tol, drifted, readOnline);
   const first = inputViews[0];
   const sampled = (await ctx.online.sample(first.key, n, seed)).map(toSample);
   const others = await ctx.online.read(
@@ -250,6 +252,63 @@ async function auditOnDemand(
       f.name,
       f.dtype,
       comparable.map((c, j) => ({ s: c.s, online: onlineOut[f.name][j], offline: offlineOut[f.name][j] })),
+      tol,
+      drifted,
+    ),
+  );
+}
+
+/**
+ * On-demand features over an aggregation view: aggregates have no stored online row to take a time
+ * from, so (as for the aggregation views themselves, docs/aggregations.md#skew-audit) sampled entity
+ * keys are looked up through the generic online read at the store's clock and the function is run on
+ * those inputs and on the PIT inputs at the same instant. Inputs must share their join keys.
+ */
+async function auditOnDemandAtNow(
+  ctx: StoreContext,
+  od: OnDemandRequest,
+  impl: NonNullable<ReturnType<StoreContext['transforms']['get']>>,
+  inputViews: ViewRequest[],
+  n: number,
+  seed: number,
+  tol: number,
+  drifted: boolean,
+  readOnline: OnlineReader,
+): Promise<FeatureAudit[]> {
+  const notChecked = () => od.spec.features.map((f) => tally(od.spec.name, f.name, f.dtype, [], tol));
+  const joinKeys = inputViews[0].view.joinKeys.map((k) => k.name);
+  if (!inputViews.every((v) => v.view.joinKeys.map((k) => k.name).join() === joinKeys.join())) return notChecked();
+  const plain = inputViews.find((v) => !v.view.aggregation);
+  const entities = plain
+    ? (await ctx.online.sample(plain.key, n, seed)).map((r) => toSample(r).entity)
+    : (await sampleAggregationView(ctx, inputViews[0], n, seed, readOnline)).map((s) => s.entity);
+  if (!entities.length) return notChecked();
+  const at = ctx.now();
+  const inputs = inputViews.flatMap((v) => v.features.map((f) => ({ v, f })));
+  const response = await readOnline(ctx, {
+    features: inputs.map(({ v, f }) => `${v.key}:${f.name}`),
+    entities: Object.fromEntries(joinKeys.map((k) => [k, entities.map((e) => e[k])])),
+  });
+  const samples: Sampled[] = entities.map((e) => ({ entity: Object.fromEntries(joinKeys.map((k) => [k, e[k]])), at, online: {} }));
+  const offline = await offlineAt(ctx, inputViews, samples);
+  const onlineOut = runOnDemand(
+    od.spec,
+    impl,
+    Object.fromEntries(inputs.map(({ f }, j) => [f.name, response.results[joinKeys.length + j].values])),
+    samples.length,
+  );
+  const offlineOut = runOnDemand(
+    od.spec,
+    impl,
+    Object.fromEntries(inputs.map(({ v, f }) => [f.name, offline.map((r) => r[`${v.key}::${f.name}`] ?? null)])),
+    samples.length,
+  );
+  return od.spec.features.map((f) =>
+    tally(
+      od.spec.name,
+      f.name,
+      f.dtype,
+      samples.map((s, j) => ({ s, online: onlineOut[f.name][j], offline: offlineOut[f.name][j] })),
       tol,
       drifted,
     ),
