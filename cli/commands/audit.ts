@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { ValidationError } from '../../shared/errors.js';
-import { listArg } from '../args.js';
+import { instantArg, listArg } from '../args.js';
 import { withStore } from '../context.js';
 import { printTable, toJson, type GlobalOptions } from '../output.js';
 
@@ -18,8 +18,10 @@ export function registerAuditCommand(program: Command, globals: () => GlobalOpti
     .option('--seed <n>', 'sampling seed (same seed, same sample)', '1')
     .option('--threshold <rate>', 'highest tolerated mismatch / missing rate', '0')
     .option('--tolerance <rel>', 'relative tolerance for floats', '1e-6')
-    .action((o: { views?: string[]; view?: string[]; featureService?: string; sample: string; seed: string; threshold: string; tolerance: string }) =>
-      withStore(
+    .option('--now <ts>', 'the clock aggregation views are looked up and recomputed at (default: now)')
+    .action((o: { views?: string[]; view?: string[]; featureService?: string; sample: string; seed: string; threshold: string; tolerance: string; now?: string }) => {
+      const fixed = o.now ? instantArg(o.now, 'now') : undefined;
+      return withStore(
         globals(),
         async (store) => {
           const threshold = Number(o.threshold);
@@ -54,8 +56,8 @@ export function registerAuditCommand(program: Command, globals: () => GlobalOpti
           }
           if (!passed) process.exitCode = 1;
         },
-        undefined,
+        fixed ? () => fixed : undefined,
         true,
-      ),
-    );
+      );
+    });
 }

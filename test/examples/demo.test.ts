@@ -62,7 +62,7 @@ describe('npm run demo', () => {
   it('audit-skew reports 0 mismatches on the demo repo (and exits 0)', () => {
     // Plain views are audited from their online rows, user_activity's aggregates (and the on-demand
     // view over them) by a lookup at the store's clock.
-    const r = cli(['--repo', repo, '--json', 'audit-skew', '-s', 'churn_model', '-n', '200']);
+    const r = cli(['--repo', repo, '--json', 'audit-skew', '-s', 'churn_model', '-n', '200', '--now', DEMO_NOW]);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report).toMatchObject({ passed: true, worstRate: 0, drift: [] });

@@ -24,8 +24,8 @@ const perEvent = new OnDemandFeatureView({
   name: 'tokens_per_event',
   sources: [usage.select('tokens_sum_1d', 'events_7d')],
   schema: [new Field({ name: 'tokens_per_event', dtype: Float64 })],
-  transform: (c: { tokens_sum_1d: (number | null)[]; events_7d: (number | null)[] }) => ({
-    tokens_per_event: c.tokens_sum_1d.map((t, i) => (t === null || !c.events_7d[i] ? null : t / c.events_7d[i]!)),
+  transform: (c) => ({
+    tokens_per_event: c.tokens_sum_1d.map((t, i) => (typeof t === 'number' && c.events_7d[i] ? t / Number(c.events_7d[i]) : null)),
   }),
 });
 
