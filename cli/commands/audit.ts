@@ -19,45 +19,47 @@ export function registerAuditCommand(program: Command, globals: () => GlobalOpti
     .option('--threshold <rate>', 'highest tolerated mismatch / missing rate', '0')
     .option('--tolerance <rel>', 'relative tolerance for floats', '1e-6')
     .option('--now <ts>', 'the clock aggregation views are looked up and recomputed at (default: now)')
-    .action((o: { views?: string[]; view?: string[]; featureService?: string; sample: string; seed: string; threshold: string; tolerance: string; now?: string }) => {
-      const fixed = o.now ? instantArg(o.now, 'now') : undefined;
-      return withStore(
-        globals(),
-        async (store) => {
-          const threshold = Number(o.threshold);
-          if (!Number.isFinite(threshold) || threshold < 0)
-            throw new ValidationError(`--threshold: expected a rate >= 0, got '${o.threshold}'`, [{ field: 'threshold', message: 'expected a number' }]);
-          const report = await store.auditSkew({
-            ...(o.views || o.view ? { views: [...(o.views ?? []), ...(o.view ?? [])] } : {}),
-            ...(o.featureService ? { featureService: o.featureService } : {}),
-            sample: Number(o.sample),
-            seed: Number(o.seed),
-            floatTolerance: Number(o.tolerance),
-          });
-          // A feature with nothing to compare was not checked: that is not a pass.
-          const passed = report.worstRate <= threshold && report.notChecked.length === 0;
-          if (globals().json) console.log(toJson({ ...report, threshold, passed }));
-          else {
-            const rate = (compared: number, r: number) => (compared ? pct(r) : 'not checked');
-            printTable(
-              report.features.map((f) => ({
-                ...f,
-                mismatch: rate(f.compared, f.mismatchRate),
-                missing_online: rate(f.compared, f.missingOnlineRate),
-                missing_offline: rate(f.compared, f.missingOfflineRate),
-              })),
-              ['view', 'feature', 'compared', 'mismatch', 'missing_online', 'missing_offline'],
-              globals(),
-            );
-            for (const d of report.drift) console.log(`DRIFT ${d.view}: applied code ${d.applied}, loaded ${d.loaded ?? 'nothing'}`);
-            if (report.notChecked.length) console.log(`NOT CHECKED (no row could be compared): ${report.notChecked.join(', ')}`);
-            const verdict = report.worstRate > threshold ? 'SKEW' : report.notChecked.length ? 'NOT CHECKED' : 'OK';
-            console.log(`worst rate ${pct(report.worstRate)} over compared rows (threshold ${pct(threshold)}): ${verdict}`);
-          }
-          if (!passed) process.exitCode = 1;
-        },
-        fixed ? () => fixed : undefined,
-        true,
-      );
-    });
+    .action(
+      (o: { views?: string[]; view?: string[]; featureService?: string; sample: string; seed: string; threshold: string; tolerance: string; now?: string }) => {
+        const fixed = o.now ? instantArg(o.now, 'now') : undefined;
+        return withStore(
+          globals(),
+          async (store) => {
+            const threshold = Number(o.threshold);
+            if (!Number.isFinite(threshold) || threshold < 0)
+              throw new ValidationError(`--threshold: expected a rate >= 0, got '${o.threshold}'`, [{ field: 'threshold', message: 'expected a number' }]);
+            const report = await store.auditSkew({
+              ...(o.views || o.view ? { views: [...(o.views ?? []), ...(o.view ?? [])] } : {}),
+              ...(o.featureService ? { featureService: o.featureService } : {}),
+              sample: Number(o.sample),
+              seed: Number(o.seed),
+              floatTolerance: Number(o.tolerance),
+            });
+            // A feature with nothing to compare was not checked: that is not a pass.
+            const passed = report.worstRate <= threshold && report.notChecked.length === 0;
+            if (globals().json) console.log(toJson({ ...report, threshold, passed }));
+            else {
+              const rate = (compared: number, r: number) => (compared ? pct(r) : 'not checked');
+              printTable(
+                report.features.map((f) => ({
+                  ...f,
+                  mismatch: rate(f.compared, f.mismatchRate),
+                  missing_online: rate(f.compared, f.missingOnlineRate),
+                  missing_offline: rate(f.compared, f.missingOfflineRate),
+                })),
+                ['view', 'feature', 'compared', 'mismatch', 'missing_online', 'missing_offline'],
+                globals(),
+              );
+              for (const d of report.drift) console.log(`DRIFT ${d.view}: applied code ${d.applied}, loaded ${d.loaded ?? 'nothing'}`);
+              if (report.notChecked.length) console.log(`NOT CHECKED (no row could be compared): ${report.notChecked.join(', ')}`);
+              const verdict = report.worstRate > threshold ? 'SKEW' : report.notChecked.length ? 'NOT CHECKED' : 'OK';
+              console.log(`worst rate ${pct(report.worstRate)} over compared rows (threshold ${pct(threshold)}): ${verdict}`);
+            }
+            if (!passed) process.exitCode = 1;
+          },
+          fixed ? () => fixed : undefined,
+          true,
+        );
+      },
+    );
 }
