@@ -134,10 +134,11 @@ export class FeatureStore {
     return r;
   }
 
-  /** Deletes a deprecated `view@vN` and its online rows. */
+  /** Deletes a deprecated `view@vN` and its online rows (an aggregation view's tiles and events too). */
   async deleteVersion(ref: string): Promise<{ view: string }> {
     const r = await deleteViewVersion(this.parts.registryStore, ref, this.context.now());
     await this.parts.online.deleteView(r.view);
+    await this.parts.tiles?.deleteView(r.view);
     this.registryCache.invalidate();
     return r;
   }

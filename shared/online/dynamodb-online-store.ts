@@ -1,6 +1,5 @@
 import {
   BatchGetItemCommand,
-  BatchWriteItemCommand,
   ConditionalCheckFailedException,
   CreateTableCommand,
   PutItemCommand,
@@ -15,6 +14,7 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { deleteWhere } from './dynamodb-delete.js';
 import { OnlineStoreUnavailableError, OnlineWriteIncompleteError } from '../errors.js';
 import { projectionFor } from './dynamodb-projection.js';
 import { BaseOnlineStore } from './online-store.js';
@@ -278,30 +278,7 @@ export class DynamoDBOnlineStore extends BaseOnlineStore {
   }
 
   async deleteView(view: string): Promise<void> {
-    const keys: Record<string, AttributeValue>[] = [];
-    let start: Record<string, AttributeValue> | undefined;
-    do {
-      const r = await this.client.send(
-        new ScanCommand({
-          TableName: this.table,
-          FilterExpression: 'sk = :v',
-          ExpressionAttributeValues: { ':v': { S: view } },
-          ProjectionExpression: 'pk, sk',
-          ExclusiveStartKey: start,
-        }),
-      );
-      keys.push(...(r.Items ?? []));
-      start = r.LastEvaluatedKey;
-    } while (start);
-    for (let i = 0; i < keys.length; i += 25) {
-      let batch = keys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } }));
-      for (let attempt = 0; batch.length; attempt++) {
-        if (attempt > MAX_RETRIES) throw new OnlineStoreUnavailableError(`${batch.length} deletes still unprocessed`);
-        if (attempt > 0) await sleep(attempt);
-        const r = await this.client.send(new BatchWriteItemCommand({ RequestItems: { [this.table]: batch } }));
-        batch = (r.UnprocessedItems?.[this.table] as typeof batch | undefined) ?? [];
-      }
-    }
+    await deleteWhere(this.client, this.table, { expression: 'sk = :v', values: { ':v': { S: view } } });
   }
 
   async close(): Promise<void> {

@@ -1,12 +1,5 @@
-import {
-  type AttributeValue,
-  BatchWriteItemCommand,
-  ConditionalCheckFailedException,
-  type DynamoDBClient,
-  PutItemCommand,
-  QueryCommand,
-  ScanCommand,
-} from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, ConditionalCheckFailedException, type DynamoDBClient, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { deleteWhere } from '../dynamodb-delete.js';
 import { OnlineStoreUnavailableError } from '../../errors.js';
 import { TILE_PK_PREFIX, tilePartitionKey } from '../../layout/tile-keys.js';
 import { addEvent, emptyTile, type TileEvent } from './partials.js';
@@ -186,28 +179,7 @@ export class DynamoDBTileStore implements TileStore {
   }
 
   async deleteView(view: string): Promise<void> {
-    const keys: Record<string, AttributeValue>[] = [];
-    let start: Record<string, AttributeValue> | undefined;
-    do {
-      const r = await this.client.send(
-        new ScanCommand({
-          TableName: this.table,
-          FilterExpression: 'begins_with(pk, :p)',
-          ExpressionAttributeValues: { ':p': { S: `${TILE_PK_PREFIX}${view}#` } },
-          ProjectionExpression: 'pk, sk',
-          ExclusiveStartKey: start,
-        }),
-      );
-      keys.push(...(r.Items ?? []));
-      start = r.LastEvaluatedKey;
-    } while (start);
-    for (let i = 0; i < keys.length; i += 25) {
-      let batch = keys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } }));
-      for (let attempt = 0; batch.length && attempt < 8; attempt++) {
-        const r = await this.client.send(new BatchWriteItemCommand({ RequestItems: { [this.table]: batch } }));
-        batch = (r.UnprocessedItems?.[this.table] as typeof batch | undefined) ?? [];
-      }
-    }
+    await deleteWhere(this.client, this.table, { expression: 'begins_with(pk, :p)', values: { ':p': { S: `${TILE_PK_PREFIX}${view}#` } } });
   }
 
   async close(): Promise<void> {
