@@ -2,14 +2,10 @@ import { html } from 'htm/preact';
 import { useApi } from '../api.js';
 import { Show, Table } from '../components.js';
 import { num, when } from '../format.js';
+import type { DatasetSpec } from '../../../shared/registry/types.js';
 
-export interface DatasetDetail {
-  name: string;
-  s3Uri: string;
-  rowCount: number;
-  schema: { name: string; type: string }[];
-  features: string[];
-  createdAt: string;
+/** A registered dataset as the API sends it: the registry's spec and the services whose features it holds. */
+export interface DatasetDetail extends DatasetSpec {
   services: string[];
 }
 

@@ -4,6 +4,7 @@ import { useApi } from '../api.js';
 import { Code, FreshnessChart, Histogram, KeyValues, Section, Show, Status, Table, Tags } from '../components.js';
 import { cell, duration, num, pct, when } from '../format.js';
 import type { PageProps } from '../router.js';
+import type { ViewStatistics } from '../../../shared/services/statistics.js';
 
 interface Change {
   path: string;
@@ -42,29 +43,7 @@ interface ViewDetail {
   diffs: Diff[];
   onDemandConsumers: string[];
 }
-interface Stats {
-  view: string;
-  start: string;
-  end: string;
-  rowCount: number;
-  engine: string;
-  computedAt: string;
-  cached: boolean;
-  features: {
-    name: string;
-    dtype: string;
-    kind: string;
-    count: number;
-    nulls: number;
-    nullRate: number;
-    min?: number | string;
-    max?: number | string;
-    mean?: number;
-    distinct?: number;
-    histogram?: { start: number; end: number; count: number }[];
-    top?: { value: string; count: number }[];
-  }[];
-}
+type Stats = ViewStatistics;
 
 const enc = encodeURIComponent;
 

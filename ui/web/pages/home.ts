@@ -2,21 +2,14 @@ import { html } from 'htm/preact';
 import { useApi } from '../api.js';
 import { Counts, Show, Status, Table } from '../components.js';
 import { duration, when } from '../format.js';
+import type { ViewFreshness } from '../../../shared/services/freshness.js';
 
 interface Summary {
   project: string;
   provider: string;
   now: string;
   counts: Record<'entities' | 'featureViews' | 'featureViewVersions' | 'onDemandViews' | 'featureServices' | 'datasets' | 'dataSources', number>;
-  freshness: {
-    view: string;
-    version: number;
-    watermark: string | null;
-    lastWriteAt: string | null;
-    ageSeconds: number | null;
-    slaSeconds: number | null;
-    status: string;
-  }[];
+  freshness: ViewFreshness[];
 }
 
 export function HomePage() {

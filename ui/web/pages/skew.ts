@@ -4,18 +4,8 @@ import { postJson, useApi } from '../api.js';
 import { ErrorBox, Show, Status, Table } from '../components.js';
 import { num, pct, when } from '../format.js';
 import type { PageProps } from '../router.js';
+import type { FeatureAudit } from '../../../shared/services/audit.js';
 
-interface FeatureAudit {
-  view: string;
-  feature: string;
-  compared: number;
-  mismatches: number;
-  missingOnline: number;
-  missingOffline: number;
-  mismatchRate: number;
-  missingOnlineRate: number;
-  missingOfflineRate: number;
-}
 interface AuditRecord {
   id: string;
   at: string;
