@@ -1,6 +1,6 @@
 import { Stack, Token, Validations, type CfnElement } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import { ENTITY_TABLE_PREFIX, S3_PREFIX, stagingRoot } from '../shared/layout/index.js';
+import { ENTITY_TABLE_PREFIX, historyPrefix, S3_PREFIX, stagingRoot } from '../shared/layout/index.js';
 import type { ServerlessFeatureStore } from './serverless-feature-store.js';
 
 export interface Finding {
@@ -72,6 +72,10 @@ export function justifiedFindings(stack: Stack, fs: ServerlessFeatureStore): Fin
       id: `AwsSolutions-IAM5[Resource::${data}/${S3_PREFIX.quarantine}/*]`,
       reason: 'The push function writes each invalid stream record (payload and reason) to its own object under quarantine/ (s3:PutObject only).',
     },
+    ...(['freshness', 'audits'] as const).map((kind) => ({
+      id: `AwsSolutions-IAM5[Resource::${data}/${historyPrefix(kind)}*]`,
+      reason: `Each ${kind} record is its own object under ${historyPrefix(kind)} (time-sortable keys); writers may only add objects there.`,
+    })),
     { id: `AwsSolutions-IAM5[Resource::${data}/${S3_PREFIX.datasets}/*]`, reason: 'Training datasets are written under datasets/ (one prefix per request).' },
     {
       id: `AwsSolutions-IAM5[Resource::${data}/${S3_PREFIX.entities}/*]`,

@@ -6,7 +6,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { ENTITY_TABLE_PREFIX, lambdaEnvironment, REGISTRY_KEY, S3_PREFIX, stagingRoot, TILE_PK_PREFIX } from '../shared/layout/index.js';
+import { ENTITY_TABLE_PREFIX, historyPrefix, lambdaEnvironment, REGISTRY_KEY, S3_PREFIX, stagingRoot, TILE_PK_PREFIX } from '../shared/layout/index.js';
 import type { FeatureViewSpec } from '../shared/registry/types.js';
 import { AlarmTopic } from './alarm-topic.js';
 import { FeatureApi } from './api.js';
@@ -268,6 +268,18 @@ export class ServerlessFeatureStore extends Construct {
   }
 
   /** Lookups of aggregation views: Query on the online table, only in tile partitions (docs/aggregations-online.md). */
+  /** Adds records to a monitoring history (`freshness` checks, skew `audits`) under monitoring/ of the data bucket. */
+  grantMonitoringWrite(grantee: IGrantable, kind: 'freshness' | 'audits'): Grant {
+    return this.grantObjects(grantee, ['s3:PutObject'], [`${historyPrefix(kind)}*`]);
+  }
+
+  /** Reads a monitoring history (what `skewless ui` charts). */
+  grantMonitoringRead(grantee: IGrantable, kind: 'freshness' | 'audits'): Grant {
+    return this.grantObjects(grantee, ['s3:GetObject'], [`${historyPrefix(kind)}*`]).combine(
+      this.grantList(grantee, { StringLike: { 's3:prefix': [`${historyPrefix(kind)}*`] } }),
+    );
+  }
+
   grantTilesRead(grantee: IGrantable): Grant {
     return this.grantTiles(grantee, 'dynamodb:Query');
   }
@@ -329,6 +341,7 @@ export class ServerlessFeatureStore extends Construct {
     this.grantList(f['historical-finalize'], { StringLike: { 's3:prefix': [`${STAGING}*`, `${DATASETS}/*`] } });
 
     this.grantTable(f['freshness-check'], 'dynamodb:Query');
+    this.grantMonitoringWrite(f['freshness-check'], 'freshness');
   }
 
   /**

@@ -88,6 +88,8 @@ export class Storage extends Construct {
         },
         { id: 'staged-entity-rows', prefix: stagingRoot(S3_PREFIX.offline), expiration: Duration.days(1) },
         { id: 'athena-results', prefix: `${S3_PREFIX.athenaResults}/`, expiration: Duration.days(7) },
+        // Freshness checks (every 5 minutes) and audit records: a quarter of history to chart.
+        { id: 'monitoring-history', prefix: `${S3_PREFIX.monitoring}/`, expiration: Duration.days(90) },
       ],
     });
   }

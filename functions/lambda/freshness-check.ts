@@ -20,14 +20,16 @@ export type FreshnessCheckEvent = z.output<typeof FreshnessCheckEvent>;
 /**
  * EventBridge, every 5 minutes: per view `FeatureAgeSeconds` (dimension View = name@vN; a view
  * never written reports no age) and `StaleFeatureViews` — emitted on every run, also with an empty
- * registry, so the heartbeat alarm can tell a silent checker from a quiet store.
+ * registry, so the heartbeat alarm can tell a silent checker from a quiet store. Each check is kept
+ * in the freshness history.
  */
 export const handler = middy<FreshnessCheckEvent, unknown>()
   .use(observability())
   .use(parseInput(FreshnessCheckEvent, eventEnvelope<FreshnessCheckEvent>(), 'freshness-check event'))
   .handler(async (event) => {
     const store = await lambdaStore();
-    const views = await store.freshness(event.time ?? store.context.now());
+    // Recorded in the freshness history (monitoring/freshness/ in S3) that `skewless ui` charts.
+    const views = await store.freshness(event.time ?? store.context.now(), { record: true });
     for (const v of views) {
       if (v.ageSeconds === null) continue;
       const m = metrics.singleMetric();

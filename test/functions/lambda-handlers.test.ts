@@ -40,6 +40,7 @@ const pushBody = (id: string, messages: unknown, ts = ago(120).toISOString()) =>
 describe('Lambda handlers with real event shapes (against moto)', () => {
   const tmp = tempDir();
   let athena: AthenaDouble;
+  let admin: FeatureStore;
   const names = { bucket: uniqueName('fn'), table: uniqueName('online'), glueDatabase: uniqueName('fn').replace(/-/g, '_') };
   let h: Record<string, (e: unknown, c: Context) => Promise<any>>;
 
@@ -60,7 +61,7 @@ describe('Lambda handlers with real event shapes (against moto)', () => {
     await ensureAwsResources(clients, names);
     // What `skewless apply` does from a developer machine with provider aws.
     const config = parseConfig({ project: 'fn_test', provider: 'aws', aws: names }, tmp.dir, {});
-    const admin = new FeatureStore(config, await createStores(config));
+    admin = new FeatureStore(config, await createStores(config));
     await admin.apply(Object.values(repo));
     const file = join(tmp.dir, 'part.parquet');
     await writeParquet(file, USER_ACTIVITY_COLUMNS, [
@@ -340,5 +341,17 @@ describe('Lambda handlers with real event shapes (against moto)', () => {
       StaleFeatureViews: 0,
       _aws: { CloudWatchMetrics: [{ Namespace: 'SkewlessTest' }] },
     });
+    // Each scheduled check is kept in the freshness history (S3, monitoring/freshness/) the UI charts.
+    const history = await admin.freshnessHistory();
+    expect(history.map((c) => [c.at, c.views.map((v) => [v.view, v.ageSeconds])])).toEqual([
+      [
+        NOW.toISOString(),
+        [
+          ['user_activity', 120],
+          ['user_activity_daily', 43200],
+          ['user_realtime', 120],
+        ],
+      ],
+    ]);
   });
 });

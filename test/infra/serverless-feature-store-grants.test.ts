@@ -143,4 +143,23 @@ describe('ServerlessFeatureStore grants (CDK grant methods)', () => {
     expect(kms('FeatureStorepush').some((a) => a.includes('*'))).toBe(false);
     expect(JSON.stringify(withAction(statements(t, 'FeatureStoreonlinelookup'), 'kms:Decrypt')[0].Resource)).toContain(keyArn);
   });
+
+  it('grantMonitoringWrite / Read: the freshness checker adds to monitoring/freshness/ only; a reader gets that prefix', () => {
+    const { t } = synth({}, (fs, role) => fs.grantMonitoringRead(role, 'freshness'));
+    const roles = Object.keys(t.findResources('AWS::IAM::Role'));
+    const checker = roles.find((id) => /freshnesscheck/i.test(id) && !/Consumer/.test(id));
+    expect(checker).toBeDefined();
+    const put = withAction(statements(t, checker!.replace(/Role.*$/, 'Role')), 's3:PutObject').map((x) => JSON.stringify(x.Resource));
+    expect(put).toHaveLength(1);
+    expect(put[0]).toMatch(/\/monitoring\/freshness\/\*"\]/);
+    const reader = statements(t, 'Consumer');
+    expect(actionsOf(reader)).toEqual(['s3:GetObject', 's3:ListBucket']);
+    expect(JSON.stringify(withAction(reader, 's3:GetObject')[0].Resource)).toMatch(/\/monitoring\/freshness\/\*"\]/);
+    const rules = Object.values(t.findResources('AWS::S3::Bucket')).flatMap(
+      (b) =>
+        (b as { Properties: { LifecycleConfiguration?: { Rules: { Id?: string; Prefix?: string; ExpirationInDays?: number }[] } } }).Properties
+          .LifecycleConfiguration?.Rules ?? [],
+    );
+    expect(rules.find((r) => r.Id === 'monitoring-history')).toMatchObject({ Prefix: 'monitoring/', ExpirationInDays: 90 });
+  });
 });
