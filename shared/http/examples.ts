@@ -1,6 +1,7 @@
 import type { DType } from '../definitions/dtypes.js';
 import { jsonKind, type JsonKind } from '../definitions/type-map.js';
 import type { Registry } from '../registry/registry.js';
+import { storedColumns } from '../offline/source-node.js';
 
 /**
  * Request examples for the OpenAPI document, built from the registry so they name the project's
@@ -50,7 +51,8 @@ export function requestExamples(registry: Registry | undefined): RouteExamples {
     const df: Record<string, unknown[]> = {};
     for (const v of views) {
       for (const k of v.joinKeys) df[k.name] = [sample(k.valueType)];
-      for (const f of v.features) df[f.name] = [sample(f.dtype)];
+      // An aggregation view is pushed its raw events (eventSchema), not its derived features.
+      for (const f of storedColumns(v)) df[f.name] = [sample(f.dtype)];
     }
     df[push.batchSource.timestampField] = [SAMPLE.instant];
     if (push.batchSource.createdTimestampColumn) df[push.batchSource.createdTimestampColumn] = [SAMPLE.instant];

@@ -72,9 +72,11 @@ describe('the generated client and the OpenAPI document against `skewless serve`
       eventTimestamps: Object.fromEntries(features.map((f, i) => [f.name, new Date(raw.results[i + 1].event_timestamps[j])])),
     }));
     expect(rows).toEqual(expected);
-    // The comparison means something: some features are present, and the unknown user is NOT_FOUND.
+    // The comparison means something: some features are present, and the unknown user is NOT_FOUND
+    // in stored views, while its aggregates over no events are PRESENT counts of 0 (docs/aggregations.md).
     expect(Object.values(rows[0].statuses)).toContain('PRESENT');
-    expect(rows[3].statuses[features[0].name]).toBe('NOT_FOUND');
+    expect(rows[3].statuses.preferred_model).toBe('NOT_FOUND');
+    expect([rows[3].statuses.sessions_7d, rows[3].values.sessions_7d]).toEqual(['PRESENT', 0n]);
   });
 
   it('serves a valid OpenAPI 3.1 document, and every documented route answers its example as documented', async () => {
