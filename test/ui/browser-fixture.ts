@@ -42,12 +42,12 @@ const fileSource = (s: FileSourceSpec) =>
   });
 
 /**
- * Registers `view@v(N+1)` beside the demo's first view with two or more features, as a user would
+ * Registers `view@v(N+1)` beside the demo's first stored (not aggregation) view with two or more features, as a user would
  * with `version: N+1`: the last field removed (BREAKING), a Float64 field added. Returns its spec's name.
  */
 export async function addBreakingVersion(store: FeatureStore): Promise<{ view: string; removed: string; added: string; from: number; to: number }> {
   const data = (await store.registryDump())!;
-  const v1 = Object.values(data.featureViews).find((v) => v.features.length >= 2 && v.entities.length === 1)!;
+  const v1 = Object.values(data.featureViews).find((v) => !v.aggregation && v.features.length >= 2 && v.entities.length === 1)!;
   const e = data.entities[v1.entities[0]];
   const entity = new Entity({
     name: e.name,

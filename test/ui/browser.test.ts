@@ -117,7 +117,9 @@ describe('skewless ui in a real browser (Chromium) on the demo repo', () => {
       await page.waitForSelector('[data-testid=views-table], p[data-testid=views-table]');
       return (await rowsOf('views-table')).map((r) => r[0]);
     };
-    expect(await search('realtime')).toEqual(['user_realtime']);
+    expect(await search('user_realtime')).toEqual(['user_realtime']);
+    // A tag value matches too: user_activity's aggregates are served fresh (freshness_sla=realtime).
+    expect(await search('realtime')).toEqual(['user_activity', 'user_realtime']);
     expect(await search('freshness_sla=daily')).toEqual([v2.view]);
     expect(await search('platform@example.com')).toEqual(all);
     expect(await search('no-such-view')).toEqual([]);
