@@ -12,7 +12,7 @@ import { FeatureStore } from '../shared/feature-store.js';
 import type { OnlineFeaturesResponse } from '../shared/services/online-read.js';
 import { formatPlan } from '../shared/registry/plan.js';
 import { formatCell } from '../cli/output.js';
-import { userIdOf, writeEvents } from './feature_repo/generate-events.js';
+import { readEventBatches, userIdOf, writeEvents } from './feature_repo/generate-events.js';
 
 const EXAMPLE = resolve(import.meta.dirname, 'feature_repo');
 const DAY = 86_400_000;
@@ -78,6 +78,16 @@ export async function runDemo(o: DemoOptions): Promise<{ online: OnlineFeaturesR
       for (let d = 13; d >= 0; d--) users = (await store.compute('user_activity_daily', new Date(today - d * DAY))).rows;
     });
     log(`latest run: ${users} users`);
+
+    // Locally the raw events' folder is user_events' batch source. In the cloud the offline store is
+    // S3: historical events are pushed there (offline) first, as a team moving to skewless would.
+    if (store.config.provider !== 'local') {
+      await step('push the historical raw events to user_events (offline, in S3)', async () => {
+        for await (const rows of readEventBatches(gen.files, store.config.limits.maxRowsPerPush)) {
+          await store.push({ pushSourceName: 'user_events', to: 'offline', rows });
+        }
+      });
+    }
 
     // user_activity's tiles are backfilled from the raw events here; pushes keep them fresh after.
     const mat = await step('materialize-incremental (user_activity: tiles backfilled from raw events)', () => store.materializeIncremental({ end: NOW }));

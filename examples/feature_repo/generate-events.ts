@@ -1,6 +1,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckDBSession } from '../../shared/offline/duckdb/session.js';
+import { quoteString } from '../../shared/offline/sql/quote.js';
 import { randomInt, seededRandom } from '../../shared/util/random.js';
 
 export const MODELS = ['claude-sonnet', 'claude-haiku', 'gpt-4o', 'llama-3'] as const;
@@ -102,6 +103,29 @@ export async function writeEvents(dir: string, o: GenerateOptions, chunk = 1_000
       if (batch.length < chunk) break;
     }
     return { files, events: total };
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * The events of written Parquet parts as rows, at most `size` at a time: to push them where the
+ * views' batch source is not these files (the offline store of provider aws is S3).
+ */
+export async function* readEventBatches(files: readonly string[], size: number): AsyncGenerator<Record<string, unknown>[]> {
+  const db = await DuckDBSession.create();
+  try {
+    let batch: Record<string, unknown>[] = [];
+    for await (const chunk of db.stream(`SELECT * FROM read_parquet([${files.map(quoteString).join(', ')}])`)) {
+      for (const row of chunk) {
+        batch.push(row);
+        if (batch.length >= size) {
+          yield batch;
+          batch = [];
+        }
+      }
+    }
+    if (batch.length) yield batch;
   } finally {
     db.close();
   }

@@ -17,7 +17,7 @@ describe('demo:aws-local', () => {
     process.env.AWS_ENDPOINT_URL_ATHENA = await athena.start();
     const names = { bucket: uniqueName('demo'), table: uniqueName('online'), glueDatabase: uniqueName('demo').replace(/-/g, '_') };
     await ensureAwsResources(clients, names);
-    const common = { now: new Date('2026-11-01T12:00:00Z'), events: 20_000, log: () => undefined };
+    const common = { now: new Date('2026-11-01T12:00:00Z'), events: 4_000, log: () => undefined };
     try {
       const local = await runDemo({ ...common, repo: join(tmp.dir, 'local') });
       const aws = await runDemo({ ...common, repo: join(tmp.dir, 'aws'), config: { provider: 'aws', registryCacheSeconds: 0, aws: names } });
@@ -29,5 +29,5 @@ describe('demo:aws-local', () => {
       await athena.stop();
       delete process.env.AWS_ENDPOINT_URL_ATHENA;
     }
-  }, 180_000);
+  }, 300_000);
 });
