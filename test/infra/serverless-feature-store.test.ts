@@ -203,7 +203,8 @@ describe('Construct: ServerlessFeatureStore (CDK)', () => {
     // Scheduled functions send failed async invocations to the schedules' failure queue.
     for (const fn of ['freshness-check', 'materialize'])
       expect(nonLog(fn).filter((a) => a.startsWith('sqs:'))).toEqual(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
-    expect(nonLog('freshness-check').filter((a) => !a.startsWith('sqs:'))).toEqual(['dynamodb:Query', 's3:GetObject', 's3:ListBucket']);
+    // The freshness checker also adds each run to monitoring/freshness/ (the history the UI charts).
+    expect(nonLog('freshness-check').filter((a) => !a.startsWith('sqs:'))).toEqual(['dynamodb:Query', 's3:GetObject', 's3:ListBucket', 's3:PutObject']);
     // …plus its checkpoints under offline/_materialize/ and compaction of pushed parts under offline/ (infra/materialization-workflow.ts).
     // …plus the Athena UNLOAD that reduces each chunk to the latest row per key (query in its workgroup, read the view tables, write and delete under offline/_staging/ and the result location).
     expect(nonLog('materialize').filter((a) => !a.startsWith('sqs:'))).toEqual([
