@@ -4,14 +4,10 @@
  * throughput of events into tiles next to plain newer-wins upserts of the same rows. Provider local
  * (SQLite), in process, one run.
  */
-import { join } from 'node:path';
 import { parseConfig } from '../shared/config/config.js';
 import { Entity, FeatureView, Field, FileSource, Float64, Int64, PushSource, String as Str } from '../shared/definitions/index.js';
 import { FeatureStore } from '../shared/feature-store.js';
-import { LocalOfflineStore } from '../shared/offline/local/local-offline-store.js';
-import { SqliteOnlineStore } from '../shared/online/sqlite-online-store.js';
-import { SqliteTileStore } from '../shared/online/tiles/sqlite-tile-store.js';
-import { LocalRegistryStore } from '../shared/registry/local-registry-store.js';
+import { createStores } from '../shared/providers/index.js';
 import { randomInt, seededRandom } from '../shared/util/random.js';
 import { tempDir } from '../test/helpers/tmp.js';
 import { percentile, report, verdicts } from './lib/report.js';
@@ -69,17 +65,9 @@ async function lookupP99(store: FeatureStore, features: string[], entities: numb
 export async function benchAggregationsOnline(): Promise<void> {
   const tmp = tempDir('skewless-agg-online-');
   const clock = { now: new Date(NOW) };
-  const db = join(tmp.dir, '.skewless/online.sqlite');
-  const store = new FeatureStore(
-    parseConfig({ project: 'bench', registryCacheSeconds: 60 }, tmp.dir, {}),
-    {
-      registryStore: new LocalRegistryStore(join(tmp.dir, '.skewless/registry.json')),
-      online: new SqliteOnlineStore(db),
-      tiles: new SqliteTileStore(db),
-      offline: new LocalOfflineStore({ repoDir: tmp.dir }),
-    },
-    { now: () => clock.now },
-  );
+  // The local provider's own stores (shared/providers/local.ts), not a hand-made copy of them.
+  const config = parseConfig({ project: 'bench', registryCacheSeconds: 60 }, tmp.dir, {});
+  const store = new FeatureStore(config, await createStores(config), { now: () => clock.now });
   try {
     await store.apply(definitions());
     const rand = seededRandom(42);

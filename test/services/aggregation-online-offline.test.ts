@@ -1,11 +1,8 @@
-import { join } from 'node:path';
+
+import { createStores } from '../../shared/providers/index.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../shared/config/config.js';
 import { FeatureStore } from '../../shared/feature-store.js';
-import { LocalOfflineStore } from '../../shared/offline/local/local-offline-store.js';
-import { SqliteOnlineStore } from '../../shared/online/sqlite-online-store.js';
-import { SqliteTileStore } from '../../shared/online/tiles/sqlite-tile-store.js';
-import { LocalRegistryStore } from '../../shared/registry/local-registry-store.js';
 import { checkOnlineEqualsOffline, propertyDefinitions } from '../helpers/aggregation-property.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -20,17 +17,9 @@ describe('aggregation views: online value at t = offline value for an entity row
       const tmp = tempDir();
       cleanup = tmp.cleanup;
       const clock = { now: new Date(Date.UTC(2026, 0, 1)) };
-      const db = join(tmp.dir, '.skewless/online.sqlite');
-      const store = new FeatureStore(
-        parseConfig({ project: 'prop', registryCacheSeconds: 0 }, tmp.dir, {}),
-        {
-          registryStore: new LocalRegistryStore(join(tmp.dir, '.skewless/registry.json')),
-          online: new SqliteOnlineStore(db),
-          tiles: new SqliteTileStore(db),
-          offline: new LocalOfflineStore({ repoDir: tmp.dir }),
-        },
-        { now: () => clock.now },
-      );
+      // The local provider's own stores (shared/providers/local.ts), not a hand-made copy of them.
+      const config = parseConfig({ project: 'prop', registryCacheSeconds: 0 }, tmp.dir, {});
+      const store = new FeatureStore(config, await createStores(config), { now: () => clock.now });
       try {
         await store.apply(propertyDefinitions().all);
         const compared = await checkOnlineEqualsOffline(store, clock, seed, { events: 400, phases: 4, lookups: 6 });
