@@ -1,4 +1,3 @@
-
 import { createStores } from '../../shared/providers/index.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../shared/config/config.js';
