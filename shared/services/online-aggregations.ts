@@ -46,7 +46,7 @@ export async function readOnlineRecords(
       const data = await tilesOf(ctx, view).read(key, layout, entities, t);
       const byEntity = new Map<string, OnlineRecord>();
       entities.forEach((e, j) => {
-        const r = aggregateAt(t, layout.aggregations, layout.measures, layout.intervalMs, data[j]);
+        const r = aggregateAt(t, layout, data[j]);
         byEntity.set(e, { values: r.values, eventTs: r.newestTs ?? 0, createdTs: 0 });
       });
       for (const i of at) out[i] = byEntity.get(keys[i].entityKey);

@@ -38,9 +38,9 @@ describe('deleting an aggregation view version', () => {
     const db = new Database(join(tmp.dir, '.skewless', LOCAL_LAYOUT.onlineFile), { readonly: true });
     const count = (table: string, view: string) => (db.prepare(`SELECT count(*) AS n FROM ${table} WHERE view = ?`).get(view) as { n: number }).n;
     try {
-      expect([count('tile_events', 'usage@v1'), count('tiles', 'usage@v1')]).toEqual([0, 0]);
+      expect([count('tile_events', 'usage@v1'), count('tile_sets', 'usage@v1')]).toEqual([0, 0]);
       expect(count('tile_events', 'usage@v2')).toBeGreaterThan(0);
-      expect(count('tiles', 'usage@v2')).toBeGreaterThan(0);
+      expect(count('tile_sets', 'usage@v2')).toBeGreaterThan(0);
     } finally {
       db.close();
     }

@@ -3,9 +3,10 @@ import { deleteWhere } from '../dynamodb-delete.js';
 import { OnlineStoreUnavailableError } from '../../errors.js';
 import { TILE_PK_PREFIX, tilePartitionKey } from '../../layout/tile-keys.js';
 import { addEvent, emptyTile, type TileEvent } from './partials.js';
-import { expiresAt, planReads, type TimeRange, tileStart } from './tile-layout.js';
+import { expiresAt, mergeRanges, type TimeRange, tileStart } from './tile-layout.js';
+import { type TileRow, tileSetOf } from './tile-set.js';
 import type { TileLayout, TileStore, TileWrite, TileWriteResult } from './types.js';
-import type { EntityTiles, StoredTile } from './window-merge.js';
+import { type EntityTiles, edgeCuts, NO_TILES } from './window-merge.js';
 
 const tilePk = tilePartitionKey;
 // Fixed-width times sort as text: sort keys E#<ts>#<id> (raw events) and T#<tile start> (tiles).
@@ -36,8 +37,9 @@ async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Prom
  * every write that touches it — re-deliveries included, so a write that failed between the event and
  * its tile is repaired by the retry — and put only if it holds at least as many events as the stored
  * one (events only accumulate, so the larger count is the more complete tile). Items carry
- * `expires_at` for the table's TTL. A lookup of E entities costs E × (1 + windows + 1) Queries at most
- * (consistent reads: a lookup right after a push sees it).
+ * `expires_at` for the table's TTL. A lookup of E entities costs one Query of its tiles per entity,
+ * then one per edge range that cuts through a tile's events (≤ windows + 1, usually none);
+ * consistent reads, so a lookup right after a push sees it.
  */
 export class DynamoDBTileStore implements TileStore {
   private readonly client: DynamoDBClient;
@@ -98,9 +100,11 @@ export class DynamoDBTileStore implements TileStore {
     const events = await this.queryEvents(view, entityKey, { from: start, to: start + layout.intervalMs });
     let tile = emptyTile(layout.measures);
     let newest = -Infinity;
+    let oldest = Infinity;
     for (const e of events) {
       tile = addEvent(layout.measures, tile, e);
       newest = Math.max(newest, e.ts);
+      oldest = Math.min(oldest, e.ts);
     }
     try {
       await this.client.send(
@@ -111,6 +115,7 @@ export class DynamoDBTileStore implements TileStore {
             sk: { S: tileSk(start) },
             partials: { S: JSON.stringify(tile) },
             newest_ts: { N: String(newest) },
+            oldest_ts: { N: String(oldest) },
             n: { N: String(events.length) },
             expires_at: { N: String(expiresAt(start, layout.intervalMs, layout.maxWindowMs, layout.skewMs)) },
           },
@@ -125,23 +130,26 @@ export class DynamoDBTileStore implements TileStore {
   }
 
   async read(view: string, layout: TileLayout, entityKeys: readonly string[], t: number): Promise<EntityTiles[]> {
-    const { tiles, events } = planReads(t, layout.windowsMs, layout.intervalMs);
+    // Every tile any window at t can overlap: from the tile holding t − (longest window) to t.
+    const from = tileStart(t - layout.maxWindowMs + 1, layout.intervalMs);
     const unique = [...new Set(entityKeys)];
-    const out = new Map<string, { tiles: Map<number, StoredTile>; events: TileEvent[] }>(unique.map((k) => [k, { tiles: new Map(), events: [] }]));
-    const jobs: (() => Promise<void>)[] = [];
-    for (const k of unique) {
-      const into = out.get(k)!;
-      if (tiles.from < tiles.to) {
-        jobs.push(async () => {
-          for (const item of await this.query(tilePk(view, k), tileSk(tiles.from), tileSk(tiles.to - 1))) {
-            into.tiles.set(Number(item.sk.S!.slice(2)) - 1e15, { partials: JSON.parse(item.partials.S!), newestTs: Number(item.newest_ts.N) });
-          }
-        });
-      }
-      for (const r of events) jobs.push(async () => void into.events.push(...(await this.queryEvents(view, k, r))));
-    }
-    await this.guard(() => pool(jobs, this.concurrency * 2, (job) => job()));
-    return entityKeys.map((k) => out.get(k)!);
+    const out = new Map<string, EntityTiles>();
+    await this.guard(() =>
+      pool(unique, this.concurrency, async (k) => {
+        const rows: TileRow[] = (await this.query(tilePk(view, k), tileSk(from), tileSk(t))).map((item) => ({
+          start: Number(item.sk.S!.slice(2)) - 1e15,
+          // A tile written before oldest_ts existed counts as spanning its whole interval: its edges read raw events.
+          oldest: item.oldest_ts ? Number(item.oldest_ts.N) : -Infinity,
+          newest: Number(item.newest_ts.N),
+          partials: JSON.parse(item.partials.S!),
+        }));
+        if (!rows.length) return;
+        const tiles = tileSetOf(layout.measures, rows);
+        const events = (await Promise.all(mergeRanges(edgeCuts(t, layout, tiles)).map((r) => this.queryEvents(view, k, r)))).flat();
+        out.set(k, { tiles, events });
+      }),
+    );
+    return entityKeys.map((k) => out.get(k) ?? NO_TILES);
   }
 
   private async queryEvents(view: string, entityKey: string, r: TimeRange): Promise<TileEvent[]> {

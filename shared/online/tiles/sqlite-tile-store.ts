@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { addEvent, emptyTile, type TileEvent, type TilePartials } from './partials.js';
-import { expiresAt, planReads, tileStart } from './tile-layout.js';
+import type { TileEvent } from './partials.js';
+import { expiresAt, type TimeRange } from './tile-layout.js';
+import { decodeTileSet, encodeTileSet, foldEvents, rowsOf, type TileRow, type TileSet, tileSetOf } from './tile-set.js';
 import type { TileLayout, TileStore, TileWrite, TileWriteResult } from './types.js';
-import type { EntityTiles, StoredTile } from './window-merge.js';
+import { type EntityTiles, edgeCuts, NO_TILES } from './window-merge.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS tile_events (
@@ -12,33 +13,37 @@ CREATE TABLE IF NOT EXISTS tile_events (
   vals TEXT NOT NULL, expires_at INTEGER NOT NULL,
   PRIMARY KEY (view, entity_key, ts, id)
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS tiles (
-  view TEXT NOT NULL, entity_key TEXT NOT NULL, tile_start INTEGER NOT NULL,
-  partials TEXT NOT NULL, newest_ts INTEGER NOT NULL, expires_at INTEGER NOT NULL,
-  PRIMARY KEY (view, entity_key, tile_start)
-) WITHOUT ROWID;
+-- A rowid table: a tile set is a few KB, which a WITHOUT ROWID row would spill to overflow pages.
+CREATE TABLE IF NOT EXISTS tile_sets (
+  view TEXT NOT NULL, entity_key TEXT NOT NULL, tiles BLOB NOT NULL, expires_at INTEGER NOT NULL,
+  PRIMARY KEY (view, entity_key)
+);
 CREATE INDEX IF NOT EXISTS tile_events_expiry ON tile_events (view, expires_at);
-CREATE INDEX IF NOT EXISTS tiles_expiry ON tiles (view, expires_at);
+CREATE INDEX IF NOT EXISTS tile_sets_expiry ON tile_sets (view, expires_at);
 `;
 
 // The id is a hash of the whole event (event-id.ts) and the key includes it: a re-delivered event is ignored.
 const INSERT_EVENT = 'INSERT OR IGNORE INTO tile_events (view, entity_key, ts, id, vals, expires_at) VALUES (?, ?, ?, ?, ?, ?)';
-const GET_TILE = 'SELECT partials, newest_ts FROM tiles WHERE view = ? AND entity_key = ? AND tile_start = ?';
-const PUT_TILE = `INSERT INTO tiles (view, entity_key, tile_start, partials, newest_ts, expires_at) VALUES (?, ?, ?, ?, ?, ?)
-ON CONFLICT (view, entity_key, tile_start) DO UPDATE SET partials = excluded.partials, newest_ts = excluded.newest_ts, expires_at = excluded.expires_at`;
+const GET_SET = 'SELECT tiles FROM tile_sets WHERE view = ? AND entity_key = ?';
+const PUT_SET = `INSERT INTO tile_sets (view, entity_key, tiles, expires_at) VALUES (?, ?, ?, ?)
+ON CONFLICT (view, entity_key) DO UPDATE SET tiles = excluded.tiles, expires_at = excluded.expires_at`;
 const KEYS = 'entity_key IN (SELECT value FROM json_each(?))';
-const READ_TILES = `SELECT entity_key, tile_start, partials, newest_ts FROM tiles WHERE view = ? AND ${KEYS} AND tile_start >= ? AND tile_start < ?`;
+const READ_SETS = `SELECT entity_key, tiles FROM tile_sets WHERE view = ? AND ${KEYS}`;
 const READ_EVENTS = `SELECT entity_key, ts, id, vals FROM tile_events WHERE view = ? AND ${KEYS} AND ts >= ? AND ts < ?`;
 
+type Statements = 'insert' | 'getSet' | 'putSet' | 'deleteSet' | 'readSets' | 'readEvents' | 'expireEvents' | 'expireSets';
+
 /**
- * Tiles in the local SQLite file (beside the online features): raw events and partials in one
- * transaction per batch, so a crash never leaves a tile without its events or the other way round.
- * A lookup of E entities runs 1 + (windows + 1) range queries per view, whatever E.
+ * Tiles in the local SQLite file (beside the online features): the raw events, and per (view,
+ * entity) one row holding all its tiles columnar (tile-set.ts), written in one transaction per
+ * batch, so a crash never leaves a tile without its events or the other way round. A lookup of E
+ * entities reads the E tile-set rows in one query, then raw events only for the window edges that
+ * cut through a tile's events: at most one query per distinct edge (≤ 2 × windows), usually none.
  */
 export class SqliteTileStore implements TileStore {
   private readonly db: Database.Database;
   private readonly writeTx: (view: string, layout: TileLayout, events: readonly TileWrite[], now: number) => TileWriteResult;
-  private readonly stmts: Record<'insert' | 'getTile' | 'putTile' | 'readTiles' | 'readEvents' | 'expireEvents' | 'expireTiles', Database.Statement>;
+  private readonly stmts: Record<Statements, Database.Statement>;
 
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -49,25 +54,27 @@ export class SqliteTileStore implements TileStore {
     this.db.exec(SCHEMA);
     this.stmts = {
       insert: this.db.prepare(INSERT_EVENT),
-      getTile: this.db.prepare(GET_TILE),
-      putTile: this.db.prepare(PUT_TILE),
-      readTiles: this.db.prepare(READ_TILES),
+      getSet: this.db.prepare(GET_SET).pluck(),
+      putSet: this.db.prepare(PUT_SET),
+      deleteSet: this.db.prepare('DELETE FROM tile_sets WHERE view = ? AND entity_key = ?'),
+      readSets: this.db.prepare(READ_SETS),
       readEvents: this.db.prepare(READ_EVENTS),
       expireEvents: this.db.prepare('DELETE FROM tile_events WHERE view = ? AND expires_at < ?'),
-      expireTiles: this.db.prepare('DELETE FROM tiles WHERE view = ? AND expires_at < ?'),
+      expireSets: this.db.prepare('DELETE FROM tile_sets WHERE view = ? AND expires_at < ?'),
     };
     this.writeTx = this.db.transaction((view, layout, events, now) => this.apply(view, layout, events, now)).immediate as typeof this.writeTx;
   }
 
   private apply(view: string, layout: TileLayout, events: readonly TileWrite[], now: number): TileWriteResult {
-    const fresh = new Map<string, { entityKey: string; start: number; events: TileEvent[] }>();
+    const fresh = new Map<string, TileEvent[]>();
     let written = 0;
     let expired = 0;
     let newestTs = -Infinity;
     const nowSeconds = Math.floor(now / 1000);
+    const expiry = (ts: number) => expiresAt(ts, layout.intervalMs, layout.maxWindowMs, layout.skewMs);
     for (const { entityKey, event } of events) {
       newestTs = Math.max(newestTs, event.ts);
-      const exp = expiresAt(event.ts, layout.intervalMs, layout.maxWindowMs, layout.skewMs);
+      const exp = expiry(event.ts);
       // Past retention, its tile may be gone: storing it would rebuild a tile from this event alone.
       if (exp < nowSeconds) {
         expired++;
@@ -75,26 +82,22 @@ export class SqliteTileStore implements TileStore {
       }
       if (this.stmts.insert.run(view, entityKey, event.ts, event.id, JSON.stringify(event.values), exp).changes === 0) continue;
       written++;
-      const start = tileStart(event.ts, layout.intervalMs);
-      const id = `${start}\u0000${entityKey}`;
-      let group = fresh.get(id);
-      if (!group) fresh.set(id, (group = { entityKey, start, events: [] }));
-      group.events.push(event);
+      const group = fresh.get(entityKey);
+      if (group) group.push(event);
+      else fresh.set(entityKey, [event]);
     }
-    // Only events stored for the first time fold into their tile: a re-delivery changes nothing.
-    for (const g of fresh.values()) {
-      const cur = this.stmts.getTile.get(view, g.entityKey, g.start) as { partials: string; newest_ts: number } | undefined;
-      let tile: TilePartials = cur ? JSON.parse(cur.partials) : emptyTile(layout.measures);
-      let newest = cur?.newest_ts ?? -Infinity;
-      for (const e of g.events) {
-        tile = addEvent(layout.measures, tile, e);
-        newest = Math.max(newest, e.ts);
-      }
-      const exp = expiresAt(g.start, layout.intervalMs, layout.maxWindowMs, layout.skewMs);
-      this.stmts.putTile.run(view, g.entityKey, g.start, JSON.stringify(tile), newest, exp);
+    // Only events stored for the first time fold into their tiles: a re-delivery changes nothing.
+    for (const [entityKey, added] of fresh) {
+      const cur = this.stmts.getSet.get(view, entityKey) as Buffer | undefined;
+      const rows = new Map<number, TileRow>((cur ? rowsOf(layout.measures, decodeTileSet(cur)) : []).map((r) => [r.start, r]));
+      foldEvents(layout.measures, rows, added, layout.intervalMs);
+      // Tiles no window can reach any more leave the set.
+      const kept = [...rows.values()].filter((r) => expiry(r.start) >= nowSeconds);
+      if (!kept.length) this.stmts.deleteSet.run(view, entityKey);
+      else this.stmts.putSet.run(view, entityKey, encodeTileSet(tileSetOf(layout.measures, kept)), Math.max(...kept.map((r) => expiry(r.start))));
     }
     this.stmts.expireEvents.run(view, nowSeconds);
-    this.stmts.expireTiles.run(view, nowSeconds);
+    this.stmts.expireSets.run(view, nowSeconds);
     return { written, duplicates: events.length - written - expired, expired, ...(Number.isFinite(newestTs) ? { newestTs } : {}) };
   }
 
@@ -104,40 +107,43 @@ export class SqliteTileStore implements TileStore {
   }
 
   async read(view: string, layout: TileLayout, entityKeys: readonly string[], t: number): Promise<EntityTiles[]> {
-    const { tiles, events } = planReads(t, layout.windowsMs, layout.intervalMs);
-    const keys = JSON.stringify([...new Set(entityKeys)]);
-    const out = new Map<string, { tiles: Map<number, StoredTile>; events: TileEvent[] }>();
-    const of = (k: string) => {
-      let e = out.get(k);
-      if (!e) out.set(k, (e = { tiles: new Map(), events: [] }));
-      return e;
-    };
-    if (tiles.from < tiles.to) {
-      for (const r of this.stmts.readTiles.iterate(view, keys, tiles.from, tiles.to) as Iterable<{
-        entity_key: string;
-        tile_start: number;
-        partials: string;
-        newest_ts: number;
-      }>) {
-        of(r.entity_key).tiles.set(r.tile_start, { partials: JSON.parse(r.partials), newestTs: r.newest_ts });
+    const sets = new Map<string, TileSet>();
+    for (const r of this.stmts.readSets.iterate(view, JSON.stringify([...new Set(entityKeys)])) as Iterable<{ entity_key: string; tiles: Buffer }>) {
+      sets.set(r.entity_key, decodeTileSet(r.tiles));
+    }
+    // Entities by the edge they need raw events of: one query per distinct edge.
+    const byCut = new Map<string, { range: TimeRange; keys: string[] }>();
+    for (const [key, set] of sets) {
+      for (const range of edgeCuts(t, layout, set)) {
+        const id = `${range.from}:${range.to}`;
+        const cut = byCut.get(id);
+        if (cut) cut.keys.push(key);
+        else byCut.set(id, { range, keys: [key] });
       }
     }
-    for (const range of events) {
-      for (const r of this.stmts.readEvents.iterate(view, keys, range.from, range.to) as Iterable<{
+    // Cuts of different windows may overlap: an event is kept once per entity.
+    const events = new Map<string, Map<string, TileEvent>>();
+    for (const { range, keys } of byCut.values()) {
+      for (const r of this.stmts.readEvents.iterate(view, JSON.stringify(keys), range.from, range.to) as Iterable<{
         entity_key: string;
         ts: number;
         id: string;
         vals: string;
       }>) {
-        of(r.entity_key).events.push({ ts: r.ts, id: r.id, values: JSON.parse(r.vals) });
+        let of = events.get(r.entity_key);
+        if (!of) events.set(r.entity_key, (of = new Map()));
+        if (!of.has(r.id)) of.set(r.id, { ts: r.ts, id: r.id, values: JSON.parse(r.vals) });
       }
     }
-    return entityKeys.map((k) => out.get(k) ?? { tiles: new Map(), events: [] });
+    return entityKeys.map((k) => {
+      const tiles = sets.get(k);
+      return tiles ? { tiles, events: [...(events.get(k)?.values() ?? [])] } : NO_TILES;
+    });
   }
 
   async deleteView(view: string): Promise<void> {
     this.db.prepare('DELETE FROM tile_events WHERE view = ?').run(view);
-    this.db.prepare('DELETE FROM tiles WHERE view = ?').run(view);
+    this.db.prepare('DELETE FROM tile_sets WHERE view = ?').run(view);
   }
 
   async close(): Promise<void> {

@@ -1,56 +1,151 @@
-import { emptyTile, finalize, type Measure, measureId, merge, ofEvent, type TiledAggregation, type TileEvent, type TilePartials } from './partials.js';
-import { planReads, type TimeRange } from './tile-layout.js';
+import {
+  empty,
+  finalize,
+  laterFirst,
+  type Measure,
+  measureId,
+  merge,
+  ofEvent,
+  type Partial,
+  type Scalar,
+  type Stamped,
+  type TileEvent,
+  type TilePartials,
+} from './partials.js';
+import { type TimeRange, tileStart } from './tile-layout.js';
+import { EMPTY_TILE_SET, type MeasureColumn, type TileSet } from './tile-set.js';
+import type { TileLayout } from './types.js';
 
-/** What the store returned for one entity: tiles by start, and the raw events of the planned ranges. */
-export interface StoredTile {
-  partials: TilePartials;
-  /** Newest event time in the tile. */
-  newestTs: number;
-}
-
+/** What the store returned for one entity: its tiles, and the raw events of the edge ranges it was asked for. */
 export interface EntityTiles {
-  tiles: ReadonlyMap<number, StoredTile>;
+  tiles: TileSet;
   events: readonly TileEvent[];
 }
 
-const within = (ts: number, r: TimeRange) => ts >= r.from && ts < r.to;
+export const NO_TILES: EntityTiles = { tiles: EMPTY_TILE_SET, events: [] };
+
+/** The events of a window ending at `t` (inclusive): ts in [t − w + 1, t + 1) in integer milliseconds. */
+const windowRange = (t: number, windowMs: number): TimeRange => ({ from: t - windowMs + 1, to: t + 1 });
+
+function lowerBound(a: Float64Array, n: number, x: number): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
 
 /**
- * The aggregates of one entity at lookup time `t`: per window, the merged partials of its full tiles
- * and the raw events of its edges, then each aggregation's final value. `newestTs` is the newest
- * event time that any window saw (the value's event timestamp; undefined when every window is empty).
+ * How a window uses the tiles it overlaps: tiles whose events all fall inside (by their oldest and
+ * newest event time) are merged as partials — a contiguous run [a, b) —, tiles whose events all fall
+ * outside are skipped, and only a tile the window edge cuts through its events needs raw events: the
+ * part of the tile inside the window (Chronon's sawtooth, made exact). Only the first and the last
+ * overlapping tile can be cut; every tile between them lies inside the window.
  */
-export function aggregateAt(
-  t: number,
-  aggs: readonly TiledAggregation[],
-  measures: readonly Measure[],
-  intervalMs: number,
-  data: EntityTiles,
-): { values: Record<string, unknown>; newestTs?: number } {
-  const windows = [...new Set(aggs.map((a) => a.windowMs))];
-  const { plans } = planReads(t, windows, intervalMs);
+function windowTiles(set: TileSet, range: TimeRange, intervalMs: number): { a: number; b: number; cuts: TimeRange[] } {
+  let a = lowerBound(set.starts, set.n, tileStart(range.from, intervalMs));
+  let b = lowerBound(set.starts, set.n, range.to);
+  const cuts: TimeRange[] = [];
+  const edge = (i: number): boolean => {
+    if (set.oldest[i] >= range.from && set.newest[i] < range.to) return true;
+    if (set.newest[i] >= range.from && set.oldest[i] < range.to) {
+      cuts.push({ from: Math.max(set.starts[i], range.from), to: Math.min(set.starts[i] + intervalMs, range.to) });
+    }
+    return false;
+  };
+  if (a < b && !edge(a)) a++;
+  if (a < b && !edge(b - 1)) b--;
+  return { a, b, cuts };
+}
+
+/**
+ * The raw-event ranges a lookup at `t` needs for one entity's tiles (distinct, possibly
+ * overlapping: callers merge them or keep an event once by id): at most two per window — in
+ * practice the head tile (shared by every window) and each window's tail — and none when no window
+ * edge cuts through a tile's events.
+ */
+export function edgeCuts(t: number, layout: TileLayout, set: TileSet): TimeRange[] {
+  const cuts = new Map<string, TimeRange>();
+  for (const w of layout.windowsMs) for (const r of windowTiles(set, windowRange(t, w), layout.intervalMs).cuts) cuts.set(`${r.from}:${r.to}`, r);
+  return [...cuts.values()];
+}
+
+/** The partial of tiles [a, b) of one column: tight loops over the numbers, `merge` for the rest. */
+function foldTiles(m: Measure, col: MeasureColumn, a: number, b: number): Partial {
+  if (a >= b) return empty(m);
+  switch (col.kind) {
+    case 'num': {
+      const v = col.a;
+      if (m.function === 'count' || m.function === 'sum') {
+        let s = 0;
+        for (let i = a; i < b; i++) s += v[i];
+        return s;
+      }
+      let best = Number.NaN;
+      for (let i = a; i < b; i++) {
+        const x = v[i];
+        if (x === x && (best !== best || (m.function === 'min' ? x < best : x > best))) best = x;
+      }
+      return best === best ? best : null;
+    }
+    case 'mean': {
+      let s = 0;
+      let c = 0;
+      for (let i = a; i < b; i++) {
+        s += col.s[i];
+        c += col.c[i];
+      }
+      return [s, c];
+    }
+    case 'last': {
+      let best = -1;
+      for (let i = a; i < b; i++) {
+        const ts = col.ts[i];
+        if (ts !== ts) continue;
+        if (best < 0 || ts > col.ts[best] || (ts === col.ts[best] && laterFirst([ts, '', valueAt(col, i)], [ts, '', valueAt(col, best)]) < 0)) best = i;
+      }
+      return best < 0 ? null : ([col.ts[best], '', valueAt(col, best)] as Stamped);
+    }
+    case 'json': {
+      let acc = empty(m);
+      for (let i = a; i < b; i++) acc = merge(m, acc, col.p[i]);
+      return acc;
+    }
+  }
+}
+
+const valueAt = (col: { nums?: Float64Array; vals?: Scalar[] }, i: number): Scalar => (col.nums ? col.nums[i] : col.vals![i]);
+
+/**
+ * The aggregates of one entity at lookup time `t` (docs/aggregations-online.md#lookup): per window
+ * over (t − w, t], the merged partials of the tiles inside it and the raw events of the tiles its
+ * edges cut, then each aggregation's final value. `newestTs` is the newest event time that any
+ * window saw (the value's event timestamp; undefined when every window is empty).
+ */
+export function aggregateAt(t: number, layout: TileLayout, data: EntityTiles): { values: Record<string, unknown>; newestTs?: number } {
+  const { measures, intervalMs } = layout;
+  const set = data.tiles;
   const byWindow = new Map<number, TilePartials>();
   let newest = -Infinity;
-  windows.forEach((w, i) => {
-    const plan = plans[i];
-    // One accumulator per window, merged in place (a lookup merges up to window / interval tiles).
-    const acc = emptyTile(measures);
-    for (const [start, tile] of data.tiles) {
-      if (start < plan.tiles.from || start >= plan.tiles.to) continue;
-      for (const m of measures) {
-        const p = tile.partials[m.id];
-        if (p !== undefined) acc[m.id] = merge(m, acc[m.id], p);
+  for (const w of layout.windowsMs) {
+    const { a, b, cuts } = windowTiles(set, windowRange(t, w), intervalMs);
+    const acc: TilePartials = {};
+    for (let j = 0; j < measures.length; j++) acc[measures[j].id] = foldTiles(measures[j], set.columns[j], a, b);
+    // Tiles are disjoint and sorted: the last one holds the newest event.
+    if (a < b && set.newest[b - 1] > newest) newest = set.newest[b - 1];
+    for (const cut of cuts) {
+      for (const e of data.events) {
+        if (e.ts < cut.from || e.ts >= cut.to) continue;
+        for (const m of measures) acc[m.id] = merge(m, acc[m.id], ofEvent(m, e));
+        if (e.ts > newest) newest = e.ts;
       }
-      if (tile.newestTs > newest) newest = tile.newestTs;
-    }
-    for (const e of data.events) {
-      if (!plan.events.some((r) => within(e.ts, r))) continue;
-      for (const m of measures) acc[m.id] = merge(m, acc[m.id], ofEvent(m, e));
-      if (e.ts > newest) newest = e.ts;
     }
     byWindow.set(w, acc);
-  });
+  }
   const values: Record<string, unknown> = {};
-  for (const a of aggs) values[a.name] = finalize(a.function, byWindow.get(a.windowMs)![measureId(a.function, a.column)], a.n);
+  for (const a of layout.aggregations) values[a.name] = finalize(a.function, byWindow.get(a.windowMs)![measureId(a.function, a.column)], a.n);
   return { values, ...(Number.isFinite(newest) ? { newestTs: newest } : {}) };
 }

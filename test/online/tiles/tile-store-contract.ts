@@ -72,7 +72,7 @@ export async function checkAgainstOracle(store: TileStore, seed: number, interva
     const keys = ['k0', 'k1', 'k2', 'k3', 'nobody'];
     const data = await store.read('v@v1', layout, keys, t);
     keys.forEach((k, j) => {
-      const got = aggregateAt(t, AGGS, layout.measures, intervalMs, data[j]).values;
+      const got = aggregateAt(t, layout, data[j]).values;
       const want = oracleAggregate(
         events.filter((e) => e.key === k).map((e) => e.event),
         AGGS,
