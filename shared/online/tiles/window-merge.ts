@@ -84,12 +84,12 @@ function foldTiles(m: Measure, col: MeasureColumn, a: number, b: number): Partia
         for (let i = a; i < b; i++) s += v[i];
         return s;
       }
-      let best = Number.NaN;
+      let best: number | null = null;
       for (let i = a; i < b; i++) {
         const x = v[i];
-        if (x === x && (best !== best || (m.function === 'min' ? x < best : x > best))) best = x;
+        if (!Number.isNaN(x) && (best === null || (m.function === 'min' ? x < best : x > best))) best = x;
       }
-      return best === best ? best : null;
+      return best;
     }
     case 'mean': {
       let s = 0;
@@ -104,7 +104,7 @@ function foldTiles(m: Measure, col: MeasureColumn, a: number, b: number): Partia
       let best = -1;
       for (let i = a; i < b; i++) {
         const ts = col.ts[i];
-        if (ts !== ts) continue;
+        if (Number.isNaN(ts)) continue;
         if (best < 0 || ts > col.ts[best] || (ts === col.ts[best] && laterFirst([ts, '', valueAt(col, i)], [ts, '', valueAt(col, best)]) < 0)) best = i;
       }
       return best < 0 ? null : ([col.ts[best], '', valueAt(col, best)] as Stamped);
