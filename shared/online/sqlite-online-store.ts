@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { InListStatements } from './sqlite-in-list.js';
 import { BaseOnlineStore } from './online-store.js';
 import type { EncodedRecord, ItemKey, OnlineRecord, OnlineWrite, Watermark, WriteOptions, WriteResult } from './types.js';
 
@@ -54,7 +55,7 @@ export class SqliteOnlineStore extends BaseOnlineStore {
   private readonly upsert: Database.Statement;
   private readonly mark: Database.Statement;
   private readonly putTx: Database.Transaction<(view: string, rows: readonly OnlineWrite[], writtenAt: number, advance: boolean) => WriteResult>;
-  private readonly readStatements = new Map<number, Database.Statement>();
+  private readonly reads: InListStatements;
 
   constructor(path: string) {
     super();
@@ -68,6 +69,10 @@ export class SqliteOnlineStore extends BaseOnlineStore {
     this.db.exec(SCHEMA);
     this.upsert = this.db.prepare(UPSERT);
     this.mark = this.db.prepare(WATERMARK);
+    this.reads = new InListStatements(
+      this.db,
+      (marks) => `SELECT entity_key, features, event_ts, created_ts FROM online_features WHERE view = ? AND entity_key IN (${marks})`,
+    );
     this.putTx = this.db.transaction((view: string, rows: readonly OnlineWrite[], writtenAt: number, advance: boolean) => {
       let written = 0;
       let maxTs = -Infinity;
@@ -114,7 +119,7 @@ export class SqliteOnlineStore extends BaseOnlineStore {
     const out = new Map<string, EncodedRecord>();
     for (const [view, entityKeys] of byView) {
       // Raw rows (arrays) skip building one object per row with column names.
-      for (const [entityKey, valuesJson, eventTs, createdTs] of this.readStatement(entityKeys.length).all(view, ...entityKeys) as [
+      for (const [entityKey, valuesJson, eventTs, createdTs] of this.reads.get(entityKeys.length).all(view, ...entityKeys) as [
         string,
         string,
         number,
@@ -124,16 +129,6 @@ export class SqliteOnlineStore extends BaseOnlineStore {
       }
     }
     return out;
-  }
-
-  private readStatement(n: number): Database.Statement {
-    let stmt = this.readStatements.get(n);
-    if (!stmt) {
-      const marks = Array.from({ length: n }, () => '?').join(', ');
-      stmt = this.db.prepare(`SELECT entity_key, features, event_ts, created_ts FROM online_features WHERE view = ? AND entity_key IN (${marks})`).raw(true);
-      this.readStatements.set(n, stmt);
-    }
-    return stmt;
   }
 
   protected async *_scan(view: string): AsyncIterable<({ entityKey: string } & OnlineRecord)[]> {

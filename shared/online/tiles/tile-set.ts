@@ -169,26 +169,24 @@ export function decodeTileSet(buf: Uint8Array): TileSet {
   const n = view.getUint32(4, true);
   const count = view.getUint32(8, true);
   const jsonBytes = view.getUint32(12, true);
-  // One aligned copy of the numeric part: the arrays are views on it.
-  const numeric = buf.buffer.slice(buf.byteOffset + HEADER, buf.byteOffset + HEADER + count * n * 8);
-  let next = 0;
-  const take = () => new Float64Array(numeric, 8 * n * next++, n);
-  const starts = take();
-  const oldest = take();
-  const newest = take();
+  // The arrays are views on the row's bytes when they sit 8-byte aligned, else on one aligned copy.
+  const at = buf.byteOffset + HEADER;
+  const numeric = at % 8 === 0 ? buf.buffer : buf.buffer.slice(at, at + count * n * 8);
+  const base = at % 8 === 0 ? at : 0;
+  const arrays: Float64Array[] = new Array(count);
+  for (let k = 0; k < count; k++) arrays[k] = new Float64Array(numeric, base + 8 * n * k, n);
+  let next = 3;
+  const [starts, oldest, newest] = arrays;
   const jsonStart = HEADER + count * n * 8;
   const meta = JSON.parse(Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('utf8', jsonStart, jsonStart + jsonBytes)) as [string, unknown?][];
-  const columns = meta.map(([kind, extra]): MeasureColumn => {
-    switch (kind) {
-      case 'num':
-        return { kind, a: take() };
-      case 'mean':
-        return { kind, s: take(), c: take() };
-      case 'last':
-        return extra === undefined ? { kind, ts: take(), nums: take() } : { kind, ts: take(), vals: extra as Scalar[] };
-      default:
-        return { kind: 'json', p: extra as Partial[] };
-    }
-  });
+  const columns: MeasureColumn[] = new Array(meta.length);
+  for (let j = 0; j < meta.length; j++) {
+    const [kind, extra] = meta[j];
+    if (kind === 'num') columns[j] = { kind, a: arrays[next++] };
+    else if (kind === 'mean') columns[j] = { kind, s: arrays[next++], c: arrays[next++] };
+    else if (kind === 'last')
+      columns[j] = extra === undefined ? { kind, ts: arrays[next++], nums: arrays[next++] } : { kind, ts: arrays[next++], vals: extra as Scalar[] };
+    else columns[j] = { kind: 'json', p: extra as Partial[] };
+  }
   return { n, starts, oldest, newest, columns };
 }

@@ -3,10 +3,21 @@ import { eventId } from './event-id.js';
 import { measuresOf, type TiledAggregation, type TileEvent } from './partials.js';
 import type { TileLayout } from './types.js';
 
+// Registry specs are immutable and cached by the registry: a lookup reuses the layout of its spec.
+const layouts = new WeakMap<FeatureViewSpec, Map<number, TileLayout>>();
+
 /** A view's tile layout from its registry spec (undefined for a plain view). */
 export function tileLayoutOf(view: FeatureViewSpec, skewMs: number): TileLayout | undefined {
-  const spec = view.aggregation;
-  if (!spec) return undefined;
+  if (!view.aggregation) return undefined;
+  let bySkew = layouts.get(view);
+  if (!bySkew) layouts.set(view, (bySkew = new Map()));
+  let layout = bySkew.get(skewMs);
+  if (!layout) bySkew.set(skewMs, (layout = buildLayout(view, skewMs)));
+  return layout;
+}
+
+function buildLayout(view: FeatureViewSpec, skewMs: number): TileLayout {
+  const spec = view.aggregation!;
   const aggregations: TiledAggregation[] = spec.aggregations.map((a) => ({
     name: a.name,
     ...(a.column !== undefined ? { column: a.column } : {}),

@@ -1,17 +1,4 @@
-import {
-  empty,
-  finalize,
-  laterFirst,
-  type Measure,
-  measureId,
-  merge,
-  ofEvent,
-  type Partial,
-  type Scalar,
-  type Stamped,
-  type TileEvent,
-  type TilePartials,
-} from './partials.js';
+import { empty, finalize, laterFirst, type Measure, measureId, merge, ofEvent, type Partial, type Scalar, type Stamped, type TileEvent } from './partials.js';
 import { type TimeRange, tileStart } from './tile-layout.js';
 import { EMPTY_TILE_SET, type MeasureColumn, type TileSet } from './tile-set.js';
 import type { TileLayout } from './types.js';
@@ -49,16 +36,18 @@ function windowTiles(set: TileSet, range: TimeRange, intervalMs: number): { a: n
   let a = lowerBound(set.starts, set.n, tileStart(range.from, intervalMs));
   let b = lowerBound(set.starts, set.n, range.to);
   const cuts: TimeRange[] = [];
-  const edge = (i: number): boolean => {
-    if (set.oldest[i] >= range.from && set.newest[i] < range.to) return true;
-    if (set.newest[i] >= range.from && set.oldest[i] < range.to) {
-      cuts.push({ from: Math.max(set.starts[i], range.from), to: Math.min(set.starts[i] + intervalMs, range.to) });
-    }
-    return false;
-  };
-  if (a < b && !edge(a)) a++;
-  if (a < b && !edge(b - 1)) b--;
+  if (a < b && !wholeOrCut(set, a, range, intervalMs, cuts)) a++;
+  if (a < b && !wholeOrCut(set, b - 1, range, intervalMs, cuts)) b--;
   return { a, b, cuts };
+}
+
+/** True when tile i lies wholly inside the range; otherwise pushes the cut when the range edge splits its events. */
+function wholeOrCut(set: TileSet, i: number, range: TimeRange, intervalMs: number, cuts: TimeRange[]): boolean {
+  if (set.oldest[i] >= range.from && set.newest[i] < range.to) return true;
+  if (set.newest[i] >= range.from && set.oldest[i] < range.to) {
+    cuts.push({ from: Math.max(set.starts[i], range.from), to: Math.min(set.starts[i] + intervalMs, range.to) });
+  }
+  return false;
 }
 
 /**
@@ -126,26 +115,44 @@ const valueAt = (col: { nums?: Float64Array; vals?: Scalar[] }, i: number): Scal
  * window saw (the value's event timestamp; undefined when every window is empty).
  */
 export function aggregateAt(t: number, layout: TileLayout, data: EntityTiles): { values: Record<string, unknown>; newestTs?: number } {
-  const { measures, intervalMs } = layout;
+  const { measures, intervalMs, windowsMs } = layout;
   const set = data.tiles;
-  const byWindow = new Map<number, TilePartials>();
+  const byWindow: Partial[][] = [];
   let newest = -Infinity;
-  for (const w of layout.windowsMs) {
+  for (const w of windowsMs) {
     const { a, b, cuts } = windowTiles(set, windowRange(t, w), intervalMs);
-    const acc: TilePartials = {};
-    for (let j = 0; j < measures.length; j++) acc[measures[j].id] = foldTiles(measures[j], set.columns[j], a, b);
+    const acc: Partial[] = new Array(measures.length);
+    for (let j = 0; j < measures.length; j++) acc[j] = foldTiles(measures[j], set.columns[j], a, b);
     // Tiles are disjoint and sorted: the last one holds the newest event.
     if (a < b && set.newest[b - 1] > newest) newest = set.newest[b - 1];
     for (const cut of cuts) {
       for (const e of data.events) {
         if (e.ts < cut.from || e.ts >= cut.to) continue;
-        for (const m of measures) acc[m.id] = merge(m, acc[m.id], ofEvent(m, e));
+        for (let j = 0; j < measures.length; j++) acc[j] = merge(measures[j], acc[j], ofEvent(measures[j], e));
         if (e.ts > newest) newest = e.ts;
       }
     }
-    byWindow.set(w, acc);
+    byWindow.push(acc);
   }
   const values: Record<string, unknown> = {};
-  for (const a of layout.aggregations) values[a.name] = finalize(a.function, byWindow.get(a.windowMs)![measureId(a.function, a.column)], a.n);
+  const { windowOf, measureOf } = servedBy(layout);
+  layout.aggregations.forEach((a, k) => {
+    values[a.name] = finalize(a.function, byWindow[windowOf[k]][measureOf[k]], a.n);
+  });
   return { values, ...(Number.isFinite(newest) ? { newestTs: newest } : {}) };
+}
+
+const served = new WeakMap<TileLayout, { windowOf: number[]; measureOf: number[] }>();
+
+/** Per aggregation of a layout: the index of its window and of its measure (computed once per layout). */
+function servedBy(layout: TileLayout): { windowOf: number[]; measureOf: number[] } {
+  let s = served.get(layout);
+  if (!s) {
+    s = {
+      windowOf: layout.aggregations.map((a) => layout.windowsMs.indexOf(a.windowMs)),
+      measureOf: layout.aggregations.map((a) => layout.measures.findIndex((m) => m.id === measureId(a.function, a.column))),
+    };
+    served.set(layout, s);
+  }
+  return s;
 }
