@@ -1,5 +1,5 @@
 import { OnlineLookupBody } from '../shared/http/schemas.js';
-import { JsonText, jsonRoute } from './lib/http-middleware.js';
+import { JsonBytes, jsonRoute } from './lib/http-middleware.js';
 import { checkColumnsCap } from './lib/limits.js';
 import { schemaHashCheck } from './lib/schema-hash-check.js';
 import type { StoreProvider } from './lib/store-provider.js';
@@ -14,7 +14,7 @@ export function createOnlineLookupHandler(getStore: StoreProvider, options: { ma
       const store = await getStore();
       checkColumnsCap(body.entities, 'entities', store.config.limits);
       // Serialized for the response's known shape, stored values copied as text (shared/services/online-response.ts).
-      return new JsonText(
+      return new JsonBytes(
         await store.getOnlineFeaturesJson({
           ...(body.features ? { features: body.features } : {}),
           ...(body.feature_service !== undefined ? { featureService: body.feature_service } : {}),

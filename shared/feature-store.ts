@@ -182,7 +182,7 @@ export class FeatureStore {
    * `getOnlineFeatures` answered as its JSON text, in chunks whose concatenation is byte for byte
    * `JSON.stringify` of the response: what the HTTP route sends.
    */
-  getOnlineFeaturesJson(req: OnlineFeaturesRequest): Promise<string[]> {
+  getOnlineFeaturesJson(req: OnlineFeaturesRequest): Promise<Buffer> {
     return getOnlineFeaturesJson(this.context, req);
   }
 

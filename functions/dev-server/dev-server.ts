@@ -5,7 +5,7 @@ import { ForbiddenError, PayloadTooLargeError } from '../../shared/errors.js';
 import { errorResult } from '../lib/http-middleware.js';
 import { createRouter } from './router.js';
 import type { StoreProvider } from '../lib/store-provider.js';
-import { type ApiEvent, type ApiResult, BODY_CHUNKS } from '../lib/types.js';
+import { type ApiEvent, type ApiResult, BODY_BYTES } from '../lib/types.js';
 
 export interface LocalServerOptions {
   getStore: StoreProvider;
@@ -106,16 +106,9 @@ export function toApiEvent(req: IncomingMessage, body: string, parsed: ReturnTyp
   };
 }
 
-/** A result's body as bytes: chunks (`JsonText`) are written into one buffer, never joined into one large string first. */
+/** A result's body as bytes: a `JsonBytes` answer as it is, never decoded to a string and encoded again. */
 export function bodyBytes(result: ApiResult): Buffer | string {
-  const chunks = result[BODY_CHUNKS];
-  if (!chunks) return result.body;
-  let size = 0;
-  for (const c of chunks) size += Buffer.byteLength(c);
-  const bytes = Buffer.allocUnsafe(size);
-  let at = 0;
-  for (const c of chunks) at += bytes.write(c, at);
-  return bytes;
+  return result[BODY_BYTES] ?? result.body;
 }
 
 const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '']);

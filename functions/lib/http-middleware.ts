@@ -4,28 +4,28 @@ import { errorBody } from '../../shared/errors.js';
 import { apiGatewayBodyEnvelope } from './envelopes.js';
 import { logger } from './logger.js';
 import { parseInput, type InputSchema } from './parse-input.js';
-import { type ApiEvent, type ApiResult, BODY_CHUNKS } from './types.js';
+import { type ApiEvent, type ApiResult, BODY_BYTES } from './types.js';
 
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): ApiResult {
   return { statusCode, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
 }
 
-/** A route's answer already serialized as JSON, in chunks to be concatenated (a writer for its known shape): sent as is. */
-export class JsonText {
-  constructor(readonly chunks: readonly string[]) {}
+/** A route's answer already serialized as UTF-8 JSON (a writer for its known shape): sent as is. */
+export class JsonBytes {
+  constructor(readonly bytes: Buffer) {}
 }
 
-/** A 200 of JSON chunks: `body` joins them when first read (Lambda); `serve` writes the chunks themselves. */
-function chunkedResult(chunks: readonly string[]): ApiResult {
+/** A 200 of JSON bytes: `body` decodes them when first read (Lambda); `serve` writes the bytes themselves. */
+function bytesResult(bytes: Buffer): ApiResult {
   let text: string | undefined;
   return {
     statusCode: 200,
     headers: { 'content-type': 'application/json' },
     get body() {
-      text ??= chunks.join('');
+      text ??= bytes.toString();
       return text;
     },
-    [BODY_CHUNKS]: chunks,
+    [BODY_BYTES]: bytes,
   };
 }
 
@@ -53,7 +53,7 @@ export function httpErrors(log: (err: unknown) => void = (err) => logger.error('
 /**
  * The one shape of every JSON route: errors as JSON, the body parsed and validated by `schema`
  * (parseInput with the API Gateway body envelope), `run` called with it, its result returned as 200
- * (a `JsonText` as it is, anything else through JSON.stringify).
+ * (a `JsonBytes` as it is, anything else through JSON.stringify).
  * `before`: middlewares that see the raw event ahead of parsing (the schema-hash check).
  */
 export function jsonRoute<S extends z.ZodType>(
@@ -67,6 +67,6 @@ export function jsonRoute<S extends z.ZodType>(
     .use(parseInput(schema as InputSchema<z.output<S>>, apiGatewayBodyEnvelope<z.output<S>>(options), 'request'))
     .handler(async (body) => {
       const out = await run(body as unknown as z.output<S>);
-      return out instanceof JsonText ? chunkedResult(out.chunks) : json(200, out);
+      return out instanceof JsonBytes ? bytesResult(out.bytes) : json(200, out);
     });
 }

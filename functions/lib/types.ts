@@ -11,15 +11,15 @@ export interface ApiEvent {
 }
 
 /**
- * Where a result may also carry its body as chunks (`JsonText`): `serve` writes them straight into
- * the response's bytes instead of building one large string. A symbol, so the result API Gateway
- * receives (JSON of it) never has an extra field.
+ * Where a result may also carry its body as UTF-8 bytes (`JsonBytes`): `serve` writes them as they
+ * are instead of encoding a large string. A symbol, so the result API Gateway receives (JSON of it)
+ * never has an extra field.
  */
-export const BODY_CHUNKS: unique symbol = Symbol('skewless.bodyChunks');
+export const BODY_BYTES: unique symbol = Symbol('skewless.bodyBytes');
 
 export interface ApiResult {
   statusCode: number;
   headers: Record<string, string>;
   body: string;
-  [BODY_CHUNKS]?: readonly string[];
+  [BODY_BYTES]?: Buffer;
 }

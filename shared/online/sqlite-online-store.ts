@@ -56,6 +56,7 @@ export class SqliteOnlineStore extends BaseOnlineStore {
   private readonly mark: Database.Statement;
   private readonly putTx: Database.Transaction<(view: string, rows: readonly OnlineWrite[], writtenAt: number, advance: boolean) => WriteResult>;
   private readonly reads: InListStatements;
+  private readonly utf8Reads: InListStatements;
 
   constructor(path: string) {
     super();
@@ -72,6 +73,11 @@ export class SqliteOnlineStore extends BaseOnlineStore {
     this.reads = new InListStatements(
       this.db,
       (marks) => `SELECT entity_key, features, event_ts, created_ts FROM online_features WHERE view = ? AND entity_key IN (${marks})`,
+    );
+    // The stored JSON text as its UTF-8 bytes (a BLOB comes back as a Buffer, with no string made).
+    this.utf8Reads = new InListStatements(
+      this.db,
+      (marks) => `SELECT entity_key, CAST(features AS BLOB), event_ts, created_ts FROM online_features WHERE view = ? AND entity_key IN (${marks})`,
     );
     this.putTx = this.db.transaction((view: string, rows: readonly OnlineWrite[], writtenAt: number, advance: boolean) => {
       let written = 0;
@@ -97,18 +103,21 @@ export class SqliteOnlineStore extends BaseOnlineStore {
   }
 
   protected async _getItems(keys: readonly ItemKey[]): Promise<Map<string, OnlineRecord>> {
-    const out = new Map<string, OnlineRecord>();
-    for (const [id, r] of this.select(keys))
-      out.set(id, { values: JSON.parse(r.valuesJson) as Record<string, unknown>, eventTs: r.eventTs, createdTs: r.createdTs });
-    return out;
+    return this.select(keys, this.reads, (valuesJson: string, eventTs, createdTs) => ({
+      values: JSON.parse(valuesJson) as Record<string, unknown>,
+      eventTs,
+      createdTs,
+    }));
   }
 
   async readEncoded(keys: readonly ItemKey[]): Promise<(EncodedRecord | undefined)[]> {
-    return this.gather(keys, async (chunk) => this.select(chunk));
+    return this.gather(keys, async (chunk) =>
+      this.select(chunk, this.utf8Reads, (valuesUtf8: Buffer, eventTs, createdTs) => ({ valuesUtf8, eventTs, createdTs })),
+    );
   }
 
-  /** The stored rows of `keys`, values left as their JSON text, keyed by `itemId`. */
-  private select(keys: readonly ItemKey[]): Map<string, EncodedRecord> {
+  /** The stored rows of `keys`, keyed by `itemId`, each made a record by `make` from its columns. */
+  private select<V, R>(keys: readonly ItemKey[], reads: InListStatements, make: (values: V, eventTs: number, createdTs: number) => R): Map<string, R> {
     // Grouped by view so each query is a primary-key range lookup (view = ? AND entity_key IN (...)).
     const byView = new Map<string, string[]>();
     for (const k of keys) {
@@ -116,16 +125,11 @@ export class SqliteOnlineStore extends BaseOnlineStore {
       if (list) list.push(k.entityKey);
       else byView.set(k.view, [k.entityKey]);
     }
-    const out = new Map<string, EncodedRecord>();
+    const out = new Map<string, R>();
     for (const [view, entityKeys] of byView) {
       // Raw rows (arrays) skip building one object per row with column names.
-      for (const [entityKey, valuesJson, eventTs, createdTs] of this.reads.get(entityKeys.length).all(view, ...entityKeys) as [
-        string,
-        string,
-        number,
-        number,
-      ][]) {
-        out.set(BaseOnlineStore.itemId({ view, entityKey }), { valuesJson, eventTs, createdTs });
+      for (const [entityKey, values, eventTs, createdTs] of reads.get(entityKeys.length).all(view, ...entityKeys) as [string, V, number, number][]) {
+        out.set(BaseOnlineStore.itemId({ view, entityKey }), make(values, eventTs, createdTs));
       }
     }
     return out;

@@ -34,12 +34,13 @@ export interface ReadOptions {
 }
 
 /**
- * A record as a store that keeps values as JSON text (SQLite) holds it: `valuesJson` is
- * `JSON.stringify` of `values` (bigint as decimal text, bytes as base64, dates as RFC 3339), unparsed,
- * so a JSON response can copy the values' text instead of parsing and re-serializing every number.
+ * A record as a store that keeps values as JSON text (SQLite) holds it: `valuesUtf8` is the UTF-8
+ * bytes of `JSON.stringify(values)` (bigint as decimal text, bytes as base64, dates as RFC 3339),
+ * unparsed, so a JSON response copies the values' bytes instead of parsing and re-serializing every
+ * number.
  */
 export interface EncodedRecord {
-  valuesJson: string;
+  valuesUtf8: Buffer;
   eventTs: number;
   createdTs: number;
 }

@@ -1,3 +1,4 @@
+import { toResponseJson } from './online-response-json.js';
 import { ValidationError } from '../errors.js';
 import { viewKey } from '../layout/view-ref.js';
 import { entityKeyer } from '../online/entity-key.js';
@@ -5,16 +6,7 @@ import type { ItemKey } from '../online/types.js';
 import type { Registry } from '../registry/registry.js';
 import type { StoreContext } from './context.js';
 import { implementationFor, requestColumns, runOnDemand } from './on-demand.js';
-import {
-  FoundRecord,
-  type FeatureStatus,
-  type Lookup,
-  type LookupColumn,
-  type OnlineFeaturesResponse,
-  toResponse,
-  toResponseJson,
-  type ViewRows,
-} from './online-response.js';
+import { FoundRecord, type FeatureStatus, type Lookup, type LookupColumn, type OnlineFeaturesResponse, toResponse, type ViewRows } from './online-response.js';
 import { readOnlineRecords } from './online-aggregations.js';
 import { columnsToRows, rowCount } from './rows.js';
 
@@ -49,11 +41,11 @@ export async function getOnlineFeatures(ctx: StoreContext, req: OnlineFeaturesRe
 }
 
 /**
- * The same lookup as `getOnlineFeatures`, answered as the JSON text of its response in chunks whose
- * concatenation is byte for byte `JSON.stringify` of it: what the HTTP route sends. Stores that keep
- * values as JSON text hand it over unparsed and numbers are copied, not parsed and formatted again.
+ * The same lookup as `getOnlineFeatures`, answered as the UTF-8 JSON of its response, byte for byte
+ * `JSON.stringify` of it: what the HTTP route sends. Stores that keep values as JSON text hand its
+ * bytes over unparsed and numbers are copied, not parsed and formatted again.
  */
-export async function getOnlineFeaturesJson(ctx: StoreContext, req: OnlineFeaturesRequest): Promise<string[]> {
+export async function getOnlineFeaturesJson(ctx: StoreContext, req: OnlineFeaturesRequest): Promise<Buffer> {
   return toResponseJson(await lookup(ctx, req, true));
 }
 
