@@ -5,6 +5,7 @@ import { ForbiddenError, PayloadTooLargeError } from '../../shared/errors.js';
 import { errorResult } from '../lib/http-middleware.js';
 import { createRouter } from './router.js';
 import type { StoreProvider } from '../lib/store-provider.js';
+import { releaseResponse } from '../../shared/services/online-response-json.js';
 import { type ApiEvent, type ApiResult, BODY_BYTES } from '../lib/types.js';
 
 export interface LocalServerOptions {
@@ -178,7 +179,9 @@ export async function startServer(o: LocalServerOptions): Promise<{ server: Serv
     }
     if (cors.corsOrigin) result.headers['access-control-allow-origin'] = cors.corsOrigin;
     res.writeHead(result.statusCode, result.headers);
-    res.end(bodyBytes(result));
+    const bytes = bodyBytes(result);
+    // Pooled response bytes go back once the socket has taken them.
+    res.end(bytes, typeof bytes === 'string' ? undefined : () => releaseResponse(bytes));
   });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {

@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import type { z } from 'zod';
 import { errorBody } from '../../shared/errors.js';
+import { releaseResponse } from '../../shared/services/online-response-json.js';
 import { apiGatewayBodyEnvelope } from './envelopes.js';
 import { logger } from './logger.js';
 import { parseInput, type InputSchema } from './parse-input.js';
@@ -15,18 +16,26 @@ export class JsonBytes {
   constructor(readonly bytes: Buffer) {}
 }
 
-/** A 200 of JSON bytes: `body` decodes them when first read (Lambda); `serve` writes the bytes themselves. */
+/**
+ * A 200 of JSON bytes: `body` decodes them when first read (Lambda), after which the bytes go back
+ * to their pool; `serve` writes the bytes themselves and releases them once sent (`BODY_BYTES`).
+ */
 function bytesResult(bytes: Buffer): ApiResult {
   let text: string | undefined;
-  return {
+  const result: ApiResult = {
     statusCode: 200,
     headers: { 'content-type': 'application/json' },
     get body() {
-      text ??= bytes.toString();
+      if (text === undefined) {
+        text = bytes.toString();
+        delete result[BODY_BYTES];
+        releaseResponse(bytes);
+      }
       return text;
     },
     [BODY_BYTES]: bytes,
   };
+  return result;
 }
 
 /** The JSON error response of any error (503s carry Retry-After). */

@@ -20,6 +20,9 @@ const BACKSLASH = 92;
 const BRACE = 123;
 const CLOSE_BRACE = 125;
 
+// Spans are collected here, then copied out at their size: one allocation per record.
+let scratch = new Int32Array(3 * 64);
+
 /**
  * The members of a flat JSON object of scalars, as triples [name start, value start, value end] of
  * byte offsets (the name start is its opening quote); undefined for any other JSON.
@@ -28,7 +31,7 @@ export function scalarMemberSpans(b: Uint8Array): Int32Array | undefined {
   const n = b.length;
   if (n < 2 || b[0] !== BRACE || b[n - 1] !== CLOSE_BRACE) return undefined;
   if (n === 2) return new Int32Array(0);
-  const spans: number[] = [];
+  let k = 0;
   let i = 1;
   for (;;) {
     if (b[i] !== QUOTE) return undefined;
@@ -48,8 +51,15 @@ export function scalarMemberSpans(b: Uint8Array): Int32Array | undefined {
       if (b[i] === QUOTE || b[i] === BACKSLASH) return undefined;
       i++;
     }
-    spans.push(name, start, i);
-    if (i === n - 1) return Int32Array.from(spans);
+    if (k + 3 > scratch.length) {
+      const grown = new Int32Array(scratch.length * 2);
+      grown.set(scratch);
+      scratch = grown;
+    }
+    scratch[k++] = name;
+    scratch[k++] = start;
+    scratch[k++] = i;
+    if (i === n - 1) return scratch.slice(0, k);
     i++;
   }
 }

@@ -1,4 +1,5 @@
 import { memberIndex, memberPrefix } from '../online/values-json.js';
+import { BufferPool } from '../util/buffer-pool.js';
 import { cell, type FeatureStatus, type Lookup, type ViewRows } from './online-response.js';
 
 /** `JSON.stringify` of one array element (undefined, functions and non-finite numbers become null there). */
@@ -51,13 +52,14 @@ class ByteWriter {
   at = 0;
 
   constructor(size: number) {
-    this.buf = Buffer.allocUnsafe(size);
+    this.buf = responseBuffers.acquire(size);
   }
 
   private ensure(n: number): void {
     if (this.at + n <= this.buf.length) return;
-    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.at + n));
+    const next = responseBuffers.acquire(Math.max(this.buf.length * 2, this.at + n));
     this.buf.copy(next, 0, 0, this.at);
+    responseBuffers.release(this.buf);
     this.buf = next;
   }
 
@@ -145,6 +147,13 @@ function writeViewColumn(w: ByteWriter, rows: ViewRows, feature: string, timesta
   w.byte(125);
 }
 
+/**
+ * Where response bytes come from: `releaseResponse` gives them back once sent (see buffer-pool.ts);
+ * bytes never released are collected as usual.
+ */
+const responseBuffers = new BufferPool();
+export const releaseResponse = (bytes: Uint8Array): void => responseBuffers.release(bytes);
+
 // The last response's size: the next one starts a little above it instead of growing (and copying) to it.
 let lastSize = 16 * 1024;
 
@@ -152,7 +161,8 @@ let lastSize = 16 * 1024;
  * The response as UTF-8 JSON bytes, byte for byte `JSON.stringify(toResponse(lookup))`, written for
  * its known shape: statuses are constants, a view's timestamps are formatted once for all its
  * features, and stored values are copied as bytes (see `values-json.ts`) — no string per value, so
- * a large response leaves little garbage behind.
+ * a large response leaves little garbage behind. The bytes are a view on a pooled buffer: a
+ * server hands it back with `releaseResponse` once written.
  */
 export function toResponseJson(lookup: Lookup): Buffer {
   const w = new ByteWriter(lastSize + (lastSize >> 2) + 1024);

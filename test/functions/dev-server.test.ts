@@ -43,6 +43,18 @@ describe('serve: Feast routes over the Lambda handlers', () => {
     });
   });
 
+  it('answers concurrent lookups of different sizes each with its own bytes (response buffers are pooled)', async () => {
+    const bodies = Array.from({ length: 24 }, (_, i) => ({
+      features: ['activity:sessions', 'activity:model'],
+      entities: { user_id: Array.from({ length: 1 + ((i * 37) % 300) }, (_, j) => (j % 3 ? `u${i}-${j}` : 'a')) },
+    }));
+    const expected = await Promise.all(bodies.map(async (b) => JSON.stringify(await store.getOnlineFeatures(b))));
+    for (let round = 0; round < 3; round++) {
+      const got = await Promise.all(bodies.map(async (b) => (await post('/get-online-features', b)).text()));
+      expect(got).toEqual(expected);
+    }
+  });
+
   it('gives the same JSON through the Lambda handler with an API Gateway event', async () => {
     const body = JSON.stringify({ feature_service: 'model_a', entities: { user_id: ['a', 'b'] } });
     const viaHttp = await (await post('/get-online-features', body)).text();
