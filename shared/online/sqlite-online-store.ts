@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { InListStatements } from './sqlite-in-list.js';
+import { RowCache } from './sqlite-row-cache.js';
 import { BaseOnlineStore } from './online-store.js';
 import type { EncodedRecord, ItemKey, OnlineRecord, OnlineWrite, Watermark, WriteOptions, WriteResult } from './types.js';
 
@@ -57,6 +58,7 @@ export class SqliteOnlineStore extends BaseOnlineStore {
   private readonly putTx: Database.Transaction<(view: string, rows: readonly OnlineWrite[], writtenAt: number, advance: boolean) => WriteResult>;
   private readonly reads: InListStatements;
   private readonly utf8Reads: InListStatements;
+  private readonly cache: RowCache<EncodedRecord>;
 
   constructor(path: string) {
     super();
@@ -74,6 +76,7 @@ export class SqliteOnlineStore extends BaseOnlineStore {
       this.db,
       (marks) => `SELECT entity_key, features, event_ts, created_ts FROM online_features WHERE view = ? AND entity_key IN (${marks})`,
     );
+    this.cache = new RowCache(this.db);
     // The stored JSON text as its UTF-8 bytes (a BLOB comes back as a Buffer, with no string made).
     this.utf8Reads = new InListStatements(
       this.db,
@@ -95,7 +98,11 @@ export class SqliteOnlineStore extends BaseOnlineStore {
 
   protected async _putItems(view: string, rows: readonly OnlineWrite[], writtenAt: number, options: WriteOptions): Promise<WriteResult> {
     // In primary-key order the upserts walk the index's pages once instead of jumping between them.
-    return this.putTx.immediate(view, [...rows].sort(byEntityKey), writtenAt, options.advanceWatermark !== false);
+    try {
+      return this.putTx.immediate(view, [...rows].sort(byEntityKey), writtenAt, options.advanceWatermark !== false);
+    } finally {
+      this.cache.clear();
+    }
   }
 
   async recordWatermark(view: string, eventTs: number, writtenAt: Date): Promise<void> {
@@ -111,9 +118,24 @@ export class SqliteOnlineStore extends BaseOnlineStore {
   }
 
   async readEncoded(keys: readonly ItemKey[]): Promise<(EncodedRecord | undefined)[]> {
-    return this.gather(keys, async (chunk) =>
-      this.select(chunk, this.utf8Reads, (valuesUtf8: Buffer, eventTs, createdTs) => ({ valuesUtf8, eventTs, createdTs })),
-    );
+    this.cache.sync();
+    return this.gather(keys, async (chunk) => {
+      const out = new Map<string, EncodedRecord>();
+      const missing: ItemKey[] = [];
+      for (const k of chunk) {
+        const id = BaseOnlineStore.itemId(k);
+        const hit = this.cache.get(id);
+        if (hit) out.set(id, hit);
+        else missing.push(k);
+      }
+      if (!missing.length) return out;
+      const read = this.select(missing, this.utf8Reads, (valuesUtf8: Buffer, eventTs, createdTs): EncodedRecord => ({ valuesUtf8, eventTs, createdTs }));
+      for (const [id, r] of read) {
+        this.cache.set(id, r);
+        out.set(id, r);
+      }
+      return out;
+    });
   }
 
   /** The stored rows of `keys`, keyed by `itemId`, each made a record by `make` from its columns. */
@@ -160,6 +182,7 @@ export class SqliteOnlineStore extends BaseOnlineStore {
       this.db.prepare('DELETE FROM online_features WHERE view = ?').run(view);
       this.db.prepare('DELETE FROM watermarks WHERE view = ?').run(view);
     })();
+    this.cache.clear();
   }
 
   async close(): Promise<void> {

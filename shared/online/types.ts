@@ -41,6 +41,8 @@ export interface ReadOptions {
  */
 export interface EncodedRecord {
   valuesUtf8: Buffer;
+  /** Where its members are (values-json.ts), memoized with the record: a cached record is scanned once. */
+  memberSpans?: Int32Array | null;
   eventTs: number;
   createdTs: number;
 }

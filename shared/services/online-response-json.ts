@@ -115,17 +115,17 @@ function writeViewColumn(w: ByteWriter, rows: ViewRows, feature: string, timesta
     const spans = rec && !rows.expired[j] ? rec.scalarMembers() : null;
     let status: number;
     if (spans) {
-      const m = memberIndex(rec!.utf8!, spans, prefix, hint);
+      const bytes = rec!.utf8!;
+      const m = memberIndex(bytes, spans, prefix, hint);
       if (m < 0) {
         w.bytes(NULL);
         status = NULL_VALUE;
       } else {
         hint = m;
         const from = spans[3 * m + 1];
-        const to = spans[3 * m + 2];
-        w.bytes(rec!.utf8!, from, to);
+        w.bytes(bytes, from, spans[3 * m + 2]);
         // `null` is the only scalar text starting with 'n'.
-        status = rec!.utf8![from] === 110 ? NULL_VALUE : PRESENT;
+        status = bytes[from] === 110 ? NULL_VALUE : PRESENT;
       }
     } else {
       const x = cell(rows, feature, j);

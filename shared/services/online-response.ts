@@ -12,25 +12,31 @@ export interface OnlineFeaturesResponse {
 /** A stored record as the lookup sees it: values parsed on first use when the store gave their JSON bytes. */
 export class FoundRecord {
   private parsed?: Record<string, unknown>;
-  private spans?: Int32Array | null;
+  private readonly encoded?: EncodedRecord;
   readonly eventTs: number;
-  readonly utf8?: Buffer;
 
   constructor(record: OnlineRecord | EncodedRecord) {
     this.eventTs = record.eventTs;
-    if ('valuesUtf8' in record) this.utf8 = record.valuesUtf8;
+    if ('valuesUtf8' in record) this.encoded = record;
     else this.parsed = record.values;
   }
 
+  /** The stored JSON bytes, when the store gave them. */
+  get utf8(): Buffer | undefined {
+    return this.encoded?.valuesUtf8;
+  }
+
   get values(): Record<string, unknown> {
-    this.parsed ??= JSON.parse(this.utf8!.toString()) as Record<string, unknown>;
+    this.parsed ??= JSON.parse(this.encoded!.valuesUtf8.toString()) as Record<string, unknown>;
     return this.parsed;
   }
 
   /** The stored bytes' members as [name, value start, value end] triples, or null when they are not a flat object of scalars. */
   scalarMembers(): Int32Array | null {
-    if (this.spans === undefined) this.spans = this.utf8 === undefined ? null : (scalarMemberSpans(this.utf8) ?? null);
-    return this.spans;
+    const e = this.encoded;
+    if (!e) return null;
+    if (e.memberSpans === undefined) e.memberSpans = scalarMemberSpans(e.valuesUtf8) ?? null;
+    return e.memberSpans;
   }
 }
 
