@@ -1,3 +1,4 @@
+import type { ScalarMembers } from './values-json.js';
 /** One value to store for (entity key, view version). Timestamps are epoch milliseconds. */
 export interface OnlineWrite {
   entityKey: string;
@@ -41,8 +42,8 @@ export interface ReadOptions {
  */
 export interface EncodedRecord {
   valuesUtf8: Buffer;
-  /** Where its members are (values-json.ts), memoized with the record: a cached record is scanned once. */
-  memberSpans?: Int32Array | null;
+  /** Its members (values-json.ts), memoized with the record: a cached record is scanned once. */
+  members?: ScalarMembers | null;
   eventTs: number;
   createdTs: number;
 }

@@ -64,30 +64,32 @@ export function scalarMemberSpans(b: Uint8Array): Int32Array | undefined {
   }
 }
 
-/** What a member of `name` starts with in `JSON.stringify` output, as UTF-8: `"name":`. */
-export function memberPrefix(name: string): Buffer {
-  return Buffer.from(`${JSON.stringify(name)}:`);
+/** Which member holds each name: shared by every record whose members come in the same order (one view's records, usually). */
+export interface MemberLayout {
+  index: ReadonlyMap<string, number>;
 }
 
-function startsWithAt(b: Uint8Array, at: number, prefix: Uint8Array): boolean {
-  if (at + prefix.length > b.length) return false;
-  for (let k = 0; k < prefix.length; k++) if (b[at + k] !== prefix[k]) return false;
-  return true;
+/** A record's members: byte spans, and its layout. */
+export interface ScalarMembers {
+  spans: Int32Array;
+  layout: MemberLayout;
 }
 
-/**
- * Which member (index into the triples) is `prefix`'s, looked for at `hint` first (records of one
- * view usually list their features in the same order), then everywhere; -1 when the record has no
- * such member. A member matches when its bytes start with the prefix and its value starts right
- * after it, so `"f1":` never matches `"f10":`.
- */
-export function memberIndex(b: Uint8Array, spans: Int32Array, prefix: Uint8Array, hint: number): number {
-  const count = spans.length / 3;
-  if (hint < count && isMember(b, spans, hint, prefix)) return hint;
-  for (let m = 0; m < count; m++) if (isMember(b, spans, m, prefix)) return m;
-  return -1;
-}
+// Layouts by their names in order, so a writer compares layouts by identity, not names by bytes.
+const layouts = new Map<string, MemberLayout>();
+const MAX_LAYOUTS = 1000;
 
-function isMember(b: Uint8Array, spans: Int32Array, m: number, prefix: Uint8Array): boolean {
-  return spans[3 * m + 1] - spans[3 * m] === prefix.length && startsWithAt(b, spans[3 * m], prefix);
+/** The members of a flat JSON object of scalars with their layout; undefined for any other JSON. */
+export function scalarMembers(b: Buffer): ScalarMembers | undefined {
+  const spans = scalarMemberSpans(b);
+  if (!spans) return undefined;
+  const names: string[] = new Array(spans.length / 3);
+  for (let m = 0; m < names.length; m++) names[m] = b.toString('utf8', spans[3 * m] + 1, spans[3 * m + 1] - 2);
+  const id = names.join('\u0000');
+  let layout = layouts.get(id);
+  if (!layout) {
+    layout = { index: new Map(names.map((n, m) => [n, m])) };
+    if (layouts.size < MAX_LAYOUTS) layouts.set(id, layout);
+  }
+  return { spans, layout };
 }

@@ -1,4 +1,4 @@
-import { memberIndex, memberPrefix } from '../online/values-json.js';
+import type { MemberLayout } from '../online/values-json.js';
 import { BufferPool } from '../util/buffer-pool.js';
 import { cell, type FeatureStatus, type Lookup, type ViewRows } from './online-response.js';
 
@@ -55,7 +55,7 @@ class ByteWriter {
     this.buf = responseBuffers.acquire(size);
   }
 
-  private ensure(n: number): void {
+  ensure(n: number): void {
     if (this.at + n <= this.buf.length) return;
     const next = responseBuffers.acquire(Math.max(this.buf.length * 2, this.at + n));
     this.buf.copy(next, 0, 0, this.at);
@@ -66,9 +66,11 @@ class ByteWriter {
   bytes(src: Uint8Array, from = 0, to = src.length): void {
     const n = to - from;
     this.ensure(n);
-    if (n > 64) this.buf.set(src.subarray(from, to), this.at);
-    else for (let k = 0; k < n; k++) this.buf[this.at + k] = src[from + k];
-    this.at += n;
+    const buf = this.buf;
+    let at = this.at;
+    if (n > 64) buf.set(src.subarray(from, to), at);
+    else for (let k = from; k < to; k++) buf[at++] = src[k];
+    this.at = n > 64 ? at + n : at;
   }
 
   byte(c: number): void {
@@ -88,42 +90,40 @@ class ByteWriter {
 
 const COMMA = 44;
 
-// Per-feature `"name":` prefixes, kept for the feature names lookups ask for.
-const PREFIXES = new Map<string, Buffer>();
-function prefixOf(feature: string): Buffer {
-  let p = PREFIXES.get(feature);
-  if (!p) {
-    p = memberPrefix(feature);
-    if (PREFIXES.size < 100_000) PREFIXES.set(feature, p);
-  }
-  return p;
-}
-
 /**
  * One view column: row j's value and status; values stored as JSON bytes are copied, not
  * re-formatted.
  */
 function writeViewColumn(w: ByteWriter, rows: ViewRows, feature: string, timestamps: Buffer, statuses: Uint8Array): void {
   const n = rows.records.length;
-  const prefix = prefixOf(feature);
-  let hint = 0;
+  // Records sharing a layout (usually all of a view's) have the feature at the same member.
+  let layout: MemberLayout | undefined;
+  let m = -1;
   let allPresentSoFar = true;
   w.bytes(VALUES_OPEN);
   for (let j = 0; j < n; j++) {
     if (j) w.byte(COMMA);
     const rec = rows.records[j];
-    const spans = rec && !rows.expired[j] ? rec.scalarMembers() : null;
+    const members = rec && !rows.expired[j] ? rec.scalarMembers() : null;
     let status: number;
-    if (spans) {
-      const bytes = rec!.utf8!;
-      const m = memberIndex(bytes, spans, prefix, hint);
+    if (members) {
+      if (members.layout !== layout) {
+        layout = members.layout;
+        m = layout.index.get(feature) ?? -1;
+      }
       if (m < 0) {
         w.bytes(NULL);
         status = NULL_VALUE;
       } else {
-        hint = m;
-        const from = spans[3 * m + 1];
-        w.bytes(bytes, from, spans[3 * m + 2]);
+        const bytes = rec!.utf8!;
+        const from = members.spans[3 * m + 1];
+        const to = members.spans[3 * m + 2];
+        // The hot loop of a large response: a number's ~20 bytes copied with locals, not through the writer's fields.
+        w.ensure(to - from);
+        const buf = w.buf;
+        let at = w.at;
+        for (let k = from; k < to; k++) buf[at++] = bytes[k];
+        w.at = at;
         // `null` is the only scalar text starting with 'n'.
         status = bytes[from] === 110 ? NULL_VALUE : PRESENT;
       }

@@ -1,5 +1,5 @@
 import type { EncodedRecord, OnlineRecord } from '../online/types.js';
-import { scalarMemberSpans } from '../online/values-json.js';
+import { type ScalarMembers, scalarMembers } from '../online/values-json.js';
 
 export type FeatureStatus = 'PRESENT' | 'NOT_FOUND' | 'OUTSIDE_MAX_AGE' | 'NULL_VALUE';
 
@@ -31,12 +31,12 @@ export class FoundRecord {
     return this.parsed;
   }
 
-  /** The stored bytes' members as [name, value start, value end] triples, or null when they are not a flat object of scalars. */
-  scalarMembers(): Int32Array | null {
+  /** The stored bytes' members, or null when they are not a flat object of scalars. */
+  scalarMembers(): ScalarMembers | null {
     const e = this.encoded;
     if (!e) return null;
-    if (e.memberSpans === undefined) e.memberSpans = scalarMemberSpans(e.valuesUtf8) ?? null;
-    return e.memberSpans;
+    if (e.members === undefined) e.members = scalarMembers(e.valuesUtf8) ?? null;
+    return e.members;
   }
 }
 

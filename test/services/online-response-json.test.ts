@@ -15,7 +15,7 @@ import {
 import type { FeatureStore } from '../../shared/feature-store.js';
 import { SqliteOnlineStore } from '../../shared/online/sqlite-online-store.js';
 import type { ItemKey } from '../../shared/online/types.js';
-import { memberIndex, memberPrefix, scalarMemberSpans } from '../../shared/online/values-json.js';
+import { scalarMembers, scalarMemberSpans } from '../../shared/online/values-json.js';
 import { type FeatureStatus, FoundRecord, type Lookup, type LookupColumn, toResponse, type ViewRows } from '../../shared/services/online-response.js';
 import { elementJson, toResponseJson } from '../../shared/services/online-response-json.js';
 import { seededRandom } from '../../shared/util/random.js';
@@ -96,13 +96,16 @@ describe('Online response JSON', () => {
       expect(members(json)).toBeUndefined();
     });
 
-    it('finds a member at its hint, elsewhere, or nowhere, never by a longer name sharing the prefix', () => {
-      const b = Buffer.from('{"f10":1,"f1":2}');
-      const spans = scalarMemberSpans(b)!;
-      expect(memberIndex(b, spans, memberPrefix('f1'), 0)).toBe(1);
-      expect(memberIndex(b, spans, memberPrefix('f1'), 1)).toBe(1);
-      expect(memberIndex(b, spans, memberPrefix('f10'), 1)).toBe(0);
-      expect(memberIndex(b, spans, memberPrefix('f'), 0)).toBe(-1);
+    it('indexes members by name, never by a longer name sharing a prefix, and shares one layout between records listing the same names', () => {
+      const a = scalarMembers(Buffer.from('{"f10":1,"f1":2,"ü":3}'))!;
+      expect([...a.layout.index]).toEqual([
+        ['f10', 0],
+        ['f1', 1],
+        ['ü', 2],
+      ]);
+      expect(a.layout.index.get('f')).toBeUndefined();
+      expect(scalarMembers(Buffer.from('{"f10":7.5,"f1":null,"ü":true}'))!.layout).toBe(a.layout);
+      expect(scalarMembers(Buffer.from('{"f1":2,"f10":1,"ü":3}'))!.layout).not.toBe(a.layout);
     });
   });
 
