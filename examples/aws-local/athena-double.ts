@@ -91,6 +91,11 @@ function text(v: unknown): string | undefined {
   return String(v);
 }
 
+/** Trino's array type in casts, `ARRAY(VARCHAR)`, in DuckDB's spelling `VARCHAR[]` (the statement already passed Trino's grammar). */
+function duckdbTypeSyntax(sql: string): string {
+  return sql.replace(/\bAS ARRAY\((\w+)\)/g, 'AS $1[]');
+}
+
 export class AthenaDouble {
   private readonly executions = new Map<string, Execution>();
   private server?: Server;
@@ -266,7 +271,7 @@ export class AthenaDouble {
       await db.run(`CREATE MACRO json_format(j) AS CAST(j AS VARCHAR)`);
       const unload = /^\s*UNLOAD\s*\(([\s\S]*)\)\s*TO\s*'((?:[^']|'')+)'\s*WITH\s*\(\s*format\s*=\s*'PARQUET'\s*\)\s*$/i.exec(exec.sql);
       if (/^\s*UNLOAD\b/i.test(exec.sql) && !unload) throw new Error("NOT_SUPPORTED: the Athena double runs UNLOAD … WITH (format = 'PARQUET') only");
-      const sql = await this.resolveTables(unload ? unload[1] : exec.sql, database, exec);
+      const sql = duckdbTypeSyntax(await this.resolveTables(unload ? unload[1] : exec.sql, database, exec));
       if (unload) await this.unload(exec, db, sql, unload[2].replaceAll("''", "'"));
       else {
         const described = await db.all(`DESCRIBE SELECT * FROM (${sql}) t`);
