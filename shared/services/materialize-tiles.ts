@@ -11,6 +11,9 @@ import { tilesOf } from './push-tiles.js';
 
 const BATCH = 2000;
 
+const byTileOrder = (a: TileWrite, b: TileWrite) =>
+  a.entityKey < b.entityKey ? -1 : a.entityKey > b.entityKey ? 1 : a.event.ts - b.event.ts || (a.event.id < b.event.id ? -1 : a.event.id > b.event.id ? 1 : 0);
+
 /**
  * Backfill of an aggregation view (docs/aggregations-online.md#backfill): one materialization chunk's
  * events in [start, end) folded into tiles. It runs inside the materialization run, so it is planned,
@@ -33,6 +36,9 @@ export async function runTileChunk(
   const result: ChunkResult = { rows: 0, written: 0, skipped: 0, maxEventTs: null };
   let pending: TileWrite[] = [];
   const flush = async () => {
+    // Each tile folds its new events in (event time, id) order, the order a tile rebuilt from its
+    // stored events (DynamoDB) sums them in: float sums then agree to the last bit across providers.
+    pending.sort(byTileOrder);
     const r = await tiles.write(run.view, layout, pending, now);
     result.rows += pending.length;
     result.written += r.written;

@@ -313,11 +313,15 @@ export class LocalOfflineStore implements OfflineStore {
     }
   }
 
-  /** The distinct events of an aggregation view in [start, end) among the given files, streamed by DuckDB one chunk at a time. */
+  /**
+   * The distinct events of an aggregation view in [start, end) among the given files, streamed by
+   * DuckDB one chunk at a time, by entity key and event time (the order tiles fold them in).
+   */
   async *readEventsFrom(view: FeatureViewSpec, files: readonly SourceFile[], start: Date, end: Date): AsyncIterable<EventRow[]> {
     if (!files.length) return;
     for (const f of files) if (!(await stat(f.path).catch(() => undefined))) throw new SourceFileMissingError(f.path);
-    const { sql } = compileDistinctEvents(this.compiler, eventsQueryFor(view, { kind: 'files', files: files.map((f) => f.path) }, start, end));
+    const query = eventsQueryFor(view, { kind: 'files', files: files.map((f) => f.path) }, start, end);
+    const { sql } = compileDistinctEvents(this.compiler, query, { ordered: true });
     const release = await this.acquire();
     try {
       const db = await this.db();

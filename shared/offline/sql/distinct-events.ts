@@ -33,14 +33,15 @@ export const eventsQuery = (n: Omit<EventsQueryNode, 'kind'>): EventsQueryNode =
 /**
  * The distinct events in [start, end) — the same rows the aggregation join aggregates, so tiles
  * built from them hold what training reads. Columns: join keys, `__event_ts`, event columns.
+ * `ordered`: by entity key (each part as text, parts by name: the online store's key order), then
+ * event time — the order tiles are folded in, for an engine that streams its result in order
+ * (DuckDB; Athena's UNLOAD writes files in parallel, with no order to keep).
  */
-export function compileDistinctEvents(compiler: PitCompiler, query: EventsQueryNode): CompiledQuery {
+export function compileDistinctEvents(compiler: PitCompiler, query: EventsQueryNode, options: { ordered?: boolean } = {}): CompiledQuery {
   const src = compiler.sourceSelect(query.source, { from: query.start, to: query.end, halfOpen: true });
-  return Object.freeze({
-    sql: distinctEventsSelect(
-      query.joinKeys.map((k) => k.name),
-      query.eventColumns,
-      `(${src}) ${q('__source')}`,
-    ),
-  });
+  const names = query.joinKeys.map((k) => k.name);
+  const sql = distinctEventsSelect(names, query.eventColumns, `(${src}) ${q('__source')}`);
+  if (!options.ordered) return Object.freeze({ sql });
+  const order = [...[...names].sort().map((k) => `CAST(${q(k)} AS VARCHAR)`), q(EVENT_TS)];
+  return Object.freeze({ sql: `SELECT * FROM (${sql}) ${q('__events')} ORDER BY ${order.join(', ')}` });
 }
