@@ -5,6 +5,7 @@ import { ensureAwsResources } from '../../examples/aws-local/resources.js';
 import { createAwsClients } from '../../shared/aws/clients.js';
 import { parseConfig } from '../../shared/config/config.js';
 import { ArrayOf, Entity, FeatureView, Field, FileSource, Int64, PushSource, String as Str } from '../../shared/definitions/index.js';
+import { ValidationError } from '../../shared/errors.js';
 import { FeatureStore } from '../../shared/feature-store.js';
 import { DuckDBSession } from '../../shared/offline/duckdb/session.js';
 import { createStores } from '../../shared/providers/index.js';
@@ -71,6 +72,16 @@ describe('array features on provider aws (moto + the Athena double)', () => {
       ['nobody', null, null],
       ['a', ['x, y', '[z]'], [1, 20]],
     ]);
+  });
+
+  it('refuses an entity column named like the row order it stages, naming the field, before anything runs', async () => {
+    const before = athena.queries.length;
+    const err = await store
+      .getHistoricalFeatures({ entity: { rows: [{ user_id: 'a', event_timestamp: clock.now, __row_order: 1 }] }, features: ['lists:tags'] })
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(ValidationError);
+    expect(err.issues).toEqual([{ field: '__row_order', message: 'reserved name' }]);
+    expect(athena.queries.length).toBe(before);
   });
 
   it('a materialization serves the same arrays online', async () => {
