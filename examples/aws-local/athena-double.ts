@@ -14,6 +14,8 @@
  *   (`<yyyyMMdd_HHmmss>_<nnnnn>_<xxxxx>_<uuid>`), and writes `<QueryExecutionId>-manifest.csv`
  *   (one s3:// URI per data file) and `<QueryExecutionId>.metadata` to the result location;
  * - a repeated ClientRequestToken returns the first execution instead of running the query again;
+ * - result metadata names complex types as Athena does (`array`, `map`, `row`, without element
+ *   types) and renders arrays as `[a, b]`, strings unquoted;
  * - table scans read every object under the table location except names starting with `_` or `.`
  *   (Hive's rule), whatever their extension, and carry Hive's `"$path"` pseudo-column (the object's
  *   s3:// URI).
@@ -61,18 +63,37 @@ function duckTypeOfGlue(hive: string): string {
   return dtype ? duckdbType(dtype) : 'VARCHAR';
 }
 
-/** The result column type Athena reports for a DuckDB column type (dates and decimals have no dtype of ours). */
+/**
+ * The result column type Athena reports for a DuckDB column type (dates and decimals have no dtype
+ * of ours). Complex types are named without their element types — `array`, `map`, `row` — as
+ * Athena's ColumnInfo does.
+ */
 function athenaTypeOf(duck: string): string {
+  if (duck.endsWith('[]') || /^[A-Z]+\[\d+\]$/.test(duck)) return 'array';
+  if (duck.startsWith('MAP(')) return 'map';
+  if (duck.startsWith('STRUCT(')) return 'row';
+  if (duck === 'JSON') return 'json';
   if (duck === 'DATE') return 'date';
   if (duck.startsWith('DECIMAL')) return 'decimal';
   const dtype = fromDuckdbType(duck);
   return dtype ? trinoType(dtype).toLowerCase() : 'varchar';
 }
 
+/**
+ * A value as Athena's GetQueryResults renders it: instants as `yyyy-MM-dd HH:mm:ss.SSS`, arrays as
+ * `[a, b]` with strings unquoted and null elements as `null` (so a string holding ", " cannot be
+ * told apart from two elements — what a client must not rely on).
+ */
 function text(v: unknown): string | undefined {
   if (v === null || v === undefined) return undefined;
   if (v instanceof Date) return v.toISOString().replace('T', ' ').replace('Z', '');
+  if (Array.isArray(v)) return `[${v.map((e) => text(e) ?? 'null').join(', ')}]`;
   return String(v);
+}
+
+/** Trino's array type in casts, `ARRAY(VARCHAR)`, in DuckDB's spelling `VARCHAR[]` (the statement already passed Trino's grammar). */
+function duckdbTypeSyntax(sql: string): string {
+  return sql.replace(/\bAS ARRAY\((\w+)\)/g, 'AS $1[]');
 }
 
 export class AthenaDouble {
@@ -246,9 +267,11 @@ export class AthenaDouble {
     }
     const db = await DuckDBSession.create();
     try {
+      // Trino's json_format (JSON → its text), which DuckDB spells as a cast.
+      await db.run(`CREATE MACRO json_format(j) AS CAST(j AS VARCHAR)`);
       const unload = /^\s*UNLOAD\s*\(([\s\S]*)\)\s*TO\s*'((?:[^']|'')+)'\s*WITH\s*\(\s*format\s*=\s*'PARQUET'\s*\)\s*$/i.exec(exec.sql);
       if (/^\s*UNLOAD\b/i.test(exec.sql) && !unload) throw new Error("NOT_SUPPORTED: the Athena double runs UNLOAD … WITH (format = 'PARQUET') only");
-      const sql = await this.resolveTables(unload ? unload[1] : exec.sql, database, exec);
+      const sql = duckdbTypeSyntax(await this.resolveTables(unload ? unload[1] : exec.sql, database, exec));
       if (unload) await this.unload(exec, db, sql, unload[2].replaceAll("''", "'"));
       else {
         const described = await db.all(`DESCRIBE SELECT * FROM (${sql}) t`);

@@ -41,6 +41,13 @@ export interface LatestRow {
   createdTs?: Date;
 }
 
+/** One distinct event of an aggregation view: join keys, event columns (nulls kept) and event time. */
+export interface EventRow {
+  keys: Row;
+  values: Row;
+  eventTs: Date;
+}
+
 /** Rows staged for an offline push; nothing is visible until `commit`. */
 export interface PendingWrite {
   readonly path: string;
@@ -65,6 +72,13 @@ export interface OfflineStore {
    * Throws SourceFileMissingError when a file is gone (e.g. compacted since planning).
    */
   readLatestFrom(view: FeatureViewSpec, files: readonly SourceFile[], start: Date, end: Date): AsyncIterable<LatestRow[]>;
+  /**
+   * The distinct events of an aggregation view in [start, end) of the given files only
+   * (`compileDistinctEvents`: the events the aggregation join reads, nulls in event columns kept),
+   * in batches of bounded size; `values` holds the event columns. What a backfill folds into
+   * tiles. Throws SourceFileMissingError when a file is gone.
+   */
+  readEventsFrom(view: FeatureViewSpec, files: readonly SourceFile[], start: Date, end: Date): AsyncIterable<EventRow[]>;
   /** Where materialization runs keep their checkpoints (beside the offline data). */
   checkpoints(): CheckpointStore;
   /** Merges the small Parquet parts offline pushes wrote for a view (one per request) into one per partition. */

@@ -1,6 +1,8 @@
 import type { DType } from '../definitions/dtypes.js';
 import { node, type AggViewNode, type PitViewNode, type RelationLocation, type SourceNode } from './sql/nodes.js';
 import type { FeatureViewSpec, FieldSpec, FileSourceSpec } from '../registry/types.js';
+import { InternalError } from '../errors.js';
+import { eventsQuery, type EventsQueryNode } from './sql/distinct-events.js';
 
 export function batchSourceSpec(view: FeatureViewSpec): FileSourceSpec {
   return view.source.kind === 'PushSource' ? view.source.batchSource : view.source;
@@ -73,5 +75,17 @@ export function viewNodeFor(
     eventColumns: view.aggregation.eventSchema.map((c) => c.name),
     aggregations,
     features: outputs,
+  });
+}
+
+/** The distinct-events query of an aggregation view over [start, end): what a backfill of its tiles reads. */
+export function eventsQueryFor(view: FeatureViewSpec, location: RelationLocation, start: Date, end: Date, datePartitionColumn?: string): EventsQueryNode {
+  if (!view.aggregation) throw new InternalError(`view ${view.name} has no aggregations: it has no events to read`);
+  return eventsQuery({
+    source: sourceNodeFor(view, location, datePartitionColumn),
+    joinKeys: view.joinKeys.map((k) => ({ name: k.name, dtype: k.valueType })),
+    eventColumns: view.aggregation.eventSchema.map((c) => c.name),
+    start,
+    end,
   });
 }

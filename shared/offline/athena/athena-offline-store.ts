@@ -13,10 +13,12 @@ import { utcDay } from '../../util/time.js';
 import type { DatasetExporter } from '../capabilities.js';
 import { ENTITY_TS, EntityChunkStager, prepareEntityRows, ROW_ID } from '../entity-rows.js';
 import { inferDType } from '../infer-dtype.js';
-import type { HistoricalRequest, HistoricalResult, LatestRow, OfflineStore, PendingWrite, Progress, Row, TableFormat } from '../offline-store.js';
+import type { EventRow, HistoricalRequest, HistoricalResult, LatestRow, OfflineStore, PendingWrite, Progress, Row, TableFormat } from '../offline-store.js';
 import { toParquet, type ParquetColumn } from '../parquet/write-parquet.js';
-import { batchSourceSpec, sourceNodeFor, viewNodeFor } from '../source-node.js';
+import { batchSourceSpec, eventsQueryFor, sourceNodeFor, viewNodeFor } from '../source-node.js';
+import { compileDistinctEvents } from '../sql/distinct-events.js';
 import { node } from '../sql/nodes.js';
+import { textResultSelect, travelsAsJson } from '../sql/text-result.js';
 import { unloadStatement } from '../sql/unload.js';
 import { CREATED_TS, EVENT_TS } from '../sql/pit-compiler.js';
 import { trinoDialect } from '../sql/trino-dialect.js';
@@ -117,7 +119,7 @@ export class AthenaOfflineStore implements OfflineStore {
    * training workflow runs `unloadTo(…)` of it with Athena's `.sync` task, then `finishDataset`;
    * `getHistoricalFeatures` does all three in process.
    */
-  async prepareDataset(request: HistoricalRequest): Promise<PreparedDataset> {
+  async prepareDataset(request: HistoricalRequest, options: { rowOrder?: boolean } = {}): Promise<PreparedDataset> {
     const id = randomUUID().replace(/-/g, '');
     const table = entityTableName(id);
     const stagePrefix = stagingPrefix(this.o.prefix, id);
@@ -133,13 +135,17 @@ export class AthenaOfflineStore implements OfflineStore {
       chunks = source.chunks();
     }
     const columns = stager.columns;
+    // `rowOrder`: the row id also as a pass-through column, so a query around the PIT query can order by it.
+    if (options.rowOrder && columns.some((c) => c.name === ROW_ORDER))
+      throw new ValidationError(`entity column '${ROW_ORDER}' is reserved`, [{ field: ROW_ORDER, message: 'reserved name' }]);
+    const passThrough: ParquetColumn[] = options.rowOrder ? [{ name: ROW_ORDER, dtype: 'Int64' }] : [];
     // Entity values travel as Parquet data behind a temporary table, never as SQL text.
-    const parquetColumns: ParquetColumn[] = [{ name: ROW_ID, dtype: 'Int64' }, ...columns.map((c) => ({ name: c.name, dtype: c.dtype }))];
+    const parquetColumns: ParquetColumn[] = [{ name: ROW_ID, dtype: 'Int64' }, ...columns.map((c) => ({ name: c.name, dtype: c.dtype })), ...passThrough];
     let part = 0;
     try {
       for await (const chunk of chunks) {
         if (!chunk.length) continue;
-        const staged = stager.add(chunk);
+        const staged = options.rowOrder ? stager.add(chunk).map((r) => ({ ...r, [ROW_ORDER]: r[ROW_ID] })) : stager.add(chunk);
         await this.o.s3.send(
           new PutObjectCommand({
             Bucket: this.o.bucket,
@@ -163,7 +169,13 @@ export class AthenaOfflineStore implements OfflineStore {
     }
     const outName = new Map(request.outputs.map((o) => [`${o.view}:${o.feature}`, o.name]));
     const query = node.pitQuery({
-      entity: node.entity({ table, database: this.o.database, rowIdColumn: ROW_ID, timestampColumn: ENTITY_TS, columns: columns.map((c) => c.name) }),
+      entity: node.entity({
+        table,
+        database: this.o.database,
+        rowIdColumn: ROW_ID,
+        timestampColumn: ENTITY_TS,
+        columns: [...columns.map((c) => c.name), ...passThrough.map((c) => c.name)],
+      }),
       views: request.views.map((v, i) =>
         viewNodeFor(v, `fv${i}`, { kind: 'table', database: this.o.database, table: viewTableName(v.view) }, (f) => outName.get(`${v.key}:${f}`)!, 'dt'),
       ),
@@ -235,18 +247,29 @@ export class AthenaOfflineStore implements OfflineStore {
   }
 
   async getHistoricalFeatures(request: HistoricalRequest, progress?: Progress): Promise<HistoricalResult> {
-    const prepared = await this.prepareDataset(request);
+    const s3Output = request.output?.path.startsWith('s3://') ? request.output.path : undefined;
+    // Read as text (GetQueryResults), arrays travel as JSON inside a query that keeps the row order.
+    const dtypes = outputDTypes(request);
+    const arrays = !s3Output && [...dtypes.values()].some(travelsAsJson);
+    const prepared = await this.prepareDataset(request, { rowOrder: arrays });
     try {
       progress?.(0.1);
-      if (request.output?.path.startsWith('s3://')) {
+      if (s3Output) {
         // Training datasets: UNLOAD writes Parquet straight to S3, no result pagination.
-        const target = this.runPrefix(prepared, request.output.path);
+        const target = this.runPrefix(prepared, s3Output);
         await this.runner.run(this.unloadTo(prepared, target), { clientRequestToken: prepared.id });
         progress?.(1);
         return { rowCount: prepared.rowCount, columns: prepared.columns, path: target, sql: prepared.sql };
       }
-      const { queryId } = await this.runner.run(prepared.sql);
-      const { rows: out } = await this.runner.rows(queryId);
+      const sql = arrays
+        ? textResultSelect(
+            prepared.sql,
+            prepared.columns.map((name) => ({ name, dtype: dtypes.get(name) })),
+            ROW_ORDER,
+          )
+        : prepared.sql;
+      const { queryId } = await this.runner.run(sql);
+      const { rows: out } = await this.runner.rows(queryId, dtypes);
       progress?.(1);
       if (request.output) {
         await this.writeTable(
@@ -314,16 +337,36 @@ export class AthenaOfflineStore implements OfflineStore {
           end,
         }),
       );
-      const id = randomUUID().replace(/-/g, '');
-      const target = latestStagingPrefix(this.o.prefix, id);
-      try {
-        await this.runner.run(unloadStatement(sql, `s3://${this.o.bucket}/${target}`), { clientRequestToken: id });
-        for (const key of await listDataFiles(this.o.s3, this.o.bucket, target)) {
-          for await (const rows of readRowGroups(this.o.s3, this.o.bucket, key)) if (rows.length) yield rows.map((r) => latestRow(view, r));
-        }
-      } finally {
-        await this.deletePrefix(target);
+      for await (const rows of this.unloadRows(sql)) yield rows.map((r) => latestRow(view, r));
+    }
+  }
+
+  /**
+   * The distinct events of an aggregation view in [start, end) among the given objects, found by
+   * Athena (`compileDistinctEvents` over the view's table, restricted to these objects and the
+   * window's dt partitions), UNLOADed as Parquet and read back row group by row group.
+   */
+  async *readEventsFrom(view: FeatureViewSpec, files: readonly SourceFile[], start: Date, end: Date): AsyncIterable<EventRow[]> {
+    if (!files.length) return;
+    for (const f of files) await this.assertObjectExists(f.path);
+    for (const objects of objectGroups(files.map((f) => `s3://${this.o.bucket}/${f.path}`))) {
+      const location = { kind: 'table', database: this.o.database, table: viewTableName(view), objects } as const;
+      const { sql } = compileDistinctEvents(this.compiler, eventsQueryFor(view, location, start, end, 'dt'));
+      for await (const rows of this.unloadRows(sql)) yield rows.map((r) => eventRow(view, r));
+    }
+  }
+
+  /** Runs a query as UNLOAD to a fresh `_staging/` prefix and yields its Parquet row groups, deleting the prefix afterwards. */
+  private async *unloadRows(sql: string): AsyncIterable<Record<string, unknown>[]> {
+    const id = randomUUID().replace(/-/g, '');
+    const target = latestStagingPrefix(this.o.prefix, id);
+    try {
+      await this.runner.run(unloadStatement(sql, `s3://${this.o.bucket}/${target}`), { clientRequestToken: id });
+      for (const key of await listDataFiles(this.o.s3, this.o.bucket, target)) {
+        for await (const rows of readRowGroups(this.o.s3, this.o.bucket, key)) if (rows.length) yield rows;
       }
+    } finally {
+      await this.deletePrefix(target);
     }
   }
 
@@ -411,6 +454,20 @@ export class AthenaOfflineStore implements OfflineStore {
   async close(): Promise<void> {}
 }
 
+/** Pass-through copy of the entity row id that orders a text result read around the PIT query. */
+const ROW_ORDER = '__row_order';
+
+/** The dtype of every requested feature, by output column name. */
+function outputDTypes(request: HistoricalRequest): Map<string, DType> {
+  const dtypes = new Map<string, DType>();
+  for (const o of request.outputs) {
+    const view = request.views.find((v) => v.key === o.view);
+    const feature = view?.features.find((f) => f.name === o.feature);
+    if (feature) dtypes.set(o.name, feature.dtype);
+  }
+  return dtypes;
+}
+
 /** Athena refuses query strings over 256 KiB: a chunk with very many objects is read as several queries (newer-wins makes their union exact). */
 const MAX_OBJECT_LIST_CHARS = 200_000;
 
@@ -437,6 +494,16 @@ function latestRow(view: FeatureViewSpec, r: Record<string, unknown>): LatestRow
     values: Object.fromEntries(view.features.map((f) => [f.name, plain(r[f.name])])),
     eventTs: toDate(r[EVENT_TS])!,
     ...(created ? { createdTs: created } : {}),
+  };
+}
+
+/** One row of the UNLOADed distinct events (join keys, event columns, event ts); instants in event columns as Dates. */
+function eventRow(view: FeatureViewSpec, r: Record<string, unknown>): EventRow {
+  const value = (v: unknown, dtype: DType) => (dtype === 'UnixTimestamp' ? (toDate(v) ?? null) : plain(v));
+  return {
+    keys: Object.fromEntries(view.joinKeys.map((k) => [k.name, plain(r[k.name])])),
+    values: Object.fromEntries(view.aggregation!.eventSchema.map((c) => [c.name, value(r[c.name], c.dtype)])),
+    eventTs: toDate(r[EVENT_TS])!,
   };
 }
 

@@ -8,9 +8,10 @@ import { duckdbType, fromDuckdbType } from '../../definitions/type-map.js';
 import { DuckDBSession, stageTypeOf, type StageColumn } from '../duckdb/session.js';
 import { assertEntityColumns, ENTITY_TS, EntityChunkStager, prepareEntityRows, ROW_ID, type EntityColumn } from '../entity-rows.js';
 import { inferDType } from '../infer-dtype.js';
-import type { HistoricalRequest, HistoricalResult, LatestRow, OfflineStore, PendingWrite, Progress, Row, TableFormat } from '../offline-store.js';
+import type { EventRow, HistoricalRequest, HistoricalResult, LatestRow, OfflineStore, PendingWrite, Progress, Row, TableFormat } from '../offline-store.js';
 import type { DType } from '../../definitions/dtypes.js';
-import { batchSourceSpec, sourceColumnName, sourceNodeFor, storedColumns, viewNodeFor } from '../source-node.js';
+import { batchSourceSpec, eventsQueryFor, sourceColumnName, sourceNodeFor, storedColumns, viewNodeFor } from '../source-node.js';
+import { compileDistinctEvents } from '../sql/distinct-events.js';
 import { duckdbDialect } from '../sql/duckdb-dialect.js';
 import { node } from '../sql/nodes.js';
 import { CREATED_TS, EVENT_TS, type PitCompiler } from '../sql/pit-compiler.js';
@@ -304,6 +305,38 @@ export class LocalOfflineStore implements OfflineStore {
           batch.push(
             created instanceof Date ? { keys, values, eventTs: eventTs[i] as Date, createdTs: created } : { keys, values, eventTs: eventTs[i] as Date },
           );
+        }
+        if (batch.length) yield batch;
+      }
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * The distinct events of an aggregation view in [start, end) among the given files, streamed by
+   * DuckDB one chunk at a time, by entity key and event time (the order tiles fold them in).
+   */
+  async *readEventsFrom(view: FeatureViewSpec, files: readonly SourceFile[], start: Date, end: Date): AsyncIterable<EventRow[]> {
+    if (!files.length) return;
+    for (const f of files) if (!(await stat(f.path).catch(() => undefined))) throw new SourceFileMissingError(f.path);
+    const query = eventsQueryFor(view, { kind: 'files', files: files.map((f) => f.path) }, start, end);
+    const { sql } = compileDistinctEvents(this.compiler, query, { ordered: true });
+    const release = await this.acquire();
+    try {
+      const db = await this.db();
+      const keyNames = view.joinKeys.map((k) => k.name);
+      const columnNames = view.aggregation!.eventSchema.map((c) => c.name);
+      for await (const chunk of db.streamColumns(sql)) {
+        const col = (name: string) => chunk.columns[chunk.names.indexOf(name)];
+        const [keyCols, valueCols, eventTs] = [keyNames.map(col), columnNames.map(col), col(EVENT_TS)];
+        const batch: EventRow[] = [];
+        for (let i = 0; i < chunk.rowCount; i++) {
+          const keys: Row = {};
+          for (let k = 0; k < keyNames.length; k++) keys[keyNames[k]] = keyCols[k][i];
+          const values: Row = {};
+          for (let c = 0; c < columnNames.length; c++) values[columnNames[c]] = valueCols[c][i] ?? null;
+          batch.push({ keys, values, eventTs: eventTs[i] as Date });
         }
         if (batch.length) yield batch;
       }

@@ -1,5 +1,6 @@
 import { InternalError } from '../../errors.js';
 import type { Dialect } from './dialect.js';
+import { distinctEventsSelect } from './distinct-events.js';
 import type { AggregationNode, AggViewNode, EntityNode, Selection } from './nodes.js';
 import { EVENT_TS, type ViewJoin } from './pit-compiler.js';
 import { quoteIdentifier as q } from './quote.js';
@@ -13,9 +14,9 @@ const EVENT = '__agg_event';
  * One aggregation view joined onto the entity rows (docs/aggregations.md): for each entity row at
  * ts, each aggregation over the view's events with equal join keys and ts − window < event_ts ≤ ts.
  *
- * The events (deduplicated on their whole content: a redelivered event counts once) and the entity
- * rows are merged into one stream per key, ordered by an integer clock; every aggregation is a
- * range frame `[tick − (window − 1 tick), tick]` over that stream, so one sort serves every
+ * The events (`distinctEventsSelect`: deduplicated on their whole content, so a redelivered event
+ * counts once; the rows a backfill folds into tiles) and the entity rows are merged into one
+ * stream per key, ordered by an integer clock; every aggregation is a range frame `[tick − (window − 1 tick), tick]` over that stream, so one sort serves every
  * window and function and no row is compared with every event (the form a DuckDB user writes by
  * hand). Entity rows carry no values, so they add nothing to any aggregate. Distinct counts take a
  * range join instead where the engine has no DISTINCT in window aggregates.
@@ -29,10 +30,13 @@ export function aggregationJoin(dialect: Dialect, v: AggViewNode, source: string
   const frames = `${v.alias}__frames`;
   const ts = q(entity.timestampColumn);
   const rid = q(entity.rowIdColumn);
-  const keyed = keys.map((k) => `${k} IS NOT NULL`).join(' AND ');
 
   const ctes = [
-    `${q(events)} AS (SELECT DISTINCT ${[...keys, q(EVENT_TS), ...cols].join(', ')} FROM ${q(source)} WHERE ${keyed} AND ${q(EVENT_TS)} IS NOT NULL)`,
+    `${q(events)} AS (${distinctEventsSelect(
+      v.joinKeys.map((k) => k.name),
+      v.eventColumns,
+      q(source),
+    )})`,
     `${q(stream)} AS (` +
       `SELECT ${[`e.${rid} AS ${q(RID)}`, ...keys.map((k) => `e.${k} AS ${k}`), `${a.ticks(`e.${ts}`)} AS ${q(TICK)}`, `NULL AS ${q(EVENT)}`, ...cols.map((c) => `NULL AS ${c}`)].join(', ')} FROM ${q('__entity')} e` +
       ` UNION ALL SELECT ${[`NULL AS ${q(RID)}`, ...keys, `${a.ticks(q(EVENT_TS))} AS ${q(TICK)}`, `1 AS ${q(EVENT)}`, ...cols].join(', ')} FROM ${q(events)})`,
