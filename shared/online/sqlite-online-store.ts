@@ -49,6 +49,9 @@ export function encode(values: Record<string, unknown>): string {
 
 const byEntityKey = (a: OnlineWrite, b: OnlineWrite) => (a.entityKey < b.entityKey ? -1 : a.entityKey > b.entityKey ? 1 : 0);
 
+/** Lookups of at least this many keys read through the row cache (sqlite-row-cache.ts). */
+const CACHED_LOOKUP_KEYS = 8;
+
 /** The embedded online store: one SQLite file in WAL mode, conditional upserts in one transaction per batch. */
 export class SqliteOnlineStore extends BaseOnlineStore {
   protected readonly maxReadBatch: number = 400;
@@ -118,6 +121,10 @@ export class SqliteOnlineStore extends BaseOnlineStore {
   }
 
   async readEncoded(keys: readonly ItemKey[]): Promise<(EncodedRecord | undefined)[]> {
+    const direct = (chunk: readonly ItemKey[]) =>
+      this.select(chunk, this.utf8Reads, (valuesUtf8: Buffer, eventTs, createdTs): EncodedRecord => ({ valuesUtf8, eventTs, createdTs }));
+    // Checking the cache is still valid costs about as much as a few B-tree seeks: small lookups seek.
+    if (keys.length < CACHED_LOOKUP_KEYS) return this.gather(keys, async (chunk) => direct(chunk));
     this.cache.sync();
     return this.gather(keys, async (chunk) => {
       const out = new Map<string, EncodedRecord>();
@@ -129,8 +136,7 @@ export class SqliteOnlineStore extends BaseOnlineStore {
         else missing.push(k);
       }
       if (!missing.length) return out;
-      const read = this.select(missing, this.utf8Reads, (valuesUtf8: Buffer, eventTs, createdTs): EncodedRecord => ({ valuesUtf8, eventTs, createdTs }));
-      for (const [id, r] of read) {
+      for (const [id, r] of direct(missing)) {
         this.cache.set(id, r);
         out.set(id, r);
       }

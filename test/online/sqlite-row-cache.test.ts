@@ -4,8 +4,10 @@ import { tempDir } from '../helpers/tmp.js';
 
 const at = new Date('2024-01-01T00:00:00Z');
 const key = { entityKey: 'a', view: 'v@v1' };
+// Lookups of 8 keys or more go through the cache.
+const others = Array.from({ length: 9 }, (_, i) => ({ entityKey: `other${i}`, view: 'v@v1' }));
 const readX = async (s: SqliteOnlineStore) => {
-  const [r] = await s.readEncoded([key]);
+  const [r] = await s.readEncoded([key, ...others]);
   return r ? JSON.parse(r.valuesUtf8.toString()).x : undefined;
 };
 
@@ -38,11 +40,14 @@ describe('SqliteOnlineStore: the encoded read path and its row cache', () => {
     expect(await readX(reader)).toBeUndefined();
   });
 
-  it('answers a repeated read with the same record (served from the cache), and a missing key stays missing', async () => {
+  it('answers a repeated read of many keys with the same record (served from the cache), a missing key stays missing, and a small read seeks', async () => {
     await writer.write('v@v1', [{ entityKey: 'a', values: { x: 1 }, eventTs: 1000, createdTs: 0 }], at);
-    const [first] = await reader.readEncoded([key, { entityKey: 'zz', view: 'v@v1' }]);
-    const [again, missing] = await reader.readEncoded([key, { entityKey: 'zz', view: 'v@v1' }]);
+    const [first] = await reader.readEncoded([key, { entityKey: 'zz', view: 'v@v1' }, ...others]);
+    const [again, missing] = await reader.readEncoded([key, { entityKey: 'zz', view: 'v@v1' }, ...others]);
     expect(again).toBe(first);
     expect(missing).toBeUndefined();
+    const [single] = await reader.readEncoded([key]);
+    expect(single).not.toBe(first);
+    expect(single!.valuesUtf8.equals(first!.valuesUtf8)).toBe(true);
   });
 });
