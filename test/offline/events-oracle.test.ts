@@ -1,6 +1,5 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AthenaDouble } from '../../examples/aws-local/athena-double.js';
+import { afterAll, describe, expect, it } from 'vitest';
 import { athenaSyntaxErrors } from '../../examples/aws-local/athena-grammar.js';
 import { ensureAwsResources } from '../../examples/aws-local/resources.js';
 import { createAwsClients } from '../../shared/aws/clients.js';
@@ -18,6 +17,7 @@ import { toRepoSpecs } from '../../shared/registry/to-specs.js';
 import { emptyRegistry, type FeatureViewSpec } from '../../shared/registry/types.js';
 import { randomInt, seededRandom } from '../../shared/util/random.js';
 import { uniqueName } from '../helpers/aws.js';
+import { useAthenaDouble } from '../helpers/athena.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const DAY = 86400_000;
@@ -83,16 +83,8 @@ async function collect(batches: AsyncIterable<EventRow[]>): Promise<EventRow[]> 
 describe('Backfill read (the distinct events of an aggregation view in [start, end)) against a brute-force oracle', () => {
   const tmp = tempDir();
   const clients = createAwsClients('us-east-1');
-  let athena: AthenaDouble;
-  beforeAll(async () => {
-    athena = new AthenaDouble(clients.s3, clients.glue, { outputLocation: 's3://athena-results/' });
-    process.env.AWS_ENDPOINT_URL_ATHENA = await athena.start();
-  });
-  afterAll(async () => {
-    await athena.stop();
-    delete process.env.AWS_ENDPOINT_URL_ATHENA;
-    tmp.cleanup();
-  });
+  useAthenaDouble({ outputLocation: 's3://athena-results/' });
+  afterAll(() => tmp.cleanup());
 
   const user = new Entity({ name: 'user', joinKeys: ['user_id'], valueType: Str });
   const region = new Entity({ name: 'region', joinKeys: ['region'], valueType: Int64 });

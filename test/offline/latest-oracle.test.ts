@@ -1,6 +1,5 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AthenaDouble } from '../../examples/aws-local/athena-double.js';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ensureAwsResources } from '../../examples/aws-local/resources.js';
 import { createAwsClients } from '../../shared/aws/clients.js';
 import { Entity, FeatureView, Field, FileSource, Int64, String as Str } from '../../shared/definitions/index.js';
@@ -14,6 +13,7 @@ import { toRepoSpecs } from '../../shared/registry/to-specs.js';
 import { emptyRegistry, type FeatureViewSpec } from '../../shared/registry/types.js';
 import { randomInt, seededRandom } from '../../shared/util/random.js';
 import { uniqueName } from '../helpers/aws.js';
+import { useAthenaDouble } from '../helpers/athena.js';
 import { tempDir } from '../helpers/tmp.js';
 import { SourceFileMissingError } from '../../shared/errors.js';
 
@@ -106,16 +106,8 @@ function expectOracle(got: LatestRow[], rows: readonly SourceRow[], created: boo
 describe('Materialization read (latest row per key in [start, end)) against a brute-force oracle', () => {
   const tmp = tempDir();
   const clients = createAwsClients('us-east-1');
-  let athena: AthenaDouble;
-  beforeAll(async () => {
-    athena = new AthenaDouble(clients.s3, clients.glue, { outputLocation: 's3://athena-results/' });
-    process.env.AWS_ENDPOINT_URL_ATHENA = await athena.start();
-  });
-  afterAll(async () => {
-    await athena.stop();
-    delete process.env.AWS_ENDPOINT_URL_ATHENA;
-    tmp.cleanup();
-  });
+  useAthenaDouble({ outputLocation: 's3://athena-results/' });
+  afterAll(() => tmp.cleanup());
 
   const user = new Entity({ name: 'user', joinKeys: ['user_id'], valueType: Str });
   const region = new Entity({ name: 'region', joinKeys: ['region'], valueType: Int64 });
