@@ -1,3 +1,4 @@
+import { InternalError } from '../../errors.js';
 import { addEvent, emptyTile, type Measure, type Partial, type Scalar, type Stamped, type TileEvent, type TilePartials } from './partials.js';
 
 /** One tile as the write path folds into it: [start, start + interval), its event-time span and partials. */
@@ -165,7 +166,8 @@ export function encodeTileSet(set: TileSet): Buffer {
 
 export function decodeTileSet(buf: Uint8Array): TileSet {
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  if (view.getUint32(0, true) !== VERSION) throw new Error(`tile set: unknown layout version ${view.getUint32(0, true)}`);
+  // A set written by a newer layout cannot be read as this one: fail loudly rather than misread it.
+  if (view.getUint32(0, true) !== VERSION) throw new InternalError(`tile set: unknown layout version ${view.getUint32(0, true)}`);
   const n = view.getUint32(4, true);
   const count = view.getUint32(8, true);
   const jsonBytes = view.getUint32(12, true);

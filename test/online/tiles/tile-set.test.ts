@@ -61,4 +61,10 @@ describe('Module: tile-set', () => {
     expect(kind('last:s')).toMatchObject({ kind: 'last', vals: expect.any(Array) });
     expect(kind('last_n:x').kind).toBe('json');
   });
+
+  it('refuses a tile set written in an unknown layout version instead of misreading it', () => {
+    const bytes = encodeTileSet(tileSetOf(measuresOf(AGGS), randomRows(1)));
+    bytes.writeUInt32LE(99, 0);
+    expect(() => decodeTileSet(bytes)).toThrow(/unknown layout version 99/);
+  });
 });
