@@ -14,7 +14,7 @@ import { percentile, report, verdicts } from './lib/report.js';
 
 const USERS = Number(process.env.BENCH_AGG_USERS ?? 2000);
 const EVENTS_PER_USER = Number(process.env.BENCH_AGG_EVENTS_PER_USER ?? 40);
-const LOOKUPS = Number(process.env.BENCH_AGG_LOOKUPS ?? 400);
+const LOOKUPS = Number(process.env.BENCH_AGG_LOOKUPS ?? 2000);
 const H = 3_600_000;
 const NOW = Date.UTC(2026, 10, 1, 12);
 
