@@ -1,11 +1,8 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { athenaSyntaxErrors } from '../../examples/aws-local/athena-grammar.js';
-import { ensureAwsResources } from '../../examples/aws-local/resources.js';
-import { createAwsClients } from '../../shared/aws/clients.js';
 import { Entity, FeatureView, Field, FileSource, Float64, Int64, String as Str, UnixTimestamp } from '../../shared/definitions/index.js';
 import { SourceFileMissingError } from '../../shared/errors.js';
-import { AthenaOfflineStore } from '../../shared/offline/athena/athena-offline-store.js';
 import { LocalOfflineStore } from '../../shared/offline/local/local-offline-store.js';
 import type { EventRow, OfflineStore } from '../../shared/offline/offline-store.js';
 import { eventsQueryFor } from '../../shared/offline/source-node.js';
@@ -16,8 +13,7 @@ import { Registry } from '../../shared/registry/registry.js';
 import { toRepoSpecs } from '../../shared/registry/to-specs.js';
 import { emptyRegistry, type FeatureViewSpec } from '../../shared/registry/types.js';
 import { randomInt, seededRandom } from '../../shared/util/random.js';
-import { uniqueName } from '../helpers/aws.js';
-import { useAthenaDouble } from '../helpers/athena.js';
+import { freshAthenaOfflineStore, useAthenaDouble } from '../helpers/athena.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const DAY = 86400_000;
@@ -82,7 +78,6 @@ async function collect(batches: AsyncIterable<EventRow[]>): Promise<EventRow[]> 
 
 describe('Backfill read (the distinct events of an aggregation view in [start, end)) against a brute-force oracle', () => {
   const tmp = tempDir();
-  const clients = createAwsClients('us-east-1');
   useAthenaDouble({ outputLocation: 's3://athena-results/' });
   afterAll(() => tmp.cleanup());
 
@@ -106,20 +101,7 @@ describe('Backfill read (the distinct events of an aggregation view in [start, e
   const registry = new Registry(planApply(emptyRegistry('t'), toRepoSpecs([user, region, def])).next);
   const spec: FeatureViewSpec = registry.view('agg_events');
 
-  async function athenaStore(): Promise<AthenaOfflineStore> {
-    const names = { bucket: uniqueName('events'), table: uniqueName('t'), glueDatabase: uniqueName('db').replace(/-/g, '_') };
-    await ensureAwsResources(clients, names);
-    const store = new AthenaOfflineStore({
-      ...clients,
-      bucket: names.bucket,
-      prefix: 'offline',
-      database: names.glueDatabase,
-      workgroup: 'primary',
-      outputLocation: `s3://${names.bucket}/athena-results/`,
-    });
-    await store.ensureTables(registry.views());
-    return store;
-  }
+  const athenaStore = () => freshAthenaOfflineStore('events', registry.views());
 
   it('compiles to SQL that Trino’s grammar accepts, every name quoted', () => {
     const { sql } = compileDistinctEvents(

@@ -1,9 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ensureAwsResources } from '../../examples/aws-local/resources.js';
 import { createAwsClients } from '../../shared/aws/clients.js';
 import { Entity, FeatureView, Field, FileSource, Int64, String as Str } from '../../shared/definitions/index.js';
-import { AthenaOfflineStore } from '../../shared/offline/athena/athena-offline-store.js';
 import { readRowGroups } from '../../shared/offline/athena/s3-parquet.js';
 import { LocalOfflineStore } from '../../shared/offline/local/local-offline-store.js';
 import type { LatestRow, OfflineStore } from '../../shared/offline/offline-store.js';
@@ -12,8 +10,7 @@ import { Registry } from '../../shared/registry/registry.js';
 import { toRepoSpecs } from '../../shared/registry/to-specs.js';
 import { emptyRegistry, type FeatureViewSpec } from '../../shared/registry/types.js';
 import { randomInt, seededRandom } from '../../shared/util/random.js';
-import { uniqueName } from '../helpers/aws.js';
-import { useAthenaDouble } from '../helpers/athena.js';
+import { freshAthenaOfflineStore, useAthenaDouble } from '../helpers/athena.js';
 import { tempDir } from '../helpers/tmp.js';
 import { SourceFileMissingError } from '../../shared/errors.js';
 
@@ -126,20 +123,7 @@ describe('Materialization read (latest row per key in [start, end)) against a br
   );
   const registry = new Registry(planApply(emptyRegistry('t'), toRepoSpecs(defs)).next);
 
-  async function athenaStore(): Promise<AthenaOfflineStore> {
-    const names = { bucket: uniqueName('latest'), table: uniqueName('t'), glueDatabase: uniqueName('db').replace(/-/g, '_') };
-    await ensureAwsResources(clients, names);
-    const store = new AthenaOfflineStore({
-      ...clients,
-      bucket: names.bucket,
-      prefix: 'offline',
-      database: names.glueDatabase,
-      workgroup: 'primary',
-      outputLocation: `s3://${names.bucket}/athena-results/`,
-    });
-    await store.ensureTables(registry.views());
-    return store;
-  }
+  const athenaStore = () => freshAthenaOfflineStore('latest', registry.views());
 
   /** Three offline pushes (so several part files; per day on Athena). */
   async function write(store: OfflineStore, spec: FeatureViewSpec, rows: readonly SourceRow[]): Promise<void> {
