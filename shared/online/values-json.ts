@@ -69,10 +69,11 @@ export interface MemberLayout {
   index: ReadonlyMap<string, number>;
 }
 
-/** A record's members: byte spans, and its layout. */
+/** A record's members: byte spans, its layout, and its bytes as a DataView (a writer copies values four bytes at a time). */
 export interface ScalarMembers {
   spans: Int32Array;
   layout: MemberLayout;
+  words: DataView;
 }
 
 // Layouts by their names in order, so a writer compares layouts by identity, not names by bytes.
@@ -91,5 +92,5 @@ export function scalarMembers(b: Buffer): ScalarMembers | undefined {
     layout = { index: new Map(names.map((n, m) => [n, m])) };
     if (layouts.size < MAX_LAYOUTS) layouts.set(id, layout);
   }
-  return { spans, layout };
+  return { spans, layout, words: new DataView(b.buffer, b.byteOffset, b.byteLength) };
 }

@@ -3,7 +3,7 @@ import { ValidationError } from '../errors.js';
 import { viewKey } from '../layout/view-ref.js';
 import { entityKeyer } from '../online/entity-key.js';
 import type { ItemKey } from '../online/types.js';
-import type { Registry } from '../registry/registry.js';
+import type { Registry, ResolvedFeatures } from '../registry/registry.js';
 import type { StoreContext } from './context.js';
 import { implementationFor, requestColumns, runOnDemand } from './on-demand.js';
 import { FoundRecord, type FeatureStatus, type Lookup, type LookupColumn, type OnlineFeaturesResponse, toResponse, type ViewRows } from './online-response.js';
@@ -49,16 +49,51 @@ export async function getOnlineFeaturesJson(ctx: StoreContext, req: OnlineFeatur
   return toResponseJson(await lookup(ctx, req, true));
 }
 
+/**
+ * What a lookup needs that depends only on the resolved request, not on its entity rows: computed
+ * once per distinct request (the registry memoizes `resolveRefs`, so the same features give the
+ * same object) instead of on every call of a hot serving path.
+ */
+interface LookupPlan {
+  joinKeys: string[];
+  requestNames: string[];
+  keyers: ((row: Record<string, unknown>, rowIndex?: number) => string)[];
+  readOptions: { features?: Map<string, string[]> };
+  featureNames: string[];
+  warnings: string[];
+}
+
+const plans = new WeakMap<ResolvedFeatures, LookupPlan>();
+
+function planOf(resolved: ResolvedFeatures): LookupPlan {
+  let plan = plans.get(resolved);
+  if (plan) return plan;
+  const joinKeys = [...new Set(resolved.views.flatMap((v) => v.view.joinKeys.map((k) => k.name)))];
+  // Only the requested features (and on-demand inputs) are read: DynamoDB projects them (docs/performance.md).
+  // A view asked for whole is read whole: projecting to every feature saves nothing and costs the server a parse.
+  const narrowed = resolved.views.filter((v) => v.features.length < v.view.features.length);
+  plan = {
+    joinKeys,
+    requestNames: resolved.requestFields.map((f) => f.name),
+    keyers: resolved.views.map((v) => entityKeyer(v.view.joinKeys)),
+    readOptions: narrowed.length ? { features: new Map(narrowed.map((v) => [v.key, v.features.map((f) => f.name)])) } : {},
+    featureNames: [...joinKeys, ...resolved.outputs.map((o) => o.name)],
+    warnings: resolved.views.filter((v) => v.view.status === 'deprecated').map((v) => `${v.key} is deprecated: move consumers to a newer version`),
+  };
+  plans.set(resolved, plan);
+  return plan;
+}
+
 async function lookup(ctx: StoreContext, req: OnlineFeaturesRequest, encoded: boolean): Promise<Lookup> {
   const registry = await ctx.registry();
   const resolved = resolveRequested(registry, req.features, req.featureService, req.fullFeatureNames ?? false);
   const n = rowCount(req.entities, 'entities');
-  const joinKeys = [...new Set(resolved.views.flatMap((v) => v.view.joinKeys.map((k) => k.name)))];
-  const requestNames = resolved.requestFields.map((f) => f.name);
+  const { joinKeys, requestNames, keyers, readOptions, featureNames, warnings } = planOf(resolved);
   for (const k of joinKeys) {
     if (!own(req.entities, k)) throw new ValidationError(`missing join key '${k}' in entities`, [{ field: `entities.${k}`, message: 'join key is required' }]);
   }
-  for (const k of Object.keys(req.entities)) {
+  for (const k in req.entities) {
+    if (!Object.hasOwn(req.entities, k)) continue;
     if (!joinKeys.includes(k) && !requestNames.includes(k)) {
       throw new ValidationError(`unknown entity key '${k}': expected ${[...joinKeys, ...requestNames].join(', ')}`, [
         { field: `entities.${k}`, message: 'not a join key or request field of the requested features' },
@@ -67,14 +102,10 @@ async function lookup(ctx: StoreContext, req: OnlineFeaturesRequest, encoded: bo
   }
   const rows = columnsToRows(req.entities, 'entities', joinKeys);
   const keys: ItemKey[] = [];
-  for (const v of resolved.views) {
-    const keyOf = entityKeyer(v.view.joinKeys);
+  resolved.views.forEach((v, i) => {
+    const keyOf = keyers[i];
     for (let j = 0; j < n; j++) keys.push({ entityKey: keyOf(rows[j], j), view: v.key });
-  }
-  // Only the requested features (and on-demand inputs) are read: DynamoDB projects them (docs/performance.md).
-  // A view asked for whole is read whole: projecting to every feature saves nothing and costs the server a parse.
-  const narrowed = resolved.views.filter((v) => v.features.length < v.view.features.length);
-  const readOptions = narrowed.length ? { features: new Map(narrowed.map((v) => [v.key, v.features.map((f) => f.name)])) } : {};
+  });
   // Aggregation views are merged from their tiles; plain views come from one batched (projected) read.
   const stored = await readOnlineRecords(ctx, keys, resolved.views, (plain) =>
     encoded && ctx.online.readEncoded ? ctx.online.readEncoded(plain, readOptions) : ctx.online.read(plain, readOptions),
@@ -145,6 +176,5 @@ async function lookup(ctx: StoreContext, req: OnlineFeaturesRequest, encoded: bo
     }
     columns.push({ kind: 'view', feature: out.feature, rows: byView.get(out.view)! });
   }
-  const deprecated = resolved.views.filter((v) => v.view.status === 'deprecated').map((v) => `${v.key} is deprecated: move consumers to a newer version`);
-  return { featureNames: [...joinKeys, ...resolved.outputs.map((o) => o.name)], warnings: deprecated, columns };
+  return { featureNames, warnings, columns };
 }

@@ -24,7 +24,7 @@ export function elementJson(v: unknown): string {
 
 const STATUS_CODES: FeatureStatus[] = ['PRESENT', 'NOT_FOUND', 'OUTSIDE_MAX_AGE', 'NULL_VALUE'];
 const STATUS_BYTES = STATUS_CODES.map((s) => Buffer.from(`"${s}"`));
-const [PRESENT, , , NULL_VALUE] = [0, 1, 2, 3];
+const [PRESENT, NOT_FOUND, OUTSIDE_MAX_AGE, NULL_VALUE] = [0, 1, 2, 3];
 const NULL = Buffer.from('null');
 const VALUES_OPEN = Buffer.from('{"values":[');
 const STATUSES_OPEN = Buffer.from('],"statuses":[');
@@ -34,7 +34,7 @@ const CLOSE = Buffer.from(']}');
 const PRESENT_RUNS = new Map<number, Buffer>();
 
 /** `"PRESENT","PRESENT",…` n times (a few lengths recur: the lookup sizes clients use). */
-function allPresent(n: number): Buffer {
+function allPresentRun(n: number): Buffer {
   let b = PRESENT_RUNS.get(n);
   if (b === undefined) {
     b = Buffer.from(n ? `${'"PRESENT",'.repeat(n - 1)}"PRESENT"` : '');
@@ -50,12 +50,13 @@ function allPresent(n: number): Buffer {
 class ByteWriter {
   buf: Buffer;
   at = 0;
+  private view?: DataView;
 
   constructor(size: number) {
     this.buf = responseBuffers.acquire(size);
   }
 
-  private ensure(n: number): void {
+  ensure(n: number): void {
     if (this.at + n <= this.buf.length) return;
     const next = responseBuffers.acquire(Math.max(this.buf.length * 2, this.at + n));
     this.buf.copy(next, 0, 0, this.at);
@@ -71,6 +72,12 @@ class ByteWriter {
     if (n > 64) buf.set(src.subarray(from, to), at);
     else for (let k = 0; k < n; k++) buf[at + k] = src[from + k];
     this.at = at + n;
+  }
+
+  /** The buffer as a DataView (valid until the buffer grows). */
+  words(): DataView {
+    if (this.view?.buffer !== this.buf.buffer) this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+    return this.view;
   }
 
   byte(c: number): void {
@@ -91,16 +98,124 @@ class ByteWriter {
 const COMMA = 44;
 
 /**
- * One view column: row j's value and status; values stored as JSON bytes are copied, not
- * re-formatted.
+ * A view's rows as the column writer reads them, prepared once per response (not once per
+ * feature): each row's stored bytes and member spans, and the layout they share when every found
+ * row is a flat object of scalars with its members in the same order (the usual case: one view's
+ * records are written by one encoder).
  */
-function writeViewColumn(w: ByteWriter, rows: ViewRows, feature: string, timestamps: Buffer, statuses: Uint8Array): void {
+interface PreparedRows {
+  timestamps: Buffer;
+  /** Per row: the stored JSON bytes, or null when nothing is served (missing, or past max age). */
+  src: (Buffer | null)[];
+  spans: (Int32Array | null)[];
+  words: (DataView | null)[];
+  /** Per row without bytes: its status (NOT_FOUND or OUTSIDE_MAX_AGE). */
+  absent: Uint8Array;
+  /** The layout every row with bytes shares; undefined when they differ or one is not flat scalars. */
+  shared: MemberLayout | undefined;
+  /** The longest member value of any row, in bytes: a column needs at most n × (this + 1) bytes. */
+  longest: number;
+}
+
+function prepareRows(rows: ViewRows, timestamps: Buffer): PreparedRows {
   const n = rows.records.length;
-  // Records sharing a layout (usually all of a view's) have the feature at the same member.
+  const src = new Array<Buffer | null>(n);
+  const spans = new Array<Int32Array | null>(n);
+  const words = new Array<DataView | null>(n);
+  const absent = new Uint8Array(n);
+  let shared: MemberLayout | undefined;
+  let uniform = true;
+  let longest = 4;
+  for (let j = 0; j < n; j++) {
+    const rec = rows.records[j];
+    if (!rec || rows.expired[j]) {
+      src[j] = null;
+      spans[j] = null;
+      words[j] = null;
+      absent[j] = rec ? OUTSIDE_MAX_AGE : NOT_FOUND;
+      continue;
+    }
+    const members = rec.scalarMembers();
+    if (!members) {
+      uniform = false;
+      break;
+    }
+    if (shared === undefined) shared = members.layout;
+    else if (members.layout !== shared) uniform = false;
+    const sp = members.spans;
+    for (let k = 1; k < sp.length; k += 3) if (sp[k + 1] - sp[k] > longest) longest = sp[k + 1] - sp[k];
+    src[j] = rec.utf8!;
+    spans[j] = sp;
+    words[j] = members.words;
+  }
+  return { timestamps, src, spans, words, absent, shared: uniform ? shared : undefined, longest };
+}
+
+/**
+ * One view column: row j's value and status. Stored values are copied as bytes, not re-formatted;
+ * rows that share a layout are copied in one tight loop, anything else goes value by value.
+ */
+function writeViewColumn(w: ByteWriter, rows: ViewRows, prepared: PreparedRows, feature: string, statuses: Uint8Array): void {
+  const n = rows.records.length;
+  w.bytes(VALUES_OPEN);
+  const allPresent = prepared.shared ? copyColumn(w, prepared, prepared.shared.index.get(feature) ?? -1, statuses) : writeValues(w, rows, feature, statuses);
+  w.bytes(STATUSES_OPEN);
+  if (allPresent) w.bytes(allPresentRun(n));
+  else
+    for (let j = 0; j < n; j++) {
+      if (j) w.byte(COMMA);
+      w.bytes(STATUS_BYTES[statuses[j]]);
+    }
+  w.bytes(TIMESTAMPS_OPEN);
+  w.bytes(prepared.timestamps);
+  w.byte(125);
+}
+
+/** The values of member `m` of rows sharing one layout (m < 0: the layout lacks the feature); true when all are present. */
+function copyColumn(w: ByteWriter, p: PreparedRows, m: number, statuses: Uint8Array): boolean {
+  const n = p.src.length;
+  w.ensure(n * (p.longest + 1));
+  const buf = w.buf;
+  const out = w.words();
+  let at = w.at;
+  let all = true;
+  for (let j = 0; j < n; j++) {
+    if (j) buf[at++] = COMMA;
+    const b = p.src[j];
+    if (b === null || m < 0) {
+      // n u l l
+      buf[at] = 110;
+      buf[at + 1] = 117;
+      buf[at + 2] = 108;
+      buf[at + 3] = 108;
+      at += 4;
+      statuses[j] = b === null ? p.absent[j] : NULL_VALUE;
+      all = false;
+      continue;
+    }
+    const sp = p.spans[j]!;
+    let from = sp[3 * m + 1];
+    const to = sp[3 * m + 2];
+    // `null` is the only scalar text starting with 'n'.
+    if (b[from] === 110) {
+      statuses[j] = NULL_VALUE;
+      all = false;
+    } else statuses[j] = PRESENT;
+    // Four bytes at a time, then the rest: numbers are ~18 bytes of text.
+    const words = p.words[j]!;
+    for (; from + 4 <= to; from += 4, at += 4) out.setUint32(at, words.getUint32(from));
+    while (from < to) buf[at++] = b[from++];
+  }
+  w.at = at;
+  return all;
+}
+
+/** The general case, value by value: records of differing layouts, or holding strings, arrays, objects; true when all are present. */
+function writeValues(w: ByteWriter, rows: ViewRows, feature: string, statuses: Uint8Array): boolean {
+  const n = rows.records.length;
   let layout: MemberLayout | undefined;
   let m = -1;
-  let allPresentSoFar = true;
-  w.bytes(VALUES_OPEN);
+  let all = true;
   for (let j = 0; j < n; j++) {
     if (j) w.byte(COMMA);
     const rec = rows.records[j];
@@ -118,7 +233,6 @@ function writeViewColumn(w: ByteWriter, rows: ViewRows, feature: string, timesta
         const bytes = rec!.utf8!;
         const from = members.spans[3 * m + 1];
         w.bytes(bytes, from, members.spans[3 * m + 2]);
-        // `null` is the only scalar text starting with 'n'.
         status = bytes[from] === 110 ? NULL_VALUE : PRESENT;
       }
     } else {
@@ -127,18 +241,9 @@ function writeViewColumn(w: ByteWriter, rows: ViewRows, feature: string, timesta
       status = STATUS_CODES.indexOf(x.status);
     }
     statuses[j] = status;
-    if (status !== PRESENT) allPresentSoFar = false;
+    if (status !== PRESENT) all = false;
   }
-  w.bytes(STATUSES_OPEN);
-  if (allPresentSoFar) w.bytes(allPresent(n));
-  else
-    for (let j = 0; j < n; j++) {
-      if (j) w.byte(COMMA);
-      w.bytes(STATUS_BYTES[statuses[j]]);
-    }
-  w.bytes(TIMESTAMPS_OPEN);
-  w.bytes(timestamps);
-  w.byte(125);
+  return all;
 }
 
 /**
@@ -147,6 +252,19 @@ function writeViewColumn(w: ByteWriter, rows: ViewRows, feature: string, timesta
  */
 const responseBuffers = new BufferPool();
 export const releaseResponse = (bytes: Uint8Array): void => responseBuffers.release(bytes);
+
+// A plan's names and warnings are the same arrays on every lookup of the same request (online-read.ts).
+const heads = new WeakMap<readonly string[], { warnings: readonly string[]; bytes: Buffer }>();
+
+/** The response's opening, `{"metadata":{…},"results":[`, as bytes: the same for every lookup of one request. */
+function headOf(lookup: Lookup): Buffer {
+  const hit = heads.get(lookup.featureNames);
+  if (hit && hit.warnings === lookup.warnings) return hit.bytes;
+  const warnings = lookup.warnings.length ? `,"warnings":${JSON.stringify(lookup.warnings)}` : '';
+  const bytes = Buffer.from(`{"metadata":{"feature_names":${JSON.stringify(lookup.featureNames)}${warnings}},"results":[`);
+  heads.set(lookup.featureNames, { warnings: lookup.warnings, bytes });
+  return bytes;
+}
 
 // The last response's size: the next one starts a little above it instead of growing (and copying) to it.
 let lastSize = 16 * 1024;
@@ -160,9 +278,8 @@ let lastSize = 16 * 1024;
  */
 export function toResponseJson(lookup: Lookup): Buffer {
   const w = new ByteWriter(lastSize + (lastSize >> 2) + 1024);
-  const timestamps = new Map<ViewRows, Buffer>();
-  const warnings = lookup.warnings.length ? `,"warnings":${JSON.stringify(lookup.warnings)}` : '';
-  w.text(`{"metadata":{"feature_names":${JSON.stringify(lookup.featureNames)}${warnings}},"results":[`);
+  const prepared = new Map<ViewRows, PreparedRows>();
+  w.bytes(headOf(lookup));
   let statuses = new Uint8Array(0);
   lookup.columns.forEach((c, i) => {
     if (i) w.byte(COMMA);
@@ -171,10 +288,10 @@ export function toResponseJson(lookup: Lookup): Buffer {
       w.text(`{"values":[${c.values.map(elementJson).join(',')}],"statuses":[${st}],"event_timestamps":${JSON.stringify(c.timestamps)}}`);
       return;
     }
-    let ts = timestamps.get(c.rows);
-    if (ts === undefined) timestamps.set(c.rows, (ts = Buffer.from(JSON.stringify(c.rows.timestamps))));
+    let p = prepared.get(c.rows);
+    if (p === undefined) prepared.set(c.rows, (p = prepareRows(c.rows, Buffer.from(JSON.stringify(c.rows.timestamps)))));
     if (statuses.length < c.rows.records.length) statuses = new Uint8Array(c.rows.records.length);
-    writeViewColumn(w, c.rows, c.feature, ts, statuses);
+    writeViewColumn(w, c.rows, p, c.feature, statuses);
   });
   w.bytes(CLOSE);
   lastSize = w.at;

@@ -83,7 +83,8 @@ export function toResponse(lookup: Lookup): OnlineFeaturesResponse {
     return { values, statuses, event_timestamps: c.rows.timestamps.slice() };
   });
   return {
-    metadata: { feature_names: lookup.featureNames, ...(lookup.warnings.length ? { warnings: lookup.warnings } : {}) },
+    // Copies: a lookup's names and warnings are shared by every lookup of the same request (online-read.ts).
+    metadata: { feature_names: [...lookup.featureNames], ...(lookup.warnings.length ? { warnings: [...lookup.warnings] } : {}) },
     results,
   };
 }
