@@ -17,6 +17,7 @@ import { toRepoSpecs, type Definition } from './registry/to-specs.js';
 import type { RegistryData } from './registry/types.js';
 import { apply, plan } from './services/apply.js';
 import { auditSkew, type AuditOptions, type AuditReport } from './services/audit.js';
+import { sampleAggregationView } from './services/audit-aggregations.js';
 import { deleteViewVersion, deprecateView, promotionProblem, promoteView } from './services/lifecycle.js';
 import { CachedRegistry } from './services/cached-registry.js';
 import type { StoreContext } from './services/context.js';
@@ -248,9 +249,23 @@ export class FeatureStore {
     return this.statisticsCache.get(key, () => computeStatistics(this.monitoring.statistics, view, opts, this.context.now()), opts.refresh);
   }
 
-  /** A reproducible sample of a view version's online rows, with their event and write times. */
+  /**
+   * A reproducible sample of a view version's online rows, with their event times. An aggregation
+   * view stores tiles, not rows: its sample is entity keys with events in its longest window,
+   * looked up (aggregated) at the store's clock.
+   */
   async onlinePreview(ref: string, n = 20): Promise<{ entity: Record<string, unknown>; eventTimestamp: string; values: Record<string, unknown> }[]> {
     const view = (await this.context.registry()).view(ref);
+    if (view.aggregation) {
+      const sampled = await sampleAggregationView(
+        this.context,
+        { key: viewKey(view.name, view.version), view, features: view.features },
+        n,
+        1,
+        getOnlineFeatures,
+      );
+      return sampled.map((s) => ({ entity: s.entity, eventTimestamp: s.eventTimestamp, values: s.online }));
+    }
     const rows = await this.parts.online.sample(viewKey(view.name, view.version), n, 1);
     return rows.map((r) => ({ entity: decodeEntityKey(r.entityKey), eventTimestamp: new Date(r.eventTs).toISOString(), values: r.values }));
   }

@@ -7,6 +7,7 @@ import { copyFile, mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ConfigurationError } from '../shared/errors.js';
 
 export const UI_ROOT = fileURLToPath(new URL('.', import.meta.url));
 export const DIST_DIR = join(UI_ROOT, 'dist');
@@ -50,6 +51,16 @@ export async function loadAssets(dir: string = DIST_DIR): Promise<Map<string, Bu
     const scratch = await mkdtemp(join(tmpdir(), 'skewless-ui-'));
     try {
       return await read(await buildUi(join(scratch, 'dist')));
+    } catch (build) {
+      // The build needs the devDependencies (esbuild, preact, htm): a clone after `npm ci` has them,
+      // a package from a registry ships ui/dist instead (package.json `files`).
+      const first = String((build as Error).message)
+        .split('\n')
+        .slice(0, 2)
+        .join(' ');
+      throw new ConfigurationError(
+        `the web UI is not built (${dir} is missing) and cannot be built here: ${first}. Run \`npm run build:ui\` in ${join(UI_ROOT, '..')} (a clone with its devDependencies installed)`,
+      );
     } finally {
       await rm(scratch, { recursive: true, force: true });
     }

@@ -19,8 +19,20 @@ export function registerAuditCommand(program: Command, globals: () => GlobalOpti
     .option('--threshold <rate>', 'highest tolerated mismatch / missing rate', '0')
     .option('--tolerance <rel>', 'relative tolerance for floats', '1e-6')
     .option('--now <ts>', 'the clock aggregation views are looked up and recomputed at (default: now)')
+    // Kept like the UI's audits, so `skewless ui` shows the audits CI ran.
+    .option('--no-record', 'do not keep this audit in the audit history')
     .action(
-      (o: { views?: string[]; view?: string[]; featureService?: string; sample: string; seed: string; threshold: string; tolerance: string; now?: string }) => {
+      (o: {
+        views?: string[];
+        view?: string[];
+        featureService?: string;
+        sample: string;
+        seed: string;
+        threshold: string;
+        tolerance: string;
+        now?: string;
+        record: boolean;
+      }) => {
         const fixed = o.now ? instantArg(o.now, 'now') : undefined;
         return withStore(
           globals(),
@@ -28,13 +40,16 @@ export function registerAuditCommand(program: Command, globals: () => GlobalOpti
             const threshold = Number(o.threshold);
             if (!Number.isFinite(threshold) || threshold < 0)
               throw new ValidationError(`--threshold: expected a rate >= 0, got '${o.threshold}'`, [{ field: 'threshold', message: 'expected a number' }]);
-            const report = await store.auditSkew({
-              ...(o.views || o.view ? { views: [...(o.views ?? []), ...(o.view ?? [])] } : {}),
-              ...(o.featureService ? { featureService: o.featureService } : {}),
-              sample: Number(o.sample),
-              seed: Number(o.seed),
-              floatTolerance: Number(o.tolerance),
-            });
+            const report = await store.auditSkew(
+              {
+                ...(o.views || o.view ? { views: [...(o.views ?? []), ...(o.view ?? [])] } : {}),
+                ...(o.featureService ? { featureService: o.featureService } : {}),
+                sample: Number(o.sample),
+                seed: Number(o.seed),
+                floatTolerance: Number(o.tolerance),
+              },
+              { record: o.record },
+            );
             // A feature with nothing to compare was not checked: that is not a pass.
             const passed = report.worstRate <= threshold && report.notChecked.length === 0;
             if (globals().json) console.log(toJson({ ...report, threshold, passed }));

@@ -16,9 +16,11 @@ export function registerFreshnessCommand(program: Command, globals: () => Global
     .command('freshness')
     .description('age of each online view against its SLA; exits 1 if any view is stale')
     .option('--now <ts>', 'evaluate at this time (default: now)')
-    .action((o: { now?: string }) =>
+    // Every check is kept, like the scheduled Lambda's, so `skewless ui` charts what cron runs saw.
+    .option('--no-record', 'do not keep this check in the freshness history')
+    .action((o: { now?: string; record: boolean }) =>
       withStore(globals(), async (store) => {
-        const views = await store.freshness(o.now ? instantArg(o.now, 'now') : undefined);
+        const views = await store.freshness(o.now ? instantArg(o.now, 'now') : undefined, { record: o.record });
         const stale = views.filter((v) => v.status === 'stale').length;
         printTable(
           views.map((v) => ({

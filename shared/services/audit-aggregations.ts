@@ -11,6 +11,8 @@ export interface AggregationSample {
   entity: Record<string, unknown>;
   at: Date;
   online: Record<string, unknown>;
+  /** The newest event time among the row's looked-up features (the epoch when none was found). */
+  eventTimestamp: string;
 }
 
 /**
@@ -46,9 +48,11 @@ export async function sampleAggregationView(ctx: StoreContext, v: ViewRequest, n
     features: v.features.map((f) => `${v.key}:${f.name}`),
     entities: Object.fromEntries(joinKeys.map((k) => [k, sample.map((s) => s[k])])),
   });
+  const columns = response.results.slice(joinKeys.length);
   return sample.map((entity, i) => ({
     entity: Object.fromEntries(joinKeys.map((k) => [k, entity[k]])),
     at: now,
-    online: Object.fromEntries(v.features.map((f, j) => [f.name, response.results[joinKeys.length + j].values[i]])),
+    online: Object.fromEntries(v.features.map((f, j) => [f.name, columns[j].values[i]])),
+    eventTimestamp: new Date(Math.max(0, ...columns.map((c) => Date.parse(c.event_timestamps[i])).filter((t) => !Number.isNaN(t)))).toISOString(),
   }));
 }

@@ -1,6 +1,7 @@
 import type { DType } from '../definitions/dtypes.js';
 import { ValidationError } from '../errors.js';
 import { viewKey } from '../layout/view-ref.js';
+import { storedColumns } from '../offline/source-node.js';
 import type { StatisticsEngine } from '../offline/statistics-engine.js';
 import { histogramBins, statisticsKind, type HistogramBins, type StatisticsKind, type StatisticsQueryInput } from '../offline/sql/statistics-compiler.js';
 import type { FeatureViewSpec } from '../registry/types.js';
@@ -28,6 +29,8 @@ export interface ViewStatistics {
   start: string;
   end: string;
   rowCount: number;
+  /** What the rows hold: the view's features, or for an aggregation view the raw event columns its features are computed from. */
+  of: 'features' | 'events';
   engine: StatisticsEngine['engine'];
   computedAt: string;
   /** True when this answer came from the cache (same view version, range and options). */
@@ -60,10 +63,12 @@ export async function computeStatistics(engine: StatisticsEngine, view: FeatureV
     throw new ValidationError('statistics need a time range with start < end', [{ field: 'start', message: 'expected an instant before end' }]);
   const bins = o.bins ?? 10;
   const top = o.top ?? 10;
-  const input: StatisticsQueryInput = { source: await engine.source(view), features: view.features, start: o.start, end: o.end };
+  // An aggregation view's offline rows are its raw events: their columns are what the data holds.
+  const columns = storedColumns(view);
+  const input: StatisticsQueryInput = { source: await engine.source(view), features: columns, start: o.start, end: o.end };
   const [summary] = await engine.all(engine.compiler.summary(input));
   const rowCount = num(summary.n);
-  const features: FeatureStatistics[] = view.features.map((f, i) => {
+  const features: FeatureStatistics[] = columns.map((f, i) => {
     const count = num(summary[`c${i}_nonnull`]);
     const kind = statisticsKind(f.dtype);
     const s: FeatureStatistics = { name: f.name, dtype: f.dtype, kind, count, nulls: rowCount - count, nullRate: rowCount ? (rowCount - count) / rowCount : 0 };
@@ -94,6 +99,7 @@ export async function computeStatistics(engine: StatisticsEngine, view: FeatureV
     start: o.start.toISOString(),
     end: o.end.toISOString(),
     rowCount,
+    of: view.aggregation ? 'events' : 'features',
     engine: engine.engine,
     computedAt: now.toISOString(),
     cached: false,

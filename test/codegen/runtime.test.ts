@@ -1,3 +1,8 @@
+import { createHash } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { describe, expect, it } from 'vitest';
 import { createServiceClient, SkewlessClientError, type ServiceSchema } from '../../shared/codegen/runtime/client.js';
 import { sigv4Signer } from '../../shared/codegen/runtime/sigv4.js';
@@ -67,5 +72,54 @@ describe('the generated client runtime', () => {
     );
     expect(h['x-amz-date']).toMatch(/^\d{8}T\d{6}Z$/);
     expect(h.host).toBeUndefined(); // fetch sets Host itself
+  });
+
+  it('signs what goes on the wire: the request as a server receives it verifies against the signature', async () => {
+    // What API Gateway does with an IAM-authorized request: recompute the signature over the
+    // received method, path, query, signed headers (Host as sent) and body, and compare.
+    const received: { method: string; url: string; headers: Record<string, string>; body: string }[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d) => (body += d));
+      req.on('end', () => {
+        received.push({ method: req.method!, url: req.url!, headers: req.headers as Record<string, string>, body });
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ metadata: { feature_names: ['id', 'n'] }, results: [column(['a b/é']), column([1])] }));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
+    try {
+      const sign = sigv4Signer({ region: 'eu-west-1', credentials });
+      await createServiceClient(schema, { baseUrl: `http://127.0.0.1:${port}/v1/`, sign }).get({ id: ['a b/é'] });
+    } finally {
+      server.close();
+    }
+    const [req] = received;
+    const auth = /^AWS4-HMAC-SHA256 Credential=[^,]+, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(req.headers.authorization)!;
+    expect(auth).not.toBeNull();
+    const signedHeaders = auth[1].split(';');
+    expect(signedHeaders).toEqual(expect.arrayContaining(['host', 'x-amz-date', 'x-skewless-schema-hash', 'content-type']));
+    const url = new URL(req.url, `http://${req.headers.host}`);
+    const d = req.headers['x-amz-date'];
+    const verifier = new SignatureV4({ service: 'execute-api', region: 'eu-west-1', credentials, sha256: Sha256 });
+    const again = await verifier.sign(
+      {
+        method: req.method,
+        protocol: 'http:',
+        hostname: url.hostname,
+        port,
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        headers: Object.fromEntries(signedHeaders.map((h) => [h, req.headers[h]])),
+        body: req.body,
+      },
+      { signingDate: new Date(`${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 11)}:${d.slice(11, 13)}:${d.slice(13)}`) },
+    );
+    expect(String(again.headers.authorization).split('Signature=')[1]).toBe(auth[2]);
+    // The signature covers the body through this header: it must be the hash of the body received.
+    expect(req.headers['x-amz-content-sha256']).toBe(createHash('sha256').update(req.body).digest('hex'));
+    expect(url.pathname).toBe('/v1/get-online-features');
   });
 });

@@ -101,9 +101,9 @@ export async function registerDataset(store: FeatureStore, now: Date): Promise<{
   });
 }
 
-/** Starts `skewless ui --port 0` as users do; resolves with its URL once it listens. */
-export async function startUi(repo: string, args: string[]): Promise<{ url: string; child: ChildProcess; stderr: () => string }> {
-  const child = spawn(process.execPath, [BIN, '--repo', repo, 'ui', '--port', '0', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+/** Starts `skewless ui --port 0` as users do (this clone's, or the `bin` of an installed package); resolves with its URL once it listens. */
+export async function startUi(repo: string, args: string[], bin = BIN): Promise<{ url: string; child: ChildProcess; stderr: () => string }> {
+  const child = spawn(process.execPath, [bin, '--repo', repo, 'ui', '--port', '0', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`skewless ui did not start: ${err}`)), 90_000);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FeatureStore } from '../../shared/feature-store.js';
+import type { FeatureViewSpec } from '../../shared/registry/types.js';
 import type { ViewFreshness } from '../../shared/services/freshness.js';
 import { buildUi } from '../../ui/build.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -27,6 +28,7 @@ describe('skewless ui in a real browser (Chromium) on the demo repo', () => {
   let v2: Awaited<ReturnType<typeof addBreakingVersion>>;
   let dataset: Awaited<ReturnType<typeof registerDataset>>;
   let serviceName: string;
+  let aggregated: FeatureViewSpec;
 
   beforeAll(async () => {
     const executablePath = chromiumPath();
@@ -43,6 +45,7 @@ describe('skewless ui in a real browser (Chromium) on the demo repo', () => {
         entities: Object.keys(data.entities).length,
       };
       serviceName = dataset.service;
+      aggregated = Object.values(data.featureViews).find((v) => v.aggregation)!;
       // What the CLI's `skewless freshness` says at the same instant: the board must say the same.
       freshness = await store.freshness();
     } finally {
@@ -192,6 +195,48 @@ describe('skewless ui in a real browser (Chromium) on the demo repo', () => {
     await Promise.all([page.waitForSelector('[data-testid=view-name]'), page.click(`[data-testid=version-v${v2.to}]`)]);
     await page.waitForFunction((v) => document.querySelector('[data-testid=view-name]')?.textContent?.includes(`v${v}`), {}, v2.to);
     expect(await text('[data-testid=view-name]')).toContain('inactive');
+  });
+
+  it('an aggregation view: what each feature aggregates, statistics of its raw events, a preview of its aggregates', async () => {
+    const agg = aggregated.aggregation!;
+    await open(`/feature-views/${aggregated.name}`, '[data-testid=stats-rows]');
+    const schema = await rowsOf('schema-table');
+    expect(schema.map((r) => r.slice(0, 2))).toEqual(aggregated.features.map((f) => [f.name, f.dtype]));
+    for (const [i, a] of agg.aggregations.entries()) {
+      expect(schema[i][2]).toMatch(new RegExp(`^${a.function}${a.column ? `\\(${a.column}[,)]` : ' '}.* over \\d+ (d|h|min)$`));
+    }
+    // ttl 0: the demo's aggregates never expire (their windows bound them).
+    expect([aggregated.ttlSeconds, await text('[data-testid=ttl]')]).toEqual([0, 'none (values never expire)']);
+    expect(await text('[data-testid=event-schema]')).toContain(agg.eventSchema.map((c) => `${c.name} ${c.dtype}`).join(', '));
+    // The offline rows of an aggregation view are its raw events: their columns are described.
+    const stats = await page.evaluate(async (name) => (await fetch(`/api/feature-views/${name}/statistics`)).json(), aggregated.name);
+    expect(stats).toMatchObject({ of: 'events' });
+    expect(stats.rowCount).toBeGreaterThan(0);
+    expect(await text('[data-testid=stats-summary]')).toContain('raw events');
+    expect((await text('[data-testid=stats-rows]')).replaceAll(',', '')).toBe(String(stats.rowCount));
+    expect(await page.$$eval('.stat-card', (els) => els.map((el) => el.getAttribute('data-testid')))).toEqual(agg.eventSchema.map((c) => `stat-${c.name}`));
+    // The preview: sampled users with events in the longest window, their aggregates at the clock.
+    const preview = await page.evaluate(async (name) => (await fetch(`/api/feature-views/${name}/preview?n=10`)).json(), aggregated.name);
+    expect(preview.rows.length).toBeGreaterThan(0);
+    const shown = await rowsOf('preview-table');
+    expect(shown).toHaveLength(preview.rows.length);
+    for (const r of shown) expect(r[1]).toMatch(/^2026-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
+    // The same values as an online lookup at the UI's clock.
+    const store = await FeatureStore.open(repo, { now: () => new Date(DEMO_NOW) });
+    try {
+      const keys = aggregated.joinKeys.map((k) => k.name);
+      const res = await store.getOnlineFeatures({
+        features: aggregated.features.map((f) => `${aggregated.name}:${f.name}`),
+        entities: Object.fromEntries(keys.map((k) => [k, preview.rows.map((r: { entity: Record<string, unknown> }) => r.entity[k])])),
+      });
+      const looked = preview.rows.map((_: unknown, i: number) =>
+        Object.fromEntries(aggregated.features.map((f, j) => [f.name, res.results[keys.length + j].values[i]])),
+      );
+      expect(preview.rows.map((r: { values: unknown }) => r.values)).toEqual(looked);
+    } finally {
+      await store.close();
+    }
+    await shot('aggregation-view');
   });
 
   it('on-demand views, datasets and a source page show their objects', async () => {

@@ -71,6 +71,8 @@ export function viewDetail(versions: FeatureViewSpec[], data: RegistryData, regi
       status: v.status,
       ttlSeconds: v.ttlSeconds,
       features: v.features,
+      // An aggregation view's features are derived: what each computes, over which event columns.
+      aggregation: v.aggregation ?? null,
       consumers: consumersOf(data.featureServices, v.name, v.version),
       materialization: data.materializations[viewKey(v.name, v.version)] ?? null,
     })),

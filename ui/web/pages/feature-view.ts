@@ -4,6 +4,7 @@ import { useApi } from '../api.js';
 import { Code, FreshnessChart, Histogram, KeyValues, Section, Show, Status, Table, Tags } from '../components.js';
 import { cell, duration, num, pct, when } from '../format.js';
 import type { PageProps } from '../router.js';
+import type { AggregationSpec, AggregationViewSpec } from '../../../shared/registry/types.js';
 import type { ViewStatistics } from '../../../shared/services/statistics.js';
 
 interface Change {
@@ -37,6 +38,7 @@ interface ViewDetail {
     status: string;
     ttlSeconds: number;
     features: { name: string; dtype: string }[];
+    aggregation: AggregationViewSpec | null;
     consumers: string[];
     materialization: { watermark?: string; intervals: unknown[] } | null;
   }[];
@@ -54,6 +56,12 @@ function changeValue(v: unknown): string {
   return cell(v);
 }
 const DAY = 86_400_000;
+
+/** What an aggregation computes, as declared: `sum(tokens) over 7 d`, `count over 1 h`, `last_n(model, 5) over 1 d`. */
+function aggregationLabel(a: AggregationSpec): string {
+  const args = [a.column, a.n].filter((x) => x !== undefined).join(', ');
+  return `${a.function}${args ? `(${args})` : ''} over ${duration(a.windowSeconds)}`;
+}
 
 function DiffView({ name, versions }: { name: string; versions: number[] }) {
   const [from, setFrom] = useState(versions.at(-2) ?? versions[0]);
@@ -100,7 +108,7 @@ function StatisticsView({ name, version, defaultEnd }: { name: string; version: 
       <button type="button" onClick=${() => setRefresh((r) => r + 1)}>Recompute</button>
     </form>
     <${Show} loaded=${stats}>${(s: Stats) => html`
-      <p data-testid="stats-summary"><strong data-testid="stats-rows">${num(s.rowCount)}</strong> rows with event time in [${when(s.start)}, ${when(s.end)}) · ${s.engine}${s.cached ? ' · cached' : ''} · computed ${when(s.computedAt)}</p>
+      <p data-testid="stats-summary"><strong data-testid="stats-rows">${num(s.rowCount)}</strong> ${s.of === 'events' ? 'raw events (the columns the aggregations read)' : 'rows'} with event time in [${when(s.start)}, ${when(s.end)}) · ${s.engine}${s.cached ? ' · cached' : ''} · computed ${when(s.computedAt)}</p>
       <div class="stats-grid">
         ${s.features.map(
           (f) => html`<div class="stat-card" data-testid=${`stat-${f.name}`}>
@@ -191,7 +199,7 @@ export function FeatureViewPage({ params, query }: PageProps) {
               'source',
               html`<a href=${`/sources/${enc(v.sourceDetail.name)}`}>${v.sourceDetail.name}</a> (${v.sourceDetail.kind}, ${v.sourceDetail.path}, event time ${v.sourceDetail.timestampField})`,
             ],
-            ['ttl', html`<span data-testid="ttl">${duration(selected.ttlSeconds)}</span>`],
+            ['ttl', html`<span data-testid="ttl">${selected.ttlSeconds === 0 ? 'none (values never expire)' : duration(selected.ttlSeconds)}</span>`],
             ['online', v.online ? 'yes' : 'no'],
             ['owner', v.owner || '—'],
             ['tags', html`<${Tags} tags=${v.tags} />`],
@@ -200,7 +208,24 @@ export function FeatureViewPage({ params, query }: PageProps) {
         />
       <//>
       <${Section} title="Schema" id="schema">
-        <${Table} testid="schema-table" head=${['feature', 'type', 'description']} rows=${selected.features.map((f) => [f.name, html`<code>${f.dtype}</code>`, (f as { description?: string }).description || ''])} />
+        ${
+          selected.aggregation
+            ? html`<${Table}
+                  testid="schema-table"
+                  head=${['feature', 'type', 'aggregation', 'description']}
+                  rows=${selected.features.map((f) => [
+                    f.name,
+                    html`<code>${f.dtype}</code>`,
+                    html`<code>${aggregationLabel(selected.aggregation!.aggregations.find((a) => a.name === f.name)!)}</code>`,
+                    (f as { description?: string }).description || '',
+                  ])}
+                />
+                <p class="muted" data-testid="event-schema">
+                  Aggregated from the raw events' ${selected.aggregation.eventSchema.map((c, i) => html`${i ? ', ' : ''}<code>${c.name}</code> ${c.dtype}`)}, online in
+                  tiles of ${duration(selected.aggregation.intervalSeconds)}.
+                </p>`
+            : html`<${Table} testid="schema-table" head=${['feature', 'type', 'description']} rows=${selected.features.map((f) => [f.name, html`<code>${f.dtype}</code>`, (f as { description?: string }).description || ''])} />`
+        }
       <//>
       <${Section} title="Versions" id="versions">
         <${Table}

@@ -64,7 +64,7 @@ export function SkewPage({ query }: PageProps) {
   };
 
   return html`<h1>Training–serving skew</h1>
-    <p class="muted">Samples online rows, recomputes each offline at its event time and compares per feature. Runs are kept as a history.</p>
+    <p class="muted">Samples online rows, recomputes each offline at the same instant (its event time; the clock for aggregations) and compares per feature. Runs from here and from <code>skewless audit-skew</code> are kept as a history.</p>
     <form class="inline" onSubmit=${run} data-testid="audit-form">
       <label>target
         <select data-testid="audit-target" value=${chosen} onChange=${(e: Event) => setTarget((e.target as HTMLSelectElement).value)}>
