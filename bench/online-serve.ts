@@ -10,7 +10,7 @@
  * default 1), BENCH_SERVE_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile serve).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bodyBytes } from '../functions/dev-server/dev-server.js';
 import { createRouter } from '../functions/dev-server/router.js';
@@ -48,11 +48,19 @@ function startChild(args: string[]): Promise<{ child: ChildProcess; port: number
   });
 }
 
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. */
+/**
+ * CPU seconds (user + system) a process and its children (serve --workers forks them) have used so
+ * far, from /proc (Linux); NaN elsewhere.
+ */
 function cpuSeconds(pid: number): number {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    let total = (Number(fields[11]) + Number(fields[12])) / 100;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      // A child gone in between counts nothing more.
+      for (const child of readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ').filter(Boolean)) total += cpuSeconds(Number(child)) || 0;
+    }
+    return total;
   } catch {
     return Number.NaN;
   }
