@@ -7,7 +7,9 @@
  *   - 10 M entity rows × 3 views of 10 M feature rows each (memory bounded: DuckDB spills).
  * skewless runs as a user runs it (the form chosen from row counts, `choosePitForm`), and each
  * form forced, to show the crossover the choice follows. BENCH_PIT_SCALE scales every row count
- * (0.1 for a quick run); BENCH_PIT_MEMORY is DuckDB's memory limit on both sides (default 8GB).
+ * (0.1 for a quick run); BENCH_PIT_MEMORY is DuckDB's memory limit on both sides (default 8GB);
+ * BENCH_PIT_CASES picks cases by id, comma-separated (`1m`, `10m`, `3views`; default all), e.g.
+ * `BENCH_PIT_CASES=3views npm run bench -- pit` runs only the scale case at full size.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,9 +29,14 @@ const FEATURE_ROWS = Math.round(10_000_000 * SCALE);
 const SMALL_ENTITY_ROWS = Math.round(1_000_000 * SCALE);
 const LARGE_ENTITY_ROWS = Math.round(10_000_000 * SCALE);
 const VIEWS = ['stats', 'stats_b', 'stats_c'];
+const CASE_IDS = ['1m', '10m', '3views'] as const;
+const SELECTED = (process.env.BENCH_PIT_CASES ?? CASE_IDS.join(',')).split(',').map((s) => s.trim());
+for (const id of SELECTED)
+  if (!CASE_IDS.includes(id as never)) throw new Error(`BENCH_PIT_CASES: unknown case '${id}', expected one of ${CASE_IDS.join(', ')}`);
 const M = (n: number) => `${(n / 1e6).toLocaleString('en-US', { maximumFractionDigits: 2 })} M`;
 
 interface Case {
+  id: (typeof CASE_IDS)[number];
   name: string;
   entityFile: string;
   entityRows: number;
@@ -84,8 +91,8 @@ export async function benchPit(): Promise<void> {
       mkdirSync(join(dir, 'data', v), { recursive: true });
       await db.run(featureSql(i + 1, join(dir, 'data', v, 'part-0.parquet')));
     }
-    await db.run(entitySql(SMALL_ENTITY_ROWS, small));
-    await db.run(entitySql(LARGE_ENTITY_ROWS, large));
+    if (SELECTED.includes('1m')) await db.run(entitySql(SMALL_ENTITY_ROWS, small));
+    if (SELECTED.some((id) => id !== '1m')) await db.run(entitySql(LARGE_ENTITY_ROWS, large));
   });
 
   const user = new Entity({ name: 'user_id', valueType: Str });
@@ -104,11 +111,34 @@ export async function benchPit(): Promise<void> {
   const registry = await store.context.registry();
   await store.close();
 
-  const cases: Case[] = [
-    { name: `${M(SMALL_ENTITY_ROWS)} × ${M(FEATURE_ROWS)}`, entityFile: small, entityRows: SMALL_ENTITY_ROWS, views: ['stats'], forms: ['asof', 'window'] },
-    { name: `${M(LARGE_ENTITY_ROWS)} × ${M(FEATURE_ROWS)}`, entityFile: large, entityRows: LARGE_ENTITY_ROWS, views: ['stats'], forms: ['asof', 'window'] },
-    { name: `${M(LARGE_ENTITY_ROWS)} × 3 views × ${M(FEATURE_ROWS)}`, entityFile: large, entityRows: LARGE_ENTITY_ROWS, views: VIEWS, forms: [] },
-  ];
+  const cases = (
+    [
+      {
+        id: '1m',
+        name: `${M(SMALL_ENTITY_ROWS)} × ${M(FEATURE_ROWS)}`,
+        entityFile: small,
+        entityRows: SMALL_ENTITY_ROWS,
+        views: ['stats'],
+        forms: ['asof', 'window'],
+      },
+      {
+        id: '10m',
+        name: `${M(LARGE_ENTITY_ROWS)} × ${M(FEATURE_ROWS)}`,
+        entityFile: large,
+        entityRows: LARGE_ENTITY_ROWS,
+        views: ['stats'],
+        forms: ['asof', 'window'],
+      },
+      {
+        id: '3views',
+        name: `${M(LARGE_ENTITY_ROWS)} × 3 views × ${M(FEATURE_ROWS)}`,
+        entityFile: large,
+        entityRows: LARGE_ENTITY_ROWS,
+        views: VIEWS,
+        forms: [],
+      },
+    ] satisfies Case[]
+  ).filter((c) => SELECTED.includes(c.id));
   const rows: Record<string, unknown>[] = [];
   const targets: Target[] = [];
   for (const [ci, c] of cases.entries()) {
@@ -144,8 +174,13 @@ export async function benchPit(): Promise<void> {
         speed,
         rows_differing: Number(diff.n),
       });
-      if (form === 'auto') {
+      if (form === 'auto' && c.views.length > 1) {
+        // Issue 13 target 5 states the scale case as time: ≤ 1.0× the hand-written query's, and ≤ 30 s.
+        targets.push({ target: `PIT ${c.name}: time / hand-written DuckDB time`, value: ours.seconds / hand.seconds, threshold: 1, better: 'lower' });
+      } else if (form === 'auto') {
         targets.push({ target: `PIT ${c.name}: speed vs hand-written DuckDB`, value: speed, threshold: 1, better: 'higher' });
+      }
+      if (form === 'auto') {
         // The 30 s goal is for the full size on the 2-core bench machine; a scaled run has no seconds target.
         if (c.views.length > 1 && SCALE === 1)
           targets.push({ target: `PIT ${c.name}: seconds`, value: ours.seconds, threshold: 30, better: 'lower', unit: 's' });
