@@ -107,32 +107,6 @@ describe('Class: PitCompiler', () => {
       );
     });
 
-    it('refuses an entity column named like the ASOF form bound column when a view orders by created ts; the window form has none', () => {
-      const withCreated = node.pitView({
-        alias: 'fv0',
-        source: node.source({ ...source({ kind: 'files', files: [] }), createdColumn: 'created' }),
-        joinKeys: [{ name: 'user_id', dtype: 'String' }],
-        ttlSeconds: 0,
-        features: [{ name: 'n', as: 'n' }],
-      });
-      const clash = node.pitQuery({
-        entity: node.entity({
-          table: 'stage',
-          rowIdColumn: '__row_id',
-          timestampColumn: 'event_timestamp',
-          columns: ['user_id', 'event_timestamp', '__pit_bound'],
-        }),
-        views: [withCreated],
-      });
-      expect(() => duckdbDialect('asof').createCompiler().compilePit(clash)).toThrow(
-        expect.objectContaining({ message: "entity column '__pit_bound' is reserved", issues: [{ field: '__pit_bound', message: 'reserved name' }] }),
-      );
-      expect(duckdbDialect('window').createCompiler().compilePit(clash).sql).toContain('"__pit_bound"');
-      // Without a created column the ASOF form joins on the entity ts itself and reserves nothing.
-      const plain = node.pitQuery({ ...clash, views: [userView('fv0', ['n'], 0)] });
-      expect(duckdbDialect('asof').createCompiler().compilePit(plain).sql).not.toContain('__pit_order');
-    });
-
     it('refuses a requested output it has no selection for', () => {
       expect(() =>
         trinoDialect()

@@ -1,4 +1,4 @@
-import type { EntityNode, PitQueryNode, PitViewNode } from './nodes.js';
+import type { EntityNode, PitViewNode } from './nodes.js';
 import { CREATED_TS, EVENT_TS, PitCompiler, type ViewJoin } from './pit-compiler.js';
 import { intervalSeconds, quoteIdentifier as q } from './quote.js';
 
@@ -6,8 +6,6 @@ import { intervalSeconds, quoteIdentifier as q } from './quote.js';
 const PIT_ORDER = '__pit_order';
 const orderOf = (ts: string, created: string) =>
   `(CAST(epoch_us(${ts}) AS HUGEINT) << 64) + coalesce(CAST(epoch_us(${created}) AS HUGEINT) + 9223372036854775808, 0)`;
-/** An entity row's bound, computed once per entity row for every view that orders by it. */
-const PIT_BOUND = '__pit_bound';
 /** An entity row's bound: its time with the greatest created part, so every row of that event time qualifies. */
 const boundOf = (ts: string) => `(CAST(epoch_us(${ts}) AS HUGEINT) << 64) + 18446744073709551615`;
 
@@ -16,16 +14,10 @@ const boundOf = (ts: string) => `(CAST(epoch_us(${ts}) AS HUGEINT) << 64) + 1844
  * (docs/semantics.md#pit-join). Ties on event_ts go to the newest created_ts: with a created
  * column the ASOF inequality runs on (event_ts, created_ts) packed into one HUGEINT, so the join's
  * own sort breaks the ties and no separate de-duplication pass (a window over every feature row)
- * is needed (bench/pit-join.ts: about a fifth less work than dedupe-then-ASOF). The entity side's
- * bound is computed once in the entity CTE, not once per view (three views: a tenth less time).
+ * is needed (bench/pit-join.ts: about a fifth less work than dedupe-then-ASOF).
  */
 export class AsofPitCompiler extends PitCompiler {
-  protected override entityColumns(query: PitQueryNode): readonly { readonly name: string; readonly sql: string }[] {
-    const ordered = query.views.some((v) => v.kind !== 'AggView' && v.source.createdColumn);
-    return ordered ? [{ name: PIT_BOUND, sql: boundOf(`CAST(${q(query.entity.timestampColumn)} AS TIMESTAMP)`) }] : [];
-  }
-
-  protected override joinView(v: PitViewNode, source: string, alias: string, entity: EntityNode): ViewJoin {
+  protected joinView(v: PitViewNode, source: string, alias: string, entity: EntityNode): ViewJoin {
     const keys = v.joinKeys.map((k) => q(k.name));
     const tsCol = entity.timestampColumn;
     const ctes: string[] = [];
@@ -34,7 +26,7 @@ export class AsofPitCompiler extends PitCompiler {
     if (v.source.createdColumn) {
       ctes.push(`${q(`${v.alias}__ordered`)} AS (SELECT *, ${orderOf(q(EVENT_TS), q(CREATED_TS))} AS ${q(PIT_ORDER)} FROM ${q(rel)})`);
       rel = `${v.alias}__ordered`;
-      on.push(`e.${q(PIT_BOUND)} >= ${alias}.${q(PIT_ORDER)}`);
+      on.push(`${boundOf(`e.${q(tsCol)}`)} >= ${alias}.${q(PIT_ORDER)}`);
     } else {
       on.push(`e.${q(tsCol)} >= ${alias}.${q(EVENT_TS)}`);
     }

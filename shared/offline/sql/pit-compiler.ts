@@ -31,14 +31,6 @@ export abstract class PitCompiler {
    */
   protected abstract joinView(view: PitViewNode, source: string, alias: string, entity: EntityNode): ViewJoin;
 
-  /**
-   * Columns a form computes once per entity row in the `__entity` CTE (select items over the staged
-   * entity table), so every view's join reads them instead of computing them again. None by default.
-   */
-  protected entityColumns(_query: PitQueryNode): readonly { readonly name: string; readonly sql: string }[] {
-    return [];
-  }
-
   /** The typed rows of a source, restricted to [from, to] (inclusive) when given, or [from, to) for `halfOpen`. */
   sourceSelect(src: SourceNode, range?: { from?: Date; to: Date; halfOpen?: boolean }): string {
     const d = this.dialect;
@@ -70,7 +62,6 @@ export abstract class PitCompiler {
       const t = joinKeyTypes.get(c);
       return t ? `CAST(${q(c)} AS ${t}) AS ${q(c)}` : q(c);
     });
-    for (const c of this.entityColumns(query)) entityCols.push(`${c.sql} AS ${q(c.name)}`);
     const from = entity.database ? `${q(entity.database)}.${q(entity.table)}` : q(entity.table);
     const ctes = [`${q('__entity')} AS (SELECT ${q(entity.rowIdColumn)}, ${entityCols.join(', ')} FROM ${from})`];
     const selections = new Map<string, Selection>();
@@ -140,9 +131,8 @@ export abstract class PitCompiler {
         ...[...dupes].map((d) => ({ field: d, message: 'appears more than once in the output' })),
       ]);
     }
-    for (const reserved of [query.entity.rowIdColumn, ...this.entityColumns(query).map((c) => c.name)]) {
-      if (query.entity.columns.includes(reserved))
-        throw new ValidationError(`entity column '${reserved}' is reserved`, [{ field: reserved, message: 'reserved name' }]);
+    if (query.entity.columns.includes(query.entity.rowIdColumn)) {
+      throw new ValidationError(`entity column '${query.entity.rowIdColumn}' is reserved`, [{ field: query.entity.rowIdColumn, message: 'reserved name' }]);
     }
   }
 }
