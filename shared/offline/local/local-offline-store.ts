@@ -22,7 +22,8 @@ import { FileCheckpointStore } from './file-checkpoint-store.js';
 import { COMPACTABLE, COMPACTION_DEFAULTS, type CompactionOptions, type CompactionResult } from '../compaction.js';
 import type { CheckpointStore, SourceFile } from '../materialization-source.js';
 
-const ENTITY_TABLE = '__entity_stage';
+/** The staged entity rows a compiled PIT query reads (bench/pit-join.ts re-stages them to profile that query). */
+export const ENTITY_TABLE = '__entity_stage';
 
 export interface LocalOfflineStoreOptions {
   /** FileSource paths are relative to this directory. */
