@@ -1,7 +1,7 @@
 import { IncompleteRunError, SourceFileMissingError, ValidationError } from '../errors.js';
 import { viewKey } from '../layout/view-ref.js';
 import { planChunks, runIdOf, type ChunkResult, type MaterializationRun } from '../offline/materialization-source.js';
-import { entityKey } from '../online/entity-key.js';
+import { entityKeyer } from '../online/entity-key.js';
 import type { OnlineWrite } from '../online/types.js';
 import { covers, mergeIntervals } from '../registry/intervals.js';
 import type { FeatureViewSpec, RegistryData } from '../registry/types.js';
@@ -124,12 +124,14 @@ export async function runChunk(
     progress?.(writes.length);
   };
   let pending: OnlineWrite[] = [];
+  // The join keys are sorted and quoted once per chunk, not once per row.
+  const keyOf = entityKeyer(view.joinKeys);
   for await (const batch of ctx.offline.readLatestFrom(view, chunk.files, new Date(run.start), new Date(run.end))) {
     for (const r of batch) {
       const ts = r.eventTs.getTime();
       if (result.maxEventTs === null || ts > result.maxEventTs) result.maxEventTs = ts;
       // No created column: 0, so a push of the same event time (created = push time) wins.
-      pending.push({ entityKey: entityKey(view.joinKeys, r.keys), values: r.values, eventTs: ts, createdTs: r.createdTs?.getTime() ?? 0 });
+      pending.push({ entityKey: keyOf(r.keys), values: r.values, eventTs: ts, createdTs: r.createdTs?.getTime() ?? 0 });
       if (pending.length >= batchSize) {
         await flush(pending);
         pending = [];

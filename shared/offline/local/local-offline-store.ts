@@ -288,7 +288,10 @@ export class LocalOfflineStore implements OfflineStore {
       // die young: held longer they outlive V8's young generation and garbage collection dominates.
       const keyNames = view.joinKeys.map((k) => k.name);
       const featureNames = view.features.map((f) => f.name);
-      let previous: unknown[] | undefined;
+      // The previous row's key values (carried across chunks): rows of one key after its first are skipped.
+      const previous: unknown[] = [];
+      let started = false;
+      const nk = keyNames.length;
       for await (const chunk of db.streamColumns(sql)) {
         const col = (name: string) => chunk.columns[chunk.names.indexOf(name)];
         const keyCols = keyNames.map(col);
@@ -296,8 +299,11 @@ export class LocalOfflineStore implements OfflineStore {
         const [eventTs, createdTs] = [col(EVENT_TS), col(CREATED_TS)];
         const batch: LatestRow[] = [];
         for (let i = 0; i < chunk.rowCount; i++) {
-          if (previous && keyCols.every((c, k) => sameValue(c[i], previous![k]))) continue;
-          previous = keyCols.map((c) => c[i]);
+          let same = started;
+          for (let k = 0; same && k < nk; k++) same = sameValue(keyCols[k][i], previous[k]);
+          if (same) continue;
+          for (let k = 0; k < nk; k++) previous[k] = keyCols[k][i];
+          started = true;
           const keys: Row = {};
           for (let k = 0; k < keyNames.length; k++) keys[keyNames[k]] = keyCols[k][i];
           const values: Row = {};
