@@ -49,6 +49,12 @@ export function encode(values: Record<string, unknown>): string {
 
 const byEntityKey = (a: OnlineWrite, b: OnlineWrite) => (a.entityKey < b.entityKey ? -1 : a.entityKey > b.entityKey ? 1 : 0);
 
+/** Rows in primary-key order as they are (materialization's rows usually come sorted from DuckDB), else a sorted copy. */
+export function inKeyOrder(rows: readonly OnlineWrite[]): readonly OnlineWrite[] {
+  for (let i = 1; i < rows.length; i++) if (rows[i - 1].entityKey > rows[i].entityKey) return [...rows].sort(byEntityKey);
+  return rows;
+}
+
 /** Lookups of at least this many keys read through the row cache (sqlite-row-cache.ts). */
 const CACHED_LOOKUP_KEYS = 8;
 
@@ -102,7 +108,7 @@ export class SqliteOnlineStore extends BaseOnlineStore {
   protected async _putItems(view: string, rows: readonly OnlineWrite[], writtenAt: number, options: WriteOptions): Promise<WriteResult> {
     // In primary-key order the upserts walk the index's pages once instead of jumping between them.
     try {
-      return this.putTx.immediate(view, [...rows].sort(byEntityKey), writtenAt, options.advanceWatermark !== false);
+      return this.putTx.immediate(view, inKeyOrder(rows), writtenAt, options.advanceWatermark !== false);
     } finally {
       this.cache.clear();
     }

@@ -25,12 +25,12 @@ export interface ViewMaterialization {
 export interface ChunkingOptions {
   /** Source bytes per chunk (one worker's unit of work and of checkpointing): small enough that a chunk finishes well inside one 15-minute Lambda (docs/materialization.md). @default 4 MiB */
   chunkBytes?: number;
-  /** Rows per online write call. @default 1000 */
+  /** Rows per online write call (one SQLite transaction locally: fewer, larger commits). @default 5000 */
   batchSize?: number;
 }
 
 const DEFAULT_CHUNK_BYTES = 4 * 2 ** 20;
-const DEFAULT_BATCH = 1000;
+const DEFAULT_BATCH = 5000;
 
 /** Online-enabled views, optionally narrowed to names or `name@vN` keys. */
 function targetViews(all: FeatureViewSpec[], names?: string[]): FeatureViewSpec[] {
