@@ -33,27 +33,30 @@ export function entityKeyer(joinKeys: FeatureViewSpec['joinKeys']): (row: Record
   };
 }
 
+// A function of its own, not a closure made inside normalizeKey, which runs for every key of every materialized row.
+function badKey(expected: string, v: unknown, field: string, row?: number): ValidationError {
+  return new ValidationError(`join key '${field}'${row === undefined ? '' : ` in row ${row}`}: expected ${expected}, got ${preview(v)}`, [
+    { ...(row === undefined ? {} : { row }), field, message: `expected ${expected}` },
+  ]);
+}
+
 function normalizeKey(type: string, v: unknown, field: string, row?: number): string | number | boolean {
-  const bad = (expected: string) =>
-    new ValidationError(`join key '${field}'${row === undefined ? '' : ` in row ${row}`}: expected ${expected}, got ${preview(v)}`, [
-      { ...(row === undefined ? {} : { row }), field, message: `expected ${expected}` },
-    ]);
   if (type === 'String') {
     if (typeof v === 'string') return v;
     if (typeof v === 'number' || typeof v === 'bigint') return String(v);
-    throw bad('a string');
+    throw badKey('a string', v, field, row);
   }
   if (type === 'Int32' || type === 'Int64') {
     const n = typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : typeof v === 'bigint' ? Number(v) : v;
     if (typeof n === 'number' && Number.isSafeInteger(n)) return n;
-    throw bad('an integer');
+    throw badKey('an integer', v, field, row);
   }
   if (type === 'Bool') {
     if (typeof v === 'boolean') return v;
-    throw bad('a boolean');
+    throw badKey('a boolean', v, field, row);
   }
   if (typeof v === 'number' || typeof v === 'string') return v;
-  throw bad(type);
+  throw badKey(type, v, field, row);
 }
 
 /** The join-key values of a canonical entity key (the inverse of `entityKey`). */
