@@ -24,13 +24,38 @@ export interface OnlineStore {
   checkKeys(rows: readonly OnlineWrite[]): void;
   /** A reproducible uniform sample (reservoir, seeded) of up to `n` items of one view. */
   sample(view: string, n: number, seed: number): Promise<({ entityKey: string } & OnlineRecord)[]>;
+  /** A writer for the many batches of one long run (a materialization chunk); see `BatchWriter`. */
+  batchWriter(view: string, writtenAt: Date, options?: WriteOptions): BatchWriter;
   close(): Promise<void>;
+}
+
+/**
+ * The writes of one long run, batch after batch, each with `write`'s semantics (newer-wins, the
+ * newest row per key of a batch). A store may apply them behind the caller's back (SQLite: on a
+ * worker thread while the caller reads the next rows); only `finish` says they are all durably
+ * applied, so a run checkpoints after it. Call `finish` exactly once, also after a failure.
+ */
+export interface BatchWriter {
+  /** Takes a batch; resolves when the writer can take the next (back-pressure). Rejects once a batch has failed. */
+  write(rows: readonly OnlineWrite[]): Promise<void>;
+  /** Waits for every batch taken; their totals. Rejects with the first failure. */
+  finish(): Promise<WriteResult>;
 }
 
 const itemId = (k: ItemKey) => `${k.view}\u0000${k.entityKey}`;
 
 function newer(a: OnlineWrite, b: OnlineWrite): boolean {
   return a.eventTs > b.eventTs || (a.eventTs === b.eventTs && a.createdTs >= b.createdTs);
+}
+
+/** Within one batch only the newest row per key can win (docs/semantics.md#online-writes-newer-wins). */
+export function latestPerKey(rows: readonly OnlineWrite[]): OnlineWrite[] {
+  const latest = new Map<string, OnlineWrite>();
+  for (const r of rows) {
+    const cur = latest.get(r.entityKey);
+    if (!cur || newer(r, cur)) latest.set(r.entityKey, r);
+  }
+  return latest.size === rows.length ? (rows as OnlineWrite[]) : [...latest.values()];
 }
 
 /** Chunking, de-duplication and in-batch ordering shared by every adapter. */
@@ -54,14 +79,23 @@ export abstract class BaseOnlineStore implements OnlineStore {
   async write(view: string, rows: readonly OnlineWrite[], writtenAt: Date, options: WriteOptions = {}): Promise<WriteResult> {
     this.checkKeys(rows);
     // Within one batch only the newest row per key can win; the others are counted as skipped.
-    const latest = new Map<string, OnlineWrite>();
-    for (const r of rows) {
-      const cur = latest.get(r.entityKey);
-      if (!cur || newer(r, cur)) latest.set(r.entityKey, r);
-    }
-    if (!latest.size) return { written: 0, skipped: 0 };
-    const result = await this._putItems(view, [...latest.values()], writtenAt.getTime(), options);
-    return { written: result.written, skipped: result.skipped + rows.length - latest.size };
+    const latest = latestPerKey(rows);
+    if (!latest.length) return { written: 0, skipped: 0 };
+    const result = await this._putItems(view, latest, writtenAt.getTime(), options);
+    return { written: result.written, skipped: result.skipped + rows.length - latest.length };
+  }
+
+  /** One `write` per batch, in turn. */
+  batchWriter(view: string, writtenAt: Date, options: WriteOptions = {}): BatchWriter {
+    const total = { written: 0, skipped: 0 };
+    return {
+      write: async (rows) => {
+        const r = await this.write(view, rows, writtenAt, options);
+        total.written += r.written;
+        total.skipped += r.skipped;
+      },
+      finish: async () => ({ ...total }),
+    };
   }
 
   checkKeys(rows: readonly OnlineWrite[]): void {

@@ -3,7 +3,8 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { InListStatements } from './sqlite-in-list.js';
 import { RowCache } from './sqlite-row-cache.js';
-import { BaseOnlineStore } from './online-store.js';
+import { type BatchWriter, BaseOnlineStore, latestPerKey } from './online-store.js';
+import { SqliteWriteBehind } from './sqlite-write-behind.js';
 import type { EncodedRecord, ItemKey, OnlineRecord, OnlineWrite, Watermark, WriteOptions, WriteResult } from './types.js';
 
 const SCHEMA = `
@@ -55,6 +56,17 @@ export function inKeyOrder(rows: readonly OnlineWrite[]): readonly OnlineWrite[]
   return rows;
 }
 
+/**
+ * Every connection's settings (the store's and its write-behind worker's): WAL, so readers never wait
+ * for a writer; NORMAL sync (a commit is durable once the WAL is checkpointed; a crash loses at most
+ * the last commits, never consistency); 64 MiB of page cache (default 2 MiB), so a materialization
+ * batch's upserts find the index pages they touch in memory.
+ */
+const PRAGMAS = ['journal_mode = WAL', 'synchronous = NORMAL', 'busy_timeout = 5000', 'cache_size = -65536'];
+
+/** A long run's batches go to a write-behind worker once this many rows were written directly (small runs never pay its start-up). */
+const WRITE_BEHIND_AFTER_ROWS = 20_000;
+
 /** Lookups of at least this many keys read through the row cache (sqlite-row-cache.ts). */
 const CACHED_LOOKUP_KEYS = 8;
 
@@ -69,15 +81,14 @@ export class SqliteOnlineStore extends BaseOnlineStore {
   private readonly utf8Reads: InListStatements;
   private readonly cache: RowCache<EncodedRecord>;
 
-  constructor(path: string) {
+  constructor(
+    private readonly path: string,
+    private readonly options: { writeBehindAfterRows?: number } = {},
+  ) {
     super();
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
-    // 64 MiB of page cache (default 2 MiB): a materialization batch's upserts find the index pages they touch in memory.
-    this.db.pragma('cache_size = -65536');
+    for (const p of PRAGMAS) this.db.pragma(p);
     this.db.exec(SCHEMA);
     this.upsert = this.db.prepare(UPSERT);
     this.mark = this.db.prepare(WATERMARK);
@@ -112,6 +123,36 @@ export class SqliteOnlineStore extends BaseOnlineStore {
     } finally {
       this.cache.clear();
     }
+  }
+
+  /**
+   * Batches written directly at first; past `writeBehindAfterRows` rows, by a worker thread with its
+   * own connection (sqlite-write-behind.ts), so the caller reads and encodes the next batch meanwhile.
+   */
+  override batchWriter(view: string, writtenAt: Date, options: WriteOptions = {}): BatchWriter {
+    const direct = super.batchWriter(view, writtenAt, options);
+    const after = this.options.writeBehindAfterRows ?? WRITE_BEHIND_AFTER_ROWS;
+    if (this.path === ':memory:' || options.advanceWatermark !== false) return direct;
+    let rows = 0;
+    let behind: SqliteWriteBehind | undefined;
+    return {
+      write: async (batch) => {
+        if (!behind && rows < after) {
+          rows += batch.length;
+          return direct.write(batch);
+        }
+        this.checkKeys(batch);
+        behind ??= new SqliteWriteBehind(this.path, view, { pragmas: PRAGMAS, upsert: UPSERT }, (r) => [r.entityKey, encode(r.values), r.eventTs, r.createdTs]);
+        const latest = latestPerKey(batch);
+        await behind.write(inKeyOrder(latest), batch.length - latest.length);
+      },
+      finish: async () => {
+        const a = await direct.finish();
+        if (!behind) return a;
+        const b = await behind.finish();
+        return { written: a.written + b.written, skipped: a.skipped + b.skipped };
+      },
+    };
   }
 
   async recordWatermark(view: string, eventTs: number, writtenAt: Date): Promise<void> {

@@ -116,29 +116,38 @@ export async function runChunk(
   const batchSize = opts.batchSize ?? DEFAULT_BATCH;
   const now = ctx.now();
   const result: ChunkResult = { rows: 0, written: 0, skipped: 0, maxEventTs: null };
+  // A store may apply batches behind this loop (SQLite: on a worker); the chunk is checkpointed only once all are applied.
+  const writer = ctx.online.batchWriter(run.view, now, { ttlSeconds: view.ttlSeconds, advanceWatermark: false });
   const flush = async (writes: OnlineWrite[]) => {
-    const r = await ctx.online.write(run.view, writes, now, { ttlSeconds: view.ttlSeconds, advanceWatermark: false });
-    result.written += r.written;
-    result.skipped += r.skipped;
+    await writer.write(writes);
     result.rows += writes.length;
     progress?.(writes.length);
   };
   let pending: OnlineWrite[] = [];
   // The join keys are sorted and quoted once per chunk, not once per row.
   const keyOf = entityKeyer(view.joinKeys);
-  for await (const batch of ctx.offline.readLatestFrom(view, chunk.files, new Date(run.start), new Date(run.end))) {
-    for (const r of batch) {
-      const ts = r.eventTs.getTime();
-      if (result.maxEventTs === null || ts > result.maxEventTs) result.maxEventTs = ts;
-      // No created column: 0, so a push of the same event time (created = push time) wins.
-      pending.push({ entityKey: keyOf(r.keys), values: r.values, eventTs: ts, createdTs: r.createdTs?.getTime() ?? 0 });
-      if (pending.length >= batchSize) {
-        await flush(pending);
-        pending = [];
+  try {
+    for await (const batch of ctx.offline.readLatestFrom(view, chunk.files, new Date(run.start), new Date(run.end))) {
+      for (const r of batch) {
+        const ts = r.eventTs.getTime();
+        if (result.maxEventTs === null || ts > result.maxEventTs) result.maxEventTs = ts;
+        // No created column: 0, so a push of the same event time (created = push time) wins.
+        pending.push({ entityKey: keyOf(r.keys), values: r.values, eventTs: ts, createdTs: r.createdTs?.getTime() ?? 0 });
+        if (pending.length >= batchSize) {
+          await flush(pending);
+          pending = [];
+        }
       }
     }
+    if (pending.length) await flush(pending);
+  } catch (err) {
+    // The writer still has to stop (a worker must not outlive the run); the read or write failure is what the caller hears.
+    await writer.finish().catch(() => undefined);
+    throw err;
   }
-  if (pending.length) await flush(pending);
+  const totals = await writer.finish();
+  result.written = totals.written;
+  result.skipped = totals.skipped;
   await checkpoints.markDone(run, index, result);
   return { ...result, alreadyDone: false };
 }

@@ -16,14 +16,29 @@ import { latestPerUser, type ActivityRow } from '../helpers/latest-oracle.js';
 const T = (d: number, h = 0) => new Date(Date.UTC(2024, 2, d, h));
 type Row = ActivityRow;
 
-/** An online store that dies (like `kill -9`) on its `failAt`-th write call, and counts calls. */
+/** An online store that dies (like `kill -9`) on its `failAt`-th batch write (a `write`, or a batch writer's), and counts them. */
 function crashingOnline(inner: OnlineStore, state: { failAt: number; calls: number }): OnlineStore {
+  const crashPoint = () => {
+    if (++state.calls === state.failAt) throw new Error('injected crash between batches');
+  };
   return new Proxy(inner, {
     get(target, prop, receiver) {
       if (prop === 'write') {
         return async (...args: Parameters<OnlineStore['write']>) => {
-          if (++state.calls === state.failAt) throw new Error('injected crash between batches');
+          crashPoint();
           return target.write(...args);
+        };
+      }
+      if (prop === 'batchWriter') {
+        return (...args: Parameters<OnlineStore['batchWriter']>) => {
+          const writer = target.batchWriter(...args);
+          return {
+            write: async (rows: Parameters<typeof writer.write>[0]) => {
+              crashPoint();
+              return writer.write(rows);
+            },
+            finish: () => writer.finish(),
+          };
         };
       }
       const v = Reflect.get(target, prop, receiver);

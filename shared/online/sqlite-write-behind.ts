@@ -1,0 +1,109 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import { InternalError } from '../errors.js';
+import type { BatchWriter } from './online-store.js';
+import type { OnlineWrite, WriteResult } from './types.js';
+
+/**
+ * The SQLite side of a materialization on a worker thread: better-sqlite3 is synchronous, so on the
+ * main thread the upserts and the offline scan that feeds them take turns; here the worker applies
+ * batch N while the main thread reads and encodes batch N + 1 (docs/performance.md#materialization-on-sqlite-provider-local-npm-run-bench----materialize).
+ *
+ * The worker has its own connection to the same WAL file and runs the store's own statement and
+ * pragmas (handed over, not restated), one transaction per batch, exactly as `write` would. Other
+ * connections (the store's readers and their row cache) see the commits through `data_version`.
+ */
+const WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.path);
+for (const p of workerData.pragmas) db.pragma(p);
+const upsert = db.prepare(workerData.upsert);
+const put = db.transaction((view, rows) => {
+  let written = 0;
+  for (const r of rows) if (upsert.run(r[0], view, r[1], r[2], r[3]).changes > 0) written++;
+  return written;
+});
+parentPort.on('message', (m) => {
+  if (m.close) {
+    db.close();
+    parentPort.close();
+    return;
+  }
+  try {
+    parentPort.postMessage({ id: m.id, written: put.immediate(m.view, m.rows) });
+  } catch (err) {
+    parentPort.postMessage({ id: m.id, error: String((err && err.message) || err) });
+  }
+});
+`;
+
+export interface WriteBehindSql {
+  pragmas: readonly string[];
+  /** The newer-wins upsert, parameters (entity_key, view, features, event_ts, created_ts). */
+  upsert: string;
+}
+
+/** A worker applying a view's batches in order; at most `maxInFlight` batches wait for it. */
+export class SqliteWriteBehind implements BatchWriter {
+  private readonly worker: Worker;
+  private readonly waiting = new Map<number, { resolve: (written: number) => void; reject: (err: Error) => void }>();
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private nextId = 0;
+  private failed?: Error;
+  private readonly total = { written: 0, skipped: 0 };
+
+  constructor(
+    path: string,
+    private readonly view: string,
+    sql: WriteBehindSql,
+    /** Turns a batch's rows into the statement's parameters [entity_key, features JSON, event_ts, created_ts]. */
+    private readonly encodeRow: (r: OnlineWrite) => [string, string, number, number],
+    private readonly maxInFlight = 2,
+  ) {
+    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+    this.worker = new Worker(WORKER, { eval: true, workerData: { driver, path, pragmas: sql.pragmas, upsert: sql.upsert } });
+    this.worker.on('message', (m: { id: number; written?: number; error?: string }) => {
+      const w = this.waiting.get(m.id);
+      this.waiting.delete(m.id);
+      if (m.error !== undefined) w?.reject(new InternalError(`online store write of ${this.view} failed: ${m.error}`));
+      else w?.resolve(m.written!);
+    });
+    const abort = (err: Error) => {
+      for (const w of this.waiting.values()) w.reject(err);
+      this.waiting.clear();
+    };
+    this.worker.on('error', (err) => abort(new InternalError(`online store writer of ${this.view} stopped: ${err.message}`)));
+    this.worker.on('exit', (code) => abort(new InternalError(`online store writer of ${this.view} exited (${code}) with batches unwritten`)));
+  }
+
+  /** Rows already reduced to the newest per key and sorted by key (the caller's `write` semantics). */
+  async write(rows: readonly OnlineWrite[], skipped = 0): Promise<void> {
+    if (this.failed) throw this.failed;
+    const id = this.nextId++;
+    const params = rows.map(this.encodeRow);
+    const applied = new Promise<number>((resolve, reject) => this.waiting.set(id, { resolve, reject })).then(
+      (written) => {
+        this.total.written += written;
+        this.total.skipped += skipped + rows.length - written;
+      },
+      (err: Error) => {
+        this.failed ??= err;
+      },
+    );
+    this.inFlight.add(applied);
+    void applied.finally(() => this.inFlight.delete(applied));
+    this.worker.postMessage({ id, view: this.view, rows: params });
+    while (this.inFlight.size >= this.maxInFlight) await Promise.race(this.inFlight);
+    if (this.failed) throw this.failed;
+  }
+
+  async finish(): Promise<WriteResult> {
+    await Promise.all(this.inFlight);
+    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    this.worker.postMessage({ close: true });
+    await exited;
+    if (this.failed) throw this.failed;
+    return { ...this.total };
+  }
+}

@@ -1,0 +1,105 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SqliteOnlineStore } from '../../shared/online/sqlite-online-store.js';
+import type { OnlineWrite } from '../../shared/online/types.js';
+import { seededRandom } from '../../shared/util/random.js';
+import { tempDir } from '../helpers/tmp.js';
+
+// A long run's batches may be applied by a worker thread with its own connection (write-behind).
+// Whatever applies them, the stored state and the written / skipped counts must be what one
+// `write` per batch gives on the same data: newer-wins against the stored rows, the newest row per
+// key within a batch. The oracle is the plain `write` path on a second store.
+
+const VIEW = 'v@v1';
+
+function randomBatches(seed: number): OnlineWrite[][] {
+  const rand = seededRandom(seed);
+  return Array.from({ length: 12 }, () =>
+    Array.from({ length: 1 + Math.floor(rand() * 300) }, () => ({
+      // 200 keys, so batches repeat keys within themselves and across each other.
+      entityKey: `[["user_id","u${Math.floor(rand() * 200)}"]]`,
+      values: { x: Math.floor(rand() * 1000), y: rand() < 0.1 ? null : rand() },
+      eventTs: Math.floor(rand() * 50) * 1000,
+      createdTs: Math.floor(rand() * 3),
+    })),
+  );
+}
+
+async function stored(store: SqliteOnlineStore) {
+  return (await store.sample(VIEW, 1_000, 1)).sort((a, b) => (a.entityKey < b.entityKey ? -1 : 1));
+}
+
+describe('SQLite write-behind (batchWriter of a long run)', () => {
+  let tmp: ReturnType<typeof tempDir>;
+  beforeEach(() => (tmp = tempDir()));
+  afterEach(() => tmp.cleanup());
+
+  it.each([
+    [1, 0],
+    [2, 0],
+    [3, 700],
+  ])('stores and counts what one write per batch does (seed %i, worker after %i rows)', async (seed, after) => {
+    const batches = randomBatches(seed);
+    const oracle = new SqliteOnlineStore(`${tmp.dir}/oracle.sqlite`);
+    const store = new SqliteOnlineStore(`${tmp.dir}/online.sqlite`, { writeBehindAfterRows: after });
+    try {
+      // Some rows are there before the run, newer and older than the run's.
+      const before = randomBatches(seed + 100)[0];
+      await oracle.write(VIEW, before, new Date(0));
+      await store.write(VIEW, before, new Date(0));
+      const expected = { written: 0, skipped: 0 };
+      for (const b of batches) {
+        const r = await oracle.write(VIEW, b, new Date(0), { advanceWatermark: false });
+        expected.written += r.written;
+        expected.skipped += r.skipped;
+      }
+      const writer = store.batchWriter(VIEW, new Date(0), { advanceWatermark: false });
+      for (const b of batches) await writer.write(b);
+      expect(await writer.finish()).toEqual(expected);
+      expect(await stored(store)).toEqual(await stored(oracle));
+      // The store's own connection reads what the worker's connection committed.
+      const keys = batches.flat().map((r) => ({ entityKey: r.entityKey, view: VIEW }));
+      expect(await store.read(keys)).toEqual(await oracle.read(keys));
+    } finally {
+      await oracle.close();
+      await store.close();
+    }
+  });
+
+  it('a batch the database refuses fails the run: the next write and finish reject, and the worker stops', async () => {
+    const store = new SqliteOnlineStore(`${tmp.dir}/online.sqlite`, { writeBehindAfterRows: 0 });
+    try {
+      const writer = store.batchWriter(VIEW, new Date(0), { advanceWatermark: false });
+      await writer.write([{ entityKey: 'a', values: { x: 1 }, eventTs: 1, createdTs: 0 }]);
+      // event_ts is NOT NULL.
+      const bad = [{ entityKey: 'b', values: { x: 2 }, eventTs: null as unknown as number, createdTs: 0 }];
+      // The refusal reaches the caller at the latest on the batch after it (the worker answers behind the caller's back).
+      let failure: unknown;
+      try {
+        await writer.write(bad);
+        await writer.write([{ entityKey: 'c', values: { x: 3 }, eventTs: 1, createdTs: 0 }]);
+        await writer.write([{ entityKey: 'd', values: { x: 4 }, eventTs: 1, createdTs: 0 }]);
+      } catch (err) {
+        failure = err;
+      }
+      expect(String((failure as Error)?.message)).toMatch(/online store write of v@v1 failed: .*NOT NULL/);
+      await expect(writer.finish()).rejects.toThrow(/NOT NULL/);
+      // The batch before the failure was applied; the refused one was not.
+      expect((await stored(store)).map((r) => r.entityKey)).not.toContain('b');
+      expect((await stored(store)).map((r) => r.entityKey)).toContain('a');
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('writes in place (no worker) on an in-memory database, and for batches that advance the watermark', async () => {
+    const store = new SqliteOnlineStore(':memory:', { writeBehindAfterRows: 0 });
+    try {
+      const writer = store.batchWriter(VIEW, new Date(5), {});
+      await writer.write([{ entityKey: 'a', values: { x: 1 }, eventTs: 7, createdTs: 0 }]);
+      expect(await writer.finish()).toEqual({ written: 1, skipped: 0 });
+      expect(await store.watermarks()).toEqual([{ view: VIEW, eventTs: 7, writtenAt: 5 }]);
+    } finally {
+      await store.close();
+    }
+  });
+});
