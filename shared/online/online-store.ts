@@ -49,7 +49,7 @@ function newer(a: OnlineWrite, b: OnlineWrite): boolean {
 }
 
 /** Within one batch only the newest row per key can win (docs/semantics.md#online-writes-newer-wins). */
-export function latestPerKey(rows: readonly OnlineWrite[]): OnlineWrite[] {
+function latestPerKey(rows: readonly OnlineWrite[]): OnlineWrite[] {
   const latest = new Map<string, OnlineWrite>();
   for (const r of rows) {
     const cur = latest.get(r.entityKey);
@@ -77,12 +77,17 @@ export abstract class BaseOnlineStore implements OnlineStore {
   protected readonly maxEntityKeyBytes: number = Number.POSITIVE_INFINITY;
 
   async write(view: string, rows: readonly OnlineWrite[], writtenAt: Date, options: WriteOptions = {}): Promise<WriteResult> {
-    this.checkKeys(rows);
     // Within one batch only the newest row per key can win; the others are counted as skipped.
-    const latest = latestPerKey(rows);
+    const latest = this.newestPerKey(rows);
     if (!latest.length) return { written: 0, skipped: 0 };
     const result = await this._putItems(view, latest, writtenAt.getTime(), options);
     return { written: result.written, skipped: result.skipped + rows.length - latest.length };
+  }
+
+  /** A batch as it is applied: its keys checked, only the newest row of each key kept. */
+  protected newestPerKey(rows: readonly OnlineWrite[]): OnlineWrite[] {
+    this.checkKeys(rows);
+    return latestPerKey(rows);
   }
 
   /** One `write` per batch, in turn. */

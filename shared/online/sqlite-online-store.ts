@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { InListStatements } from './sqlite-in-list.js';
 import { RowCache } from './sqlite-row-cache.js';
-import { type BatchWriter, BaseOnlineStore, latestPerKey } from './online-store.js';
+import { type BatchWriter, BaseOnlineStore } from './online-store.js';
 import { SqliteWriteBehind } from './sqlite-write-behind.js';
 import type { EncodedRecord, ItemKey, OnlineRecord, OnlineWrite, Watermark, WriteOptions, WriteResult } from './types.js';
 
@@ -134,6 +134,8 @@ export class SqliteOnlineStore extends BaseOnlineStore {
     const after = this.options.writeBehindAfterRows ?? WRITE_BEHIND_AFTER_ROWS;
     if (this.path === ':memory:' || options.advanceWatermark !== false) return direct;
     let rows = 0;
+    // Rows of a batch that lost to a newer row of the same key in that batch, behind the worker's back.
+    let outdated = 0;
     let behind: SqliteWriteBehind | undefined;
     return {
       write: async (batch) => {
@@ -141,16 +143,16 @@ export class SqliteOnlineStore extends BaseOnlineStore {
           rows += batch.length;
           return direct.write(batch);
         }
-        this.checkKeys(batch);
+        const latest = this.newestPerKey(batch);
+        outdated += batch.length - latest.length;
         behind ??= new SqliteWriteBehind(this.path, view, { pragmas: PRAGMAS, upsert: UPSERT }, (r) => [r.entityKey, encode(r.values), r.eventTs, r.createdTs]);
-        const latest = latestPerKey(batch);
-        await behind.write(inKeyOrder(latest), batch.length - latest.length);
+        await behind.write(inKeyOrder(latest));
       },
       finish: async () => {
         const a = await direct.finish();
         if (!behind) return a;
         const b = await behind.finish();
-        return { written: a.written + b.written, skipped: a.skipped + b.skipped };
+        return { written: a.written + b.written, skipped: a.skipped + b.skipped + outdated };
       },
     };
   }

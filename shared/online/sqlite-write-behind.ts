@@ -1,7 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { InternalError } from '../errors.js';
-import type { BatchWriter } from './online-store.js';
 import type { OnlineWrite, WriteResult } from './types.js';
 
 /**
@@ -44,14 +43,19 @@ export interface WriteBehindSql {
   upsert: string;
 }
 
-/** A worker applying a view's batches in order; at most `maxInFlight` batches wait for it. */
-export class SqliteWriteBehind implements BatchWriter {
+/**
+ * A worker applying a view's batches in order; at most `maxInFlight` batches wait for it. The store's
+ * batch writer hands it batches already reduced to the newest row per key, in key order, as
+ * `write` would apply them.
+ */
+export class SqliteWriteBehind {
   private readonly worker: Worker;
   private readonly waiting = new Map<number, { resolve: (written: number) => void; reject: (err: Error) => void }>();
   private readonly inFlight = new Set<Promise<unknown>>();
   private nextId = 0;
   private failed?: Error;
-  private readonly total = { written: 0, skipped: 0 };
+  private given = 0;
+  private written = 0;
 
   constructor(
     path: string,
@@ -77,15 +81,15 @@ export class SqliteWriteBehind implements BatchWriter {
     this.worker.on('exit', (code) => abort(new InternalError(`online store writer of ${this.view} exited (${code}) with batches unwritten`)));
   }
 
-  /** Rows already reduced to the newest per key and sorted by key (the caller's `write` semantics). */
-  async write(rows: readonly OnlineWrite[], skipped = 0): Promise<void> {
+  /** Takes a batch; resolves when the worker can take the next. Rejects once a batch has failed. */
+  async write(rows: readonly OnlineWrite[]): Promise<void> {
     if (this.failed) throw this.failed;
     const id = this.nextId++;
     const params = rows.map(this.encodeRow);
     const applied = new Promise<number>((resolve, reject) => this.waiting.set(id, { resolve, reject })).then(
       (written) => {
-        this.total.written += written;
-        this.total.skipped += skipped + rows.length - written;
+        this.given += rows.length;
+        this.written += written;
       },
       (err: Error) => {
         this.failed ??= err;
@@ -104,6 +108,7 @@ export class SqliteWriteBehind implements BatchWriter {
     this.worker.postMessage({ close: true });
     await exited;
     if (this.failed) throw this.failed;
-    return { ...this.total };
+    // Rows not written were older than what the store held (newer-wins).
+    return { written: this.written, skipped: this.given - this.written };
   }
 }

@@ -1,4 +1,4 @@
-import type { MemberLayout } from '../online/values-json.js';
+import type { MemberLayout, ScalarMembers } from '../online/values-json.js';
 import { BufferPool } from '../util/buffer-pool.js';
 import { cell, type FeatureStatus, type Lookup, type ViewRows } from './online-response.js';
 
@@ -107,8 +107,8 @@ interface PreparedRows {
   timestamps: Buffer;
   /** Per row: the stored JSON bytes, or null when nothing is served (missing, or past max age). */
   src: (Buffer | null)[];
-  spans: (Int32Array | null)[];
-  words: (DataView | null)[];
+  /** Per row with bytes: their member spans and words. */
+  members: (ScalarMembers | null)[];
   /** Per row without bytes: its status (NOT_FOUND or OUTSIDE_MAX_AGE). */
   absent: Uint8Array;
   /** The layout every row with bytes shares; undefined when they differ or one is not flat scalars. */
@@ -120,8 +120,7 @@ interface PreparedRows {
 function prepareRows(rows: ViewRows, timestamps: Buffer): PreparedRows {
   const n = rows.records.length;
   const src = new Array<Buffer | null>(n);
-  const spans = new Array<Int32Array | null>(n);
-  const words = new Array<DataView | null>(n);
+  const found = new Array<ScalarMembers | null>(n);
   const absent = new Uint8Array(n);
   let shared: MemberLayout | undefined;
   let uniform = true;
@@ -130,8 +129,7 @@ function prepareRows(rows: ViewRows, timestamps: Buffer): PreparedRows {
     const rec = rows.records[j];
     if (!rec || rows.expired[j]) {
       src[j] = null;
-      spans[j] = null;
-      words[j] = null;
+      found[j] = null;
       absent[j] = rec ? OUTSIDE_MAX_AGE : NOT_FOUND;
       continue;
     }
@@ -145,10 +143,9 @@ function prepareRows(rows: ViewRows, timestamps: Buffer): PreparedRows {
     const sp = members.spans;
     for (let k = 1; k < sp.length; k += 3) if (sp[k + 1] - sp[k] > longest) longest = sp[k + 1] - sp[k];
     src[j] = rec.utf8!;
-    spans[j] = sp;
-    words[j] = members.words;
+    found[j] = members;
   }
-  return { timestamps, src, spans, words, absent, shared: uniform ? shared : undefined, longest };
+  return { timestamps, src, members: found, absent, shared: uniform ? shared : undefined, longest };
 }
 
 /**
@@ -193,16 +190,15 @@ function copyColumn(w: ByteWriter, p: PreparedRows, m: number, statuses: Uint8Ar
       all = false;
       continue;
     }
-    const sp = p.spans[j]!;
-    let from = sp[3 * m + 1];
-    const to = sp[3 * m + 2];
+    const { spans, words } = p.members[j]!;
+    let from = spans[3 * m + 1];
+    const to = spans[3 * m + 2];
     // `null` is the only scalar text starting with 'n'.
     if (b[from] === 110) {
       statuses[j] = NULL_VALUE;
       all = false;
     } else statuses[j] = PRESENT;
     // Four bytes at a time, then the rest: numbers are ~18 bytes of text.
-    const words = p.words[j]!;
     for (; from + 4 <= to; from += 4, at += 4) out.setUint32(at, words.getUint32(from));
     while (from < to) buf[at++] = b[from++];
   }
