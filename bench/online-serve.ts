@@ -7,7 +7,10 @@
  *
  * Environment: BENCH_SECONDS (measured seconds per case and round, default 3), BENCH_ROUNDS (serve and
  * floor alternate this many times per case, samples pooled; default 2), BENCH_WORKERS (serve --workers,
- * default 1), BENCH_SERVE_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile serve).
+ * default 1), BENCH_WARMUP (seconds each server and the in-process loop run every request shape before
+ * anything is measured, default 4: a long-running server is measured warm, its JIT settled, not while
+ * it still compiles its hot path), BENCH_SERVE_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`
+ * to profile serve).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -29,6 +32,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 1);
 const IN_PROCESS_ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 2000);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 4);
 
 function startChild(args: string[]): Promise<{ child: ChildProcess; port: number }> {
   return new Promise((resolve, reject) => {
@@ -135,6 +139,11 @@ export async function benchOnline(): Promise<void> {
     ...(WORKERS > 1 ? ['--workers', String(WORKERS)] : []),
   ]);
   const bare = await startChild([join(import.meta.dirname, 'bare-server.js'), bodiesFile]);
+  // Both servers run every request shape first, the same time each (closed-loop runs also warm up 0.5 s).
+  for (const port of [serve.port, bare.port]) {
+    for (const n of [1, 100])
+      await closedLoop({ port, path: '/get-online-features', bodies: requestBodies[n], connections: 8, seconds: WARMUP / 2, warmupSeconds: 0 });
+  }
   const rows: Record<string, unknown>[] = [];
   const measured = new Map<string, { s: LoadResult; b: LoadResult }>();
   try {
@@ -183,7 +192,13 @@ export async function benchOnline(): Promise<void> {
   // In process: the router (zod, handler, lookup, JSON) from a parsed request to response bytes.
   const inProcess: number[] = [];
   const events = requestBodies[100].map(eventOf);
-  for (let i = 0; i < IN_PROCESS_ITERATIONS + 200; i++) {
+  const warmUntil = performance.now() + WARMUP * 1000;
+  for (let i = 0; performance.now() < warmUntil; i++) {
+    const r = await route(events[i % events.length]);
+    const bytes = bodyBytes(r);
+    if (typeof bytes !== 'string') releaseResponse(bytes);
+  }
+  for (let i = 0; i < IN_PROCESS_ITERATIONS; i++) {
     const t0 = process.hrtime.bigint();
     const r = await route(events[i % events.length]);
     // The bytes `serve` writes (a string body is encoded by the socket); serve returns them to their pool once sent.
@@ -191,14 +206,14 @@ export async function benchOnline(): Promise<void> {
     const t1 = process.hrtime.bigint();
     if (r.statusCode !== 200 || bytes.length === 0) throw new Error(`in-process lookup answered ${r.statusCode}`);
     if (typeof bytes !== 'string') releaseResponse(bytes);
-    if (i >= 200) inProcess.push(Number(t1 - t0) / 1e6);
+    inProcess.push(Number(t1 - t0) / 1e6);
   }
   await store.close();
   tmp.cleanup();
   const inP50 = percentile(inProcess, 50);
   const inP99 = percentile(inProcess, 99);
   rows.push({
-    case: `in process, 100 entities (router → bytes, ${IN_PROCESS_ITERATIONS} iterations)`,
+    case: `in process, 100 entities (router → bytes, ${IN_PROCESS_ITERATIONS} iterations after ${WARMUP} s warm)`,
     response_bytes: Buffer.byteLength(responses[requestBodies[100][0]]),
     p50_us: Math.round(inP50 * 1000),
     p99_us: Math.round(inP99 * 1000),
@@ -206,7 +221,7 @@ export async function benchOnline(): Promise<void> {
 
   report(
     'online-serve',
-    `POST /get-online-features via \`skewless serve\`${WORKERS > 1 ? ` --workers ${WORKERS}` : ''} (SQLite, ${ENTITIES} entities, ${FEATURES} Float64 features), closed-loop load (keep-alive, hrtime per request) from the bench process, ${ROUNDS} alternating rounds × ${SECONDS} s per side and case; floor: bare node:http answering the same bytes, same run. p99_cost = p99 / floor p99 (lower is better); rps_speed = req/s / floor req/s; cpu_speed = floor CPU time per request / serve's (the server process's user + system time, /proc)`,
+    `POST /get-online-features via \`skewless serve\`${WORKERS > 1 ? ` --workers ${WORKERS}` : ''} (SQLite, ${ENTITIES} entities, ${FEATURES} Float64 features), closed-loop load (keep-alive, hrtime per request) from the bench process after ${WARMUP} s of warm-up per server, ${ROUNDS} alternating rounds × ${SECONDS} s per side and case; floor: bare node:http answering the same bytes, same run. p99_cost = p99 / floor p99 (lower is better); rps_speed = req/s / floor req/s; cpu_speed = floor CPU time per request / serve's (the server process's user + system time, /proc)`,
     [
       'case',
       'response_bytes',
@@ -223,7 +238,17 @@ export async function benchOnline(): Promise<void> {
       'cpu_speed',
     ],
     rows,
-    { setup: { entities: ENTITIES, features: FEATURES, secondsPerRound: SECONDS, rounds: ROUNDS, workers: WORKERS, store: 'SQLite (local provider)' } },
+    {
+      setup: {
+        entities: ENTITIES,
+        features: FEATURES,
+        secondsPerRound: SECONDS,
+        rounds: ROUNDS,
+        warmupSeconds: WARMUP,
+        workers: WORKERS,
+        store: 'SQLite (local provider)',
+      },
+    },
   );
   const one = measured.get(CASES[0].name)!;
   const eight = measured.get(CASES[1].name)!;

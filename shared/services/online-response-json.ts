@@ -30,6 +30,7 @@ const VALUES_OPEN = Buffer.from('{"values":[');
 const STATUSES_OPEN = Buffer.from('],"statuses":[');
 const TIMESTAMPS_OPEN = Buffer.from('],"event_timestamps":');
 const CLOSE = Buffer.from(']}');
+const CLOSE_BRACE = Buffer.from('}');
 
 const PRESENT_RUNS = new Map<number, Buffer>();
 
@@ -99,36 +100,58 @@ const COMMA = 44;
 
 /**
  * A view's rows as the column writer reads them, prepared once per response (not once per
- * feature): each row's stored bytes and member spans, and the layout they share when every found
- * row is a flat object of scalars with its members in the same order (the usual case: one view's
- * records are written by one encoder).
+ * feature). When every found row is a flat object of scalars with its members in the same order
+ * (the usual case: one view's records are written by one encoder), the rows' bytes are gathered
+ * into one arena and each member's span is kept column by column, so a column is copied from one
+ * buffer with one index: one row's values at a time from a buffer of its own cost twice as much per
+ * value (bench/online-serve.ts).
  */
 interface PreparedRows {
   timestamps: Buffer;
-  /** Per row: the stored JSON bytes, or null when nothing is served (missing, or past max age). */
-  src: (Buffer | null)[];
-  /** Per row with bytes: their member spans and words. */
-  members: (ScalarMembers | null)[];
-  /** Per row without bytes: its status (NOT_FOUND or OUTSIDE_MAX_AGE). */
-  absent: Uint8Array;
   /** The layout every row with bytes shares; undefined when they differ or one is not flat scalars. */
   shared: MemberLayout | undefined;
+  /** With a shared layout: the rows' bytes, one after another, and that buffer as a DataView. */
+  arena: Buffer;
+  words: DataView;
+  /** With a shared layout: member m of row j spans arena bytes [starts[m·n + j], ends[m·n + j]); -1 when row j serves nothing. */
+  starts: Int32Array;
+  ends: Int32Array;
+  /** Per row serving nothing: its status (NOT_FOUND or OUTSIDE_MAX_AGE). */
+  absent: Uint8Array;
   /** The longest member value of any row, in bytes: a column needs at most n × (this + 1) bytes. */
   longest: number;
+  /** `],"statuses":[…],"event_timestamps":[…]}` of a column whose rows are all present (made on first use). */
+  presentTail?: Buffer;
 }
+
+// The arena of the response being written: responses are written synchronously, one at a time, so
+// one buffer serves them all (a view needing more than is left gets a larger buffer of its own).
+let arena = Buffer.alloc(64 * 1024);
+let arenaAt = 0;
+
+function arenaFor(size: number): { buf: Buffer; at: number } {
+  if (arenaAt + size > arena.length) {
+    arena = Buffer.alloc(Math.max(arena.length * 2, size));
+    arenaAt = 0;
+  }
+  const at = arenaAt;
+  arenaAt += size;
+  return { buf: arena, at };
+}
+
+const NO_ROWS = new Int32Array(0);
 
 function prepareRows(rows: ViewRows, timestamps: Buffer): PreparedRows {
   const n = rows.records.length;
-  const src = new Array<Buffer | null>(n);
-  const found = new Array<ScalarMembers | null>(n);
   const absent = new Uint8Array(n);
+  const found = new Array<ScalarMembers | null>(n);
   let shared: MemberLayout | undefined;
   let uniform = true;
   let longest = 4;
+  let bytes = 0;
   for (let j = 0; j < n; j++) {
     const rec = rows.records[j];
     if (!rec || rows.expired[j]) {
-      src[j] = null;
       found[j] = null;
       absent[j] = rec ? OUTSIDE_MAX_AGE : NOT_FOUND;
       continue;
@@ -142,10 +165,33 @@ function prepareRows(rows: ViewRows, timestamps: Buffer): PreparedRows {
     else if (members.layout !== shared) uniform = false;
     const sp = members.spans;
     for (let k = 1; k < sp.length; k += 3) if (sp[k + 1] - sp[k] > longest) longest = sp[k + 1] - sp[k];
-    src[j] = rec.utf8!;
     found[j] = members;
+    bytes += rec.utf8!.length;
   }
-  return { timestamps, src, members: found, absent, shared: uniform ? shared : undefined, longest };
+  if (!uniform || shared === undefined) {
+    return { timestamps, shared: undefined, arena, words: new DataView(arena.buffer, 0, 0), starts: NO_ROWS, ends: NO_ROWS, absent, longest };
+  }
+  const members = shared.index.size;
+  const starts = new Int32Array(members * n);
+  const ends = new Int32Array(members * n);
+  const { buf, at } = arenaFor(bytes);
+  let base = at;
+  for (let j = 0; j < n; j++) {
+    const f = found[j];
+    if (f === null) {
+      for (let m = 0; m < members; m++) starts[m * n + j] = ends[m * n + j] = -1;
+      continue;
+    }
+    const src = rows.records[j]!.utf8!;
+    buf.set(src, base);
+    const sp = f.spans;
+    for (let m = 0; m < members; m++) {
+      starts[m * n + j] = base + sp[3 * m + 1];
+      ends[m * n + j] = base + sp[3 * m + 2];
+    }
+    base += src.length;
+  }
+  return { timestamps, shared, arena: buf, words: new DataView(buf.buffer, buf.byteOffset, buf.byteLength), starts, ends, absent, longest };
 }
 
 /**
@@ -156,13 +202,17 @@ function writeViewColumn(w: ByteWriter, rows: ViewRows, prepared: PreparedRows, 
   const n = rows.records.length;
   w.bytes(VALUES_OPEN);
   const allPresent = prepared.shared ? copyColumn(w, prepared, prepared.shared.index.get(feature) ?? -1, statuses) : writeValues(w, rows, feature, statuses);
+  if (allPresent) {
+    // The same closing for every all-present column of this view: made once, copied whole.
+    prepared.presentTail ??= Buffer.concat([STATUSES_OPEN, allPresentRun(n), TIMESTAMPS_OPEN, prepared.timestamps, CLOSE_BRACE]);
+    w.bytes(prepared.presentTail);
+    return;
+  }
   w.bytes(STATUSES_OPEN);
-  if (allPresent) w.bytes(allPresentRun(n));
-  else
-    for (let j = 0; j < n; j++) {
-      if (j) w.byte(COMMA);
-      w.bytes(STATUS_BYTES[statuses[j]]);
-    }
+  for (let j = 0; j < n; j++) {
+    if (j) w.byte(COMMA);
+    w.bytes(STATUS_BYTES[statuses[j]]);
+  }
   w.bytes(TIMESTAMPS_OPEN);
   w.bytes(prepared.timestamps);
   w.byte(125);
@@ -170,37 +220,39 @@ function writeViewColumn(w: ByteWriter, rows: ViewRows, prepared: PreparedRows, 
 
 /** The values of member `m` of rows sharing one layout (m < 0: the layout lacks the feature); true when all are present. */
 function copyColumn(w: ByteWriter, p: PreparedRows, m: number, statuses: Uint8Array): boolean {
-  const n = p.src.length;
+  const n = p.absent.length;
   w.ensure(n * (p.longest + 1));
   const buf = w.buf;
   const out = w.words();
+  const src = p.arena;
+  const words = p.words;
+  const { starts, ends } = p;
   let at = w.at;
   let all = true;
   for (let j = 0; j < n; j++) {
     if (j) buf[at++] = COMMA;
-    const b = p.src[j];
-    if (b === null || m < 0) {
+    let from = m < 0 ? -1 : starts[m * n + j];
+    if (from < 0) {
       // n u l l
       buf[at] = 110;
       buf[at + 1] = 117;
       buf[at + 2] = 108;
       buf[at + 3] = 108;
       at += 4;
-      statuses[j] = b === null ? p.absent[j] : NULL_VALUE;
+      // Nothing served (NOT_FOUND, OUTSIDE_MAX_AGE), or a layout without the feature.
+      statuses[j] = p.absent[j] || NULL_VALUE;
       all = false;
       continue;
     }
-    const { spans, words } = p.members[j]!;
-    let from = spans[3 * m + 1];
-    const to = spans[3 * m + 2];
+    const to = ends[m * n + j];
     // `null` is the only scalar text starting with 'n'.
-    if (b[from] === 110) {
+    if (src[from] === 110) {
       statuses[j] = NULL_VALUE;
       all = false;
     } else statuses[j] = PRESENT;
     // Four bytes at a time, then the rest: numbers are ~18 bytes of text.
     for (; from + 4 <= to; from += 4, at += 4) out.setUint32(at, words.getUint32(from));
-    while (from < to) buf[at++] = b[from++];
+    while (from < to) buf[at++] = src[from++];
   }
   w.at = at;
   return all;
@@ -274,6 +326,7 @@ let lastSize = 16 * 1024;
  */
 export function toResponseJson(lookup: Lookup): Buffer {
   const w = new ByteWriter(lastSize + (lastSize >> 2) + 1024);
+  arenaAt = 0;
   const prepared = new Map<ViewRows, PreparedRows>();
   w.bytes(headOf(lookup));
   let statuses = new Uint8Array(0);
