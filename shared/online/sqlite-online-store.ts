@@ -175,22 +175,27 @@ export class SqliteOnlineStore extends BaseOnlineStore {
     // Checking the cache is still valid costs about as much as a few B-tree seeks: small lookups seek.
     if (keys.length < CACHED_LOOKUP_KEYS) return this.gather(keys, async (chunk) => direct(chunk));
     this.cache.sync();
-    return this.gather(keys, async (chunk) => {
-      const out = new Map<string, EncodedRecord>();
-      const missing: ItemKey[] = [];
-      for (const k of chunk) {
-        const id = BaseOnlineStore.itemId(k);
-        const hit = this.cache.get(id);
-        if (hit) out.set(id, hit);
-        else missing.push(k);
-      }
-      if (!missing.length) return out;
-      for (const [id, r] of direct(missing)) {
-        this.cache.set(id, r);
-        out.set(id, r);
-      }
-      return out;
-    });
+    // Dense (no holes): callers map over it.
+    const out = new Array<EncodedRecord | undefined>(keys.length).fill(undefined);
+    const missing: number[] = [];
+    for (let i = 0; i < keys.length; i++) {
+      const hit = this.cache.get(keys[i].view, keys[i].entityKey);
+      if (hit) out[i] = hit;
+      else missing.push(i);
+    }
+    if (!missing.length) return out;
+    const found = await this.gather(
+      missing.map((i) => keys[i]),
+      async (chunk) => direct(chunk),
+    );
+    for (let k = 0; k < missing.length; k++) {
+      const r = found[k];
+      if (!r) continue;
+      const { view, entityKey } = keys[missing[k]];
+      this.cache.set(view, entityKey, r);
+      out[missing[k]] = r;
+    }
+    return out;
   }
 
   /** The stored rows of `keys`, keyed by `itemId`, each made a record by `make` from its columns. */

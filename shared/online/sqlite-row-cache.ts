@@ -5,10 +5,12 @@ import type Database from 'better-sqlite3';
  * exact, never stale: the whole cache is dropped when any other connection (another `serve` worker,
  * a materialization, a push) has committed since the last read, which `PRAGMA data_version` tells
  * in one call, and on every write of this connection (which data_version does not count). Bounded:
- * past `maxRows` the oldest entries go first.
+ * past `maxRows` the oldest rows of the view being read go first.
  */
 export class RowCache<R> {
-  private readonly rows = new Map<string, R>();
+  // Per view, then per entity key: a lookup finds its row without making a combined key string.
+  private readonly views = new Map<string, Map<string, R>>();
+  private size = 0;
   private readonly dataVersion: Database.Statement;
   private version: unknown;
 
@@ -23,22 +25,36 @@ export class RowCache<R> {
   sync(): void {
     const v = this.dataVersion.get();
     if (v !== this.version) {
-      this.rows.clear();
+      this.clear();
       this.version = v;
     }
   }
 
-  get(id: string): R | undefined {
-    return this.rows.get(id);
+  get(view: string, entityKey: string): R | undefined {
+    return this.views.get(view)?.get(entityKey);
   }
 
-  set(id: string, row: R): void {
-    if (this.rows.size >= this.maxRows) this.rows.delete(this.rows.keys().next().value!);
-    this.rows.set(id, row);
+  set(view: string, entityKey: string, row: R): void {
+    let rows = this.views.get(view);
+    if (!rows) this.views.set(view, (rows = new Map()));
+    if (rows.has(entityKey)) {
+      rows.set(entityKey, row);
+      return;
+    }
+    if (this.size >= this.maxRows) {
+      // The view's oldest row makes room (another view's, when this one has none yet).
+      let from = rows;
+      if (!from.size) for (const m of this.views.values()) if (m.size) from = m;
+      from.delete(from.keys().next().value!);
+      this.size--;
+    }
+    this.size++;
+    rows.set(entityKey, row);
   }
 
   /** After a write of this connection. */
   clear(): void {
-    this.rows.clear();
+    this.views.clear();
+    this.size = 0;
   }
 }

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
 import { SqliteOnlineStore } from '../../shared/online/sqlite-online-store.js';
+import { RowCache } from '../../shared/online/sqlite-row-cache.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const at = new Date('2024-01-01T00:00:00Z');
@@ -49,5 +51,33 @@ describe('SqliteOnlineStore: the encoded read path and its row cache', () => {
     const [single] = await reader.readEncoded([key]);
     expect(single).not.toBe(first);
     expect(single!.valuesUtf8.equals(first!.valuesUtf8)).toBe(true);
+  });
+
+  it('answers every key of a cached read, a missing one as an explicit undefined (callers map over the answer)', async () => {
+    await writer.write('v@v1', [{ entityKey: 'a', values: { x: 1 }, eventTs: 1000, createdTs: 0 }], at);
+    for (let round = 0; round < 2; round++) {
+      const got = await reader.readEncoded([{ entityKey: 'zz', view: 'v@v1' }, key, ...others]);
+      expect(got).toHaveLength(others.length + 2);
+      expect(got.map((r) => (r ? 'found' : 'missing'))).toEqual(['missing', 'found', ...others.map(() => 'missing')]);
+    }
+  });
+});
+
+describe('RowCache', () => {
+  it('keeps at most maxRows rows across views, the oldest of the view being written going first', () => {
+    const db = new Database(':memory:');
+    const cache = new RowCache<number>(db, 3);
+    cache.sync();
+    cache.set('a', 'k1', 1);
+    cache.set('a', 'k2', 2);
+    cache.set('b', 'k1', 3);
+    cache.set('a', 'k2', 22);
+    expect([cache.get('a', 'k1'), cache.get('a', 'k2'), cache.get('b', 'k1')]).toEqual([1, 22, 3]);
+    cache.set('a', 'k3', 4);
+    expect([cache.get('a', 'k1'), cache.get('a', 'k2'), cache.get('a', 'k3'), cache.get('b', 'k1')]).toEqual([undefined, 22, 4, 3]);
+    cache.set('c', 'k1', 5);
+    expect([cache.get('a', 'k2'), cache.get('a', 'k3'), cache.get('b', 'k1'), cache.get('c', 'k1')].filter((v) => v !== undefined)).toHaveLength(3);
+    expect(cache.get('c', 'k1')).toBe(5);
+    db.close();
   });
 });
