@@ -69,28 +69,69 @@ export interface MemberLayout {
   index: ReadonlyMap<string, number>;
 }
 
-/** A record's members: byte spans, its layout, and its bytes as a DataView (a writer copies values four bytes at a time). */
+/** A record's members: byte spans and their layout. */
 export interface ScalarMembers {
   spans: Int32Array;
   layout: MemberLayout;
-  words: DataView;
 }
 
-// Layouts by their names in order, so a writer compares layouts by identity, not names by bytes.
-const layouts = new Map<string, MemberLayout>();
+// Layouts by a hash of their names' bytes in order, each kept with those bytes so a record is
+// matched to its layout by comparing bytes: no string per member name is made per record.
+interface KnownLayout {
+  layout: MemberLayout;
+  /** The names' UTF-8 bytes, each followed by a 0 byte. */
+  names: Buffer;
+}
+const layouts = new Map<number, KnownLayout[]>();
+let layoutCount = 0;
 const MAX_LAYOUTS = 1000;
+
+/** FNV-1a over the member names' bytes (between their quotes), a 0 after each. */
+function namesHash(b: Uint8Array, spans: Int32Array): number {
+  let h = 0x811c9dc5;
+  for (let k = 0; k < spans.length; k += 3) {
+    for (let i = spans[k] + 1, end = spans[k + 1] - 2; i < end; i++) h = Math.imul(h ^ b[i], 16777619);
+    h = Math.imul(h, 16777619);
+  }
+  return h;
+}
+
+function sameNames(known: Buffer, b: Uint8Array, spans: Int32Array): boolean {
+  let at = 0;
+  for (let k = 0; k < spans.length; k += 3) {
+    for (let i = spans[k] + 1, end = spans[k + 1] - 2; i < end; i++) if (known[at++] !== b[i]) return false;
+    if (known[at++] !== 0) return false;
+  }
+  return at === known.length;
+}
+
+function layoutOf(b: Buffer, spans: Int32Array): MemberLayout {
+  const h = namesHash(b, spans);
+  const candidates = layouts.get(h);
+  if (candidates) for (const c of candidates) if (sameNames(c.names, b, spans)) return c.layout;
+  const names: string[] = new Array(spans.length / 3);
+  const parts: Buffer[] = [];
+  for (let m = 0; m < names.length; m++) {
+    const from = spans[3 * m] + 1;
+    const to = spans[3 * m + 1] - 2;
+    names[m] = b.toString('utf8', from, to);
+    parts.push(b.subarray(from, to), ZERO);
+  }
+  const layout: MemberLayout = { index: new Map(names.map((n, m) => [n, m])) };
+  if (layoutCount < MAX_LAYOUTS) {
+    layoutCount++;
+    const known = { layout, names: Buffer.concat(parts) };
+    if (candidates) candidates.push(known);
+    else layouts.set(h, [known]);
+  }
+  return layout;
+}
+
+const ZERO = Buffer.from([0]);
 
 /** The members of a flat JSON object of scalars with their layout; undefined for any other JSON. */
 export function scalarMembers(b: Buffer): ScalarMembers | undefined {
   const spans = scalarMemberSpans(b);
   if (!spans) return undefined;
-  const names: string[] = new Array(spans.length / 3);
-  for (let m = 0; m < names.length; m++) names[m] = b.toString('utf8', spans[3 * m] + 1, spans[3 * m + 1] - 2);
-  const id = names.join('\u0000');
-  let layout = layouts.get(id);
-  if (!layout) {
-    layout = { index: new Map(names.map((n, m) => [n, m])) };
-    if (layouts.size < MAX_LAYOUTS) layouts.set(id, layout);
-  }
-  return { spans, layout, words: new DataView(b.buffer, b.byteOffset, b.byteLength) };
+  return { spans, layout: layoutOf(b, spans) };
 }

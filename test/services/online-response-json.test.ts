@@ -107,6 +107,20 @@ describe('Online response JSON', () => {
       expect(scalarMembers(Buffer.from('{"f10":7.5,"f1":null,"ü":true}'))!.layout).toBe(a.layout);
       expect(scalarMembers(Buffer.from('{"f1":2,"f10":1,"ü":3}'))!.layout).not.toBe(a.layout);
     });
+
+    it('tells layouts apart by their names and order, names that split or join differently included', () => {
+      const rand = seededRandom(11);
+      const sets = [['ab', 'c'], ['a', 'bc'], ['abc'], ['a'], ['a', 'b'], ['b', 'a'], ['a', 'b', ''], ['', 'a', 'b'], ['ü', 'x'], ['üx']];
+      for (let k = 0; k < 300; k++)
+        sets.push(Array.from({ length: 1 + Math.floor(rand() * 4) }, () => 'abü'.slice(Math.floor(rand() * 3)).slice(0, 1 + Math.floor(rand() * 2))));
+      for (const names of sets) {
+        if (new Set(names).size !== names.length) continue;
+        for (let round = 0; round < 2; round++) {
+          const json = `{${names.map((n, m) => `${JSON.stringify(n)}:${m}`).join(',')}}`;
+          expect([...scalarMembers(Buffer.from(json))!.layout.index]).toEqual(names.map((n, m) => [n, m]));
+        }
+      }
+    });
   });
 
   describe('elementJson', () => {
