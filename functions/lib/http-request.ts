@@ -3,8 +3,11 @@ import type { ApiEvent } from './types.js';
 
 /** Header lookup regardless of case (API Gateway keeps the caller's case; Node lower-cases). */
 export function header(e: ApiEvent, name: string): string | undefined {
+  const headers = e.headers ?? {};
   const want = name.toLowerCase();
-  for (const [k, v] of Object.entries(e.headers ?? {})) if (k.toLowerCase() === want) return v;
+  // Node's (serve's) names are lower-case already: most lookups end here, with no copy of the headers.
+  if (Object.hasOwn(headers, want)) return headers[want];
+  for (const k in headers) if (Object.hasOwn(headers, k) && k.toLowerCase() === want) return headers[k];
   return undefined;
 }
 
