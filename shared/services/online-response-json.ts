@@ -70,7 +70,7 @@ class ByteWriter {
     this.ensure(n);
     const buf = this.buf;
     const at = this.at;
-    if (n > 64) buf.set(src.subarray(from, to), at);
+    if (n > 64) buf.set(from === 0 && to === src.length ? src : src.subarray(from, to), at);
     else for (let k = 0; k < n; k++) buf[at + k] = src[from + k];
     this.at = at + n;
   }
