@@ -19,18 +19,10 @@ const Database = require(workerData.driver);
 const db = new Database(workerData.path);
 for (const p of workerData.pragmas) db.pragma(p);
 const upsert = db.prepare(workerData.upsert);
-// A batch comes as two texts (every key, every values JSON, each run together) and where each row's
-// part ends: one string each to copy between threads instead of two per row.
 const put = db.transaction((view, m) => {
-  const { keys, keyEnds, values, valueEnds, eventTs, createdTs } = m;
+  const { entityKeys, valuesJson, eventTs, createdTs } = m;
   let written = 0;
-  let k = 0;
-  let v = 0;
-  for (let i = 0; i < eventTs.length; i++) {
-    if (upsert.run(keys.slice(k, keyEnds[i]), view, values.slice(v, valueEnds[i]), eventTs[i], createdTs[i]).changes > 0) written++;
-    k = keyEnds[i];
-    v = valueEnds[i];
-  }
+  for (let i = 0; i < entityKeys.length; i++) if (upsert.run(entityKeys[i], view, valuesJson[i], eventTs[i], createdTs[i]).changes > 0) written++;
   return written;
 });
 parentPort.on('message', (m) => {
@@ -105,9 +97,8 @@ export class SqliteWriteBehind {
     );
     this.inFlight.add(applied);
     void applied.finally(() => this.inFlight.delete(applied));
-    const message = { id, view: this.view, ...joined(rows.entityKeys, 'keys', 'keyEnds'), ...joined(rows.valuesJson, 'values', 'valueEnds') };
-    // The timestamps stay plain arrays: a typed array would turn a bad value (null) into a valid 0.
-    this.worker.postMessage({ ...message, eventTs: rows.eventTs, createdTs: rows.createdTs }, [message.keyEnds.buffer, message.valueEnds.buffer]);
+    // Structured clone copies the strings once (joining them into one text first measured slower: bench/materialize.ts).
+    this.worker.postMessage({ id, view: this.view, ...rows });
     while (this.inFlight.size >= this.maxInFlight) await Promise.race(this.inFlight);
     if (this.failed) throw this.failed;
   }
@@ -121,12 +112,4 @@ export class SqliteWriteBehind {
     // Rows not written were older than what the store held (newer-wins).
     return { written: this.written, skipped: this.given - this.written };
   }
-}
-
-/** Strings run together, with where each ends (UTF-16 offsets, as `String.prototype.slice` takes them). */
-function joined<T extends string, E extends string>(parts: readonly string[], text: T, ends: E): Record<T, string> & Record<E, Uint32Array<ArrayBuffer>> {
-  const at = new Uint32Array(parts.length);
-  let end = 0;
-  for (let i = 0; i < parts.length; i++) at[i] = end += parts[i].length;
-  return { [text]: parts.join(''), [ends]: at } as Record<T, string> & Record<E, Uint32Array<ArrayBuffer>>;
 }
