@@ -22,10 +22,20 @@ CREATE TABLE IF NOT EXISTS watermarks (view TEXT PRIMARY KEY, event_ts INTEGER N
 // mutate operators inside SQL text).
 const NEWER_WINS =
   /* @mutate */ 'excluded.event_ts > online_features.event_ts OR (excluded.event_ts = online_features.event_ts AND excluded.created_ts >= online_features.created_ts)';
-const UPSERT = `
-INSERT INTO online_features (entity_key, view, features, event_ts, created_ts) VALUES (?, ?, ?, ?, ?)
+const insertRows = (rows: number) =>
+  `INSERT INTO online_features (entity_key, view, features, event_ts, created_ts) VALUES ${Array(rows).fill('(?, ?, ?, ?, ?)').join(', ')}`;
+const ON_CONFLICT = `
 ON CONFLICT (view, entity_key) DO UPDATE SET features = excluded.features, event_ts = excluded.event_ts, created_ts = excluded.created_ts
 WHERE ${NEWER_WINS}`;
+const UPSERT = `${insertRows(1)}${ON_CONFLICT}`;
+
+/**
+ * Rows per statement of the write-behind worker's upsert: one statement of 50 rows (each row still
+ * upserted on its own, its changes counted) costs about 30% less CPU than 50 one-row statements
+ * (SQLite alone, 1 M rows: fewer calls into the driver, fewer statement starts); 200 measured no better.
+ */
+const ROWS_PER_UPSERT = 50;
+const UPSERT_MANY = `${insertRows(ROWS_PER_UPSERT)}${ON_CONFLICT}`;
 
 // The watermark never moves backwards.
 const NEWEST_WATERMARK = /* @mutate */ 'max(watermarks.event_ts, excluded.event_ts)';
@@ -51,6 +61,14 @@ export function inKeyOrder(rows: readonly OnlineWrite[]): readonly OnlineWrite[]
  * batch's upserts find the index pages they touch in memory.
  */
 const PRAGMAS = ['journal_mode = WAL', 'synchronous = NORMAL', 'busy_timeout = 5000', 'cache_size = -65536'];
+
+/**
+ * The write-behind worker's connection also lets the WAL grow to 10,000 pages (~40 MiB) before it
+ * checkpoints (default 1,000): a bulk load then copies each index page to the database file once per
+ * ~30 batches instead of once per ~3, with a tenth of the checkpoints' fsyncs (SQLite alone, 1 M rows
+ * in batches of 5,000: ~7% less CPU, ~12% less wall time). Readers are unaffected (WAL lookups are hashed).
+ */
+const WRITE_BEHIND_PRAGMAS = [...PRAGMAS, 'wal_autocheckpoint = 10000'];
 
 /** A long run's batches go to a write-behind worker once this many rows were written directly (small runs never pay its start-up). */
 const WRITE_BEHIND_AFTER_ROWS = 20_000;
@@ -143,7 +161,12 @@ export class SqliteOnlineStore extends BaseOnlineStore {
         total.skipped += r.skipped;
         return;
       }
-      behind ??= new SqliteWriteBehind(this.path, view, { pragmas: PRAGMAS, upsert: UPSERT });
+      behind ??= new SqliteWriteBehind(this.path, view, {
+        pragmas: WRITE_BEHIND_PRAGMAS,
+        upsert: UPSERT,
+        upsertMany: UPSERT_MANY,
+        rowsPerUpsertMany: ROWS_PER_UPSERT,
+      });
       await behind.write(latest);
     };
     return {

@@ -18,11 +18,27 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.path);
 for (const p of workerData.pragmas) db.pragma(p);
-const upsert = db.prepare(workerData.upsert);
+const one = db.prepare(workerData.upsert);
+const many = db.prepare(workerData.upsertMany);
+const per = workerData.rowsPerUpsertMany;
+const params = new Array(per * 5);
 const put = db.transaction((view, m) => {
   const { entityKeys, valuesJson, eventTs, createdTs } = m;
+  const n = entityKeys.length;
   let written = 0;
-  for (let i = 0; i < entityKeys.length; i++) if (upsert.run(entityKeys[i], view, valuesJson[i], eventTs[i], createdTs[i]).changes > 0) written++;
+  let i = 0;
+  // Rows are unique per key here, so a row never meets another of the same statement; changes counts the rows written.
+  for (; i + per <= n; i += per) {
+    for (let r = 0, p = 0; r < per; r++) {
+      params[p++] = entityKeys[i + r];
+      params[p++] = view;
+      params[p++] = valuesJson[i + r];
+      params[p++] = eventTs[i + r];
+      params[p++] = createdTs[i + r];
+    }
+    written += many.run(params).changes;
+  }
+  for (; i < n; i++) written += one.run(entityKeys[i], view, valuesJson[i], eventTs[i], createdTs[i]).changes;
   return written;
 });
 parentPort.on('message', (m) => {
@@ -43,6 +59,9 @@ export interface WriteBehindSql {
   pragmas: readonly string[];
   /** The newer-wins upsert, parameters (entity_key, view, features, event_ts, created_ts). */
   upsert: string;
+  /** The same upsert of `rowsPerUpsertMany` rows at once, their parameters in turn. */
+  upsertMany: string;
+  rowsPerUpsertMany: number;
 }
 
 /**
@@ -66,7 +85,7 @@ export class SqliteWriteBehind {
     private readonly maxInFlight = 2,
   ) {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    this.worker = new Worker(WORKER, { eval: true, workerData: { driver, path, pragmas: sql.pragmas, upsert: sql.upsert } });
+    this.worker = new Worker(WORKER, { eval: true, workerData: { driver, path, ...sql } });
     this.worker.on('message', (m: { id: number; written?: number; error?: string }) => {
       const w = this.waiting.get(m.id);
       this.waiting.delete(m.id);
