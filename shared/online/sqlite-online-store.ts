@@ -46,14 +46,6 @@ ON CONFLICT (view) DO UPDATE SET event_ts = ${NEWEST_WATERMARK}, written_at = ex
 /** The stored JSON text of a record's values (kept here under its old name for the store's callers). */
 export { encodeValues as encode } from './encode-values.js';
 
-const byEntityKey = (a: OnlineWrite, b: OnlineWrite) => (a.entityKey < b.entityKey ? -1 : a.entityKey > b.entityKey ? 1 : 0);
-
-/** Rows in primary-key order as they are (materialization's rows usually come sorted from DuckDB), else a sorted copy. */
-export function inKeyOrder(rows: readonly OnlineWrite[]): readonly OnlineWrite[] {
-  for (let i = 1; i < rows.length; i++) if (rows[i - 1].entityKey > rows[i].entityKey) return [...rows].sort(byEntityKey);
-  return rows;
-}
-
 /**
  * Every connection's settings (the store's and its write-behind worker's): WAL, so readers never wait
  * for a writer; NORMAL sync (a commit is durable once the WAL is checkpointed; a crash loses at most
