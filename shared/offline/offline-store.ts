@@ -41,6 +41,18 @@ export interface LatestRow {
   createdTs?: Date;
 }
 
+/**
+ * `readLatestFrom`'s rows as the engine hands them, column-major (one engine chunk): `rows` lists the
+ * chunk's rows that are the latest of their key. Columns follow the view's join keys and features.
+ */
+export interface LatestColumns {
+  keys: readonly unknown[][];
+  values: readonly unknown[][];
+  eventTs: readonly unknown[];
+  createdTs: readonly unknown[];
+  rows: readonly number[];
+}
+
 /** One distinct event of an aggregation view: join keys, event columns (nulls kept) and event time. */
 export interface EventRow {
   keys: Row;
@@ -72,6 +84,8 @@ export interface OfflineStore {
    * Throws SourceFileMissingError when a file is gone (e.g. compacted since planning).
    */
   readLatestFrom(view: FeatureViewSpec, files: readonly SourceFile[], start: Date, end: Date): AsyncIterable<LatestRow[]>;
+  /** `readLatestFrom` without a row object per row (engines that read column-major: DuckDB), for a materialization that encodes rows straight from the columns. */
+  readLatestColumnsFrom?(view: FeatureViewSpec, files: readonly SourceFile[], start: Date, end: Date): AsyncIterable<LatestColumns>;
   /**
    * The distinct events of an aggregation view in [start, end) of the given files only
    * (`compileDistinctEvents`: the events the aggregation join reads, nulls in event columns kept),

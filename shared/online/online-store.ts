@@ -38,8 +38,21 @@ export interface OnlineStore {
 export interface BatchWriter {
   /** Takes a batch; resolves when the writer can take the next (back-pressure). Rejects once a batch has failed. */
   write(rows: readonly OnlineWrite[]): Promise<void>;
+  /**
+   * `write` for rows whose values are already JSON text (`encodeValues`), for a store that keeps
+   * them so (SQLite): a long run then builds no value objects. Absent where a store needs the values.
+   */
+  writeEncoded?(rows: EncodedWrites): Promise<void>;
   /** Waits for every batch taken; their totals. Rejects with the first failure. */
   finish(): Promise<WriteResult>;
+}
+
+/** A batch of writes column-major, each row's values as the JSON text `encodeValues` gives. Timestamps are epoch milliseconds. */
+export interface EncodedWrites {
+  entityKeys: string[];
+  valuesJson: string[];
+  eventTs: number[];
+  createdTs: number[];
 }
 
 const itemId = (k: ItemKey) => `${k.view}\u0000${k.entityKey}`;

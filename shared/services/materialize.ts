@@ -2,7 +2,10 @@ import { IncompleteRunError, SourceFileMissingError, ValidationError } from '../
 import { viewKey } from '../layout/view-ref.js';
 import { planChunks, runIdOf, type ChunkResult, type MaterializationRun } from '../offline/materialization-source.js';
 import { entityKeyer } from '../online/entity-key.js';
+import { encodeValues } from '../online/encode-values.js';
+import type { BatchWriter, EncodedWrites } from '../online/online-store.js';
 import type { OnlineWrite } from '../online/types.js';
+import type { LatestColumns, LatestRow } from '../offline/offline-store.js';
 import { covers, mergeIntervals } from '../registry/intervals.js';
 import type { FeatureViewSpec, RegistryData } from '../registry/types.js';
 import { DEFAULT_LIMITS } from '../util/limits.js';
@@ -118,28 +121,18 @@ export async function runChunk(
   const result: ChunkResult = { rows: 0, written: 0, skipped: 0, maxEventTs: null };
   // A store may apply batches behind this loop (SQLite: on a worker); the chunk is checkpointed only once all are applied.
   const writer = ctx.online.batchWriter(run.view, now, { ttlSeconds: view.ttlSeconds, advanceWatermark: false });
-  const flush = async (writes: OnlineWrite[]) => {
-    await writer.write(writes);
-    result.rows += writes.length;
-    progress?.(writes.length);
+  const [start, end] = [new Date(run.start), new Date(run.end)];
+  const counted = (rows: number, maxEventTs: number | null) => {
+    result.rows += rows;
+    if (maxEventTs !== null && (result.maxEventTs === null || maxEventTs > result.maxEventTs)) result.maxEventTs = maxEventTs;
+    progress?.(rows);
   };
-  let pending: OnlineWrite[] = [];
   // The join keys are sorted and quoted once per chunk, not once per row.
   const keyOf = entityKeyer(view.joinKeys);
   try {
-    for await (const batch of ctx.offline.readLatestFrom(view, chunk.files, new Date(run.start), new Date(run.end))) {
-      for (const r of batch) {
-        const ts = r.eventTs.getTime();
-        if (result.maxEventTs === null || ts > result.maxEventTs) result.maxEventTs = ts;
-        // No created column: 0, so a push of the same event time (created = push time) wins.
-        pending.push({ entityKey: keyOf(r.keys), values: r.values, eventTs: ts, createdTs: r.createdTs?.getTime() ?? 0 });
-        if (pending.length >= batchSize) {
-          await flush(pending);
-          pending = [];
-        }
-      }
-    }
-    if (pending.length) await flush(pending);
+    const columns = writer.writeEncoded && ctx.offline.readLatestColumnsFrom?.(view, chunk.files, start, end);
+    if (columns) await writeEncodedRows(view, columns, keyOf, batchSize, writer.writeEncoded!.bind(writer), counted);
+    else await writeRows(ctx.offline.readLatestFrom(view, chunk.files, start, end), keyOf, batchSize, writer, counted);
   } catch (err) {
     // The writer still has to stop (a worker must not outlive the run); the read or write failure is what the caller hears.
     await writer.finish().catch(() => undefined);
@@ -150,6 +143,81 @@ export async function runChunk(
   result.skipped = totals.skipped;
   await checkpoints.markDone(run, index, result);
   return { ...result, alreadyDone: false };
+}
+
+type Counted = (rows: number, maxEventTs: number | null) => void;
+
+/** Latest rows as objects, in write batches of `batchSize`. */
+async function writeRows(
+  batches: AsyncIterable<LatestRow[]>,
+  keyOf: (row: Record<string, unknown>) => string,
+  batchSize: number,
+  writer: BatchWriter,
+  counted: Counted,
+): Promise<void> {
+  let pending: OnlineWrite[] = [];
+  let maxTs: number | null = null;
+  const flush = async () => {
+    await writer.write(pending);
+    counted(pending.length, maxTs);
+    pending = [];
+    maxTs = null;
+  };
+  for await (const batch of batches) {
+    for (const r of batch) {
+      const ts = r.eventTs.getTime();
+      if (maxTs === null || ts > maxTs) maxTs = ts;
+      // No created column: 0, so a push of the same event time (created = push time) wins.
+      pending.push({ entityKey: keyOf(r.keys), values: r.values, eventTs: ts, createdTs: r.createdTs?.getTime() ?? 0 });
+      if (pending.length >= batchSize) await flush();
+    }
+  }
+  if (pending.length) await flush();
+}
+
+/**
+ * Latest rows straight from the engine's columns to each row's key and values JSON (`encodeValues`,
+ * the text the store keeps), in write batches of `batchSize`. One key object and one values object
+ * are refilled for every row, so no row leaves objects behind: a batch held until it is written is
+ * then only its strings, and garbage collection stops dominating the scan.
+ */
+async function writeEncodedRows(
+  view: FeatureViewSpec,
+  chunks: AsyncIterable<LatestColumns>,
+  keyOf: (row: Record<string, unknown>) => string,
+  batchSize: number,
+  writeEncoded: (rows: EncodedWrites) => Promise<void>,
+  counted: Counted,
+): Promise<void> {
+  const keyNames = view.joinKeys.map((k) => k.name);
+  const featureNames = view.features.map((f) => f.name);
+  const keys: Record<string, unknown> = {};
+  const values: Record<string, unknown> = {};
+  const empty = (): EncodedWrites => ({ entityKeys: [], valuesJson: [], eventTs: [], createdTs: [] });
+  let pending = empty();
+  let maxTs: number | null = null;
+  const flush = async () => {
+    await writeEncoded(pending);
+    counted(pending.entityKeys.length, maxTs);
+    pending = empty();
+    maxTs = null;
+  };
+  for await (const c of chunks) {
+    for (const i of c.rows) {
+      for (let k = 0; k < keyNames.length; k++) keys[keyNames[k]] = c.keys[k][i];
+      for (let f = 0; f < featureNames.length; f++) values[featureNames[f]] = c.values[f][i] ?? null;
+      const ts = (c.eventTs[i] as Date).getTime();
+      if (maxTs === null || ts > maxTs) maxTs = ts;
+      const created = c.createdTs[i];
+      pending.entityKeys.push(keyOf(keys));
+      pending.valuesJson.push(encodeValues(values));
+      pending.eventTs.push(ts);
+      // No created column: 0, so a push of the same event time (created = push time) wins.
+      pending.createdTs.push(created instanceof Date ? created.getTime() : 0);
+      if (pending.entityKeys.length >= batchSize) await flush();
+    }
+  }
+  if (pending.entityKeys.length) await flush();
 }
 
 /**

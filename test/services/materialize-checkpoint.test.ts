@@ -37,6 +37,13 @@ function crashingOnline(inner: OnlineStore, state: { failAt: number; calls: numb
               crashPoint();
               return writer.write(rows);
             },
+            // The path a local materialization takes (rows encoded straight from DuckDB's columns).
+            ...(writer.writeEncoded && {
+              writeEncoded: async (rows: Parameters<NonNullable<typeof writer.writeEncoded>>[0]) => {
+                crashPoint();
+                return writer.writeEncoded!(rows);
+              },
+            }),
             finish: () => writer.finish(),
           };
         };
@@ -153,8 +160,9 @@ describe('Service: materialize (chunked, checkpointed, local provider)', () => {
     const rows = randomRows(11, 8 * 300, 400);
     for (let f = 0; f < 8; f++) await writeParquet(join(tmp.dir, `data/activity/p${f}.parquet`), ACTIVITY_COLUMNS, rows.slice(f * 300, (f + 1) * 300));
     const reads: string[][] = [];
-    const readFrom = offline.readLatestFrom.bind(offline);
-    offline.readLatestFrom = (view, files, s, e) => (reads.push(files.map((f) => f.path.split('/').pop()!)), readFrom(view, files, s, e));
+    // A local materialization reads through readLatestColumnsFrom.
+    const readFrom = offline.readLatestColumnsFrom.bind(offline);
+    offline.readLatestColumnsFrom = (view, files, s, e) => (reads.push(files.map((f) => f.path.split('/').pop()!)), readFrom(view, files, s, e));
     const opts = { start: T(1), end: T(11), views: ['activity'], chunkBytes: 1, batchSize: 40 };
     const batchesPerChunk = await Promise.all(Array.from({ length: 8 }, (_, f) => oracle(rows.slice(f * 300, (f + 1) * 300), T(1), T(11)).size)).then((n) =>
       n.map((x) => Math.ceil(x / 40)),

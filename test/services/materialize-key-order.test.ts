@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { entityKey } from '../../shared/online/entity-key.js';
-import { inKeyOrder, SqliteOnlineStore } from '../../shared/online/sqlite-online-store.js';
+import { encodeWrites, newestEncoded } from '../../shared/online/encoded-writes.js';
+import { SqliteOnlineStore } from '../../shared/online/sqlite-online-store.js';
 import type { OnlineWrite } from '../../shared/online/types.js';
 
 const k = (id: string) => entityKey([{ name: 'user_id', valueType: 'String' }], { user_id: id });
@@ -12,18 +13,18 @@ function rng(seed: number): () => number {
   return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
-describe('Function: inKeyOrder', () => {
+describe('Function: newestEncoded, key order', () => {
   it('returns rows already in key order as they are, without copying', () => {
-    const rows: OnlineWrite[] = ['a', 'b', 'c'].map((id) => ({ entityKey: k(id), values: {}, eventTs: 1, createdTs: 0 }));
-    expect(inKeyOrder(rows)).toBe(rows);
+    const rows = encodeWrites(['a', 'b', 'c'].map((id) => ({ entityKey: k(id), values: {}, eventTs: 1, createdTs: 0 })));
+    expect(newestEncoded(rows)).toBe(rows);
   });
 
   it('sorts a copy of rows out of key order and leaves the input untouched', () => {
-    const rows: OnlineWrite[] = ['b', 'a', 'c'].map((id) => ({ entityKey: k(id), values: {}, eventTs: 1, createdTs: 0 }));
-    const sorted = inKeyOrder(rows);
+    const rows = encodeWrites(['b', 'a', 'c'].map((id) => ({ entityKey: k(id), values: {}, eventTs: 1, createdTs: 0 })));
+    const sorted = newestEncoded(rows);
     expect(sorted).not.toBe(rows);
-    expect(sorted.map((r) => r.entityKey)).toEqual([k('a'), k('b'), k('c')]);
-    expect(rows.map((r) => r.entityKey)).toEqual([k('b'), k('a'), k('c')]);
+    expect(sorted.entityKeys).toEqual([k('a'), k('b'), k('c')]);
+    expect(rows.entityKeys).toEqual([k('b'), k('a'), k('c')]);
   });
 });
 

@@ -8,7 +8,18 @@ import { duckdbType, fromDuckdbType } from '../../definitions/type-map.js';
 import { DuckDBSession, stageTypeOf, type StageColumn } from '../duckdb/session.js';
 import { assertEntityColumns, ENTITY_TS, EntityChunkStager, prepareEntityRows, ROW_ID, type EntityColumn } from '../entity-rows.js';
 import { inferDType } from '../infer-dtype.js';
-import type { EventRow, HistoricalRequest, HistoricalResult, LatestRow, OfflineStore, PendingWrite, Progress, Row, TableFormat } from '../offline-store.js';
+import type {
+  EventRow,
+  HistoricalRequest,
+  HistoricalResult,
+  LatestColumns,
+  LatestRow,
+  OfflineStore,
+  PendingWrite,
+  Progress,
+  Row,
+  TableFormat,
+} from '../offline-store.js';
 import type { DType } from '../../definitions/dtypes.js';
 import { batchSourceSpec, eventsQueryFor, sourceColumnName, sourceNodeFor, storedColumns, viewNodeFor } from '../source-node.js';
 import { compileDistinctEvents } from '../sql/distinct-events.js';
@@ -267,8 +278,33 @@ export class LocalOfflineStore implements OfflineStore {
     return Promise.all((await this.files(view)).map(async (path) => ({ path, bytes: (await stat(path)).size })));
   }
 
-  /** Latest row per key in [start, end) among the given files: DuckDB's streamed window query (it spills, JS holds one batch). */
+  /** Latest row per key in [start, end) among the given files, one LatestRow per key (`readLatestColumnsFrom`'s rows). */
   async *readLatestFrom(view: FeatureViewSpec, files: readonly SourceFile[], start: Date, end: Date): AsyncIterable<LatestRow[]> {
+    const keyNames = view.joinKeys.map((k) => k.name);
+    const featureNames = view.features.map((f) => f.name);
+    // Batches are one DuckDB chunk, so the rows die young: held longer they outlive V8's young
+    // generation and garbage collection dominates.
+    for await (const c of this.readLatestColumnsFrom(view, files, start, end)) {
+      const batch: LatestRow[] = [];
+      for (const i of c.rows) {
+        const keys: Row = {};
+        for (let k = 0; k < keyNames.length; k++) keys[keyNames[k]] = c.keys[k][i];
+        const values: Row = {};
+        for (let f = 0; f < featureNames.length; f++) values[featureNames[f]] = c.values[f][i] ?? null;
+        const created = c.createdTs[i];
+        batch.push(
+          created instanceof Date ? { keys, values, eventTs: c.eventTs[i] as Date, createdTs: created } : { keys, values, eventTs: c.eventTs[i] as Date },
+        );
+      }
+      yield batch;
+    }
+  }
+
+  /**
+   * Latest row per key in [start, end) among the given files: DuckDB's streamed query, rows sorted by
+   * key and newest first (it spills, JS holds one chunk), the first row of each key's run kept.
+   */
+  async *readLatestColumnsFrom(view: FeatureViewSpec, files: readonly SourceFile[], start: Date, end: Date): AsyncIterable<LatestColumns> {
     if (!files.length) return;
     for (const f of files) if (!(await stat(f.path).catch(() => undefined))) throw new SourceFileMissingError(f.path);
     const query = node.latest({
@@ -283,9 +319,6 @@ export class LocalOfflineStore implements OfflineStore {
     const release = await this.acquire();
     try {
       const db = await this.db();
-      // Column-major chunks, one LatestRow per key (the first of its run: rows come sorted by key,
-      // newest first) and no intermediate row objects. Batches are one DuckDB chunk, so the rows
-      // die young: held longer they outlive V8's young generation and garbage collection dominates.
       const keyNames = view.joinKeys.map((k) => k.name);
       const featureNames = view.features.map((f) => f.name);
       // The previous row's key values (carried across chunks): rows of one key after its first are skipped.
@@ -295,25 +328,16 @@ export class LocalOfflineStore implements OfflineStore {
       for await (const chunk of db.streamColumns(sql)) {
         const col = (name: string) => chunk.columns[chunk.names.indexOf(name)];
         const keyCols = keyNames.map(col);
-        const featureCols = featureNames.map(col);
-        const [eventTs, createdTs] = [col(EVENT_TS), col(CREATED_TS)];
-        const batch: LatestRow[] = [];
+        const rows: number[] = [];
         for (let i = 0; i < chunk.rowCount; i++) {
           let same = started;
           for (let k = 0; same && k < nk; k++) same = sameValue(keyCols[k][i], previous[k]);
           if (same) continue;
           for (let k = 0; k < nk; k++) previous[k] = keyCols[k][i];
           started = true;
-          const keys: Row = {};
-          for (let k = 0; k < keyNames.length; k++) keys[keyNames[k]] = keyCols[k][i];
-          const values: Row = {};
-          for (let f = 0; f < featureNames.length; f++) values[featureNames[f]] = featureCols[f][i] ?? null;
-          const created = createdTs[i];
-          batch.push(
-            created instanceof Date ? { keys, values, eventTs: eventTs[i] as Date, createdTs: created } : { keys, values, eventTs: eventTs[i] as Date },
-          );
+          rows.push(i);
         }
-        if (batch.length) yield batch;
+        if (rows.length) yield { keys: keyCols, values: featureNames.map(col), eventTs: col(EVENT_TS), createdTs: col(CREATED_TS), rows };
       }
     } finally {
       release();
