@@ -2,7 +2,8 @@ import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ForbiddenError, PayloadTooLargeError } from '../../shared/errors.js';
-import { errorResult } from '../lib/http-middleware.js';
+import { bytesResult, errorResult, routeErrorResult } from '../lib/http-middleware.js';
+import { createServeLookup } from '../http-online-lookup-handler.js';
 import { createRouter } from './router.js';
 import type { StoreProvider } from '../lib/store-provider.js';
 import { releaseResponse } from '../../shared/services/online-response-json.js';
@@ -107,6 +108,14 @@ export function toApiEvent(req: IncomingMessage, body: string, parsed: ReturnTyp
   };
 }
 
+const LOOKUP_PATH = '/get-online-features';
+
+/** A request header as `toApiEvent` gives it (repeated values joined). */
+function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v.join(',') : v;
+}
+
 /** A result's body as bytes: a `JsonBytes` answer as it is, never decoded to a string and encoded again. */
 export function bodyBytes(result: ApiResult): Buffer | string {
   return result[BODY_BYTES] ?? result.body;
@@ -151,6 +160,7 @@ export async function startServer(o: LocalServerOptions): Promise<{ server: Serv
   const limit = o.maxBodyBytes ?? 6 * 1024 * 1024;
   const drain = o.drainBytes ?? 8 * 1024 * 1024;
   const route = createRouter(o.getStore, { maxBytes: limit });
+  const lookup = createServeLookup(o.getStore, { maxBytes: limit });
   let check: ReturnType<typeof guard> = () => ({});
   const server = createServer(async (req, res) => {
     let result: ApiResult;
@@ -170,7 +180,14 @@ export async function startServer(o: LocalServerOptions): Promise<{ server: Serv
         };
       } else {
         const body = await readBody(req, limit, drain);
-        result = await route(toApiEvent(req, body, parsed));
+        // The lookup, the hot route, skips the API Gateway event and middy: same checks, same answers (http-online-lookup-handler.ts).
+        if (parsed.path === LOOKUP_PATH && req.method === 'POST') {
+          try {
+            result = bytesResult((await lookup(body, (name) => headerValue(req, name))).bytes);
+          } catch (err) {
+            result = routeErrorResult(err);
+          }
+        } else result = await route(toApiEvent(req, body, parsed));
       }
     } catch (err) {
       result = errorResult(err);

@@ -20,18 +20,21 @@ export function apiGatewayBodyEnvelope<T>(options: { maxBytes?: number } = {}): 
     open: (e, parse) => {
       assertJsonContentType(e);
       const text = e.body === null || e.body === undefined ? '' : e.isBase64Encoded ? Buffer.from(e.body, 'base64').toString('utf8') : e.body;
-      if (options.maxBytes !== undefined && Buffer.byteLength(text) > options.maxBytes) throw new PayloadTooLargeError(options.maxBytes);
-      let raw: unknown;
-      try {
-        raw = text.trim() ? JSON.parse(text) : {};
-      } catch (err) {
-        throw new ValidationError(`request body is not valid JSON: ${String((err as Error).message).slice(0, 200)}`, [
-          { field: '(body)', message: 'invalid JSON' },
-        ]);
-      }
-      return parse(raw);
+      return parse(jsonBody(text, options.maxBytes));
     },
   };
+}
+
+/** A request body's JSON: over `maxBytes` a 413, bad JSON a 400, an empty body `{}`. */
+export function jsonBody(text: string, maxBytes?: number): unknown {
+  if (maxBytes !== undefined && Buffer.byteLength(text) > maxBytes) throw new PayloadTooLargeError(maxBytes);
+  try {
+    return text.trim() ? JSON.parse(text) : {};
+  } catch (err) {
+    throw new ValidationError(`request body is not valid JSON: ${String((err as Error).message).slice(0, 200)}`, [
+      { field: '(body)', message: 'invalid JSON' },
+    ]);
+  }
 }
 
 /** One record of a stream batch: its parsed payload, or why it could not be parsed (a ValidationError). */

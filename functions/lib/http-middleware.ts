@@ -20,7 +20,7 @@ export class JsonBytes {
  * A 200 of JSON bytes: `body` decodes them when first read (Lambda), after which the bytes go back
  * to their pool; `serve` writes the bytes themselves and releases them once sent (`BODY_BYTES`).
  */
-function bytesResult(bytes: Buffer): ApiResult {
+export function bytesResult(bytes: Buffer): ApiResult {
   let text: string | undefined;
   const result: ApiResult = {
     statusCode: 200,
@@ -48,15 +48,22 @@ export function errorResult(err: unknown): ApiResult {
  * Turns errors into `{ error: { code, message, details } }` with the error's status; anything that
  * is not a SkewlessError is a 500 whose internals are logged (Powertools logger), never returned.
  */
-export function httpErrors(log: (err: unknown) => void = (err) => logger.error('internal error', err as Error)): middy.MiddlewareObj<ApiEvent, ApiResult> {
+export function httpErrors(log: (err: unknown) => void = logInternal): middy.MiddlewareObj<ApiEvent, ApiResult> {
   return {
     onError: (request) => {
-      const result = errorResult(request.error);
-      if (result.statusCode >= 500) log(request.error);
-      request.response = result;
+      request.response = routeErrorResult(request.error, log);
       return request.response;
     },
   };
+}
+
+const logInternal = (err: unknown) => logger.error('internal error', err as Error);
+
+/** What a route answers for an error: its JSON error response; a 500's internals are logged, never returned. */
+export function routeErrorResult(err: unknown, log: (err: unknown) => void = logInternal): ApiResult {
+  const result = errorResult(err);
+  if (result.statusCode >= 500) log(err);
+  return result;
 }
 
 /**

@@ -13,7 +13,11 @@ export function header(e: ApiEvent, name: string): string | undefined {
 
 /** JSON or `+json` media types; an absent header is accepted (non-browser clients), anything else is not. */
 export function assertJsonContentType(e: ApiEvent): void {
-  const ct = header(e, 'content-type');
+  assertJsonMediaType(header(e, 'content-type'));
+}
+
+/** The same check on a Content-Type value (`serve` reads it from the request itself). */
+export function assertJsonMediaType(ct: string | undefined): void {
   if (ct === undefined || ct === '') return;
   const type = ct.split(';')[0].trim().toLowerCase();
   if (type !== 'application/json' && !/^application\/[a-z0-9.+-]*\+json$/.test(type)) throw new UnsupportedMediaTypeError(ct);
