@@ -110,7 +110,7 @@ interface PreparedRows {
   timestamps: Buffer;
   /** The layout every row with bytes shares; undefined when they differ or one is not flat scalars. */
   shared: MemberLayout | undefined;
-  /** With a shared layout: the rows' bytes, one after another, and that buffer as a DataView. */
+  /** With a shared layout: the arena holding the rows' bytes one after another, and it as a DataView. */
   arena: Buffer;
   words: DataView;
   /** With a shared layout: member m of row j spans arena bytes [starts[m·n + j], ends[m·n + j]); -1 when row j serves nothing. */
@@ -139,7 +139,10 @@ function arenaFor(size: number): { buf: Buffer; at: number } {
   return { buf: arena, at };
 }
 
+// What rows of differing layouts carry instead of an arena (they are written value by value).
 const NO_ROWS = new Int32Array(0);
+const NO_BYTES = Buffer.alloc(0);
+const NO_WORDS = new DataView(NO_BYTES.buffer, NO_BYTES.byteOffset, 0);
 
 function prepareRows(rows: ViewRows, timestamps: Buffer): PreparedRows {
   const n = rows.records.length;
@@ -169,7 +172,7 @@ function prepareRows(rows: ViewRows, timestamps: Buffer): PreparedRows {
     bytes += rec.utf8!.length;
   }
   if (!uniform || shared === undefined) {
-    return { timestamps, shared: undefined, arena, words: new DataView(arena.buffer, 0, 0), starts: NO_ROWS, ends: NO_ROWS, absent, longest };
+    return { timestamps, shared: undefined, arena: NO_BYTES, words: NO_WORDS, starts: NO_ROWS, ends: NO_ROWS, absent, longest };
   }
   const members = shared.index.size;
   const starts = new Int32Array(members * n);
