@@ -1,32 +1,17 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
 import type { FeatureStore } from '../../shared/feature-store.js';
 import { startServer } from '../../functions/dev-server/dev-server.js';
 import { createOnlineLookupHandler } from '../../functions/http-online-lookup-handler.js';
-import { openTestStore, testDefinitions } from '../helpers/repo.js';
-import { tempDir } from '../helpers/tmp.js';
-import { ACTIVITY_COLUMNS, writeParquet } from '../helpers/write-parquet.js';
+import { servedTestRepo } from '../helpers/served-repo.js';
 
 describe('serve: Feast routes over the Lambda handlers', () => {
-  const tmp = tempDir();
-  const clock = { now: new Date('2024-03-10T00:00:00Z') };
   let store: FeatureStore;
   let base: string;
   let close: () => Promise<void>;
 
-  beforeAll(async () => {
-    await writeParquet(join(tmp.dir, 'data/activity/p.parquet'), ACTIVITY_COLUMNS, [
-      { user_id: 'a', event_date: new Date('2024-03-09T00:00:00Z'), created_at: new Date('2024-03-09T00:00:00Z'), sessions: 4, model: 'm' },
-    ]);
-    store = openTestStore(tmp.dir, clock);
-    await store.apply(testDefinitions().all);
-    await store.materialize({ start: new Date('2024-03-01T00:00:00Z'), end: clock.now });
-    const srv = await startServer({ getStore: async () => store, port: 0, maxBodyBytes: 10_000 });
-    base = `http://127.0.0.1:${srv.port}`;
-    close = srv.close;
-  });
-  afterAll(async () => (await close(), await store.close(), tmp.cleanup()));
+  beforeAll(async () => ({ store, base, close } = await servedTestRepo({ maxBodyBytes: 10_000 })));
+  afterAll(() => close());
 
   const post = (path: string, body: unknown) =>
     fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });

@@ -1,35 +1,19 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer } from '../../functions/dev-server/dev-server.js';
 import { createOnlineLookupHandler } from '../../functions/http-online-lookup-handler.js';
 import { SCHEMA_HASH_HEADER, schemaHash, serviceSchema } from '../../shared/codegen/service-schema.js';
 import type { FeatureStore } from '../../shared/feature-store.js';
-import { openTestStore, testDefinitions } from '../helpers/repo.js';
-import { tempDir } from '../helpers/tmp.js';
-import { ACTIVITY_COLUMNS, writeParquet } from '../helpers/write-parquet.js';
+import { servedTestRepo } from '../helpers/served-repo.js';
 
 // serve answers lookups without the API Gateway event and middy (createServeLookup); the Lambda
 // through the middy handler. The two must give every request the same answer.
 describe('serve lookup: the same answers as the Lambda handler', () => {
-  const tmp = tempDir();
-  const clock = { now: new Date('2024-03-10T00:00:00Z') };
   let store: FeatureStore;
   let base: string;
   let close: () => Promise<void>;
   const maxBodyBytes = 2000;
 
-  beforeAll(async () => {
-    await writeParquet(join(tmp.dir, 'data/activity/p.parquet'), ACTIVITY_COLUMNS, [
-      { user_id: 'a', event_date: new Date('2024-03-09T00:00:00Z'), created_at: new Date('2024-03-09T00:00:00Z'), sessions: 4, model: 'm' },
-    ]);
-    store = openTestStore(tmp.dir, clock);
-    await store.apply(testDefinitions().all);
-    await store.materialize({ start: new Date('2024-03-01T00:00:00Z'), end: clock.now });
-    const srv = await startServer({ getStore: async () => store, port: 0, maxBodyBytes });
-    base = `http://127.0.0.1:${srv.port}`;
-    close = srv.close;
-  });
-  afterAll(async () => (await close(), await store.close(), tmp.cleanup()));
+  beforeAll(async () => ({ store, base, close } = await servedTestRepo({ maxBodyBytes })));
+  afterAll(() => close());
 
   it('on good and bad lookups: bodies, content types, sizes, limits, schema hashes', async () => {
     const lambda = createOnlineLookupHandler(async () => store, { maxBytes: maxBodyBytes });
