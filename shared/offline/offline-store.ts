@@ -53,6 +53,15 @@ export interface LatestColumns {
   rows: readonly number[];
 }
 
+/**
+ * Row `i` of a `LatestColumns` chunk into `keys` and `values`, named by the view's join keys and
+ * features (a missing value as null). The objects are the caller's: fresh per row, or refilled.
+ */
+export function latestRowInto(c: LatestColumns, i: number, keyNames: readonly string[], featureNames: readonly string[], keys: Row, values: Row): void {
+  for (let k = 0; k < keyNames.length; k++) keys[keyNames[k]] = c.keys[k][i];
+  for (let f = 0; f < featureNames.length; f++) values[featureNames[f]] = c.values[f][i] ?? null;
+}
+
 /** One distinct event of an aggregation view: join keys, event columns (nulls kept) and event time. */
 export interface EventRow {
   keys: Row;

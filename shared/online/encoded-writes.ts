@@ -1,5 +1,5 @@
 import { encodeValues } from './encode-values.js';
-import type { EncodedWrites } from './online-store.js';
+import { type EncodedWrites, isNewer } from './online-store.js';
 import type { OnlineWrite } from './types.js';
 
 /** Rows as a store that keeps JSON text writes them. */
@@ -15,8 +15,8 @@ export function encodeWrites(rows: readonly OnlineWrite[]): EncodedWrites {
 }
 
 /**
- * An encoded batch as `write` applies it: only the newest row of each key (newer-wins: later event
- * time, then later created time, then later in the batch, as `latestPerKey` in online-store.ts), in
+ * An encoded batch as `write` applies it: only the newest row of each key (`isNewer`, as
+ * `latestPerKey` in online-store.ts; the sort keeps batch order within a key), in
  * primary-key order so the upserts walk the index's pages once. A batch already strictly ascending
  * (materialization's rows usually come sorted from DuckDB) is returned as it is.
  */
@@ -32,7 +32,7 @@ export function newestEncoded(b: EncodedWrites): EncodedWrites {
     let k = j + 1;
     for (; k < order.length && keys[order[k]] === keys[best]; k++) {
       const c = order[k];
-      if (b.eventTs[c] > b.eventTs[best] || (b.eventTs[c] === b.eventTs[best] && b.createdTs[c] >= b.createdTs[best])) best = c;
+      if (isNewer(b.eventTs[c], b.createdTs[c], b.eventTs[best], b.createdTs[best])) best = c;
     }
     out.entityKeys.push(keys[best]);
     out.valuesJson.push(b.valuesJson[best]);

@@ -57,9 +57,16 @@ export interface EncodedWrites {
 
 const itemId = (k: ItemKey) => `${k.view}\u0000${k.entityKey}`;
 
-function newer(a: OnlineWrite, b: OnlineWrite): boolean {
-  return a.eventTs > b.eventTs || (a.eventTs === b.eventTs && a.createdTs >= b.createdTs);
+/**
+ * Newer-wins within a batch (docs/semantics.md#online-writes-newer-wins): a later event time, then a
+ * later or equal created time (so a later row of the batch wins a tie). Stores apply the same rule to
+ * stored rows in their own conditions.
+ */
+export function isNewer(eventTs: number, createdTs: number, thanEventTs: number, thanCreatedTs: number): boolean {
+  return eventTs > thanEventTs || (eventTs === thanEventTs && createdTs >= thanCreatedTs);
 }
+
+const newer = (a: OnlineWrite, b: OnlineWrite): boolean => isNewer(a.eventTs, a.createdTs, b.eventTs, b.createdTs);
 
 /** Within one batch only the newest row per key can win (docs/semantics.md#online-writes-newer-wins). */
 function latestPerKey(rows: readonly OnlineWrite[]): OnlineWrite[] {

@@ -105,6 +105,9 @@ function sameNames(known: Buffer, b: Uint8Array, spans: Int32Array): boolean {
   return at === known.length;
 }
 
+// Ends each name in a layout's `names` bytes.
+const ZERO = Buffer.from([0]);
+
 function layoutOf(b: Buffer, spans: Int32Array): MemberLayout {
   const h = namesHash(b, spans);
   const candidates = layouts.get(h);
@@ -126,8 +129,6 @@ function layoutOf(b: Buffer, spans: Int32Array): MemberLayout {
   }
   return layout;
 }
-
-const ZERO = Buffer.from([0]);
 
 /** The members of a flat JSON object of scalars with their layout; undefined for any other JSON. */
 export function scalarMembers(b: Buffer): ScalarMembers | undefined {

@@ -5,7 +5,7 @@ import { entityKeyer } from '../online/entity-key.js';
 import { encodeValues } from '../online/encode-values.js';
 import type { BatchWriter, EncodedWrites } from '../online/online-store.js';
 import type { OnlineWrite } from '../online/types.js';
-import type { LatestColumns, LatestRow } from '../offline/offline-store.js';
+import { type LatestColumns, type LatestRow, latestRowInto } from '../offline/offline-store.js';
 import { covers, mergeIntervals } from '../registry/intervals.js';
 import type { FeatureViewSpec, RegistryData } from '../registry/types.js';
 import { DEFAULT_LIMITS } from '../util/limits.js';
@@ -204,8 +204,7 @@ async function writeEncodedRows(
   };
   for await (const c of chunks) {
     for (const i of c.rows) {
-      for (let k = 0; k < keyNames.length; k++) keys[keyNames[k]] = c.keys[k][i];
-      for (let f = 0; f < featureNames.length; f++) values[featureNames[f]] = c.values[f][i] ?? null;
+      latestRowInto(c, i, keyNames, featureNames, keys, values);
       const ts = (c.eventTs[i] as Date).getTime();
       if (maxTs === null || ts > maxTs) maxTs = ts;
       const created = c.createdTs[i];

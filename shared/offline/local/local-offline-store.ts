@@ -20,6 +20,7 @@ import type {
   Row,
   TableFormat,
 } from '../offline-store.js';
+import { latestRowInto } from '../offline-store.js';
 import type { DType } from '../../definitions/dtypes.js';
 import { batchSourceSpec, eventsQueryFor, sourceColumnName, sourceNodeFor, storedColumns, viewNodeFor } from '../source-node.js';
 import { compileDistinctEvents } from '../sql/distinct-events.js';
@@ -288,9 +289,8 @@ export class LocalOfflineStore implements OfflineStore {
       const batch: LatestRow[] = [];
       for (const i of c.rows) {
         const keys: Row = {};
-        for (let k = 0; k < keyNames.length; k++) keys[keyNames[k]] = c.keys[k][i];
         const values: Row = {};
-        for (let f = 0; f < featureNames.length; f++) values[featureNames[f]] = c.values[f][i] ?? null;
+        latestRowInto(c, i, keyNames, featureNames, keys, values);
         const created = c.createdTs[i];
         batch.push(
           created instanceof Date ? { keys, values, eventTs: c.eventTs[i] as Date, createdTs: created } : { keys, values, eventTs: c.eventTs[i] as Date },
