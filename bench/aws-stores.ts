@@ -14,6 +14,7 @@
 import { BatchGetItemCommand, BatchWriteItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -27,7 +28,7 @@ import { FeatureStore } from '../shared/feature-store.js';
 import { entityKey } from '../shared/online/entity-key.js';
 import { DynamoDBOnlineStore } from '../shared/online/dynamodb-online-store.js';
 import { createStores } from '../shared/providers/index.js';
-import { buildLambdaBundle } from './lib/lambda-bundle.js';
+import { buildLambdaBundle, ROOT } from './lib/lambda-bundle.js';
 import { percentile, report, RESULTS_DIR, time, verdicts } from './lib/report.js';
 
 const USERS = Number(process.env.BENCH_AWS_USERS ?? 1000);
@@ -35,7 +36,7 @@ const LOOKUPS = Number(process.env.BENCH_AWS_LOOKUPS ?? 300);
 const WARMUP = 30;
 const WRITE_KEYS = Number(process.env.BENCH_AWS_ITEMS ?? 1500);
 const CONCURRENCY = Number(process.env.BENCH_AWS_CONCURRENCY ?? DEFAULT_WRITE_CONCURRENCY);
-const VIEW = 'user_activity@v1';
+const VIEW = 'user_activity_daily@v1';
 const FEATURES = ['sessions_7d', 'avg_session_duration_sec', 'messages_sent_7d', 'tools_used_7d', 'preferred_model', 'total_tokens_7d'];
 const names = { bucket: 'bench-aws', table: 'bench-aws', glueDatabase: 'bench_aws' };
 
@@ -60,22 +61,27 @@ async function bareBatchGet(client: DynamoDBClient, ids: string[]): Promise<numb
   return (await Promise.all(calls)).reduce((n, r) => n + (r.Responses?.[names.table]?.length ?? 0), 0);
 }
 
+/** API Gateway's event for a lookup of every bench feature for `ids`. */
+function lookupEvent(ids: string[]) {
+  return {
+    httpMethod: 'POST',
+    path: '/get-online-features',
+    resource: '/get-online-features',
+    headers: { 'content-type': 'application/json' },
+    queryStringParameters: null,
+    body: JSON.stringify({ features: FEATURES.map((f) => `user_activity_daily:${f}`), entities: { user_id: ids } }),
+    isBase64Encoded: false,
+    requestContext: { requestId: 'bench' },
+  };
+}
+
 async function lookupCase(
   handler: (e: unknown, c: Context) => Promise<APIGatewayProxyResult>,
   client: DynamoDBClient,
   n: number,
 ): Promise<Record<string, number | string>> {
   const ids = Array.from({ length: n }, (_, i) => `u${(i * 37) % USERS}`);
-  const event = {
-    httpMethod: 'POST',
-    path: '/get-online-features',
-    resource: '/get-online-features',
-    headers: { 'content-type': 'application/json' },
-    queryStringParameters: null,
-    body: JSON.stringify({ features: FEATURES.map((f) => `user_activity:${f}`), entities: { user_id: ids } }),
-    isBase64Encoded: false,
-    requestContext: { requestId: 'bench' },
-  };
+  const event = lookupEvent(ids);
   const invoke = async () => {
     const r = await handler(event, context);
     if (r.statusCode !== 200) throw new Error(`lookup answered ${r.statusCode}: ${r.body}`);
@@ -129,6 +135,35 @@ async function lookupCase(
   };
 }
 
+const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 5);
+
+/**
+ * A Lambda's cold start as a fresh process sees it: the import (init; on Lambda at full CPU) and the
+ * first invocation, each in wall and CPU ms, `script` printing `init_wall init_cpu first_wall first_cpu`.
+ */
+interface Cold {
+  init: number;
+  initCpu: number;
+  first: number;
+  firstCpu: number;
+}
+
+function coldStart(script: string): Cold {
+  const r = spawnSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8', env: process.env });
+  if (r.status !== 0) throw new Error(`cold start failed: ${r.stderr}${r.stdout}`);
+  const [init, initCpu, first, firstCpu] = r.stdout.trim().split('\n').pop()!.split(' ').map(Number);
+  return { init, initCpu, first, firstCpu };
+}
+
+/** Times `init` (sync) then `first` (a promise) in the child; prints the four figures. */
+const coldScript = (init: string, first: string) => `
+const ms = (t) => Number(process.hrtime.bigint() - t) / 1e6, cpu = (c) => { const d = process.cpuUsage(c); return (d.user + d.system) / 1e3; };
+let t = process.hrtime.bigint(), c = process.cpuUsage();
+${init}
+const initWall = ms(t), initCpu = cpu(c);
+t = process.hrtime.bigint(); c = process.cpuUsage();
+(async () => { ${first} })().then(() => console.log(initWall, initCpu, ms(t), cpu(c)), (e) => { console.error(e); process.exit(1); });`;
+
 export async function benchAws(): Promise<void> {
   const moto = await startMoto();
   const saved = { ...process.env };
@@ -174,6 +209,39 @@ export async function benchAws(): Promise<void> {
     const { handler } = createRequire(import.meta.url)(bundle) as { handler: (e: unknown, c: Context) => Promise<APIGatewayProxyResult> };
     const bareClient = createAwsClients('us-east-1').dynamodb;
     const lookups = [await lookupCase(handler, bareClient, 1), await lookupCase(handler, bareClient, 100)];
+
+    // Cold starts, alternating: the lookup Lambda (init = its bundle; first = one lookup, which reads
+    // the registry from S3 too) vs the bare SDK (init = the DynamoDB client; first = one BatchGetItem).
+    const event = { ...lookupEvent(['u1']), requestContext: { requestId: 'cold' } };
+    const lambdaCold = coldScript(
+      `const { handler } = require(${JSON.stringify(bundle)});`,
+      `const r = await handler(${JSON.stringify(event)}, { functionName: 'cold', awsRequestId: 'cold', getRemainingTimeInMillis: () => 30000 }); if (r.statusCode !== 200) throw new Error(r.body);`,
+    );
+    const bareCold = coldScript(
+      `const { DynamoDBClient, BatchGetItemCommand } = require('@aws-sdk/client-dynamodb'); const client = new DynamoDBClient({ region: 'us-east-1' });`,
+      `const r = await client.send(new BatchGetItemCommand({ RequestItems: { ${JSON.stringify(names.table)}: { Keys: [{ pk: { S: ${JSON.stringify(userKey('u1'))} }, sk: { S: ${JSON.stringify(VIEW)} } }] } } })); if (!r.Responses) throw new Error('no responses');`,
+    );
+    const cold = { lambda: [] as Cold[], bare: [] as Cold[] };
+    for (let i = 0; i < COLD_RUNS; i++) {
+      cold.lambda.push(coldStart(lambdaCold));
+      cold.bare.push(coldStart(bareCold));
+    }
+    const p50 = (runs: Cold[], k: keyof Cold) =>
+      percentile(
+        runs.map((r) => r[k]),
+        50,
+      );
+    const colds = (['lambda', 'bare'] as const).map((side) => ({
+      case: side === 'lambda' ? 'online-lookup Lambda bundle, 1 entity' : 'bare SDK: DynamoDB client, one BatchGetItem',
+      init_p50_ms: p50(cold[side], 'init'),
+      init_cpu_p50_ms: p50(cold[side], 'initCpu'),
+      first_invocation_p50_ms: p50(cold[side], 'first'),
+      first_invocation_cpu_p50_ms: p50(cold[side], 'firstCpu'),
+      total_cpu_p50_ms: percentile(
+        cold[side].map((r) => r.initCpu + r.firstCpu),
+        50,
+      ),
+    }));
 
     // Materialization: 2 versions of each key in the input; only the newest may reach DynamoDB.
     await DynamoDBOnlineStore.ensureTable(clients.dynamodb, 'bench-writes');
@@ -252,6 +320,13 @@ export async function benchAws(): Promise<void> {
       'the same lookups: CPU milliseconds of this process per call (the Lambda handler vs the bare SDK calls; moto runs in another process)',
       ['case', 'lambda_cpu_p50_ms', 'lambda_cpu_p99_ms', 'bare_cpu_p50_ms', 'bare_cpu_p99_ms', 'added_cpu_p50_ms', 'added_cpu_p99_ms'],
       lookups,
+    );
+    report(
+      'aws-cold-start',
+      `cold start in a fresh process against moto (${COLD_RUNS} runs each, alternating, p50): init = the module load (the Lambda's init phase), first = the first invocation; the SDK from node_modules as Lambda's runtime provides it`,
+      ['case', 'init_p50_ms', 'init_cpu_p50_ms', 'first_invocation_p50_ms', 'first_invocation_cpu_p50_ms', 'total_cpu_p50_ms'],
+      colds,
+      { setup: { runs: COLD_RUNS } },
     );
     verdicts('aws-stores', [
       ...lookups.flatMap((l) => [

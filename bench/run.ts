@@ -1,7 +1,14 @@
 // npm run bench [-- online|pit|materialize|aws|bundles|fanout|agg|agg-online]
 import { isMet, recordedTargets } from './lib/report.js';
 
+const BENCHES = ['online', 'pit', 'aws', 'bundles', 'materialize', 'fanout', 'agg', 'agg-online'];
 const which = process.argv.slice(2);
+const unknown = which.filter((w) => !BENCHES.includes(w));
+if (unknown.length) {
+  // A misspelt name would otherwise run nothing and look like a pass.
+  console.error(`unknown benchmark ${unknown.map((u) => `'${u}'`).join(', ')}: expected one or more of ${BENCHES.join(', ')}`);
+  process.exit(2);
+}
 const all = !which.length;
 if (all || which.includes('online')) await (await import('./online-serve.js')).benchOnline();
 if (all || which.includes('pit')) await (await import('./pit-join.js')).benchPit();

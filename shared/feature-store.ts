@@ -5,7 +5,7 @@ import type { OnDemandFeatureView } from './definitions/on-demand-feature-view.j
 import { ValidationError } from './errors.js';
 import { viewKey } from './layout/view-ref.js';
 import { decodeEntityKey } from './online/entity-key.js';
-import { createMonitoring, type MonitoringParts } from './providers/monitoring.js';
+import type { MonitoringParts } from './providers/monitoring.js';
 import type { Registry } from './registry/registry.js';
 import type { AuditRecord, FreshnessCheck } from './services/monitoring-history.js';
 import { computeStatistics, StatisticsCache, type StatisticsOptions, type ViewStatistics } from './services/statistics.js';
@@ -45,7 +45,7 @@ export class FeatureStore {
   private readonly registryCache: CachedRegistry;
   private readonly transforms = new Map<string, OnDemandFeatureView>();
   private readonly batchViews = new Map<string, FeatureView>();
-  private monitoringParts?: MonitoringParts;
+  private monitoringParts?: Promise<MonitoringParts>;
   private readonly statisticsCache = new StatisticsCache();
 
   constructor(
@@ -218,14 +218,14 @@ export class FeatureStore {
       const target: AuditRecord['target'] = opts.featureService
         ? { kind: 'service', name: opts.featureService }
         : { kind: 'view', name: (opts.views ?? []).join(', ') };
-      await this.monitoring.auditLog.append({ id: `${at}-${Math.random().toString(36).slice(2, 8)}`, at, target, sample: opts.sample, report });
+      await (await this.monitoring()).auditLog.append({ id: `${at}-${Math.random().toString(36).slice(2, 8)}`, at, target, sample: opts.sample, report });
     }
     return report;
   }
 
   /** Recorded skew audits, oldest first (the newest `limit`). */
-  auditHistory(limit = 100): Promise<AuditRecord[]> {
-    return this.monitoring.auditLog.list(limit);
+  async auditHistory(limit = 100): Promise<AuditRecord[]> {
+    return (await this.monitoring()).auditLog.list(limit);
   }
 
   /** The registry as this process sees it (cached for `registryCacheSeconds`). */
@@ -233,9 +233,12 @@ export class FeatureStore {
     return this.context.registry();
   }
 
-  /** Histories and the statistics engine, created on first use (the Lambdas never pay for them). */
-  get monitoring(): MonitoringParts {
-    this.monitoringParts ??= createMonitoring(this.config, this.context.now);
+  /**
+   * Histories and the statistics engine, loaded and created on first use: the Lambdas never pay for
+   * them (nor for the Athena client provider aws's statistics need, docs/performance.md#lambda-cold-start).
+   */
+  monitoring(): Promise<MonitoringParts> {
+    this.monitoringParts ??= import('./providers/monitoring.js').then((m) => m.createMonitoring(this.config, this.context.now));
     return this.monitoringParts;
   }
 
@@ -246,7 +249,7 @@ export class FeatureStore {
   async statistics(ref: string, opts: StatisticsOptions & { refresh?: boolean }): Promise<ViewStatistics> {
     const view = (await this.context.registry()).view(ref);
     const key = [viewKey(view.name, view.version), opts.start.toISOString(), opts.end.toISOString(), opts.bins ?? '', opts.top ?? ''].join('|');
-    return this.statisticsCache.get(key, () => computeStatistics(this.monitoring.statistics, view, opts, this.context.now()), opts.refresh);
+    return this.statisticsCache.get(key, async () => computeStatistics((await this.monitoring()).statistics, view, opts, this.context.now()), opts.refresh);
   }
 
   /**
@@ -288,19 +291,19 @@ export class FeatureStore {
   /** Each view version's age against its SLA. With `record`, the check is kept in the freshness history. */
   async freshness(now?: Date, options: { record?: boolean } = {}): Promise<ViewFreshness[]> {
     const views = await freshness(this.context, now);
-    if (options.record) await this.monitoring.freshnessLog.append({ at: (now ?? this.context.now()).toISOString(), views });
+    if (options.record) await (await this.monitoring()).freshnessLog.append({ at: (now ?? this.context.now()).toISOString(), views });
     return views;
   }
 
   /** Recorded freshness checks, oldest first (the newest `limit`). */
-  freshnessHistory(limit = 500): Promise<FreshnessCheck[]> {
-    return this.monitoring.freshnessLog.list(limit);
+  async freshnessHistory(limit = 500): Promise<FreshnessCheck[]> {
+    return (await this.monitoring()).freshnessLog.list(limit);
   }
 
   async close(): Promise<void> {
     await this.parts.offline.close();
     await this.parts.online.close();
     await this.parts.tiles?.close();
-    await this.monitoringParts?.statistics.close();
+    await (await this.monitoringParts)?.statistics.close();
   }
 }

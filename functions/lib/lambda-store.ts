@@ -1,9 +1,11 @@
 import * as repoDefinitions from 'skewless-repo-definitions';
-import { instrumentAwsClients } from '../../shared/aws/clients.js';
+import { instrumentAwsClients } from '../../shared/aws/client-config.js';
 import { parseConfig } from '../../shared/config/config.js';
 import { FeatureStore } from '../../shared/feature-store.js';
 import { ENV } from '../../shared/layout/env.js';
-import { createStores } from '../../shared/providers/index.js';
+// Static, so the S3 and DynamoDB clients load during the Lambda's init phase (which AWS runs at full
+// CPU) rather than in the first invocation; the Glue and Athena clients load only on a first query.
+import { awsProvider } from '../../shared/providers/aws.js';
 import type { Definition } from '../../shared/registry/to-specs.js';
 import { tracer } from './tracer.js';
 import type { StoreProvider } from './store-provider.js';
@@ -30,7 +32,7 @@ export const lambdaStore: StoreProvider = () => {
     const definitions = (Object.values(repoDefinitions) as unknown[]).filter((d): d is Definition => typeof (d as { kind?: unknown })?.kind === 'string');
     // SKEWLESS_CODE_HASHES: the hashes of the transformations' source when this bundle was built (set by the CDK app).
     const codeHashes = env[ENV.codeHashes] ? (JSON.parse(env[ENV.codeHashes]!) as Record<string, string>) : undefined;
-    return new FeatureStore(config, await createStores(config)).useDefinitions(definitions, codeHashes ? { codeHashes } : {});
+    return new FeatureStore(config, awsProvider(config)).useDefinitions(definitions, codeHashes ? { codeHashes } : {});
   })().catch((err) => {
     store = undefined;
     throw err;

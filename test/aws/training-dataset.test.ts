@@ -12,7 +12,6 @@ import { resetLambdaStore } from '../../functions/lib/lambda-store.js';
 import { createAwsClients } from '../../shared/aws/clients.js';
 import { parseConfig } from '../../shared/config/config.js';
 import { FeatureStore } from '../../shared/feature-store.js';
-import type { AthenaOfflineStore } from '../../shared/offline/athena/athena-offline-store.js';
 import { AthenaRunner } from '../../shared/offline/athena/athena-runner.js';
 import { dropTable } from '../../shared/offline/athena/glue-tables.js';
 import { DuckDBSession } from '../../shared/offline/duckdb/session.js';
@@ -143,9 +142,8 @@ describe('Training datasets: prepare → Athena UNLOAD → finalize (moto + Athe
     await runUnload(second);
     expect(await h.finalize({ prepared: second }, context)).toMatchObject({ status: 'SUCCEEDED', rowCount: 4, s3Uri: second.outputUri });
     // The first run's dataset is untouched.
-    const offline = (await createStores(parseConfig({ project: 'train_test', provider: 'aws', aws: names }, tmp.dir, {})))
-      .offline as unknown as AthenaOfflineStore;
-    expect(await offline.describeDataset(first.outputUri)).toMatchObject({ rowCount: 3 });
+    const offline = (await createStores(parseConfig({ project: 'train_test', provider: 'aws', aws: names }, tmp.dir, {}))).offline;
+    expect(await offline.datasetExporter!.describe(first.outputUri)).toMatchObject({ rowCount: 3 });
   });
 
   it('refuses output URIs the finalize role cannot read, with a 400 naming output_uri', async () => {

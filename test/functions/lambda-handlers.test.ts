@@ -281,15 +281,14 @@ describe('Lambda handlers with real event shapes (against moto)', () => {
     expect(await h.finalize({ prepared, error: { Error: 'States.TaskFailed' } }, context)).toEqual({ status: 'FAILED', outputUri: prepared.outputUri });
   });
 
-  it('a minified bundle serves on-demand features with the code hashes it was built with, and refuses others', async () => {
+  /** The lookup Lambda bundled with the CDK app's settings (minified, CJS, SDK external), under the repo so it finds the SDK. */
+  async function lookupBundle(): Promise<string> {
     const { build } = await import('esbuild');
-    const { createRequire } = await import('node:module');
     const { mkdirSync } = await import('node:fs');
     const root = join(import.meta.dirname, '../..');
     const dir = join(root, 'node_modules/.cache/skewless-test');
     mkdirSync(dir, { recursive: true });
     const file = join(dir, `online-lookup-${process.pid}.cjs`);
-    // The settings of the CDK app's bundling: minified, CJS, SDK external.
     await build({
       entryPoints: [join(root, 'functions/lambda/online-lookup.ts')],
       bundle: true,
@@ -302,6 +301,41 @@ describe('Lambda handlers with real event shapes (against moto)', () => {
       external: ['@aws-sdk/*', '@duckdb/node-api', 'better-sqlite3'],
       alias: { 'skewless-repo-definitions': join(root, 'examples/feature_repo/definitions.ts'), skewless: join(root, 'shared/index.ts') },
     });
+    return file;
+  }
+
+  it('a cold lookup Lambda loads the DynamoDB and S3 clients at init and never Glue or Athena', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const file = await lookupBundle();
+    const event = apiEvent('/get-online-features', { features: ['user_activity_daily:sessions_7d'], entities: { user_id: ['u1'] } });
+    // A fresh process, as a Lambda container starts: which SDK clients the import and the first invocation load.
+    const script = `
+      const M = require('node:module');
+      const loaded = [];
+      const load = M._load;
+      M._load = function (request, ...rest) {
+        if (request.startsWith('@aws-sdk/client-') && !loaded.includes(request)) loaded.push(request);
+        return load.call(this, request, ...rest);
+      };
+      const { handler } = require(${JSON.stringify(file)});
+      const atInit = [...loaded];
+      handler(${JSON.stringify(event)}, { functionName: 'cold', awsRequestId: 'cold', getRemainingTimeInMillis: () => 30000 }).then((r) =>
+        console.log(JSON.stringify({ atInit, afterFirst: loaded, statusCode: r.statusCode, body: r.body })),
+      );`;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: process.env });
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
+    expect(out.statusCode, out.body).toBe(200);
+    // Found or not (that depends on the tests before), the row was looked up in DynamoDB.
+    expect(JSON.parse(out.body).results[1].statuses).toHaveLength(1);
+    // At init (full CPU on Lambda), not in the first invocation; the query clients not at all.
+    expect([...out.atInit].sort()).toEqual(['@aws-sdk/client-dynamodb', '@aws-sdk/client-s3']);
+    expect([...out.afterFirst].sort()).toEqual(['@aws-sdk/client-dynamodb', '@aws-sdk/client-s3']);
+  }, 60_000);
+
+  it('a minified bundle serves on-demand features with the code hashes it was built with, and refuses others', async () => {
+    const { createRequire } = await import('node:module');
+    const file = await lookupBundle();
     const { realpathSync } = await import('node:fs');
     const load = () => {
       const req = createRequire(import.meta.url);

@@ -7,7 +7,7 @@ import type { DType } from '../../definitions/dtypes.js';
 import { hiveType } from '../../definitions/type-map.js';
 import { SourceFileMissingError, ValidationError } from '../../errors.js';
 import { entityTableName } from '../../layout/glue-names.js';
-import { datasetsRoot, dayPartition, latestStagingPrefix, partitionDayOf, stagingPrefix, viewPrefix } from '../../layout/s3-layout.js';
+import { dayPartition, latestStagingPrefix, partitionDayOf, stagingPrefix, viewPrefix } from '../../layout/s3-layout.js';
 import type { FeatureViewSpec } from '../../registry/types.js';
 import { utcDay } from '../../util/time.js';
 import type { DatasetExporter } from '../capabilities.js';
@@ -30,6 +30,7 @@ import { openEntitySource } from '../entity-source.js';
 import { listDataFiles, parseS3Uri, readRowGroups, s3AsyncBuffer } from './s3-parquet.js';
 import type { CheckpointStore, SourceFile } from '../materialization-source.js';
 import { S3CheckpointStore } from './s3-checkpoint-store.js';
+import { assertDatasetOutput } from './dataset-output.js';
 import { compactS3Prefix } from './s3-compaction.js';
 import type { CompactionOptions, CompactionResult } from '../compaction.js';
 
@@ -205,22 +206,9 @@ export class AthenaOfflineStore implements OfflineStore {
     return unloadStatement(prepared.sql, s3Prefix);
   }
 
-  /**
-   * Refuses dataset outputs outside `s3://<bucket>/<datasets prefix>/` (4xx): the finalize role
-   * may read (and the workflow may write) only there.
-   */
+  /** Refuses (4xx) a dataset output outside the datasets prefix (dataset-output.ts). */
   assertDatasetOutput(s3Prefix: string): void {
-    const root = `s3://${this.o.bucket}/${this.datasetsPrefix}`;
-    const ok =
-      s3Prefix.startsWith(root) && s3Prefix.length > root.length && !/(^|\/)\.\.?(\/|$)/.test(s3Prefix.slice(root.length)) && !/[\x00-\x1f\\]/.test(s3Prefix);
-    if (!ok)
-      throw new ValidationError(`output_uri must be under ${root} (where the training workflow may write and finalize may read), got '${s3Prefix}'`, [
-        { field: 'output_uri', message: `expected ${root}<name>/` },
-      ]);
-  }
-
-  private get datasetsPrefix(): string {
-    return datasetsRoot(this.o.datasetsPrefix);
+    assertDatasetOutput(this.o.bucket, this.o.datasetsPrefix, s3Prefix);
   }
 
   /** Drops the staging table and objects of a prepared dataset (after success or failure). */
