@@ -238,7 +238,13 @@ export class FeatureStore {
    * them (nor for the Athena client provider aws's statistics need, docs/performance.md#lambda-cold-start).
    */
   monitoring(): Promise<MonitoringParts> {
-    this.monitoringParts ??= import('./providers/monitoring.js').then((m) => m.createMonitoring(this.config, this.context.now));
+    this.monitoringParts ??= import('./providers/monitoring.js')
+      .then((m) => m.createMonitoring(this.config, this.context.now))
+      .catch((err: unknown) => {
+        // Not remembered: the next call tries again.
+        this.monitoringParts = undefined;
+        throw err;
+      });
     return this.monitoringParts;
   }
 
@@ -304,6 +310,6 @@ export class FeatureStore {
     await this.parts.offline.close();
     await this.parts.online.close();
     await this.parts.tiles?.close();
-    await (await this.monitoringParts)?.statistics.close();
+    await (await this.monitoringParts?.catch(() => undefined))?.statistics.close();
   }
 }
