@@ -7,6 +7,7 @@ import { eventEnvelope } from '../lib/envelopes.js';
 import { observability } from '../lib/observability.js';
 import { parseInput } from '../lib/parse-input.js';
 import { lambdaStore } from '../lib/lambda-store.js';
+import '../lib/query-engine.js';
 
 export const FinalizeInput = z.object({
   prepared: z

@@ -5,6 +5,7 @@ import { eventEnvelope } from '../lib/envelopes.js';
 import { observability } from '../lib/observability.js';
 import { parseInput } from '../lib/parse-input.js';
 import { lambdaStore } from '../lib/lambda-store.js';
+import '../lib/query-engine.js';
 
 /** Step Functions task input: what the training workflow asks for. */
 export const PrepareInput = z

@@ -9,6 +9,7 @@ import { eventEnvelope } from '../lib/envelopes.js';
 import { logger, metrics, observability } from '../lib/observability.js';
 import { parseInput, type InputSchema } from '../lib/parse-input.js';
 import { lambdaStore } from '../lib/lambda-store.js';
+import '../lib/query-engine.js';
 
 const instant = z.string().transform((v, ctx) => {
   const r = parseInstantResult(v, { requireZone: true });

@@ -3,8 +3,9 @@ import { instrumentAwsClients } from '../../shared/aws/client-config.js';
 import { parseConfig } from '../../shared/config/config.js';
 import { FeatureStore } from '../../shared/feature-store.js';
 import { ENV } from '../../shared/layout/env.js';
-// Static, so the S3 and DynamoDB clients load in the Lambda's init phase (where AWS's best practices put
-// SDK client set-up), not in the first invocation; the Glue and Athena clients load only on a first query.
+// Static, so the S3 and DynamoDB SDK packages load in the Lambda's init phase (where AWS's best practices
+// put SDK set-up), not in the first invocation; Glue and Athena load on a first query (or at init where
+// every invocation queries: query-engine.ts).
 import { awsProvider } from '../../shared/providers/aws.js';
 import type { Definition } from '../../shared/registry/to-specs.js';
 import { tracer } from './tracer.js';

@@ -15,10 +15,15 @@ export interface EagerParts {
 /**
  * An offline store whose engine (and its SDK clients) is loaded on its first use. Provider aws hands
  * this to every function: the lookup Lambda never queries, so its cold start never loads the Glue
- * and Athena clients, ~40 % of its SDK load (docs/performance.md#lambda-cold-start). A failed load is
- * retried on the next call instead of being remembered.
+ * and Athena clients, ~40 % of its SDK load (docs/performance.md#lambda-cold-start). A load that
+ * failed (e.g. a client constructor threw) is not remembered: the next call loads again (a module
+ * that failed to import stays failed, in Node as in a bundle).
+ *
+ * Optional capabilities cannot be known before the engine is loaded, so none is offered: the type
+ * only admits engines without `readLatestColumnsFrom` (the Athena store; wrapping the local store
+ * would silently turn off its column-chunk materialization).
  */
-export class LazyOfflineStore<S extends OfflineStore> implements OfflineStore {
+export class LazyOfflineStore<S extends OfflineStore & { readLatestColumnsFrom?: undefined }> implements OfflineStore {
   private loading: Promise<S> | undefined;
   readonly datasetExporter: DatasetExporter | undefined;
 

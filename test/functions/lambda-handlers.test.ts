@@ -281,16 +281,16 @@ describe('Lambda handlers with real event shapes (against moto)', () => {
     expect(await h.finalize({ prepared, error: { Error: 'States.TaskFailed' } }, context)).toEqual({ status: 'FAILED', outputUri: prepared.outputUri });
   });
 
-  /** The lookup Lambda bundled with the CDK app's settings (minified, CJS, SDK external), under the repo so it finds the SDK. */
-  async function lookupBundle(): Promise<string> {
+  /** A Lambda bundled with the CDK app's settings (minified, CJS, SDK external), under the repo so it finds the SDK. */
+  async function lambdaBundle(name = 'online-lookup'): Promise<string> {
     const { build } = await import('esbuild');
     const { mkdirSync } = await import('node:fs');
     const root = join(import.meta.dirname, '../..');
     const dir = join(root, 'node_modules/.cache/skewless-test');
     mkdirSync(dir, { recursive: true });
-    const file = join(dir, `online-lookup-${process.pid}.cjs`);
+    const file = join(dir, `${name}-${process.pid}.cjs`);
     await build({
-      entryPoints: [join(root, 'functions/lambda/online-lookup.ts')],
+      entryPoints: [join(root, `functions/lambda/${name}.ts`)],
       bundle: true,
       minify: true,
       platform: 'node',
@@ -304,11 +304,9 @@ describe('Lambda handlers with real event shapes (against moto)', () => {
     return file;
   }
 
-  it('a cold lookup Lambda loads the DynamoDB and S3 clients at init and never Glue or Athena', async () => {
+  /** Runs `invoke` (JS, may be empty) after requiring `file` in a fresh process, as a Lambda container starts; which SDK clients loaded when. */
+  async function coldStart(file: string, invoke: string): Promise<{ atInit: string[]; afterFirst: string[]; statusCode?: number; body?: string }> {
     const { spawnSync } = await import('node:child_process');
-    const file = await lookupBundle();
-    const event = apiEvent('/get-online-features', { features: ['user_activity_daily:sessions_7d'], entities: { user_id: ['u1'] } });
-    // A fresh process, as a Lambda container starts: which SDK clients the import and the first invocation load.
     const script = `
       const M = require('node:module');
       const loaded = [];
@@ -318,24 +316,39 @@ describe('Lambda handlers with real event shapes (against moto)', () => {
         return load.call(this, request, ...rest);
       };
       const { handler } = require(${JSON.stringify(file)});
-      const atInit = [...loaded];
-      handler(${JSON.stringify(event)}, { functionName: 'cold', awsRequestId: 'cold', getRemainingTimeInMillis: () => 30000 }).then((r) =>
-        console.log(JSON.stringify({ atInit, afterFirst: loaded, statusCode: r.statusCode, body: r.body })),
+      const atInit = [...loaded].sort();
+      (async () => (${invoke || 'undefined'}))().then((r) =>
+        console.log(JSON.stringify({ atInit, afterFirst: [...loaded].sort(), statusCode: r?.statusCode, body: r?.body })),
       );`;
     const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: process.env });
     expect(r.status, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
+    return JSON.parse(r.stdout.trim().split('\n').pop()!);
+  }
+
+  it('a cold lookup Lambda loads the DynamoDB and S3 clients at init and never Glue or Athena', async () => {
+    const event = apiEvent('/get-online-features', { features: ['user_activity_daily:sessions_7d'], entities: { user_id: ['u1'] } });
+    const out = await coldStart(
+      await lambdaBundle(),
+      `handler(${JSON.stringify(event)}, { functionName: 'cold', awsRequestId: 'cold', getRemainingTimeInMillis: () => 30000 })`,
+    );
     expect(out.statusCode, out.body).toBe(200);
     // Found or not (that depends on the tests before), the row was looked up in DynamoDB.
-    expect(JSON.parse(out.body).results[1].statuses).toHaveLength(1);
-    // At init (full CPU on Lambda), not in the first invocation; the query clients not at all.
-    expect([...out.atInit].sort()).toEqual(['@aws-sdk/client-dynamodb', '@aws-sdk/client-s3']);
-    expect([...out.afterFirst].sort()).toEqual(['@aws-sdk/client-dynamodb', '@aws-sdk/client-s3']);
+    expect(JSON.parse(out.body!).results[1].statuses).toHaveLength(1);
+    // At init, not in the first invocation; the query clients not at all.
+    expect(out.atInit).toEqual(['@aws-sdk/client-dynamodb', '@aws-sdk/client-s3']);
+    expect(out.afterFirst).toEqual(['@aws-sdk/client-dynamodb', '@aws-sdk/client-s3']);
   }, 60_000);
+
+  it('a cold Lambda that always queries loads Glue and Athena at init; push (online by default) does not', async () => {
+    const all = ['@aws-sdk/client-athena', '@aws-sdk/client-dynamodb', '@aws-sdk/client-glue', '@aws-sdk/client-s3'];
+    for (const name of ['historical-prepare', 'historical-finalize', 'materialize'])
+      expect((await coldStart(await lambdaBundle(name), '')).atInit, name).toEqual(all);
+    expect((await coldStart(await lambdaBundle('push'), '')).atInit).toEqual(['@aws-sdk/client-dynamodb', '@aws-sdk/client-s3']);
+  }, 120_000);
 
   it('a minified bundle serves on-demand features with the code hashes it was built with, and refuses others', async () => {
     const { createRequire } = await import('node:module');
-    const file = await lookupBundle();
+    const file = await lambdaBundle();
     const { realpathSync } = await import('node:fs');
     const load = () => {
       const req = createRequire(import.meta.url);
