@@ -2,9 +2,9 @@ import { ENV } from '../layout/env.js';
 import { SkewlessRetryStrategy } from './retry-policy.js';
 
 /**
- * Settings every AWS SDK client of a process shares, with no SDK client imported here: the lookup
- * Lambda builds its S3 and DynamoDB clients from them at init and the Glue and Athena clients only
- * if it ever queries (storage-clients.ts, query-clients.ts; docs/performance.md#lambda-cold-start).
+ * Settings every AWS SDK client of a process shares, with no SDK client package imported here, so
+ * a module that needs only S3 and DynamoDB (storage-clients.ts) never loads Glue and Athena
+ * (query-clients.ts; docs/performance.md#lambda-cold-start).
  */
 export interface ClientOptions {
   /**

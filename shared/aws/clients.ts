@@ -4,7 +4,7 @@ import { createStorageClients, type StorageClients } from './storage-clients.js'
 
 /**
  * SDK clients for one region, all four at once: for code that uses them all (tests, tools). Provider
- * aws builds the storage clients at start and the query clients on first offline use instead
+ * aws builds the storage clients when it is created and the query clients on first offline use
  * (shared/providers/aws.ts), so a lookup Lambda never loads Glue and Athena.
  */
 export type AwsClients = StorageClients & QueryClients;
