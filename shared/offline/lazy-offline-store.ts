@@ -1,4 +1,5 @@
 import type { DType } from '../definitions/dtypes.js';
+import { InternalError } from '../errors.js';
 import type { FeatureViewSpec } from '../registry/types.js';
 import type { DatasetExporter } from './capabilities.js';
 import type { CompactionOptions, CompactionResult } from './compaction.js';
@@ -82,7 +83,7 @@ export class LazyOfflineStore<S extends OfflineStore & { readLatestColumnsFrom?:
   private lazyExporter(assertOutput: (uri: string) => void): DatasetExporter {
     const exporter = async (): Promise<DatasetExporter> => {
       const e = (await this.engine()).datasetExporter;
-      if (!e) throw new Error('the loaded offline engine has no dataset exporter');
+      if (!e) throw new InternalError('the loaded offline engine has no dataset exporter, though its provider checks dataset outputs');
       return e;
     };
     return {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../shared/errors.js';
+import { InternalError, ValidationError } from '../../shared/errors.js';
 import { LazyOfflineStore } from '../../shared/offline/lazy-offline-store.js';
 import type { CheckpointStore } from '../../shared/offline/materialization-source.js';
 import type { OfflineStore } from '../../shared/offline/offline-store.js';
@@ -112,6 +112,12 @@ describe('LazyOfflineStore: the engine loads on first use', () => {
       ['finalize', { table: 't', stagePrefix: 'p' }],
       ['describe', 's3://b/datasets/x/'],
     ]);
+  });
+
+  it('an engine without the dataset exporter its provider promised is an internal error (500), not a crash', async () => {
+    const { datasetExporter: _, ...engine } = recordingEngine([]);
+    const store = new LazyOfflineStore(async () => engine, { checkpoints: () => checkpoints, assertDatasetOutput: refuse });
+    await expect(store.datasetExporter!.describe('s3://b/datasets/x/')).rejects.toBeInstanceOf(InternalError);
   });
 
   it('close during the load waits for it and closes the engine', async () => {
