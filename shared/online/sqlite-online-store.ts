@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { ReadCoalescer } from './read-coalescer.js';
 import { InListStatements } from './sqlite-in-list.js';
 import { RowCache } from './sqlite-row-cache.js';
 import { encodeWrites, newestEncoded } from './encoded-writes.js';
@@ -60,6 +61,9 @@ const WRITE_BEHIND_AFTER_ROWS = 20_000;
 /** Lookups of at least this many keys read through the row cache (sqlite-row-cache.ts). */
 const CACHED_LOOKUP_KEYS = 8;
 
+/** A stored row as `readEncoded` answers it: the values' JSON text as UTF-8 bytes, no string made. */
+const encodedRecord = (valuesUtf8: Buffer, eventTs: number, createdTs: number): EncodedRecord => ({ valuesUtf8, eventTs, createdTs });
+
 /** The embedded online store: one SQLite file in WAL mode, conditional upserts in one transaction per batch. */
 export class SqliteOnlineStore extends BaseOnlineStore {
   protected readonly maxReadBatch: number = 400;
@@ -70,6 +74,9 @@ export class SqliteOnlineStore extends BaseOnlineStore {
   private readonly reads: InListStatements;
   private readonly utf8Reads: InListStatements;
   private readonly cache: RowCache<EncodedRecord>;
+  private readonly smallReads = new ReadCoalescer<ItemKey, EncodedRecord>((keys) =>
+    this.gather(keys, async (chunk) => this.select(chunk, this.utf8Reads, encodedRecord)),
+  );
 
   constructor(
     private readonly path: string,
@@ -177,10 +184,10 @@ export class SqliteOnlineStore extends BaseOnlineStore {
   }
 
   async readEncoded(keys: readonly ItemKey[]): Promise<(EncodedRecord | undefined)[]> {
-    const direct = (chunk: readonly ItemKey[]) =>
-      this.select(chunk, this.utf8Reads, (valuesUtf8: Buffer, eventTs, createdTs): EncodedRecord => ({ valuesUtf8, eventTs, createdTs }));
-    // Checking the cache is still valid costs about as much as a few B-tree seeks: small lookups seek.
-    if (keys.length < CACHED_LOOKUP_KEYS) return this.gather(keys, async (chunk) => direct(chunk));
+    const direct = (chunk: readonly ItemKey[]) => this.select(chunk, this.utf8Reads, encodedRecord);
+    // Checking the cache is still valid costs about as much as a few B-tree seeks: small lookups seek,
+    // those of concurrent requests together (read-coalescer.ts).
+    if (keys.length < CACHED_LOOKUP_KEYS) return this.smallReads.read(keys);
     this.cache.sync();
     // Dense (no holes): callers map over it.
     const out = new Array<EncodedRecord | undefined>(keys.length).fill(undefined);
