@@ -14,6 +14,18 @@ export class InListStatements {
     private readonly sql: (marks: string) => string,
   ) {}
 
+  /**
+   * The statement for `keys`, padded in place to a size class (up to 8 keys: exact; above: the next
+   * power of two) by repeating the last key, which `IN` ignores: a server whose lookups come in any
+   * size up to hundreds keeps ~14 statements, not one per size (each costs a prepare and memory).
+   */
+  padded(keys: string[]): Database.Statement {
+    const n = keys.length;
+    const size = n <= 8 ? n : 2 ** Math.ceil(Math.log2(n));
+    while (keys.length < size) keys.push(keys[n - 1]);
+    return this.get(size);
+  }
+
   get(n: number): Database.Statement {
     let stmt = this.byCount.get(n);
     if (!stmt) {

@@ -74,9 +74,11 @@ export class SqliteOnlineStore extends BaseOnlineStore {
   private readonly reads: InListStatements;
   private readonly utf8Reads: InListStatements;
   private readonly cache: RowCache<EncodedRecord>;
-  private readonly smallReads = new ReadCoalescer<ItemKey, EncodedRecord>((keys) =>
-    this.gather(keys, async (chunk) => this.select(chunk, this.utf8Reads, encodedRecord)),
-  );
+  private readonly smallReads = new ReadCoalescer<ItemKey, EncodedRecord>(async (keys) => this.readTogether(keys));
+  // Runs a function inside one deferred read transaction: every statement of it reads one snapshot.
+  private readonly snapshot: Database.Transaction<(read: () => Map<string, EncodedRecord>) => Map<string, EncodedRecord>>;
+  /** This connection's writes so far: a cached read started before a write must not cache what it read. */
+  private writes = 0;
 
   constructor(
     private readonly path: string,
@@ -99,6 +101,7 @@ export class SqliteOnlineStore extends BaseOnlineStore {
       this.db,
       (marks) => `SELECT entity_key, CAST(features AS BLOB), event_ts, created_ts FROM online_features WHERE view = ? AND entity_key IN (${marks})`,
     );
+    this.snapshot = this.db.transaction((read: () => Map<string, EncodedRecord>) => read());
     this.putTx = this.db.transaction((view: string, rows: EncodedWrites, writtenAt: number, advance: boolean) => {
       let written = 0;
       let maxTs = -Infinity;
@@ -123,6 +126,7 @@ export class SqliteOnlineStore extends BaseOnlineStore {
     try {
       return this.putTx.immediate(view, rows, writtenAt, advance);
     } finally {
+      this.writes++;
       this.cache.clear();
     }
   }
@@ -198,6 +202,7 @@ export class SqliteOnlineStore extends BaseOnlineStore {
       else missing.push(i);
     }
     if (!missing.length) return out;
+    const writes = this.writes;
     const found = await this.gather(
       missing.map((i) => keys[i]),
       async (chunk) => direct(chunk),
@@ -206,10 +211,33 @@ export class SqliteOnlineStore extends BaseOnlineStore {
       const r = found[k];
       if (!r) continue;
       const { view, entityKey } = keys[missing[k]];
-      this.cache.set(view, entityKey, r);
+      // A write of this connection since the select (data_version does not count those) makes it stale for later reads.
+      if (this.writes === writes) this.cache.set(view, entityKey, r);
       out[missing[k]] = r;
     }
     return out;
+  }
+
+  /**
+   * The coalesced small lookups' keys (repeats allowed), answered in order. Each view's distinct keys
+   * go out in statements of at most `maxReadBatch`; when that takes more than one statement, all of
+   * them run in one read transaction, so no caller gets one view's rows from two snapshots.
+   */
+  private readTogether(keys: readonly ItemKey[]): (EncodedRecord | undefined)[] {
+    const ids = keys.map(BaseOnlineStore.itemId);
+    const unique = new Map<string, ItemKey>();
+    for (let i = 0; i < keys.length; i++) if (!unique.has(ids[i])) unique.set(ids[i], keys[i]);
+    const list = [...unique.values()];
+    const read = () => {
+      if (list.length <= this.maxReadBatch) return this.select(list, this.utf8Reads, encodedRecord);
+      const found = new Map<string, EncodedRecord>();
+      for (let i = 0; i < list.length; i += this.maxReadBatch)
+        for (const [id, r] of this.select(list.slice(i, i + this.maxReadBatch), this.utf8Reads, encodedRecord)) found.set(id, r);
+      return found;
+    };
+    const oneStatement = list.length <= this.maxReadBatch && list.every((k) => k.view === list[0].view);
+    const found = oneStatement ? read() : this.snapshot.deferred(read);
+    return ids.map((id) => found.get(id));
   }
 
   /** The stored rows of `keys`, keyed by `itemId`, each made a record by `make` from its columns. */
@@ -224,7 +252,7 @@ export class SqliteOnlineStore extends BaseOnlineStore {
     const out = new Map<string, R>();
     for (const [view, entityKeys] of byView) {
       // Raw rows (arrays) skip building one object per row with column names.
-      for (const [entityKey, values, eventTs, createdTs] of reads.get(entityKeys.length).all(view, ...entityKeys) as [string, V, number, number][]) {
+      for (const [entityKey, values, eventTs, createdTs] of reads.padded(entityKeys).all(view, ...entityKeys) as [string, V, number, number][]) {
         out.set(BaseOnlineStore.itemId({ view, entityKey }), make(values, eventTs, createdTs));
       }
     }
@@ -256,6 +284,7 @@ export class SqliteOnlineStore extends BaseOnlineStore {
       this.db.prepare('DELETE FROM online_features WHERE view = ?').run(view);
       this.db.prepare('DELETE FROM watermarks WHERE view = ?').run(view);
     })();
+    this.writes++;
     this.cache.clear();
   }
 

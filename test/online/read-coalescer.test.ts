@@ -24,6 +24,17 @@ describe('ReadCoalescer: reads of one event-loop turn answered together', () => 
     }
   });
 
+  it('coalesces reads issued from separate callbacks of one event-loop turn (as serve issues them, one per connection)', async () => {
+    const reads: (readonly string[])[] = [];
+    const c = new ReadCoalescer<string, string>(async (keys) => (reads.push(keys), keys.map((k) => k.toUpperCase())));
+    // Each timer callback is a macrotask of its own, with the microtasks drained in between.
+    const got = await Promise.all(
+      ['a', 'b', 'c', 'd'].map((k) => new Promise<(string | undefined)[]>((resolve) => setTimeout(() => void c.read([k]).then(resolve), 0))),
+    );
+    expect(got).toEqual([['A'], ['B'], ['C'], ['D']]);
+    expect(reads).toEqual([['a', 'b', 'c', 'd']]);
+  });
+
   it('reads of separate turns are separate reads', async () => {
     let reads = 0;
     const c = new ReadCoalescer<string, string>(async (keys) => (reads++, keys.map((k) => k.toUpperCase())));
@@ -78,5 +89,59 @@ describe('SqliteOnlineStore: small lookups of concurrent requests share one stat
     } finally {
       all.mockRestore();
     }
+  });
+
+  it('more keys than one statement takes are read in one transaction: no caller sees a view from two snapshots', async () => {
+    const writer = new SqliteOnlineStore(`${tmp.dir}/online.sqlite`);
+    const rows = (x: number) => Array.from({ length: 700 }, (_, i) => ({ entityKey: `e${i}`, values: { x }, eventTs: x, createdTs: 0 }));
+    await writer.write('a@v1', rows(1), at);
+    // 100 concurrent 7-key lookups: 700 distinct keys, two statements of at most 400.
+    const lookups = Array.from({ length: 100 }, (_, r) => Array.from({ length: 7 }, (_, i) => ({ entityKey: `e${r * 7 + i}`, view: 'a@v1' })));
+    // Another connection commits between the two statements (as a materialization could).
+    const statement = Object.getPrototypeOf(new Database(':memory:').prepare('SELECT 1'));
+    const original = statement.all;
+    let calls = 0;
+    const all = vi.spyOn(statement, 'all').mockImplementation(function (this: unknown, ...args: unknown[]) {
+      const out = original.apply(this, args);
+      if (++calls === 1) new Database(`${tmp.dir}/online.sqlite`).prepare('UPDATE online_features SET features = \'{"x":2}\', event_ts = 2').run();
+      return out;
+    });
+    try {
+      const got = await Promise.all(lookups.map((keys) => store.readEncoded(keys)));
+      expect(calls).toBe(2);
+      const xs = new Set(got.flat().map((r) => JSON.parse(r!.valuesUtf8.toString()).x));
+      expect(xs).toEqual(new Set([1]));
+    } finally {
+      all.mockRestore();
+      await writer.close();
+    }
+  });
+
+  it('pads key lists to size classes: lookups of every size from 9 to 400 keys prepare at most 6 statements more', async () => {
+    await store.write('a@v1', [{ entityKey: 'e1', values: { x: 1 }, eventTs: 1, createdTs: 0 }], at);
+    const db = Object.getPrototypeOf(new Database(':memory:'));
+    const prepare = vi.spyOn(db, 'prepare');
+    try {
+      for (let n = 9; n <= 400; n++) {
+        const keys = Array.from({ length: n }, (_, i) => ({ entityKey: `e${i}`, view: 'a@v1' }));
+        const got = await store.read(keys);
+        expect(got.filter(Boolean)).toHaveLength(1);
+      }
+      // 16, 32, 64, 128, 256, 512.
+      expect(prepare.mock.calls.length).toBeLessThanOrEqual(6);
+    } finally {
+      prepare.mockRestore();
+    }
+  });
+
+  it('a cached lookup racing a write of the same connection does not cache the row the write replaced', async () => {
+    const many = Array.from({ length: 9 }, (_, i) => ({ entityKey: `e${i}`, view: 'a@v1' }));
+    await store.write('a@v1', [{ entityKey: 'e0', values: { x: 1 }, eventTs: 1, createdTs: 0 }], at);
+    // The read selects now and caches after an await; the write lands in between.
+    const reading = store.readEncoded(many);
+    const writing = store.write('a@v1', [{ entityKey: 'e0', values: { x: 2 }, eventTs: 2, createdTs: 0 }], at);
+    await Promise.all([reading, writing]);
+    const [again] = await store.readEncoded(many);
+    expect(JSON.parse(again!.valuesUtf8.toString()).x).toBe(2);
   });
 });
