@@ -141,19 +141,26 @@ export abstract class BaseOnlineStore implements OnlineStore {
 
   /** De-duplicates the keys, asks `get` for chunks of at most `maxReadBatch` in parallel, answers in the order of `keys`. */
   protected async gather<T>(keys: readonly ItemKey[], get: (chunk: readonly ItemKey[]) => Promise<Map<string, T>>): Promise<(T | undefined)[]> {
-    const ids = keys.map(itemId);
-    const unique = new Map<string, ItemKey>();
-    for (let i = 0; i < keys.length; i++) if (!unique.has(ids[i])) unique.set(ids[i], keys[i]);
-    const list = unique.size === keys.length ? keys : [...unique.values()];
+    const { ids, chunks } = this.distinctChunks(keys);
     let found: Map<string, T>;
-    if (list.length <= this.maxReadBatch) found = await get(list);
+    if (chunks.length === 1) found = await get(chunks[0]);
     else {
-      const chunks: (readonly ItemKey[])[] = [];
-      for (let i = 0; i < list.length; i += this.maxReadBatch) chunks.push(list.slice(i, i + this.maxReadBatch));
       found = new Map();
       for (const m of await Promise.all(chunks.map(get))) for (const [k, v] of m) found.set(k, v);
     }
     return ids.map((id) => found.get(id));
+  }
+
+  /** Each key's `itemId`, and the distinct keys in chunks of at most `maxReadBatch` (one chunk, maybe empty, when they fit). */
+  protected distinctChunks(keys: readonly ItemKey[]): { ids: string[]; chunks: (readonly ItemKey[])[] } {
+    const ids = keys.map(itemId);
+    const unique = new Map<string, ItemKey>();
+    for (let i = 0; i < keys.length; i++) if (!unique.has(ids[i])) unique.set(ids[i], keys[i]);
+    const list = unique.size === keys.length ? keys : [...unique.values()];
+    if (list.length <= this.maxReadBatch) return { ids, chunks: [list] };
+    const chunks: (readonly ItemKey[])[] = [];
+    for (let i = 0; i < list.length; i += this.maxReadBatch) chunks.push(list.slice(i, i + this.maxReadBatch));
+    return { ids, chunks };
   }
 
   async sample(view: string, n: number, seed: number): Promise<({ entityKey: string } & OnlineRecord)[]> {

@@ -224,18 +224,14 @@ export class SqliteOnlineStore extends BaseOnlineStore {
    * them run in one read transaction, so no caller gets one view's rows from two snapshots.
    */
   private readTogether(keys: readonly ItemKey[]): (EncodedRecord | undefined)[] {
-    const ids = keys.map(BaseOnlineStore.itemId);
-    const unique = new Map<string, ItemKey>();
-    for (let i = 0; i < keys.length; i++) if (!unique.has(ids[i])) unique.set(ids[i], keys[i]);
-    const list = [...unique.values()];
+    const { ids, chunks } = this.distinctChunks(keys);
     const read = () => {
-      if (list.length <= this.maxReadBatch) return this.select(list, this.utf8Reads, encodedRecord);
+      if (chunks.length === 1) return this.select(chunks[0], this.utf8Reads, encodedRecord);
       const found = new Map<string, EncodedRecord>();
-      for (let i = 0; i < list.length; i += this.maxReadBatch)
-        for (const [id, r] of this.select(list.slice(i, i + this.maxReadBatch), this.utf8Reads, encodedRecord)) found.set(id, r);
+      for (const chunk of chunks) for (const [id, r] of this.select(chunk, this.utf8Reads, encodedRecord)) found.set(id, r);
       return found;
     };
-    const oneStatement = list.length <= this.maxReadBatch && list.every((k) => k.view === list[0].view);
+    const oneStatement = chunks.length === 1 && chunks[0].every((k) => k.view === chunks[0][0].view);
     const found = oneStatement ? read() : this.snapshot.deferred(read);
     return ids.map((id) => found.get(id));
   }
