@@ -77,8 +77,6 @@ export class SqliteOnlineStore extends BaseOnlineStore {
   private readonly smallReads = new ReadCoalescer<ItemKey, EncodedRecord>(async (keys) => this.readTogether(keys));
   // Runs a function inside one deferred read transaction: every statement of it reads one snapshot.
   private readonly snapshot: Database.Transaction<(read: () => Map<string, EncodedRecord>) => Map<string, EncodedRecord>>;
-  /** This connection's writes so far: a cached read started before a write must not cache what it read. */
-  private writes = 0;
 
   constructor(
     private readonly path: string,
@@ -126,7 +124,6 @@ export class SqliteOnlineStore extends BaseOnlineStore {
     try {
       return this.putTx.immediate(view, rows, writtenAt, advance);
     } finally {
-      this.writes++;
       this.cache.clear();
     }
   }
@@ -202,7 +199,7 @@ export class SqliteOnlineStore extends BaseOnlineStore {
       else missing.push(i);
     }
     if (!missing.length) return out;
-    const writes = this.writes;
+    const generation = this.cache.generation;
     const found = await this.gather(
       missing.map((i) => keys[i]),
       async (chunk) => direct(chunk),
@@ -211,8 +208,8 @@ export class SqliteOnlineStore extends BaseOnlineStore {
       const r = found[k];
       if (!r) continue;
       const { view, entityKey } = keys[missing[k]];
-      // A write of this connection since the select (data_version does not count those) makes it stale for later reads.
-      if (this.writes === writes) this.cache.set(view, entityKey, r);
+      // Dropped since the select (a write of this connection, or another's seen by a read in between): what it read may be stale.
+      if (this.cache.generation === generation) this.cache.set(view, entityKey, r);
       out[missing[k]] = r;
     }
     return out;
@@ -280,7 +277,6 @@ export class SqliteOnlineStore extends BaseOnlineStore {
       this.db.prepare('DELETE FROM online_features WHERE view = ?').run(view);
       this.db.prepare('DELETE FROM watermarks WHERE view = ?').run(view);
     })();
-    this.writes++;
     this.cache.clear();
   }
 

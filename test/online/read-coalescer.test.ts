@@ -27,9 +27,10 @@ describe('ReadCoalescer: reads of one event-loop turn answered together', () => 
   it('coalesces reads issued from separate callbacks of one event-loop turn (as serve issues them, one per connection)', async () => {
     const reads: (readonly string[])[] = [];
     const c = new ReadCoalescer<string, string>(async (keys) => (reads.push(keys), keys.map((k) => k.toUpperCase())));
-    // Each timer callback is a macrotask of its own, with the microtasks drained in between.
+    // Each immediate callback is a macrotask of its own, with the microtasks drained in between; all four
+    // run in one check phase (timers of 0 ms may straddle a millisecond and expire in two turns).
     const got = await Promise.all(
-      ['a', 'b', 'c', 'd'].map((k) => new Promise<(string | undefined)[]>((resolve) => setTimeout(() => void c.read([k]).then(resolve), 0))),
+      ['a', 'b', 'c', 'd'].map((k) => new Promise<(string | undefined)[]>((resolve) => setImmediate(() => void c.read([k]).then(resolve)))),
     );
     expect(got).toEqual([['A'], ['B'], ['C'], ['D']]);
     expect(reads).toEqual([['a', 'b', 'c', 'd']]);
@@ -131,6 +132,26 @@ describe('SqliteOnlineStore: small lookups of concurrent requests share one stat
       expect(prepare.mock.calls.length).toBeLessThanOrEqual(6);
     } finally {
       prepare.mockRestore();
+    }
+  });
+
+  it('a cached lookup whose select ran before another connection committed does not cache what it read, once a read in between saw the commit', async () => {
+    const writer = new SqliteOnlineStore(`${tmp.dir}/online.sqlite`);
+    const many = Array.from({ length: 9 }, (_, i) => ({ entityKey: `e${i}`, view: 'a@v1' }));
+    const others = Array.from({ length: 9 }, (_, i) => ({ entityKey: `o${i}`, view: 'a@v1' }));
+    try {
+      await writer.write('a@v1', [{ entityKey: 'e0', values: { x: 1 }, eventTs: 1, createdTs: 0 }], at);
+      // Selects x = 1 now, caches after an await.
+      const reading = store.readEncoded(many);
+      // Another connection commits synchronously (as another process would, any time).
+      new Database(`${tmp.dir}/online.sqlite`).prepare(`UPDATE online_features SET features = '{"x":2}', event_ts = 2 WHERE entity_key = 'e0'`).run();
+      // A read in between sees the commit and drops the cache.
+      const between = store.readEncoded(others);
+      await Promise.all([reading, between]);
+      const [again] = await store.readEncoded(many);
+      expect(JSON.parse(again!.valuesUtf8.toString()).x).toBe(2);
+    } finally {
+      await writer.close();
     }
   });
 
