@@ -254,9 +254,10 @@ export class LocalOfflineStore implements OfflineStore {
    * stage table, so the file is never whole in memory; the SDK's default credentials and region.
    */
   private async stageS3Entity(db: DuckDBSession, request: HistoricalRequest, uri: string, format?: 'parquet' | 'csv'): Promise<string[]> {
-    const { createAwsClients } = await import('../../aws/clients.js');
+    const [{ clientConfig }, { createStorageClients }] = await Promise.all([import('../../aws/client-config.js'), import('../../aws/storage-clients.js')]);
     const { openEntitySource } = await import('../entity-source.js');
-    const s3 = createAwsClients(process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1').s3;
+    // The S3 client only: no Glue or Athena package is loaded for one object read.
+    const { s3 } = createStorageClients(clientConfig(process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1'));
     try {
       const source = await openEntitySource(s3, uri, format);
       const stager = new EntityChunkStager(source.columns, request.views);
