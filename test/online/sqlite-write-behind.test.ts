@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
 import { SqliteOnlineStore } from '../../shared/online/sqlite-online-store.js';
+import { WRITE_BEHIND_DEPTH } from '../../shared/online/sqlite-write-behind.js';
 import type { OnlineWrite } from '../../shared/online/types.js';
 import { seededRandom } from '../../shared/util/random.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -65,14 +67,14 @@ describe('SQLite write-behind (batchWriter of a long run)', () => {
     }
   });
 
-  it('a batch the database refuses fails the run: the next write and finish reject, and the worker stops', async () => {
+  it('a batch the database refuses fails the run: a later write or at the latest finish rejects, and the worker stops', async () => {
     const store = new SqliteOnlineStore(`${tmp.dir}/online.sqlite`, { writeBehindAfterRows: 0 });
     try {
       const writer = store.batchWriter(VIEW, new Date(0), { advanceWatermark: false });
       await writer.write([{ entityKey: 'a', values: { x: 1 }, eventTs: 1, createdTs: 0 }]);
       // event_ts is NOT NULL.
       const bad = [{ entityKey: 'b', values: { x: 2 }, eventTs: null as unknown as number, createdTs: 0 }];
-      // The refusal reaches the caller at the latest on the batch after it (the worker answers behind the caller's back).
+      // The refusal reaches the caller on a later write, or at the latest at finish (the worker answers behind the caller's back).
       let failure: unknown;
       try {
         await writer.write(bad);
@@ -81,12 +83,39 @@ describe('SQLite write-behind (batchWriter of a long run)', () => {
       } catch (err) {
         failure = err;
       }
-      expect(String((failure as Error)?.message)).toMatch(/online store write of v@v1 failed: .*NOT NULL/);
-      await expect(writer.finish()).rejects.toThrow(/NOT NULL/);
+      await expect(writer.finish()).rejects.toThrow(/online store write of v@v1 failed: .*NOT NULL/);
+      if (failure !== undefined) expect(String((failure as Error).message)).toMatch(/online store write of v@v1 failed: .*NOT NULL/);
       // The batch before the failure was applied; the refused one was not.
       expect((await stored(store)).map((r) => r.entityKey)).not.toContain('b');
       expect((await stored(store)).map((r) => r.entityKey)).toContain('a');
     } finally {
+      await store.close();
+    }
+  });
+
+  it(`lets the caller run up to ${WRITE_BEHIND_DEPTH} batches ahead of the worker, and no further`, async () => {
+    const path = `${tmp.dir}/online.sqlite`;
+    const store = new SqliteOnlineStore(path, { writeBehindAfterRows: 0 });
+    // Another connection holds the write lock, so the worker cannot apply anything until it lets go.
+    const blocker = new Database(path);
+    try {
+      await store.write(VIEW, [{ entityKey: 'seed', values: { x: 0 }, eventTs: 1, createdTs: 0 }], new Date(0));
+      blocker.exec('BEGIN IMMEDIATE');
+      const writer = store.batchWriter(VIEW, new Date(0), { advanceWatermark: false });
+      const batch = (i: number) => [{ entityKey: `k${i}`, values: { x: i }, eventTs: 1, createdTs: 0 }];
+      const stuck = (p: Promise<unknown>) => Promise.race([p.then(() => false), new Promise((r) => setTimeout(() => r(true), 300))]);
+      // The first DEPTH - 1 batches are taken without waiting, although none is applied.
+      for (let i = 0; i < WRITE_BEHIND_DEPTH - 1; i++) expect(await stuck(writer.write(batch(i)))).toBe(false);
+      // The next one makes the caller wait: memory stays bounded however slow the writer is.
+      const waiting = writer.write(batch(WRITE_BEHIND_DEPTH - 1));
+      expect(await stuck(waiting)).toBe(true);
+      blocker.exec('COMMIT');
+      await waiting;
+      expect(await writer.finish()).toEqual({ written: WRITE_BEHIND_DEPTH, skipped: 0 });
+      expect((await stored(store)).length).toBe(WRITE_BEHIND_DEPTH + 1);
+    } finally {
+      if (blocker.inTransaction) blocker.exec('ROLLBACK');
+      blocker.close();
       await store.close();
     }
   });
