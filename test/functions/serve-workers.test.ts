@@ -1,8 +1,9 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SERVE_SEMI_SPACE_MB, serveExecArgv } from '../../functions/dev-server/workers.js';
 import { Entity, FeatureView, Field, FileSource, Float64, PushSource, String as Str } from '../../shared/definitions/index.js';
 import { FeatureStore } from '../../shared/feature-store.js';
 import { cli } from '../helpers/cli.js';
@@ -104,5 +105,98 @@ describe('serve --workers', () => {
     const r = cli(['--repo', tmp.dir, 'serve', '--workers', '0']);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/--workers.*expected an integer from 1 to 64.*'0'/s);
+  });
+});
+
+describe('serve (one worker)', () => {
+  const tmp = tempDir();
+  beforeAll(async () => {
+    writeFileSync(join(tmp.dir, 'skewless.json'), JSON.stringify({ project: 'lone' }));
+    const store = await FeatureStore.open(tmp.dir);
+    await store.close();
+  });
+  afterAll(() => tmp.cleanup());
+
+  /** Starts `serve` with `env`; resolves with the process and its stderr once it announced its port. */
+  async function start(env: NodeJS.ProcessEnv = {}) {
+    const child = spawn(process.execPath, [BIN, '--repo', tmp.dir, 'serve', '--port', '0'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, ...env },
+    });
+    let stderr = '';
+    const port = await new Promise<number>((resolve, reject) => {
+      child.stderr!.on('data', (d: Buffer) => {
+        stderr += d;
+        const m = /skewless serving lone on http:\/\/127\.0\.0\.1:(\d+)/.exec(stderr);
+        if (m) resolve(Number(m[1]));
+      });
+      child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
+    });
+    return { child, port };
+  }
+  const cmdline = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+
+  it(`serves from a worker whose young generation is sized for serving (${SERVE_SEMI_SPACE_MB} MiB semi-spaces), and stops it on SIGTERM`, async () => {
+    const { child, port } = await start();
+    try {
+      const [worker] = children(child.pid!);
+      expect(children(child.pid!)).toHaveLength(1);
+      expect(cmdline(worker)).toContain(`--max-semi-space-size=${SERVE_SEMI_SPACE_MB}`);
+      const res = await post(port, JSON.stringify({ features: ['nothing:here'], entities: { user_id: ['u1'] } }));
+      expect(res.status).toBe(400);
+      expect(JSON.parse(res.body).error.code).toBe('VALIDATION_ERROR');
+      const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      child.kill('SIGTERM');
+      expect(await exit).toBe(0);
+      expect(() => process.kill(worker, 0)).toThrow();
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  }, 60_000);
+
+  it("keeps the user's own semi-space size (NODE_OPTIONS)", async () => {
+    const { child } = await start({ NODE_OPTIONS: '--max-semi-space-size=8' });
+    try {
+      const [worker] = children(child.pid!);
+      expect(cmdline(worker).some((a) => a.startsWith('--max-semi-space-size'))).toBe(false);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 60_000);
+
+  it.each([1, 2])(
+    'exits with the error (not hanging) when its %i worker(s) cannot start: not a feature repo',
+    async (workers) => {
+      const empty = tempDir();
+      try {
+        const child = spawn(process.execPath, [BIN, '--repo', empty.dir, 'serve', '--port', '0', '--workers', String(workers)], {
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
+        let stderr = '';
+        child.stderr!.on('data', (d: Buffer) => (stderr += d));
+        const code = await new Promise<number | null>((resolve) => {
+          const timer = setTimeout(() => {
+            child.kill('SIGKILL');
+            resolve(-1);
+          }, 30_000);
+          child.once('exit', (c) => {
+            clearTimeout(timer);
+            resolve(c);
+          });
+        });
+        expect(code).toBe(1);
+        expect(stderr).toMatch(/no skewless\.json in /);
+      } finally {
+        empty.cleanup();
+      }
+    },
+    60_000,
+  );
+
+  it('adds the serving semi-space to the Node options unless one is given', () => {
+    expect(serveExecArgv(['--enable-source-maps'], '')).toEqual(['--enable-source-maps', `--max-semi-space-size=${SERVE_SEMI_SPACE_MB}`]);
+    expect(serveExecArgv(['--max-semi-space-size=8'], '')).toEqual(['--max-semi-space-size=8']);
+    expect(serveExecArgv([], '--inspect --max_semi_space_size=4')).toEqual([]);
+    expect(serveExecArgv([], '--max-old-space-size=4096')).toEqual([`--max-semi-space-size=${SERVE_SEMI_SPACE_MB}`]);
   });
 });
