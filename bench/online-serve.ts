@@ -6,7 +6,7 @@
  * the router from a parsed request to response bytes.
  *
  * Environment: BENCH_SECONDS (measured seconds per case and round, default 3), BENCH_ROUNDS (serve and
- * floor alternate this many times per case, samples pooled; default 2), BENCH_WORKERS (serve --workers,
+ * floor alternate this many times per case, samples pooled; default 6), BENCH_WORKERS (serve --workers,
  * default 1), BENCH_WARMUP (seconds each server and the in-process loop run every request shape before
  * anything is measured, default 4: a long-running server is measured warm, its JIT settled, not while
  * it still compiles its hot path), BENCH_SERVE_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`
@@ -29,7 +29,10 @@ import { syntheticRepo } from './lib/synthetic-repo.js';
 const ENTITIES = 10_000;
 const FEATURES = 50;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+// Six rounds per side, not two: on a shared 2-core machine one 3 s round of either side can catch a
+// burst of other load, and with two rounds the 1-connection p99 ratio of the same code ranged
+// 2.4–4.4× in one morning; pooled over six or eight interleaved rounds, three runs stayed within 0.3.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 1);
 const IN_PROCESS_ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 2000);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 4);
