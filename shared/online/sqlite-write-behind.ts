@@ -41,16 +41,24 @@ const put = db.transaction((view, m) => {
   for (; i < n; i++) written += one.run(entityKeys[i], view, valuesJson[i], eventTs[i], createdTs[i]).changes;
   return written;
 });
+// After a refused batch nothing more is applied: the run has failed, and batches queued behind it
+// are answered with the same error, not committed out of the caller's sight.
+let refused;
 parentPort.on('message', (m) => {
   if (m.close) {
     db.close();
     parentPort.close();
     return;
   }
+  if (refused !== undefined) {
+    parentPort.postMessage({ id: m.id, error: refused });
+    return;
+  }
   try {
     parentPort.postMessage({ id: m.id, written: put.immediate(m.view, m) });
   } catch (err) {
-    parentPort.postMessage({ id: m.id, error: String((err && err.message) || err) });
+    refused = String((err && err.message) || err);
+    parentPort.postMessage({ id: m.id, error: refused });
   }
 });
 `;
@@ -69,7 +77,8 @@ export interface WriteBehindSql {
  * threads took turns more than they overlapped (each idle a fifth to a third of the run: a slow
  * DuckDB chunk starved the worker, a slow commit stalled the reader); 8 absorbs those bursts:
  * 1 M rows × 10 features in 4.6–5.0 s instead of 5.5–5.8 s (bench/materialize.ts, same machine,
- * alternating runs). Memory stays bounded: 8 batches of 5,000 rows of 1 KB are 40 MB.
+ * alternating runs). Memory stays bounded by 8 batches: with the default 5,000-row batches of 1 KB
+ * rows, 40 MB (it grows with `batchSize` and with wider views).
  */
 export const WRITE_BEHIND_DEPTH = 8;
 

@@ -67,7 +67,7 @@ describe('SQLite write-behind (batchWriter of a long run)', () => {
     }
   });
 
-  it('a batch the database refuses fails the run: a later write or at the latest finish rejects, and the worker stops', async () => {
+  it('a batch the database refuses fails the run: a later write or at the latest finish rejects, and nothing after it is applied', async () => {
     const store = new SqliteOnlineStore(`${tmp.dir}/online.sqlite`, { writeBehindAfterRows: 0 });
     try {
       const writer = store.batchWriter(VIEW, new Date(0), { advanceWatermark: false });
@@ -85,9 +85,31 @@ describe('SQLite write-behind (batchWriter of a long run)', () => {
       }
       await expect(writer.finish()).rejects.toThrow(/online store write of v@v1 failed: .*NOT NULL/);
       if (failure !== undefined) expect(String((failure as Error).message)).toMatch(/online store write of v@v1 failed: .*NOT NULL/);
-      // The batch before the failure was applied; the refused one was not.
-      expect((await stored(store)).map((r) => r.entityKey)).not.toContain('b');
-      expect((await stored(store)).map((r) => r.entityKey)).toContain('a');
+      // The batch before the failure was applied; the refused one and those queued behind it were not.
+      expect((await stored(store)).map((r) => r.entityKey)).toEqual(['a']);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it(`hears of a refused batch on a write at the latest ${WRITE_BEHIND_DEPTH} batches after it`, async () => {
+    const store = new SqliteOnlineStore(`${tmp.dir}/online.sqlite`, { writeBehindAfterRows: 0 });
+    try {
+      const writer = store.batchWriter(VIEW, new Date(0), { advanceWatermark: false });
+      await writer.write([{ entityKey: 'bad', values: { x: 0 }, eventTs: null as unknown as number, createdTs: 0 }]);
+      let failedAt = -1;
+      for (let i = 0; i <= WRITE_BEHIND_DEPTH; i++) {
+        try {
+          await writer.write([{ entityKey: `k${i}`, values: { x: i }, eventTs: 1, createdTs: 0 }]);
+        } catch (err) {
+          expect(String((err as Error).message)).toMatch(/NOT NULL/);
+          failedAt = i;
+          break;
+        }
+      }
+      expect(failedAt).toBeGreaterThanOrEqual(0);
+      await expect(writer.finish()).rejects.toThrow(/NOT NULL/);
+      expect(await stored(store)).toEqual([]);
     } finally {
       await store.close();
     }
