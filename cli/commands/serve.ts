@@ -87,13 +87,18 @@ export function registerServeCommand(program: Command, globals: () => GlobalOpti
       }
       const { store, close } = started;
       await new Promise<void>((resolve) => {
-        const stop = () =>
+        // Once: Ctrl-C in a terminal reaches the whole process group, so a worker gets SIGINT and then its primary's SIGTERM.
+        let stopping = false;
+        const stop = () => {
+          if (stopping) return;
+          stopping = true;
           void close()
             .then(() => store.close())
             .then(leaveCluster)
             .then(resolve);
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
       });
     });
 }

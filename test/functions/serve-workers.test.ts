@@ -118,22 +118,59 @@ describe('serve (one worker)', () => {
   afterAll(() => tmp.cleanup());
 
   /** Starts `serve` with `env`; resolves with the process and its stderr once it announced its port. */
-  async function start(env: NodeJS.ProcessEnv = {}) {
+  /** Starts `serve` with `env` (in a process group of its own with `detached`); resolves once it announced its port. */
+  async function start(env: NodeJS.ProcessEnv = {}, detached = false) {
     const child = spawn(process.execPath, [BIN, '--repo', tmp.dir, 'serve', '--port', '0'], {
       stdio: ['ignore', 'ignore', 'pipe'],
       env: { ...process.env, ...env },
+      detached,
     });
-    let stderr = '';
+    const out = { stderr: '' };
     const port = await new Promise<number>((resolve, reject) => {
       child.stderr!.on('data', (d: Buffer) => {
-        stderr += d;
-        const m = /skewless serving lone on http:\/\/127\.0\.0\.1:(\d+)/.exec(stderr);
+        out.stderr += d;
+        const m = /skewless serving lone on http:\/\/127\.0\.0\.1:(\d+)/.exec(out.stderr);
         if (m) resolve(Number(m[1]));
       });
-      child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
+      child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${out.stderr}`)));
     });
-    return { child, port };
+    return { child, port, out };
   }
+  const exited = (child: ChildProcess) =>
+    new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
+
+  it('stops once on a Ctrl-C (SIGINT to the whole process group: primary and worker), exiting 0 without an error', async () => {
+    const { child, out } = await start({}, true);
+    try {
+      const [worker] = children(child.pid!);
+      const exit = exited(child);
+      process.kill(-child.pid!, 'SIGINT');
+      expect(await exit).toBe(0);
+      expect(() => process.kill(worker, 0)).toThrow();
+      expect(out.stderr).not.toMatch(/error|unhandled/i);
+    } finally {
+      if (child.exitCode === null) process.kill(-child.pid!, 'SIGKILL');
+    }
+  }, 60_000);
+
+  it('gives up a crash loop: a sixth worker death within a minute stops serve with a non-zero code', async () => {
+    const { child, out } = await start();
+    try {
+      const exit = exited(child);
+      const served = () => out.stderr.split('skewless serving lone on').length - 1;
+      for (let death = 1; death <= 6; death++) {
+        // Each replacement is killed once it serves (one killed before it listens stops serve at once: a start failure).
+        await expect.poll(served, { timeout: 30_000 }).toBe(death);
+        const [victim] = children(child.pid!);
+        process.kill(victim, 'SIGKILL');
+      }
+      expect(await exit).not.toBe(0);
+      expect(out.stderr).toMatch(/6 deaths within 60 s: stopping/);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  }, 150_000);
+
   const cmdline = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
 
   it(`serves from a worker whose young generation is sized for serving (${SERVE_SEMI_SPACE_MB} MiB semi-spaces), and stops it on SIGTERM`, async () => {
@@ -156,11 +193,13 @@ describe('serve (one worker)', () => {
 
   it("keeps the user's own semi-space size (NODE_OPTIONS)", async () => {
     const { child } = await start({ NODE_OPTIONS: '--max-semi-space-size=8' });
+    const exit = exited(child);
     try {
       const [worker] = children(child.pid!);
       expect(cmdline(worker).some((a) => a.startsWith('--max-semi-space-size'))).toBe(false);
     } finally {
-      child.kill('SIGKILL');
+      child.kill('SIGTERM');
+      expect(await exit).toBe(0);
     }
   }, 60_000);
 
@@ -198,5 +237,7 @@ describe('serve (one worker)', () => {
     expect(serveExecArgv(['--max-semi-space-size=8'], '')).toEqual(['--max-semi-space-size=8']);
     expect(serveExecArgv([], '--inspect --max_semi_space_size=4')).toEqual([]);
     expect(serveExecArgv([], '--max-old-space-size=4096')).toEqual([`--max-semi-space-size=${SERVE_SEMI_SPACE_MB}`]);
+    expect(serveExecArgv([], '"--max-semi-space-size=8"')).toEqual([]);
+    expect(serveExecArgv(['--max-semi-space-size', '8'], '')).toEqual(['--max-semi-space-size', '8']);
   });
 });
