@@ -83,10 +83,10 @@ export function runPrimary(o: WorkersOptions): Promise<number> {
  * MiB of each of V8's two young-generation semi-spaces in a serving process (Node's default: 16).
  * A lookup allocates a few tens of KB that die with its response (~35 KB for one entity through
  * HTTP); with 16 MiB the young generation filled every ~350 one-entity lookups, and each collection
- * paused the request in flight for 1–2 ms.
- * 64 MiB collects a quarter as often: over 8 interleaved rounds of 3 s against the same floor, the
- * 1-connection p99 went from 2.48× the floor's to 1.83× (bench/online-serve.ts, docs/performance.md).
- * The cost is memory: up to 128 MiB of young generation per worker.
+ * paused the request in flight for 1–2 ms. 64 MiB collects a quarter as often: in three runs of
+ * 6–8 interleaved 3 s rounds against the same floor, the 1-connection p99 went from 2.35–2.48× the
+ * floor's to 1.83–2.10× (bench/online-serve.ts, docs/performance.md). The cost is memory: up to
+ * 128 MiB of young generation per worker.
  */
 export const SERVE_SEMI_SPACE_MB = 64;
 
