@@ -182,7 +182,7 @@ describe('serve (one worker)', () => {
       const res = await post(port, JSON.stringify({ features: ['nothing:here'], entities: { user_id: ['u1'] } }));
       expect(res.status).toBe(400);
       expect(JSON.parse(res.body).error.code).toBe('VALIDATION_ERROR');
-      const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      const exit = exited(child);
       child.kill('SIGTERM');
       expect(await exit).toBe(0);
       expect(() => process.kill(worker, 0)).toThrow();
@@ -208,21 +208,8 @@ describe('serve (one worker)', () => {
     async (workers) => {
       const empty = tempDir();
       try {
-        const child = spawn(process.execPath, [BIN, '--repo', empty.dir, 'serve', '--port', '0', '--workers', String(workers)], {
-          stdio: ['ignore', 'ignore', 'pipe'],
-        });
-        let stderr = '';
-        child.stderr!.on('data', (d: Buffer) => (stderr += d));
-        const code = await new Promise<number | null>((resolve) => {
-          const timer = setTimeout(() => {
-            child.kill('SIGKILL');
-            resolve(-1);
-          }, 30_000);
-          child.once('exit', (c) => {
-            clearTimeout(timer);
-            resolve(c);
-          });
-        });
+        // A hang is killed at 30 s and reads as code -1.
+        const { code, stderr } = cli(['--repo', empty.dir, 'serve', '--port', '0', '--workers', String(workers)], undefined, 30_000);
         expect(code).toBe(1);
         expect(stderr).toMatch(/no skewless\.json in /);
       } finally {
