@@ -8,7 +8,7 @@ import type { StoreContext } from './context.js';
 import { implementationFor, requestColumns, runOnDemand } from './on-demand.js';
 import { FoundRecord, type FeatureStatus, type Lookup, type LookupColumn, type OnlineFeaturesResponse, toResponse, type ViewRows } from './online-response.js';
 import { readOnlineRecords } from './online-aggregations.js';
-import { columnsToRows, rowCount } from './rows.js';
+import { columnsToRows } from './rows.js';
 
 export type { FeatureStatus, OnlineFeaturesResponse } from './online-response.js';
 
@@ -87,8 +87,10 @@ function planOf(resolved: ResolvedFeatures): LookupPlan {
 async function lookup(ctx: StoreContext, req: OnlineFeaturesRequest, encoded: boolean): Promise<Lookup> {
   const registry = await ctx.registry();
   const resolved = resolveRequested(registry, req.features, req.featureService, req.fullFeatureNames ?? false);
-  const n = rowCount(req.entities, 'entities');
   const { joinKeys, requestNames, keyers, readOptions, featureNames, warnings } = planOf(resolved);
+  // The columns' shape is checked (and refused) before the keys they hold.
+  const rows = columnsToRows(req.entities, 'entities', joinKeys);
+  const n = rows.length;
   for (const k of joinKeys) {
     if (!own(req.entities, k)) throw new ValidationError(`missing join key '${k}' in entities`, [{ field: `entities.${k}`, message: 'join key is required' }]);
   }
@@ -100,11 +102,10 @@ async function lookup(ctx: StoreContext, req: OnlineFeaturesRequest, encoded: bo
       ]);
     }
   }
-  const rows = columnsToRows(req.entities, 'entities', joinKeys);
-  const keys: ItemKey[] = [];
+  const keys = new Array<ItemKey>(resolved.views.length * n);
   resolved.views.forEach((v, i) => {
     const keyOf = keyers[i];
-    for (let j = 0; j < n; j++) keys.push({ entityKey: keyOf(rows[j], j), view: v.key });
+    for (let j = 0; j < n; j++) keys[i * n + j] = { entityKey: keyOf(rows[j], j), view: v.key };
   });
   // Aggregation views are merged from their tiles; plain views come from one batched (projected) read.
   const stored = await readOnlineRecords(ctx, keys, resolved.views, (plain) =>
@@ -133,12 +134,17 @@ async function lookup(ctx: StoreContext, req: OnlineFeaturesRequest, encoded: bo
     byView.set(v.key, { records, expired, timestamps });
   });
 
-  const columns: LookupColumn[] = joinKeys.map((k) => ({
-    kind: 'given',
-    values: rows.map((r) => r[k]),
-    statuses: new Array<FeatureStatus>(n).fill('PRESENT'),
-    timestamps: new Array<string>(n).fill(EPOCH),
-  }));
+  // Sized up front: a response has a column per join key and per output (50 pushes would grow it five times).
+  const columns = new Array<LookupColumn>(joinKeys.length + resolved.outputs.length);
+  let c = 0;
+  for (const k of joinKeys) {
+    columns[c++] = {
+      kind: 'given',
+      values: rows.map((r) => r[k]),
+      statuses: new Array<FeatureStatus>(n).fill('PRESENT'),
+      timestamps: new Array<string>(n).fill(EPOCH),
+    };
+  }
   // Values as served (null when missing or past max age): the inputs of on-demand views.
   const served = (viewKeyName: string, feature: string, j: number): unknown => {
     const r = byView.get(viewKeyName)!;
@@ -169,12 +175,12 @@ async function lookup(ctx: StoreContext, req: OnlineFeaturesRequest, encoded: bo
 
   for (const out of resolved.outputs) {
     if (out.onDemand) {
-      const c = computed.get(out.view)!;
-      const values = c.values[out.feature];
-      columns.push({ kind: 'given', values, statuses: values.map((v) => (v === null ? 'NULL_VALUE' : 'PRESENT')), timestamps: c.ts });
+      const computedOut = computed.get(out.view)!;
+      const values = computedOut.values[out.feature];
+      columns[c++] = { kind: 'given', values, statuses: values.map((v) => (v === null ? 'NULL_VALUE' : 'PRESENT')), timestamps: computedOut.ts };
       continue;
     }
-    columns.push({ kind: 'view', feature: out.feature, rows: byView.get(out.view)! });
+    columns[c++] = { kind: 'view', feature: out.feature, rows: byView.get(out.view)! };
   }
   return { featureNames, warnings, columns };
 }

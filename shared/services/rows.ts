@@ -54,14 +54,14 @@ function checkedColumns(df: unknown, field: string): { columns: Columns; n: numb
     const at = r.problem.column !== undefined ? `${field}.${r.problem.column}` : field;
     throw new ValidationError(`${at}: ${r.problem.message}`, [{ field: at, message: r.problem.message }]);
   }
-  const cols = Object.entries(r.columns);
-  if (!cols.length) throw new ValidationError(`no ${field} given: expected at least one column`, [{ field, message: 'expected at least one column' }]);
-  const n = cols[0][1].length;
-  for (const [name, values] of cols) {
-    if (values.length !== n)
-      throw new ValidationError(`${field}.${name} has ${values.length} values, expected ${n}`, [
-        { field: `${field}.${name}`, message: `expected ${n} values` },
-      ]);
+  // Keys, not entries: no [name, values] pair per column on a serving path.
+  const names = Object.keys(r.columns);
+  if (!names.length) throw new ValidationError(`no ${field} given: expected at least one column`, [{ field, message: 'expected at least one column' }]);
+  const n = r.columns[names[0]].length;
+  for (const name of names) {
+    const got = r.columns[name].length;
+    if (got !== n)
+      throw new ValidationError(`${field}.${name} has ${got} values, expected ${n}`, [{ field: `${field}.${name}`, message: `expected ${n} values` }]);
   }
   return { columns: r.columns, n };
 }

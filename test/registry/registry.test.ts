@@ -8,6 +8,7 @@ import { formatPlan } from '../../shared/registry/plan.js';
 import { Registry } from '../../shared/registry/registry.js';
 import { toRepoSpecs } from '../../shared/registry/to-specs.js';
 import { apply, plan } from '../../shared/services/apply.js';
+import { seededRandom } from '../../shared/util/random.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const user = new Entity({ name: 'user_id' });
@@ -108,4 +109,33 @@ describe('Registry: plan and apply', () => {
     expect(Object.keys(data.featureViews).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `view_${i}@v1`).sort());
     expect(data.serial).toBe(10);
   }, 60_000);
+});
+
+describe('Registry: resolveRefs memo', () => {
+  let tmp = tempDir();
+  afterEach(() => (tmp.cleanup(), (tmp = tempDir())));
+
+  it('answers every call for its own references, however calls alternate or callers reuse their arrays', async () => {
+    const s = new LocalRegistryStore(join(tmp.dir, 'registry.json'));
+    await apply(s, 'p', toRepoSpecs([view()]), now);
+    const data = (await s.read())!;
+    const memoized = new Registry(data);
+    const lists = [['activity:a'], ['activity:b'], ['activity:a', 'activity:b'], ['activity:b', 'activity:a'], ['activity@v1:a'], ['activity:a', 'activity:a']];
+    // The oracle: a registry of its own per call, so nothing is remembered between calls.
+    const fresh = (refs: string[], full: boolean) => new Registry(data).resolveRefs(refs, full).outputs;
+    const rand = seededRandom(13);
+    for (let i = 0; i < 300; i++) {
+      // A new array each time, as a parsed request body gives.
+      const refs = [...lists[Math.floor(rand() * lists.length)]];
+      const full = rand() < 0.3;
+      expect(memoized.resolveRefs(refs, full).outputs, `call ${i}: ${refs.join(',')} full=${full}`).toEqual(fresh(refs, full));
+    }
+    // A caller that changes the array it passed gets the answer for what the array now holds.
+    const reused = ['activity:a'];
+    expect(memoized.resolveRefs(reused).outputs.map((o) => o.feature)).toEqual(['a']);
+    reused[0] = 'activity:b';
+    expect(memoized.resolveRefs(reused).outputs.map((o) => o.feature)).toEqual(['b']);
+    // The same list again is the same object (what per-request plans are keyed by).
+    expect(memoized.resolveRefs(['activity:a', 'activity:b'])).toBe(memoized.resolveRefs(['activity:a', 'activity:b']));
+  });
 });
