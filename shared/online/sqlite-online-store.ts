@@ -58,8 +58,8 @@ const PRAGMAS = ['journal_mode = WAL', 'synchronous = NORMAL', 'busy_timeout = 5
 /** A long run's batches go to a write-behind worker once this many rows were written directly (small runs never pay its start-up). */
 const WRITE_BEHIND_AFTER_ROWS = 20_000;
 
-/** Lookups of at least this many keys read through the row cache (sqlite-row-cache.ts). */
-const CACHED_LOOKUP_KEYS = 8;
+/** Lookups of fewer keys than this are coalesced with those of the same event-loop turn (read-coalescer.ts). */
+const COALESCED_LOOKUP_KEYS = 8;
 
 /** A stored row as `readEncoded` answers it: the values' JSON text as UTF-8 bytes, no string made. */
 const encodedRecord = (valuesUtf8: Buffer, eventTs: number, createdTs: number): EncodedRecord => ({ valuesUtf8, eventTs, createdTs });
@@ -74,7 +74,7 @@ export class SqliteOnlineStore extends BaseOnlineStore {
   private readonly reads: InListStatements;
   private readonly utf8Reads: InListStatements;
   private readonly cache: RowCache<EncodedRecord>;
-  private readonly smallReads = new ReadCoalescer<ItemKey, EncodedRecord>(async (keys) => this.readTogether(keys));
+  private readonly smallReads = new ReadCoalescer<ItemKey, EncodedRecord>(async (keys) => this.cachedRead(keys));
   // Runs a function inside one deferred read transaction: every statement of it reads one snapshot.
   private readonly snapshot: Database.Transaction<(read: () => Map<string, EncodedRecord>) => Map<string, EncodedRecord>>;
 
@@ -185,12 +185,20 @@ export class SqliteOnlineStore extends BaseOnlineStore {
   }
 
   async readEncoded(keys: readonly ItemKey[]): Promise<(EncodedRecord | undefined)[]> {
-    const direct = (chunk: readonly ItemKey[]) => this.select(chunk, this.utf8Reads, encodedRecord);
-    // Checking the cache is still valid costs about as much as a few B-tree seeks: small lookups seek,
-    // those of concurrent requests together (read-coalescer.ts).
-    if (keys.length < CACHED_LOOKUP_KEYS) return this.smallReads.read(keys);
+    // Small lookups of concurrent requests are read together (read-coalescer.ts): one cache check and
+    // one statement for the misses of all of them.
+    if (keys.length < COALESCED_LOOKUP_KEYS) return this.smallReads.read(keys);
+    return this.cachedRead(keys);
+  }
+
+  /**
+   * `keys` in order (repeats allowed, a missing row as an explicit undefined: callers map over it):
+   * hits from the row cache, the rest read together and cached. Synchronous from the cache check to
+   * the select, so no other read of this connection comes in between; a commit of another
+   * connection in between is newer than the version the check noted, so the next check drops it.
+   */
+  private cachedRead(keys: readonly ItemKey[]): (EncodedRecord | undefined)[] {
     this.cache.sync();
-    // Dense (no holes): callers map over it.
     const out = new Array<EncodedRecord | undefined>(keys.length).fill(undefined);
     const missing: number[] = [];
     for (let i = 0; i < keys.length; i++) {
@@ -199,24 +207,19 @@ export class SqliteOnlineStore extends BaseOnlineStore {
       else missing.push(i);
     }
     if (!missing.length) return out;
-    const generation = this.cache.generation;
-    const found = await this.gather(
-      missing.map((i) => keys[i]),
-      async (chunk) => direct(chunk),
-    );
+    const found = this.readTogether(missing.length === keys.length ? keys : missing.map((i) => keys[i]));
     for (let k = 0; k < missing.length; k++) {
       const r = found[k];
       if (!r) continue;
       const { view, entityKey } = keys[missing[k]];
-      // Dropped since the select (a write of this connection, or another's seen by a read in between): what it read may be stale.
-      if (this.cache.generation === generation) this.cache.set(view, entityKey, r);
+      this.cache.set(view, entityKey, r);
       out[missing[k]] = r;
     }
     return out;
   }
 
   /**
-   * The coalesced small lookups' keys (repeats allowed), answered in order. Each view's distinct keys
+   * The keys (repeats allowed), answered in order. Each view's distinct keys
    * go out in statements of at most `maxReadBatch`; when that takes more than one statement, all of
    * them run in one read transaction, so no caller gets one view's rows from two snapshots.
    */

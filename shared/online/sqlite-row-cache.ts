@@ -11,7 +11,6 @@ export class RowCache<R> {
   // Per view, then per entity key: a lookup finds its row without making a combined key string.
   private readonly views = new Map<string, Map<string, R>>();
   private size = 0;
-  private drops = 0;
   private readonly dataVersion: Database.Statement;
   private version: unknown;
 
@@ -53,18 +52,8 @@ export class RowCache<R> {
     rows.set(entityKey, row);
   }
 
-  /**
-   * Counts the drops: a reader that selected before one (awaiting in between) must not cache what it
-   * read — `data_version` does not count this connection's own writes, and a drop by another read's
-   * `sync` means another connection committed after the select.
-   */
-  get generation(): number {
-    return this.drops;
-  }
-
   /** After a write of this connection. */
   clear(): void {
-    this.drops++;
     this.views.clear();
     this.size = 0;
   }
