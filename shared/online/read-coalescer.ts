@@ -2,8 +2,8 @@
  * Small reads that arrive in the same turn of the event loop, answered by one read of all their
  * keys. `serve` handles each connection's request in its own I/O callback; a flush scheduled with
  * `setImmediate` runs after every callback of that turn, so the lookups of concurrent requests share
- * one SQLite statement per view (up to 400 keys each; more run in one read transaction) instead of
- * one statement each. Under 8 connections this cut `serve`'s CPU per 1-entity lookup by 11–20 %
+ * one read of the SQLite store (one row-cache check, then one statement per view for the misses, all
+ * in one read transaction) instead of one each. Under 8 connections this cut `serve`'s CPU per 1-entity lookup by 11–20 %
  * (docs/performance.md, "Online lookup on SQLite"). The price is one event-loop turn per small read,
  * and a read sees the store as of the flush, not the call (a write of the same turn is visible). A
  * failed read fails every request of its batch, as it would have failed each of them.

@@ -76,7 +76,7 @@ export class SqliteOnlineStore extends BaseOnlineStore {
   private readonly cache: RowCache<EncodedRecord>;
   private readonly smallReads = new ReadCoalescer<ItemKey, EncodedRecord>(async (keys) => this.cachedRead(keys));
   // Runs a function inside one deferred read transaction: every statement of it reads one snapshot.
-  private readonly snapshot: Database.Transaction<(read: () => Map<string, EncodedRecord>) => Map<string, EncodedRecord>>;
+  private readonly snapshot: Database.Transaction<(read: () => unknown) => unknown>;
 
   constructor(
     private readonly path: string,
@@ -99,7 +99,7 @@ export class SqliteOnlineStore extends BaseOnlineStore {
       this.db,
       (marks) => `SELECT entity_key, CAST(features AS BLOB), event_ts, created_ts FROM online_features WHERE view = ? AND entity_key IN (${marks})`,
     );
-    this.snapshot = this.db.transaction((read: () => Map<string, EncodedRecord>) => read());
+    this.snapshot = this.db.transaction((read: () => unknown) => read());
     this.putTx = this.db.transaction((view: string, rows: EncodedWrites, writtenAt: number, advance: boolean) => {
       let written = 0;
       let maxTs = -Infinity;
@@ -193,46 +193,44 @@ export class SqliteOnlineStore extends BaseOnlineStore {
 
   /**
    * `keys` in order (repeats allowed, a missing row as an explicit undefined: callers map over it):
-   * hits from the row cache, the rest read together and cached. Synchronous from the cache check to
-   * the select, so no other read of this connection comes in between; a commit of another
-   * connection in between is newer than the version the check noted, so the next check drops it.
+   * hits from the row cache, the rest read and cached. One read transaction from the cache's version
+   * check to the select of the misses, so hits and misses are one snapshot (a commit of another
+   * connection in between shows in neither, and the next check drops the cache). Synchronous
+   * throughout: no read or write of this connection comes in between; an await here would let one
+   * cache a row that a write of this connection replaced meanwhile (data_version does not count them).
    */
   private cachedRead(keys: readonly ItemKey[]): (EncodedRecord | undefined)[] {
-    this.cache.sync();
-    const out = new Array<EncodedRecord | undefined>(keys.length).fill(undefined);
-    const missing: number[] = [];
-    for (let i = 0; i < keys.length; i++) {
-      const hit = this.cache.get(keys[i].view, keys[i].entityKey);
-      if (hit) out[i] = hit;
-      else missing.push(i);
-    }
-    if (!missing.length) return out;
-    const found = this.readTogether(missing.length === keys.length ? keys : missing.map((i) => keys[i]));
-    for (let k = 0; k < missing.length; k++) {
-      const r = found[k];
-      if (!r) continue;
-      const { view, entityKey } = keys[missing[k]];
-      this.cache.set(view, entityKey, r);
-      out[missing[k]] = r;
-    }
-    return out;
+    return this.snapshot.deferred(() => {
+      this.cache.sync();
+      const out = new Array<EncodedRecord | undefined>(keys.length).fill(undefined);
+      const missing: number[] = [];
+      for (let i = 0; i < keys.length; i++) {
+        const hit = this.cache.get(keys[i].view, keys[i].entityKey);
+        if (hit) out[i] = hit;
+        else missing.push(i);
+      }
+      if (!missing.length) return out;
+      const found = this.readStored(missing.length === keys.length ? keys : missing.map((i) => keys[i]));
+      for (let k = 0; k < missing.length; k++) {
+        const r = found[k];
+        if (!r) continue;
+        const { view, entityKey } = keys[missing[k]];
+        this.cache.set(view, entityKey, r);
+        out[missing[k]] = r;
+      }
+      return out;
+    }) as (EncodedRecord | undefined)[];
   }
 
-  /**
-   * The keys (repeats allowed), answered in order. Each view's distinct keys
-   * go out in statements of at most `maxReadBatch`; when that takes more than one statement, all of
-   * them run in one read transaction, so no caller gets one view's rows from two snapshots.
-   */
-  private readTogether(keys: readonly ItemKey[]): (EncodedRecord | undefined)[] {
+  /** The stored rows of `keys` (repeats allowed), in order: each view's distinct keys in statements of at most `maxReadBatch`. */
+  private readStored(keys: readonly ItemKey[]): (EncodedRecord | undefined)[] {
     const { ids, chunks } = this.distinctChunks(keys);
-    const read = () => {
-      if (chunks.length === 1) return this.select(chunks[0], this.utf8Reads, encodedRecord);
-      const found = new Map<string, EncodedRecord>();
+    let found: Map<string, EncodedRecord>;
+    if (chunks.length === 1) found = this.select(chunks[0], this.utf8Reads, encodedRecord);
+    else {
+      found = new Map();
       for (const chunk of chunks) for (const [id, r] of this.select(chunk, this.utf8Reads, encodedRecord)) found.set(id, r);
-      return found;
-    };
-    const oneStatement = chunks.length === 1 && chunks[0].every((k) => k.view === chunks[0][0].view);
-    const found = oneStatement ? read() : this.snapshot.deferred(read);
+    }
     return ids.map((id) => found.get(id));
   }
 

@@ -103,7 +103,8 @@ export class Registry {
   resolveRefs(refs: readonly string[], fullFeatureNames = false): ResolvedFeatures {
     const last = this.last;
     if (last && last.fullFeatureNames === fullFeatureNames && sameStrings(last.refs, refs)) return last.hit;
-    const memoKey = `${fullFeatureNames ? 1 : 0}\u0000${refs.join('\u0000')}`;
+    // JSON, not a join: a reference holding the separator cannot pass for two references.
+    const memoKey = `${fullFeatureNames ? 1 : 0}${JSON.stringify(refs)}`;
     let hit = this.resolved.get(memoKey);
     if (!hit) {
       hit = this.resolveUncached(refs, fullFeatureNames);

@@ -78,8 +78,11 @@ describe('SqliteOnlineStore: small lookups of concurrent requests share one stat
     const lookups = Array.from({ length: 12 }, () =>
       Array.from({ length: 1 + Math.floor(rand() * 6) }, () => ({ entityKey: `e${Math.floor(rand() * 25)}`, view: rand() < 0.5 ? 'a@v1' : 'b@v1' })),
     );
+    // The oracle: each lookup alone, through a connection of its own (its row cache is not this store's).
+    const oracle = new SqliteOnlineStore(`${tmp.dir}/online.sqlite`);
     const alone: unknown[] = [];
-    for (const keys of lookups) alone.push(await store.readEncoded(keys));
+    for (const keys of lookups) alone.push(await oracle.readEncoded(keys));
+    await oracle.close();
     // Counted on better-sqlite3's Statement: what the store runs.
     const statement = Object.getPrototypeOf(new Database(':memory:').prepare('SELECT 1'));
     const all = vi.spyOn(statement, 'all');
@@ -118,6 +121,34 @@ describe('SqliteOnlineStore: small lookups of concurrent requests share one stat
     }
   });
 
+  it('hits and misses of one read are one snapshot: a commit between the cache check and the select shows in neither', async () => {
+    await store.write('a@v1', [{ entityKey: 'e0', values: { x: 1 }, eventTs: 1, createdTs: 0 }], at);
+    await store.write('b@v1', [{ entityKey: 'e0', values: { x: 1 }, eventTs: 1, createdTs: 0 }], at);
+    const both = [
+      { entityKey: 'e0', view: 'a@v1' },
+      { entityKey: 'e0', view: 'b@v1' },
+    ];
+    const xs = async () => (await store.readEncoded(both)).map((r) => JSON.parse(r!.valuesUtf8.toString()).x);
+    // a@v1's row is cached, b@v1's is not.
+    await store.readEncoded([both[0]]);
+    // Another connection commits both views' rows right after the cache's version check (PRAGMA data_version).
+    const statement = Object.getPrototypeOf(new Database(':memory:').prepare('SELECT 1'));
+    const original = statement.get;
+    let checks = 0;
+    const get = vi.spyOn(statement, 'get').mockImplementation(function (this: unknown, ...args: unknown[]) {
+      const out = original.apply(this, args);
+      if (++checks === 1) new Database(`${tmp.dir}/online.sqlite`).prepare('UPDATE online_features SET features = \'{"x":2}\', event_ts = 2').run();
+      return out;
+    });
+    try {
+      expect(await xs()).toEqual([1, 1]);
+      expect(checks).toBe(1);
+    } finally {
+      get.mockRestore();
+    }
+    expect(await xs()).toEqual([2, 2]);
+  });
+
   it('pads key lists to size classes: lookups of every size from 9 to 400 keys prepare at most 6 statements more', async () => {
     await store.write('a@v1', [{ entityKey: 'e1', values: { x: 1 }, eventTs: 1, createdTs: 0 }], at);
     const db = Object.getPrototypeOf(new Database(':memory:'));
@@ -135,13 +166,13 @@ describe('SqliteOnlineStore: small lookups of concurrent requests share one stat
     }
   });
 
-  it('a cached lookup whose select ran before another connection committed does not cache what it read, once a read in between saw the commit', async () => {
+  it('a lookup after another connection committed is not answered from rows cached before the commit, whichever read noticed it', async () => {
     const writer = new SqliteOnlineStore(`${tmp.dir}/online.sqlite`);
     const many = Array.from({ length: 9 }, (_, i) => ({ entityKey: `e${i}`, view: 'a@v1' }));
     const others = Array.from({ length: 9 }, (_, i) => ({ entityKey: `o${i}`, view: 'a@v1' }));
     try {
       await writer.write('a@v1', [{ entityKey: 'e0', values: { x: 1 }, eventTs: 1, createdTs: 0 }], at);
-      // Selects x = 1 now, caches after an await.
+      // Reads and caches x = 1 (synchronously, in the call).
       const reading = store.readEncoded(many);
       // Another connection commits synchronously (as another process would, any time).
       new Database(`${tmp.dir}/online.sqlite`).prepare(`UPDATE online_features SET features = '{"x":2}', event_ts = 2 WHERE entity_key = 'e0'`).run();
@@ -155,10 +186,10 @@ describe('SqliteOnlineStore: small lookups of concurrent requests share one stat
     }
   });
 
-  it('a cached lookup racing a write of the same connection does not cache the row the write replaced', async () => {
+  it('a lookup after a write of the same connection is not answered from the row the write replaced', async () => {
     const many = Array.from({ length: 9 }, (_, i) => ({ entityKey: `e${i}`, view: 'a@v1' }));
     await store.write('a@v1', [{ entityKey: 'e0', values: { x: 1 }, eventTs: 1, createdTs: 0 }], at);
-    // The read selects now and caches after an await; the write lands in between.
+    // The read caches x = 1 in the call; the write comes while its answer is awaited.
     const reading = store.readEncoded(many);
     const writing = store.write('a@v1', [{ entityKey: 'e0', values: { x: 2 }, eventTs: 2, createdTs: 0 }], at);
     await Promise.all([reading, writing]);

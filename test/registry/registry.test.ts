@@ -135,6 +135,10 @@ describe('Registry: resolveRefs memo', () => {
     expect(memoized.resolveRefs(reused).outputs.map((o) => o.feature)).toEqual(['a']);
     reused[0] = 'activity:b';
     expect(memoized.resolveRefs(reused).outputs.map((o) => o.feature)).toEqual(['b']);
+    // A reference holding a separator is refused, not taken for the two references it joins.
+    memoized.resolveRefs(['activity:a', 'activity:b']);
+    memoized.resolveRefs(['activity:b']);
+    expect(() => memoized.resolveRefs(['activity:a\u0000activity:b'])).toThrow(/invalid feature reference/);
     // The same list again is the same object (what per-request plans are keyed by).
     expect(memoized.resolveRefs(['activity:a', 'activity:b'])).toBe(memoized.resolveRefs(['activity:a', 'activity:b']));
   });
