@@ -8,7 +8,7 @@ import type { StoreContext } from './context.js';
 import { implementationFor, requestColumns, runOnDemand } from './on-demand.js';
 import { FoundRecord, type FeatureStatus, type Lookup, type LookupColumn, type OnlineFeaturesResponse, toResponse, type ViewRows } from './online-response.js';
 import { readOnlineRecords } from './online-aggregations.js';
-import { columnsToRows } from './rows.js';
+import { checkedColumns } from './rows.js';
 
 export type { FeatureStatus, OnlineFeaturesResponse } from './online-response.js';
 
@@ -89,8 +89,7 @@ async function lookup(ctx: StoreContext, req: OnlineFeaturesRequest, encoded: bo
   const resolved = resolveRequested(registry, req.features, req.featureService, req.fullFeatureNames ?? false);
   const { joinKeys, requestNames, keyers, readOptions, featureNames, warnings } = planOf(resolved);
   // The columns' shape is checked (and refused) before the keys they hold.
-  const rows = columnsToRows(req.entities, 'entities', joinKeys);
-  const n = rows.length;
+  const { columns: given, n } = checkedColumns(req.entities, 'entities');
   for (const k of joinKeys) {
     if (!own(req.entities, k)) throw new ValidationError(`missing join key '${k}' in entities`, [{ field: `entities.${k}`, message: 'join key is required' }]);
   }
@@ -103,10 +102,12 @@ async function lookup(ctx: StoreContext, req: OnlineFeaturesRequest, encoded: bo
     }
   }
   const keys = new Array<ItemKey>(resolved.views.length * n);
-  resolved.views.forEach((v, i) => {
-    const keyOf = keyers[i];
-    for (let j = 0; j < n; j++) keys[i * n + j] = { entityKey: keyOf(rows[j], j), view: v.key };
-  });
+  // One row, refilled for each entity row: the keyers read it there and then (no object per row).
+  const row: Record<string, unknown> = Object.create(null);
+  for (let j = 0; j < n; j++) {
+    for (const k of joinKeys) row[k] = given[k][j];
+    for (let i = 0; i < keyers.length; i++) keys[i * n + j] = { entityKey: keyers[i](row, j), view: resolved.views[i].key };
+  }
   // Aggregation views are merged from their tiles; plain views come from one batched (projected) read.
   const stored = await readOnlineRecords(ctx, keys, resolved.views, (plain) =>
     encoded && ctx.online.readEncoded ? ctx.online.readEncoded(plain, readOptions) : ctx.online.read(plain, readOptions),
@@ -140,7 +141,7 @@ async function lookup(ctx: StoreContext, req: OnlineFeaturesRequest, encoded: bo
   for (const k of joinKeys) {
     columns[c++] = {
       kind: 'given',
-      values: rows.map((r) => r[k]),
+      values: given[k].slice(),
       statuses: new Array<FeatureStatus>(n).fill('PRESENT'),
       timestamps: new Array<string>(n).fill(EPOCH),
     };
@@ -164,9 +165,9 @@ async function lookup(ctx: StoreContext, req: OnlineFeaturesRequest, encoded: bo
     for (const input of spec.inputs.filter((i) => i.kind === 'view')) {
       const key = viewKey(input.name, input.version!);
       inputKeys.push(key);
-      for (const f of input.features) inputs[f.name] = rows.map((_, j) => served(key, f.name, j));
+      for (const f of input.features) inputs[f.name] = Array.from({ length: n }, (_, j) => served(key, f.name, j));
     }
-    const ts = rows.map((_, j) => {
+    const ts = Array.from({ length: n }, (_, j) => {
       const newest = Math.max(-Infinity, ...inputKeys.map((k) => byView.get(k)!.records[j]?.eventTs ?? -Infinity));
       return Number.isFinite(newest) ? new Date(newest).toISOString() : EPOCH;
     });

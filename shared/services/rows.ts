@@ -48,7 +48,8 @@ export function rowCount(df: unknown, field = 'df'): number {
   return checkedColumns(df, field).n;
 }
 
-function checkedColumns(df: unknown, field: string): { columns: Columns; n: number } {
+/** Column-oriented data checked as `rowCount` checks it, with its row count: what reads it by column needs no rows. */
+export function checkedColumns(df: unknown, field: string): { columns: Columns; n: number } {
   const r = ownColumns(df);
   if ('problem' in r) {
     const at = r.problem.column !== undefined ? `${field}.${r.problem.column}` : field;
