@@ -57,6 +57,22 @@ describe('ReadCoalescer: reads of one event-loop turn answered together', () => 
   });
 });
 
+/**
+ * Sets every row to x = 2 from another connection right after the first call of better-sqlite3's
+ * Statement#`method` (as another process committing at that moment would); counts the calls.
+ */
+function commitAfterFirst(method: 'all' | 'get', file: string) {
+  const statement = Object.getPrototypeOf(new Database(':memory:').prepare('SELECT 1'));
+  const original = statement[method];
+  let calls = 0;
+  const spy = vi.spyOn(statement, method).mockImplementation(function (this: unknown, ...args: unknown[]) {
+    const out = original.apply(this, args);
+    if (++calls === 1) new Database(file).prepare(`UPDATE online_features SET features = '{"x":2}', event_ts = 2`).run();
+    return out;
+  });
+  return { calls: () => calls, restore: () => spy.mockRestore() };
+}
+
 describe('SqliteOnlineStore: small lookups of concurrent requests share one statement', () => {
   let tmp: ReturnType<typeof tempDir>;
   let store: SqliteOnlineStore;
@@ -102,21 +118,14 @@ describe('SqliteOnlineStore: small lookups of concurrent requests share one stat
     // 100 concurrent 7-key lookups: 700 distinct keys, two statements of at most 400.
     const lookups = Array.from({ length: 100 }, (_, r) => Array.from({ length: 7 }, (_, i) => ({ entityKey: `e${r * 7 + i}`, view: 'a@v1' })));
     // Another connection commits between the two statements (as a materialization could).
-    const statement = Object.getPrototypeOf(new Database(':memory:').prepare('SELECT 1'));
-    const original = statement.all;
-    let calls = 0;
-    const all = vi.spyOn(statement, 'all').mockImplementation(function (this: unknown, ...args: unknown[]) {
-      const out = original.apply(this, args);
-      if (++calls === 1) new Database(`${tmp.dir}/online.sqlite`).prepare('UPDATE online_features SET features = \'{"x":2}\', event_ts = 2').run();
-      return out;
-    });
+    const commit = commitAfterFirst('all', `${tmp.dir}/online.sqlite`);
     try {
       const got = await Promise.all(lookups.map((keys) => store.readEncoded(keys)));
-      expect(calls).toBe(2);
+      expect(commit.calls()).toBe(2);
       const xs = new Set(got.flat().map((r) => JSON.parse(r!.valuesUtf8.toString()).x));
       expect(xs).toEqual(new Set([1]));
     } finally {
-      all.mockRestore();
+      commit.restore();
       await writer.close();
     }
   });
@@ -132,19 +141,12 @@ describe('SqliteOnlineStore: small lookups of concurrent requests share one stat
     // a@v1's row is cached, b@v1's is not.
     await store.readEncoded([both[0]]);
     // Another connection commits both views' rows right after the cache's version check (PRAGMA data_version).
-    const statement = Object.getPrototypeOf(new Database(':memory:').prepare('SELECT 1'));
-    const original = statement.get;
-    let checks = 0;
-    const get = vi.spyOn(statement, 'get').mockImplementation(function (this: unknown, ...args: unknown[]) {
-      const out = original.apply(this, args);
-      if (++checks === 1) new Database(`${tmp.dir}/online.sqlite`).prepare('UPDATE online_features SET features = \'{"x":2}\', event_ts = 2').run();
-      return out;
-    });
+    const commit = commitAfterFirst('get', `${tmp.dir}/online.sqlite`);
     try {
       expect(await xs()).toEqual([1, 1]);
-      expect(checks).toBe(1);
+      expect(commit.calls()).toBe(1);
     } finally {
-      get.mockRestore();
+      commit.restore();
     }
     expect(await xs()).toEqual([2, 2]);
   });
