@@ -76,7 +76,7 @@ export class SqliteOnlineStore extends BaseOnlineStore {
   private readonly cache: RowCache<EncodedRecord>;
   private readonly smallReads = new ReadCoalescer<ItemKey, EncodedRecord>(async (keys) => this.cachedRead(keys));
   // Runs a function inside one deferred read transaction: every statement of it reads one snapshot.
-  private readonly snapshot: Database.Transaction<(read: () => unknown) => unknown>;
+  private readonly snapshot: Database.Transaction<(read: () => (EncodedRecord | undefined)[]) => (EncodedRecord | undefined)[]>;
 
   constructor(
     private readonly path: string,
@@ -99,7 +99,7 @@ export class SqliteOnlineStore extends BaseOnlineStore {
       this.db,
       (marks) => `SELECT entity_key, CAST(features AS BLOB), event_ts, created_ts FROM online_features WHERE view = ? AND entity_key IN (${marks})`,
     );
-    this.snapshot = this.db.transaction((read: () => unknown) => read());
+    this.snapshot = this.db.transaction((read: () => (EncodedRecord | undefined)[]) => read());
     this.putTx = this.db.transaction((view: string, rows: EncodedWrites, writtenAt: number, advance: boolean) => {
       let written = 0;
       let maxTs = -Infinity;
@@ -219,7 +219,7 @@ export class SqliteOnlineStore extends BaseOnlineStore {
         out[missing[k]] = r;
       }
       return out;
-    }) as (EncodedRecord | undefined)[];
+    });
   }
 
   /** The stored rows of `keys` (repeats allowed), in order: each view's distinct keys in statements of at most `maxReadBatch`. */

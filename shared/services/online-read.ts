@@ -32,9 +32,6 @@ export function resolveRequested(registry: Registry, features: string[] | undefi
   return registry.resolveRefs(service !== undefined ? registry.serviceRefs(service) : features!, fullNames);
 }
 
-/** A caller's own column only (`constructor`, `__proto__` … are never inherited). */
-const own = (entities: Record<string, unknown[]>, name: string): unknown[] | undefined => (Object.hasOwn(entities, name) ? entities[name] : undefined);
-
 /** Online lookup (docs/semantics.md#online-reads): one batched read for all (entity, view) items. */
 export async function getOnlineFeatures(ctx: StoreContext, req: OnlineFeaturesRequest): Promise<OnlineFeaturesResponse> {
   return toResponse(await lookup(ctx, req, false));
@@ -88,13 +85,13 @@ async function lookup(ctx: StoreContext, req: OnlineFeaturesRequest, encoded: bo
   const registry = await ctx.registry();
   const resolved = resolveRequested(registry, req.features, req.featureService, req.fullFeatureNames ?? false);
   const { joinKeys, requestNames, keyers, readOptions, featureNames, warnings } = planOf(resolved);
-  // The columns' shape is checked (and refused) before the keys they hold.
+  // The columns' shape is checked (and refused) before the keys they hold. `given` holds the
+  // caller's own columns only, without a prototype (`constructor`, `__proto__` … are never inherited).
   const { columns: given, n } = checkedColumns(req.entities, 'entities');
   for (const k of joinKeys) {
-    if (!own(req.entities, k)) throw new ValidationError(`missing join key '${k}' in entities`, [{ field: `entities.${k}`, message: 'join key is required' }]);
+    if (!given[k]) throw new ValidationError(`missing join key '${k}' in entities`, [{ field: `entities.${k}`, message: 'join key is required' }]);
   }
-  for (const k in req.entities) {
-    if (!Object.hasOwn(req.entities, k)) continue;
+  for (const k in given) {
     if (!joinKeys.includes(k) && !requestNames.includes(k)) {
       throw new ValidationError(`unknown entity key '${k}': expected ${[...joinKeys, ...requestNames].join(', ')}`, [
         { field: `entities.${k}`, message: 'not a join key or request field of the requested features' },
@@ -158,7 +155,7 @@ async function lookup(ctx: StoreContext, req: OnlineFeaturesRequest, encoded: bo
     const impl = implementationFor(spec, ctx.transforms);
     const inputs = requestColumns(
       spec.inputs.filter((i) => i.kind === 'request').flatMap((i) => i.features),
-      (name) => own(req.entities, name),
+      (name) => given[name],
       n,
     );
     const inputKeys: string[] = [];

@@ -5,8 +5,8 @@ import type { Row } from '../offline/offline-store.js';
 
 /**
  * Column-oriented data (Feast's `df` and `entities`: `{ name: [values] }`) ↔ rows, in one place:
- * the HTTP entry points check the shape with `columnMap`, services count and convert with
- * `rowCount` / `columnsToRows`, and all of them read columns through `ownColumns`.
+ * the HTTP entry points check the shape with `columnMap`, services check and count with
+ * `checkedColumns` and convert with `columnsToRows`, and all of them read columns through `ownColumns`.
  */
 
 interface ColumnProblem {
@@ -43,12 +43,7 @@ export function columnMap() {
   });
 }
 
-/** The number of rows of column-oriented data: at least one column, every column as long as the first. */
-export function rowCount(df: unknown, field = 'df'): number {
-  return checkedColumns(df, field).n;
-}
-
-/** Column-oriented data checked as `rowCount` checks it, with its row count: what reads it by column needs no rows. */
+/** Column-oriented data and its row count: at least one column, every column as long as the first. */
 export function checkedColumns(df: unknown, field: string): { columns: Columns; n: number } {
   const r = ownColumns(df);
   if ('problem' in r) {
@@ -67,7 +62,7 @@ export function checkedColumns(df: unknown, field: string): { columns: Columns; 
   return { columns: r.columns, n };
 }
 
-/** Column-oriented data → rows (of `names` only, when given); see `rowCount` for what is refused. */
+/** Column-oriented data → rows (of `names` only, when given); see `checkedColumns` for what is refused. */
 export function columnsToRows(df: unknown, field = 'df', names?: readonly string[]): Row[] {
   const { columns: cols, n } = checkedColumns(df, field);
   const keys = names ?? Object.keys(cols);

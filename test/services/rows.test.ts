@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../shared/errors.js';
-import { columnMap, columnsToRows, ownColumns, rowCount, rowsToColumns } from '../../shared/services/rows.js';
+import { checkedColumns, columnMap, columnsToRows, ownColumns, rowsToColumns } from '../../shared/services/rows.js';
 import { randomInt, seededRandom } from '../../shared/util/random.js';
 
 const rand = seededRandom(3);
@@ -14,7 +14,7 @@ describe('Module: shared/services/rows — column-oriented data ↔ rows, in one
       const df = Object.fromEntries(names.map((c) => [c, Array.from({ length: n }, value)]));
       const rows = columnsToRows(df);
       expect(rows).toHaveLength(n);
-      expect(rowCount(df)).toBe(n);
+      expect(checkedColumns(df, 'df').n).toBe(n);
       expect({ ...rowsToColumns(rows, names) }).toEqual(df);
     }
   });
@@ -39,7 +39,7 @@ describe('Module: shared/services/rows — column-oriented data ↔ rows, in one
   ])('refuses %j, naming the field and what was expected', (df, field, message) => {
     let err: unknown;
     try {
-      rowCount(df, field);
+      checkedColumns(df, field);
     } catch (e) {
       err = e;
     }
